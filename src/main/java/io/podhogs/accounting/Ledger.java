@@ -1,0 +1,71 @@
+package io.podhogs.accounting;
+
+import io.podhogs.attribution.Owner;
+import io.podhogs.attribution.ProcessOwner;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Every account, keyed by owner: credited from flows, sampled every tick for rates, and copied into
+ * immutable snapshots for the exports. Accounts are kept when their processes exit, so totals never
+ * go down. Engine thread only.
+ */
+public final class Ledger {
+    private final Map<Owner, Account> accounts = new HashMap<>();
+    private final int windowSamples;
+    private final long tickNanos;
+
+    /**
+     * @param windowNanos the span of the rates
+     * @param tickNanos how often {@link #sample} is called
+     */
+    public Ledger(long windowNanos, long tickNanos) {
+        this.tickNanos = tickNanos;
+        this.windowSamples = (int) Math.max(2, windowNanos / tickNanos + 1);
+    }
+
+    /** Adds a flow's new bytes and packets to its owner's account. */
+    public void credit(Owner owner, int ifindex, long[] delta, long nowNanos) {
+        accounts.computeIfAbsent(owner, o -> new Account(o, windowSamples, nowNanos, tickNanos))
+                .credit(ifindex, delta[0], delta[1], delta[2], delta[3]);
+    }
+
+    public void sample(long nowNanos) {
+        for (Account account : accounts.values()) {
+            account.sample(nowNanos);
+        }
+    }
+
+    /** Marks the process accounts for which {@code gone} says the process has exited. */
+    public void markExited(Predicate<ProcessOwner> gone) {
+        for (Account account : accounts.values()) {
+            if (!account.exited() && account.owner() instanceof ProcessOwner p && gone.test(p)) {
+                account.markExited();
+            }
+        }
+    }
+
+    public List<ProcessOwner> liveProcesses() {
+        List<ProcessOwner> live = new ArrayList<>();
+        for (Account account : accounts.values()) {
+            if (!account.exited() && account.owner() instanceof ProcessOwner p) {
+                live.add(p);
+            }
+        }
+        return live;
+    }
+
+    public List<AccountSnapshot> snapshot() {
+        List<AccountSnapshot> result = new ArrayList<>(accounts.size());
+        for (Account a : accounts.values()) {
+            result.add(new AccountSnapshot(a.owner(), Arrays.stream(a.interfaces()).boxed().toList(), a.sentBytes(),
+                    a.sentPackets(), a.receivedBytes(), a.receivedPackets(), a.sentRate(), a.receivedRate(),
+                    a.exited()));
+        }
+        return result;
+    }
+}

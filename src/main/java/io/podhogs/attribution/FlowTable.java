@@ -1,0 +1,274 @@
+package io.podhogs.attribution;
+
+import io.podhogs.capture.Direction;
+import io.podhogs.capture.PacketSink;
+import io.podhogs.capture.ParsedPacket;
+
+/**
+ * Byte and packet counters per flow, filled from the packet path. A flow is keyed from the local
+ * socket's side (see {@link FlowKey}); its counters grow from the first packet on, whether or not
+ * its owner is known yet, so bytes seen before the socket is found are never lost.
+ *
+ * <p>Storage is a set of parallel primitive arrays indexed by a stable slot number, with an
+ * open-addressing index in front: nothing is allocated per packet. A packet for a new flow takes a
+ * free slot and queues the slot number for the engine; when the table is full (the engine grows it
+ * ahead of need, so only a flood faster than one engine tick fills it) the packet is counted in the
+ * overflow counters, still never dropped.
+ *
+ * <p>Threads: capture threads call {@link #accept}; the engine thread calls {@link #exchange}.
+ * Both hold this object's monitor, which is uncontended almost always: the engine holds it for an
+ * array copy per tick. Slot numbers are stable until the engine releases a slot, which it does
+ * only for a flow idle since its last look (checked under the lock), so no byte is lost there.
+ */
+public final class FlowTable implements PacketSink {
+    private static final int EMPTY = 0;
+
+    private int capacity;
+    private int[] index;
+    private int indexMask;
+
+    private int[] ifindex;
+    private int[] protocolFlags;
+    private long[] localHi;
+    private long[] localLo;
+    private long[] remoteHi;
+    private long[] remoteLo;
+    private int[] ports;
+    private long[] sentBytes;
+    private long[] sentPackets;
+    private long[] receivedBytes;
+    private long[] receivedPackets;
+
+    private int[] freeSlots;
+    private int freeCount;
+    private int highWater;
+    private int size;
+    private int[] newSlots;
+    private int newCount;
+    private final long[] overflow = new long[4];
+    private final Runnable onNewFlow;
+
+    /**
+     * @param initialCapacity flows before the first growth (rounded up to a power of two)
+     * @param onNewFlow called on the packet path, under the lock, when a flow is first seen, so the
+     *     engine can look it up at once; must be cheap and must not block
+     */
+    public FlowTable(int initialCapacity, Runnable onNewFlow) {
+        this.onNewFlow = onNewFlow;
+        allocate(Integer.highestOneBit(Math.max(64, initialCapacity - 1)) << 1);
+    }
+
+    private void allocate(int newCapacity) {
+        capacity = newCapacity;
+        index = new int[newCapacity * 2];
+        indexMask = index.length - 1;
+        ifindex = new int[newCapacity];
+        protocolFlags = new int[newCapacity];
+        localHi = new long[newCapacity];
+        localLo = new long[newCapacity];
+        remoteHi = new long[newCapacity];
+        remoteLo = new long[newCapacity];
+        ports = new int[newCapacity];
+        sentBytes = new long[newCapacity];
+        sentPackets = new long[newCapacity];
+        receivedBytes = new long[newCapacity];
+        receivedPackets = new long[newCapacity];
+        freeSlots = new int[newCapacity];
+        newSlots = new int[newCapacity];
+    }
+
+    @Override
+    public synchronized void accept(ParsedPacket p) {
+        int protocol = p.ipVersion == 0 ? FlowKey.NON_IP : p.protocol & 0xff;
+        int flags = p.hasPorts() || p.ipVersion == 0 || (p.protocol != ParsedPacket.TCP && p.protocol != ParsedPacket.UDP)
+                ? 0 : FlowKey.NO_PORTS;
+        switch (p.direction) {
+            case OUTGOING -> count(p, protocol, flags, true, true);
+            case INCOMING -> count(p, protocol, flags, false, false);
+            case LOOPBACK -> {
+                count(p, protocol, flags, true, true);
+                count(p, protocol, flags, false, false);
+            }
+            case OTHER_HOST -> count(p, protocol, flags | FlowKey.FOREIGN, false, false);
+        }
+    }
+
+    /** Adds one packet to the flow whose local end is the source ({@code localIsSource}) or destination. */
+    private void count(ParsedPacket p, int protocol, int flags, boolean localIsSource, boolean sent) {
+        long lHi = localIsSource ? p.srcHi : p.dstHi;
+        long lLo = localIsSource ? p.srcLo : p.dstLo;
+        long rHi = localIsSource ? p.dstHi : p.srcHi;
+        long rLo = localIsSource ? p.dstLo : p.srcLo;
+        int portPair = (flags & FlowKey.NO_PORTS) != 0 ? 0
+                : localIsSource ? (p.srcPort << 16 | p.dstPort) : (p.dstPort << 16 | p.srcPort);
+        int protoFlags = protocol << 8 | flags;
+        int slot = find(p.ifindex, protoFlags, lHi, lLo, rHi, rLo, portPair);
+        if (slot < 0) {
+            overflow[sent ? 0 : 2] += p.wireLength;
+            overflow[sent ? 1 : 3]++;
+            return;
+        }
+        if (sent) {
+            sentBytes[slot] += p.wireLength;
+            sentPackets[slot]++;
+        } else {
+            receivedBytes[slot] += p.wireLength;
+            receivedPackets[slot]++;
+        }
+    }
+
+    private int find(int ifx, int protoFlags, long lHi, long lLo, long rHi, long rLo, int portPair) {
+        int h = hash(ifx, protoFlags, lHi, lLo, rHi, rLo, portPair) & indexMask;
+        while (true) {
+            int entry = index[h];
+            if (entry == EMPTY) {
+                return insert(h, ifx, protoFlags, lHi, lLo, rHi, rLo, portPair);
+            }
+            int s = entry - 1;
+            if (ports[s] == portPair && localLo[s] == lLo && remoteLo[s] == rLo && ifindex[s] == ifx
+                    && protocolFlags[s] == protoFlags && localHi[s] == lHi && remoteHi[s] == rHi) {
+                return s;
+            }
+            h = (h + 1) & indexMask;
+        }
+    }
+
+    private int insert(int h, int ifx, int protoFlags, long lHi, long lLo, long rHi, long rLo, int portPair) {
+        int s;
+        if (freeCount > 0) {
+            s = freeSlots[--freeCount];
+        } else if (highWater < capacity) {
+            s = highWater++;
+        } else {
+            return -1;
+        }
+        index[h] = s + 1;
+        ifindex[s] = ifx;
+        protocolFlags[s] = protoFlags;
+        localHi[s] = lHi;
+        localLo[s] = lLo;
+        remoteHi[s] = rHi;
+        remoteLo[s] = rLo;
+        ports[s] = portPair;
+        sentBytes[s] = sentPackets[s] = receivedBytes[s] = receivedPackets[s] = 0;
+        size++;
+        newSlots[newCount++] = s;
+        onNewFlow.run();
+        return s;
+    }
+
+    private static int hash(int ifx, int protoFlags, long lHi, long lLo, long rHi, long rLo, int portPair) {
+        long h = lLo * 0x9E3779B97F4A7C15L;
+        h ^= rLo * 0xC2B2AE3D27D4EB4FL;
+        h ^= (lHi ^ Long.rotateLeft(rHi, 17)) * 0x165667B19E3779F9L;
+        h ^= ((long) portPair << 32 | (ifx * 31L + protoFlags)) * 0x27D4EB2F165667C5L;
+        h ^= h >>> 32;
+        h *= 0x9E3779B97F4A7C15L;
+        return (int) (h ^ (h >>> 29));
+    }
+
+    /**
+     * The engine's side of the table: releases the idle slots it asks for (unless they received
+     * packets since its last look), hands over the slots of new flows, copies every counter, and
+     * grows the table when it is half full. One lock, a few array copies.
+     */
+    public synchronized void exchange(FlowTableView view) {
+        for (int i = 0; i < view.releaseCount; i++) {
+            int s = view.releaseSlots[i];
+            if (sentPackets[s] + receivedPackets[s] == view.releaseExpectedPackets[i]) {
+                remove(s);
+                view.released[view.releasedCount++] = s;
+            }
+        }
+        view.releaseCount = 0;
+        if (size * 2 > capacity) {
+            grow();
+        }
+        view.ensureCapacity(capacity);
+        System.arraycopy(newSlots, 0, view.newSlots, 0, newCount);
+        view.newCount = newCount;
+        newCount = 0;
+        view.highWater = highWater;
+        System.arraycopy(sentBytes, 0, view.sentBytes, 0, highWater);
+        System.arraycopy(sentPackets, 0, view.sentPackets, 0, highWater);
+        System.arraycopy(receivedBytes, 0, view.receivedBytes, 0, highWater);
+        System.arraycopy(receivedPackets, 0, view.receivedPackets, 0, highWater);
+        System.arraycopy(overflow, 0, view.overflow, 0, overflow.length);
+        view.size = size;
+    }
+
+    /** The key of a live slot. Engine thread only, for a slot it was handed and has not released. */
+    public synchronized FlowKey key(int s) {
+        int protoFlags = protocolFlags[s];
+        return new FlowKey(ifindex[s], protoFlags >>> 8, localHi[s], localLo[s], ports[s] >>> 16, remoteHi[s],
+                remoteLo[s], ports[s] & 0xffff, protoFlags & 0xff);
+    }
+
+    private void remove(int s) {
+        int h = hash(ifindex[s], protocolFlags[s], localHi[s], localLo[s], remoteHi[s], remoteLo[s], ports[s]) & indexMask;
+        while (index[h] != s + 1) {
+            h = (h + 1) & indexMask;
+        }
+        // Backward-shift deletion keeps probe chains intact without tombstones.
+        int hole = h;
+        int next = (hole + 1) & indexMask;
+        while (index[next] != EMPTY) {
+            int t = index[next] - 1;
+            int home = hash(ifindex[t], protocolFlags[t], localHi[t], localLo[t], remoteHi[t], remoteLo[t], ports[t]) & indexMask;
+            if (((next - home) & indexMask) >= ((next - hole) & indexMask)) {
+                index[hole] = index[next];
+                hole = next;
+            }
+            next = (next + 1) & indexMask;
+        }
+        index[hole] = EMPTY;
+        freeSlots[freeCount++] = s;
+        size--;
+    }
+
+    private void grow() {
+        int[] oldIfindex = ifindex;
+        int[] oldProtocolFlags = protocolFlags;
+        long[] oldLocalHi = localHi;
+        long[] oldLocalLo = localLo;
+        long[] oldRemoteHi = remoteHi;
+        long[] oldRemoteLo = remoteLo;
+        int[] oldPorts = ports;
+        long[] oldSentBytes = sentBytes;
+        long[] oldSentPackets = sentPackets;
+        long[] oldReceivedBytes = receivedBytes;
+        long[] oldReceivedPackets = receivedPackets;
+        int[] oldFree = freeSlots;
+        int[] oldNew = newSlots;
+        int[] oldIndex = index;
+        allocate(capacity * 2);
+        // Slots keep their numbers: the engine's per-slot state stays valid.
+        System.arraycopy(oldIfindex, 0, ifindex, 0, highWater);
+        System.arraycopy(oldProtocolFlags, 0, protocolFlags, 0, highWater);
+        System.arraycopy(oldLocalHi, 0, localHi, 0, highWater);
+        System.arraycopy(oldLocalLo, 0, localLo, 0, highWater);
+        System.arraycopy(oldRemoteHi, 0, remoteHi, 0, highWater);
+        System.arraycopy(oldRemoteLo, 0, remoteLo, 0, highWater);
+        System.arraycopy(oldPorts, 0, ports, 0, highWater);
+        System.arraycopy(oldSentBytes, 0, sentBytes, 0, highWater);
+        System.arraycopy(oldSentPackets, 0, sentPackets, 0, highWater);
+        System.arraycopy(oldReceivedBytes, 0, receivedBytes, 0, highWater);
+        System.arraycopy(oldReceivedPackets, 0, receivedPackets, 0, highWater);
+        System.arraycopy(oldFree, 0, freeSlots, 0, freeCount);
+        System.arraycopy(oldNew, 0, newSlots, 0, newCount);
+        for (int entry : oldIndex) {
+            if (entry != EMPTY) {
+                int s = entry - 1;
+                int h = hash(ifindex[s], protocolFlags[s], localHi[s], localLo[s], remoteHi[s], remoteLo[s], ports[s]) & indexMask;
+                while (index[h] != EMPTY) {
+                    h = (h + 1) & indexMask;
+                }
+                index[h] = entry;
+            }
+        }
+    }
+
+    public synchronized int capacity() {
+        return capacity;
+    }
+}

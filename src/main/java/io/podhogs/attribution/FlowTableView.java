@@ -1,0 +1,102 @@
+package io.podhogs.attribution;
+
+/**
+ * The engine thread's copy of a {@link FlowTable}, refreshed by {@link FlowTable#exchange}: counters
+ * of every slot, the slots of flows that appeared since the last exchange, and the slots released.
+ * Also carries the engine's requests to release idle slots into the next exchange. Owned by the
+ * engine thread; its arrays are reused from tick to tick.
+ */
+public final class FlowTableView {
+    int highWater;
+    int size;
+    long[] sentBytes = new long[0];
+    long[] sentPackets = new long[0];
+    long[] receivedBytes = new long[0];
+    long[] receivedPackets = new long[0];
+    int[] newSlots = new int[0];
+    int newCount;
+    int[] releaseSlots = new int[0];
+    long[] releaseExpectedPackets = new long[0];
+    int releaseCount;
+    int[] released = new int[0];
+    int releasedCount;
+    /** Packets that found the table full: sent bytes, sent packets, received bytes, received packets. */
+    final long[] overflow = new long[4];
+
+    void ensureCapacity(int capacity) {
+        if (sentBytes.length < capacity) {
+            sentBytes = new long[capacity];
+            sentPackets = new long[capacity];
+            receivedBytes = new long[capacity];
+            receivedPackets = new long[capacity];
+            newSlots = new int[capacity];
+            int[] slots = new int[capacity];
+            System.arraycopy(releaseSlots, 0, slots, 0, releaseCount);
+            releaseSlots = slots;
+            long[] expected = new long[capacity];
+            System.arraycopy(releaseExpectedPackets, 0, expected, 0, releaseCount);
+            releaseExpectedPackets = expected;
+            released = new int[capacity];
+        }
+    }
+
+    /** Asks the next exchange to free {@code slot} if its packet count is still {@code packets}. */
+    public void requestRelease(int slot, long packets) {
+        if (releaseCount == releaseSlots.length) {
+            return; // capacity is the slot count, so this cannot happen for distinct slots
+        }
+        releaseSlots[releaseCount] = slot;
+        releaseExpectedPackets[releaseCount] = packets;
+        releaseCount++;
+    }
+
+    /** Call before each exchange: the released list is per exchange. */
+    public void beginExchange() {
+        releasedCount = 0;
+    }
+
+    public int highWater() {
+        return highWater;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public int newCount() {
+        return newCount;
+    }
+
+    public int newSlot(int i) {
+        return newSlots[i];
+    }
+
+    public int releasedCount() {
+        return releasedCount;
+    }
+
+    public int releasedSlot(int i) {
+        return released[i];
+    }
+
+    public long sentBytes(int slot) {
+        return sentBytes[slot];
+    }
+
+    public long sentPackets(int slot) {
+        return sentPackets[slot];
+    }
+
+    public long receivedBytes(int slot) {
+        return receivedBytes[slot];
+    }
+
+    public long receivedPackets(int slot) {
+        return receivedPackets[slot];
+    }
+
+    /** Totals of the packets that found the table full, in the order sent bytes, sent packets, received bytes, received packets. */
+    public long overflow(int i) {
+        return overflow[i];
+    }
+}

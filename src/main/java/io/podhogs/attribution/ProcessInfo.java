@@ -1,0 +1,12 @@
+package io.podhogs.attribution;
+
+/**
+ * A process, identified by PID and start time together, since PIDs are reused.
+ *
+ * @param startTime clock ticks since boot (field 22 of /proc/PID/stat)
+ * @param program what nethogs shows: the first word of the command line, else the kernel's name
+ * @param commandLine the whole command line, words joined by spaces
+ * @param comm the kernel's short name (/proc/PID/comm)
+ */
+public record ProcessInfo(int pid, long startTime, int uid, String program, String commandLine, String comm) {
+}

@@ -1,0 +1,91 @@
+package io.podhogs.attribution;
+
+import io.podhogs.capture.Addresses;
+import io.podhogs.capture.ParsedPacket;
+import io.podhogs.host.HostFiles;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The sockets of one network namespace, read from /proc/PID/net/{tcp,tcp6,udp,udp6} at one moment,
+ * and the lookup of a flow's socket by the rules of accounting.md: TCP and connected UDP on the
+ * exact 4-tuple; unconnected UDP on the local address and port, then on the wildcard address (0.0.0.0
+ * and, for IPv4 too, the dual-stack ::). IPv4-mapped IPv6 sockets need no second lookup because
+ * every address is kept in the IPv4-mapped form. Immutable once read.
+ */
+public final class SocketTable {
+    private static final long WILDCARD_V4_LO = Addresses.V4_MAPPED_LO_PREFIX;
+
+    private record Connected(int protocol, long lHi, long lLo, int lPort, long rHi, long rLo, int rPort) {
+    }
+
+    private record Bound(int protocol, long lHi, long lLo, int lPort) {
+    }
+
+    private final Map<Connected, SocketEntry> connected;
+    private final Map<Bound, SocketEntry> bound;
+    private final int size;
+
+    private SocketTable(Map<Connected, SocketEntry> connected, Map<Bound, SocketEntry> bound, int size) {
+        this.connected = connected;
+        this.bound = bound;
+        this.size = size;
+    }
+
+    public static SocketTable empty() {
+        return new SocketTable(Map.of(), Map.of(), 0);
+    }
+
+    /** Reads the namespace's tables through {@code netDir}, e.g. /proc/self/net or /proc/PID/net. */
+    public static SocketTable read(HostFiles host, Path netDir) {
+        Map<Connected, SocketEntry> connected = new HashMap<>();
+        Map<Bound, SocketEntry> bound = new HashMap<>();
+        int size = 0;
+        for (String file : List.of("tcp", "tcp6", "udp", "udp6")) {
+            int protocol = file.startsWith("tcp") ? ParsedPacket.TCP : ParsedPacket.UDP;
+            for (SocketEntry e : ProcNetParser.parse(protocol, host.lines(netDir.resolve(file)))) {
+                size++;
+                if (e.inode() == 0) {
+                    continue; // no process holds it (TIME_WAIT, SYN_RECV)
+                }
+                if (e.unconnected()) {
+                    bound.putIfAbsent(new Bound(e.protocol(), e.localHi(), e.localLo(), e.localPort()), e);
+                } else {
+                    connected.putIfAbsent(new Connected(e.protocol(), e.localHi(), e.localLo(), e.localPort(),
+                            e.remoteHi(), e.remoteLo(), e.remotePort()), e);
+                }
+            }
+        }
+        return new SocketTable(connected, bound, size);
+    }
+
+    /** The socket that owns {@code flow}, or null. */
+    public SocketEntry find(FlowKey flow) {
+        int protocol = flow.protocol();
+        if (protocol != ParsedPacket.TCP && protocol != ParsedPacket.UDP) {
+            return null;
+        }
+        SocketEntry exact = connected.get(new Connected(protocol, flow.localHi(), flow.localLo(), flow.localPort(),
+                flow.remoteHi(), flow.remoteLo(), flow.remotePort()));
+        if (exact != null || protocol == ParsedPacket.TCP) {
+            return exact;
+        }
+        SocketEntry local = bound.get(new Bound(protocol, flow.localHi(), flow.localLo(), flow.localPort()));
+        if (local != null) {
+            return local;
+        }
+        if (Addresses.isV4Mapped(flow.localHi(), flow.localLo())) {
+            SocketEntry anyV4 = bound.get(new Bound(protocol, 0, WILDCARD_V4_LO, flow.localPort()));
+            if (anyV4 != null) {
+                return anyV4;
+            }
+        }
+        return bound.get(new Bound(protocol, 0, 0, flow.localPort()));
+    }
+
+    public int size() {
+        return size;
+    }
+}

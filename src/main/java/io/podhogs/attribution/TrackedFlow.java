@@ -1,0 +1,100 @@
+package io.podhogs.attribution;
+
+/**
+ * The engine's record of one flow: its key, its owner once found, and how much of its counters has
+ * been credited to that owner. Bytes counted before the owner is known stay uncredited here until
+ * it is. Engine thread only.
+ */
+public final class TrackedFlow {
+    private final int slot;
+    private final FlowKey key;
+    private final long firstSeenNanos;
+    private Owner owner;
+    private long inode;
+    private long inodeFoundNanos;
+    private long creditedSentBytes;
+    private long creditedSentPackets;
+    private long creditedReceivedBytes;
+    private long creditedReceivedPackets;
+    private long seenPackets;
+    private long lastChangeNanos;
+
+    public TrackedFlow(int slot, FlowKey key, long firstSeenNanos) {
+        this.slot = slot;
+        this.key = key;
+        this.firstSeenNanos = firstSeenNanos;
+        this.lastChangeNanos = firstSeenNanos;
+    }
+
+    public int slot() {
+        return slot;
+    }
+
+    public FlowKey key() {
+        return key;
+    }
+
+    public long firstSeenNanos() {
+        return firstSeenNanos;
+    }
+
+    /** Null while the flow is still being looked up. */
+    public Owner owner() {
+        return owner;
+    }
+
+    void owner(Owner owner) {
+        this.owner = owner;
+    }
+
+    long inode() {
+        return inode;
+    }
+
+    long inodeFoundNanos() {
+        return inodeFoundNanos;
+    }
+
+    void inode(long inode, long nowNanos) {
+        this.inode = inode;
+        this.inodeFoundNanos = nowNanos;
+    }
+
+    public long lastChangeNanos() {
+        return lastChangeNanos;
+    }
+
+    /** Packets of the flow at the engine's last look, credited or not. */
+    public long seenPackets() {
+        return seenPackets;
+    }
+
+    /**
+     * Takes the flow's counters from {@code view}. Once the owner is known, what came since the last
+     * call (everything, on the first call after the owner was found) is left in {@code delta} as
+     * sent bytes, sent packets, received bytes, received packets, and true is returned if any.
+     * While the owner is unknown nothing is taken: the bytes wait in the table's counters.
+     */
+    public boolean takeDelta(FlowTableView view, long nowNanos, long[] delta) {
+        long sb = view.sentBytes(slot);
+        long sp = view.sentPackets(slot);
+        long rb = view.receivedBytes(slot);
+        long rp = view.receivedPackets(slot);
+        if (sp + rp != seenPackets) {
+            seenPackets = sp + rp;
+            lastChangeNanos = nowNanos;
+        }
+        if (owner == null) {
+            return false;
+        }
+        delta[0] = sb - creditedSentBytes;
+        delta[1] = sp - creditedSentPackets;
+        delta[2] = rb - creditedReceivedBytes;
+        delta[3] = rp - creditedReceivedPackets;
+        creditedSentBytes = sb;
+        creditedSentPackets = sp;
+        creditedReceivedBytes = rb;
+        creditedReceivedPackets = rp;
+        return delta[1] != 0 || delta[3] != 0;
+    }
+}

@@ -1,0 +1,68 @@
+package io.podhogs.capture;
+
+import java.util.List;
+import org.jboss.logging.Logger;
+import org.pcap4j.core.PcapHandle;
+
+/**
+ * The default capture: one handle on Linux's {@code any} pseudo-device. Its cooked v2 header names
+ * the interface and the packet type of every frame, so one kernel ring and one thread cover every
+ * interface, including those that appear after the start, with exact direction.
+ */
+final class AnyDeviceCapture implements Capture {
+    private static final Logger LOG = Logger.getLogger(AnyDeviceCapture.class);
+
+    private final CaptureLoop loop;
+    private final String description;
+
+    private AnyDeviceCapture(CaptureLoop loop, String description) {
+        this.loop = loop;
+        this.description = description;
+    }
+
+    static AnyDeviceCapture start(CaptureConfig config, DeviceSelection selection, PacketSink sink)
+            throws CaptureException {
+        if (config.promiscuous()) {
+            LOG.warn("-p: the any device cannot be promiscuous; capturing what the host sends and receives");
+        }
+        PcapHandle handle = PcapOpener.open("any", config, config.bufferBytes());
+        try {
+            LinkType linkType = LinkType.LINUX_SLL2;
+            String deviceFilter = selection.anyDeviceFilter();
+            if (!PcapOpener.useSll2(handle)) {
+                // libpcap before 1.10 has only cooked v1, which lacks the interface index.
+                if (selection.named() && selection.devices().size() > 1 || !selection.named()) {
+                    throw new CaptureException("this libpcap has no LINUX_SLL2 (libpcap 1.10 or later):"
+                            + " use --capture per-device, or name a single device");
+                }
+                linkType = LinkType.LINUX_SLL;
+                deviceFilter = "";
+            }
+            PcapOpener.setFilter(handle, deviceFilter, config.filter());
+            FrameParser parser = linkType == LinkType.LINUX_SLL2
+                    ? FrameParser.cooked(linkType)
+                    : FrameParser.device(linkType, selection.devices().get(0).index(), 0, -1);
+            CaptureLoop loop = new CaptureLoop("any", handle, parser, sink);
+            loop.start();
+            return new AnyDeviceCapture(loop, "any: " + selection.describe());
+        } catch (CaptureException | RuntimeException e) {
+            handle.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public List<CaptureStatus> status() {
+        return List.of(loop.status());
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        loop.stop();
+    }
+}

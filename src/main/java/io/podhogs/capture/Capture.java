@@ -1,0 +1,25 @@
+package io.podhogs.capture;
+
+import java.util.List;
+
+/** A running capture: one or more handles feeding one {@link PacketSink}. */
+public interface Capture extends AutoCloseable {
+
+    /** One entry per handle; the kernel drop counts are read fresh. */
+    List<CaptureStatus> status();
+
+    /** What is being captured, for display: "any (veth1, veth2)" or a device list. */
+    String description();
+
+    @Override
+    void close();
+
+    /** Opens and starts the capture that {@code config} asks for. */
+    static Capture start(CaptureConfig config, NetInterfaces interfaces, PacketSink sink) throws CaptureException {
+        DeviceSelection selection = DeviceSelection.resolve(config, interfaces);
+        return switch (config.mode()) {
+            case ANY -> AnyDeviceCapture.start(config, selection, sink);
+            case PER_DEVICE -> PerDeviceCapture.start(config, selection, sink);
+        };
+    }
+}

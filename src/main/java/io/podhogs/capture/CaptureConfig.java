@@ -1,0 +1,47 @@
+package io.podhogs.capture;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What to capture and how.
+ *
+ * @param devices devices named by the user; empty means every device that is up, except
+ *     loopback unless {@code includeLoopback}
+ * @param includeLoopback nethogs's {@code -a}: loopback (and devices that are down) too
+ * @param snapLength bytes kept of each frame: enough for the headers, never the payload
+ * @param bufferBytes kernel ring size in total, shared out among the handles
+ * @param bufferTimeoutMillis longest a captured frame waits in the kernel before delivery
+ * @param filter optional BPF filter (tcpdump syntax), and-ed with the device selection
+ */
+public record CaptureConfig(
+        CaptureMode mode,
+        List<String> devices,
+        boolean includeLoopback,
+        int snapLength,
+        int bufferBytes,
+        int bufferTimeoutMillis,
+        boolean promiscuous,
+        Optional<String> filter) {
+
+    public static final int DEFAULT_SNAP_LENGTH = 256;
+    public static final int DEFAULT_BUFFER_BYTES = 32 << 20;
+    public static final int DEFAULT_BUFFER_TIMEOUT_MILLIS = 10;
+    /** No device gets less than this in per-device mode, however many there are. */
+    static final int MIN_DEVICE_BUFFER_BYTES = 1 << 20;
+
+    public CaptureConfig {
+        devices = List.copyOf(devices);
+        if (snapLength < 64 || snapLength > 65535) {
+            throw new IllegalArgumentException("snap length must be between 64 and 65535 bytes");
+        }
+        if (bufferBytes < MIN_DEVICE_BUFFER_BYTES) {
+            throw new IllegalArgumentException("buffer size must be at least 1 MiB");
+        }
+    }
+
+    public static CaptureConfig defaults(List<String> devices) {
+        return new CaptureConfig(CaptureMode.ANY, devices, false, DEFAULT_SNAP_LENGTH, DEFAULT_BUFFER_BYTES,
+                DEFAULT_BUFFER_TIMEOUT_MILLIS, false, Optional.empty());
+    }
+}

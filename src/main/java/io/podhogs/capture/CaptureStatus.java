@@ -1,0 +1,17 @@
+package io.podhogs.capture;
+
+/**
+ * The state of one capture handle.
+ *
+ * @param name the device ("any" or an interface name)
+ * @param frames frames that reached podhogs
+ * @param bytes their bytes as interface counters count them
+ * @param truncated frames whose headers were cut short (counted, with less detail)
+ * @param kernelDrops frames the kernel dropped because podhogs did not read them fast enough
+ *     (pcap_stats ps_drop); they are lost to every account, so they are shown, never hidden
+ * @param interfaceDrops frames the interface dropped (ps_ifdrop), when the driver reports them
+ * @param running false once the capture thread ended, with {@code error} saying why
+ */
+public record CaptureStatus(String name, long frames, long bytes, long truncated, long kernelDrops,
+                            long interfaceDrops, boolean running, String error) {
+}

@@ -1,0 +1,312 @@
+package io.podhogs.capture;
+
+/**
+ * Parses link, network and transport headers from the raw bytes of one frame into a reused
+ * {@link ParsedPacket}. It never throws on bad input and never allocates: a frame cut short by the
+ * snap length, or malformed, is still counted with whatever was understood ({@code truncated}).
+ *
+ * <p>Direction: the cooked headers (SLL, SLL2) carry the kernel's packet type, which is exact. A
+ * plain Ethernet capture of one device has no packet type, so the rule there is the device's own
+ * MAC address: a frame from it was sent, a frame to it (or to a group address) was received, any
+ * other frame was addressed to another host. That rule is wrong for frames a bridge forwards out of
+ * a port, one reason podhogs captures on {@code any} by default.
+ *
+ * <p>One instance per capture thread: it holds the fragment table.
+ */
+public final class FrameParser {
+    static final int ETHERTYPE_IPV4 = 0x0800;
+    static final int ETHERTYPE_IPV6 = 0x86dd;
+    static final int ETHERTYPE_VLAN = 0x8100;
+    static final int ETHERTYPE_QINQ = 0x88a8;
+    static final int ETHERTYPE_VLAN_9100 = 0x9100;
+
+    static final int ARPHRD_ETHER = 1;
+    static final int ARPHRD_IEEE802 = 6;
+    static final int ARPHRD_LOOPBACK = 772;
+
+    private static final int PACKET_HOST = 0;
+    private static final int PACKET_BROADCAST = 1;
+    private static final int PACKET_MULTICAST = 2;
+    private static final int PACKET_OTHERHOST = 3;
+    private static final int PACKET_OUTGOING = 4;
+
+    private static final int SLL_HEADER = 16;
+    private static final int SLL2_HEADER = 20;
+    private static final int ETHERNET_HEADER = 14;
+    private static final int MAX_IPV6_EXTENSIONS = 8;
+
+    private final LinkType linkType;
+    private final int deviceIfindex;
+    private final int deviceHardwareType;
+    private final long deviceMac;
+    private final FragmentTable fragments = new FragmentTable(1024);
+
+    private FrameParser(LinkType linkType, int deviceIfindex, int deviceHardwareType, long deviceMac) {
+        this.linkType = linkType;
+        this.deviceIfindex = deviceIfindex;
+        this.deviceHardwareType = deviceHardwareType;
+        this.deviceMac = deviceMac;
+    }
+
+    /** A parser for the cooked headers of the {@code any} device, which name the interface. */
+    public static FrameParser cooked(LinkType linkType) {
+        if (linkType != LinkType.LINUX_SLL && linkType != LinkType.LINUX_SLL2) {
+            throw new IllegalArgumentException("not a cooked link type: " + linkType);
+        }
+        return new FrameParser(linkType, 0, 0, -1);
+    }
+
+    /** A parser for a capture of one device; {@code mac} is its 48-bit address (or -1). */
+    public static FrameParser device(LinkType linkType, int ifindex, int hardwareType, long mac) {
+        return new FrameParser(linkType, ifindex, hardwareType, mac);
+    }
+
+    /**
+     * Parses one frame.
+     *
+     * @param frame the captured bytes (at least {@code capturedLength} of them)
+     * @param capturedLength how many bytes were captured (snap length cuts it)
+     * @param originalLength the frame's length before the snap length cut it, as pcap reports it
+     */
+    public void parse(byte[] frame, int capturedLength, int originalLength, ParsedPacket p) {
+        p.reset();
+        int caplen = Math.min(capturedLength, frame.length);
+        switch (linkType) {
+            case LINUX_SLL2 -> parseSll2(frame, caplen, originalLength, p);
+            case LINUX_SLL -> parseSll(frame, caplen, originalLength, p);
+            case ETHERNET -> parseEthernet(frame, caplen, originalLength, p);
+            case RAW -> parseRaw(frame, caplen, originalLength, p);
+        }
+    }
+
+    private void parseSll2(byte[] f, int caplen, int origLen, ParsedPacket p) {
+        if (caplen < SLL2_HEADER) {
+            p.truncated = true;
+            p.wireLength = Math.max(0, origLen - SLL2_HEADER);
+            return;
+        }
+        p.ifindex = int32(f, 4);
+        p.hardwareType = u16(f, 8);
+        p.direction = direction(f[10] & 0xff, p.hardwareType);
+        p.wireLength = origLen - SLL2_HEADER + linkHeaderLength(p.hardwareType);
+        parseEthertype(f, caplen, SLL2_HEADER, u16(f, 0), p);
+    }
+
+    private void parseSll(byte[] f, int caplen, int origLen, ParsedPacket p) {
+        if (caplen < SLL_HEADER) {
+            p.truncated = true;
+            p.wireLength = Math.max(0, origLen - SLL_HEADER);
+            return;
+        }
+        // SLL v1 has no interface index: only a per-device capture can know it.
+        p.ifindex = deviceIfindex;
+        p.hardwareType = u16(f, 2);
+        p.direction = direction(u16(f, 0), p.hardwareType);
+        p.wireLength = origLen - SLL_HEADER + linkHeaderLength(p.hardwareType);
+        parseEthertype(f, caplen, SLL_HEADER, u16(f, 14), p);
+    }
+
+    private void parseEthernet(byte[] f, int caplen, int origLen, ParsedPacket p) {
+        p.ifindex = deviceIfindex;
+        p.hardwareType = deviceHardwareType == 0 ? ARPHRD_ETHER : deviceHardwareType;
+        p.wireLength = origLen;
+        if (caplen < ETHERNET_HEADER) {
+            p.truncated = true;
+            return;
+        }
+        p.direction = ethernetDirection(f, p.hardwareType);
+        parseEthertype(f, caplen, ETHERNET_HEADER, u16(f, 12), p);
+    }
+
+    private void parseRaw(byte[] f, int caplen, int origLen, ParsedPacket p) {
+        p.ifindex = deviceIfindex;
+        p.hardwareType = deviceHardwareType;
+        p.wireLength = origLen;
+        // A raw IP device has no addresses in its frames: the per-device rule cannot tell
+        // direction, so it is decided by the caller's device addresses (incoming by default).
+        p.direction = Direction.INCOMING;
+        if (caplen < 1) {
+            p.truncated = true;
+            return;
+        }
+        int version = (f[0] & 0xff) >>> 4;
+        if (version == 4) {
+            parseIpv4(f, caplen, 0, p);
+        } else if (version == 6) {
+            parseIpv6(f, caplen, 0, p);
+        }
+    }
+
+    private Direction ethernetDirection(byte[] f, int hardwareType) {
+        if (hardwareType == ARPHRD_LOOPBACK) {
+            return Direction.LOOPBACK;
+        }
+        if (deviceMac >= 0 && mac(f, 6) == deviceMac) {
+            return Direction.OUTGOING;
+        }
+        boolean group = (f[0] & 1) != 0;
+        if (group || deviceMac < 0 || mac(f, 0) == deviceMac) {
+            return Direction.INCOMING;
+        }
+        return Direction.OTHER_HOST;
+    }
+
+    private static Direction direction(int packetType, int hardwareType) {
+        if (hardwareType == ARPHRD_LOOPBACK) {
+            // libpcap drops the outgoing copy of loopback frames, so each is seen once.
+            return Direction.LOOPBACK;
+        }
+        return switch (packetType) {
+            case PACKET_OUTGOING -> Direction.OUTGOING;
+            case PACKET_OTHERHOST -> Direction.OTHER_HOST;
+            case PACKET_HOST, PACKET_BROADCAST, PACKET_MULTICAST -> Direction.INCOMING;
+            default -> Direction.INCOMING;
+        };
+    }
+
+    /**
+     * The link header the interface's own counters include, by ARPHRD type: Ethernet-like devices
+     * (veth, physical, bridge, bond, VLAN, macvlan, lo) count a 14-byte header; raw IP devices
+     * (tun, WireGuard, IPIP, SIT, GRE) none.
+     */
+    static int linkHeaderLength(int hardwareType) {
+        return switch (hardwareType) {
+            case ARPHRD_ETHER, ARPHRD_IEEE802, ARPHRD_LOOPBACK -> ETHERNET_HEADER;
+            default -> 0;
+        };
+    }
+
+    private void parseEthertype(byte[] f, int caplen, int offset, int ethertype, ParsedPacket p) {
+        int o = offset;
+        int type = ethertype;
+        while (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ || type == ETHERTYPE_VLAN_9100) {
+            if (caplen < o + 4) {
+                p.truncated = true;
+                return;
+            }
+            type = u16(f, o + 2);
+            o += 4;
+        }
+        if (type == ETHERTYPE_IPV4) {
+            parseIpv4(f, caplen, o, p);
+        } else if (type == ETHERTYPE_IPV6) {
+            parseIpv6(f, caplen, o, p);
+        }
+    }
+
+    private void parseIpv4(byte[] f, int caplen, int o, ParsedPacket p) {
+        p.ipVersion = 4;
+        if (caplen < o + 20) {
+            p.truncated = true;
+            return;
+        }
+        int headerLength = (f[o] & 0x0f) * 4;
+        if ((f[o] & 0xf0) != 0x40 || headerLength < 20) {
+            p.truncated = true; // malformed: count it, trust nothing in it
+            return;
+        }
+        p.protocol = f[o + 9] & 0xff;
+        p.srcHi = 0;
+        p.srcLo = Addresses.v4Lo(int32(f, o + 12));
+        p.dstHi = 0;
+        p.dstLo = Addresses.v4Lo(int32(f, o + 16));
+        int fragment = u16(f, o + 6);
+        boolean moreFragments = (fragment & 0x2000) != 0;
+        int fragmentOffset = fragment & 0x1fff;
+        long id = u16(f, o + 4);
+        if (fragmentOffset != 0) {
+            p.orphanFragment = !fragments.recall(p, id);
+            return;
+        }
+        parseTransport(f, caplen, o + headerLength, p);
+        if (moreFragments && p.hasPorts()) {
+            fragments.remember(p, id);
+        }
+    }
+
+    private void parseIpv6(byte[] f, int caplen, int o, ParsedPacket p) {
+        p.ipVersion = 6;
+        if (caplen < o + 40) {
+            p.truncated = true;
+            return;
+        }
+        p.srcHi = int64(f, o + 8);
+        p.srcLo = int64(f, o + 16);
+        p.dstHi = int64(f, o + 24);
+        p.dstLo = int64(f, o + 32);
+        int next = f[o + 6] & 0xff;
+        int off = o + 40;
+        boolean fragmented = false;
+        boolean firstFragment = true;
+        long id = 0;
+        for (int i = 0; i < MAX_IPV6_EXTENSIONS && isExtensionHeader(next); i++) {
+            if (caplen < off + 8) {
+                p.protocol = next;
+                p.truncated = true;
+                return;
+            }
+            int following = f[off] & 0xff;
+            if (next == 44) { // Fragment header: fixed 8 bytes
+                fragmented = true;
+                int offsetAndFlags = u16(f, off + 2);
+                firstFragment = (offsetAndFlags >>> 3) == 0;
+                id = int32(f, off + 4) & 0xffff_ffffL;
+                off += 8;
+            } else if (next == 51) { // AH counts its length in 4-byte units
+                off += ((f[off + 1] & 0xff) + 2) * 4;
+            } else {
+                off += ((f[off + 1] & 0xff) + 1) * 8;
+            }
+            next = following;
+        }
+        p.protocol = next;
+        if (isExtensionHeader(next)) {
+            p.truncated = true; // more extension headers than any sane packet carries
+            return;
+        }
+        if (fragmented && !firstFragment) {
+            p.orphanFragment = !fragments.recall(p, id);
+            return;
+        }
+        parseTransport(f, caplen, off, p);
+        if (fragmented && p.hasPorts()) {
+            fragments.remember(p, id);
+        }
+    }
+
+    private static boolean isExtensionHeader(int next) {
+        return next == 0 || next == 43 || next == 44 || next == 51 || next == 60 || next == 135
+                || next == 139 || next == 140;
+    }
+
+    private static void parseTransport(byte[] f, int caplen, int off, ParsedPacket p) {
+        if (p.protocol != ParsedPacket.TCP && p.protocol != ParsedPacket.UDP) {
+            return;
+        }
+        if (caplen < off + 4) {
+            p.truncated = true;
+            return;
+        }
+        p.srcPort = u16(f, off);
+        p.dstPort = u16(f, off + 2);
+        if (p.protocol == ParsedPacket.TCP && caplen >= off + 14) {
+            p.tcpFlags = f[off + 13] & 0xff;
+        }
+    }
+
+    private static int u16(byte[] f, int o) {
+        return ((f[o] & 0xff) << 8) | (f[o + 1] & 0xff);
+    }
+
+    private static int int32(byte[] f, int o) {
+        return ((f[o] & 0xff) << 24) | ((f[o + 1] & 0xff) << 16) | ((f[o + 2] & 0xff) << 8) | (f[o + 3] & 0xff);
+    }
+
+    private static long int64(byte[] f, int o) {
+        return ((long) int32(f, o) << 32) | (int32(f, o + 4) & 0xffff_ffffL);
+    }
+
+    private static long mac(byte[] f, int o) {
+        return ((long) u16(f, o) << 32) | (int32(f, o + 2) & 0xffff_ffffL);
+    }
+}

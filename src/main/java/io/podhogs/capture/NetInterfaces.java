@@ -1,0 +1,77 @@
+package io.podhogs.capture;
+
+import io.podhogs.host.HostFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** Reads the interfaces of the host's network namespace from /sys/class/net. */
+public final class NetInterfaces {
+    private static final int IFF_UP = 0x1;
+
+    private final HostFiles host;
+
+    public NetInterfaces(HostFiles host) {
+        this.host = host;
+    }
+
+    public List<NetInterface> list() {
+        List<NetInterface> result = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(host.sys("class", "net"))) {
+            entries.forEach(dir -> read(dir.getFileName().toString()).ifPresent(result::add));
+        } catch (IOException e) {
+            return List.of();
+        }
+        result.sort(Comparator.comparingInt(NetInterface::index));
+        return result;
+    }
+
+    public Optional<NetInterface> byName(String name) {
+        if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
+            return Optional.empty();
+        }
+        return read(name);
+    }
+
+    private Optional<NetInterface> read(String name) {
+        Path dir = host.sys("class", "net", name);
+        long index = host.readLong(dir.resolve("ifindex"));
+        if (index <= 0) {
+            return Optional.empty();
+        }
+        int type = (int) host.readLong(dir.resolve("type"));
+        long flags = host.read(dir.resolve("flags")).map(String::trim).map(NetInterfaces::hex).orElse(0L);
+        long mac = host.read(dir.resolve("address")).map(String::trim).map(NetInterfaces::mac).orElse(-1L);
+        return Optional.of(new NetInterface(name, (int) index, type, mac, (flags & IFF_UP) != 0));
+    }
+
+    private static long hex(String s) {
+        try {
+            return Long.decode(s);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** "02:fc:00:00:00:01" as a 48-bit number; -1 for anything that is not a 6-byte address. */
+    static long mac(String s) {
+        String[] parts = s.split(":");
+        if (parts.length != 6) {
+            return -1;
+        }
+        long mac = 0;
+        try {
+            for (String part : parts) {
+                mac = (mac << 8) | Integer.parseInt(part, 16);
+            }
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+        return mac;
+    }
+}

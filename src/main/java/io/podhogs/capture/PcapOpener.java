@@ -1,0 +1,91 @@
+package io.podhogs.capture;
+
+import java.util.Locale;
+import java.util.Optional;
+import org.pcap4j.core.BpfProgram;
+import org.pcap4j.core.NotOpenException;
+import org.pcap4j.core.PcapHandle;
+import org.pcap4j.core.PcapNativeException;
+import org.pcap4j.core.PcapNetworkInterface;
+import org.pcap4j.packet.namednumber.DataLinkType;
+
+/**
+ * Opens pcap handles and turns libpcap's failures into one-line messages that say how to fix them.
+ */
+final class PcapOpener {
+    static final DataLinkType LINUX_SLL2 = new DataLinkType(276, "LINUX_SLL2");
+
+    private PcapOpener() {
+    }
+
+    static PcapHandle open(String device, CaptureConfig config, int bufferBytes) throws CaptureException {
+        try {
+            PcapHandle.Builder builder = new PcapHandle.Builder(device)
+                    .snaplen(config.snapLength())
+                    .bufferSize(bufferBytes)
+                    .timeoutMillis(config.bufferTimeoutMillis())
+                    .promiscuousMode(config.promiscuous()
+                            ? PcapNetworkInterface.PromiscuousMode.PROMISCUOUS
+                            : PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS);
+            return builder.build();
+        } catch (PcapNativeException e) {
+            throw explain(device, e);
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+            throw noLibpcap(e);
+        }
+    }
+
+    /** Switches {@code any} to cooked v2 headers, which carry the interface index; false if unsupported. */
+    static boolean useSll2(PcapHandle handle) {
+        try {
+            handle.setDlt(LINUX_SLL2);
+            return handle.getDlt().value() == 276;
+        } catch (PcapNativeException | NotOpenException e) {
+            return false;
+        }
+    }
+
+    static void setFilter(PcapHandle handle, String deviceFilter, Optional<String> userFilter)
+            throws CaptureException {
+        String filter = combine(deviceFilter, userFilter);
+        if (filter.isEmpty()) {
+            return;
+        }
+        try {
+            handle.setFilter(filter, BpfProgram.BpfCompileMode.OPTIMIZE);
+        } catch (PcapNativeException e) {
+            String reason = String.valueOf(e.getMessage()).replaceAll("\\s+", " ").trim();
+            throw new CaptureException("bad filter '" + userFilter.orElse(filter) + "': " + reason
+                    + " (the syntax is tcpdump's, see man pcap-filter)", e);
+        } catch (NotOpenException e) {
+            throw new CaptureException("capture closed while setting the filter", e);
+        }
+    }
+
+    static String combine(String deviceFilter, Optional<String> userFilter) {
+        String user = userFilter.map(String::trim).orElse("");
+        if (deviceFilter.isEmpty()) {
+            return user;
+        }
+        return user.isEmpty() ? deviceFilter : "(" + deviceFilter + ") and (" + user + ")";
+    }
+
+    static CaptureException explain(String device, Exception e) {
+        String message = String.valueOf(e.getMessage());
+        String lower = message.toLowerCase(Locale.ROOT);
+        if (lower.contains("permission") || lower.contains("not permitted")) {
+            return new CaptureException("no permission to capture on " + device
+                    + ": run podhogs as root, or grant the JVM CAP_NET_RAW and CAP_NET_ADMIN"
+                    + " (setcap cap_net_raw,cap_net_admin+ep \"$(readlink -f \"$(command -v java)\")\")", e);
+        }
+        if (lower.contains("no such device")) {
+            return new CaptureException("no such device: " + device + " (ip -br link lists the devices of this host)", e);
+        }
+        return new CaptureException("cannot capture on " + device + ": " + message.replaceAll("\\s+", " ").trim(), e);
+    }
+
+    static CaptureException noLibpcap(Throwable e) {
+        return new CaptureException("libpcap is not installed: apt-get install -y libpcap0.8"
+                + " (Debian, Ubuntu), dnf install libpcap (Fedora, RHEL) or apk add libpcap (Alpine)", e);
+    }
+}

@@ -1,0 +1,227 @@
+package io.podhogs.cli;
+
+import io.podhogs.capture.CaptureConfig;
+import io.podhogs.capture.CaptureException;
+import io.podhogs.capture.CaptureMode;
+import io.podhogs.engine.Engine;
+import io.podhogs.engine.EngineConfig;
+import io.podhogs.export.DropReporter;
+import io.podhogs.export.JsonWriter;
+import io.podhogs.export.RowFormat;
+import io.podhogs.export.TopView;
+import io.podhogs.export.TraceWriter;
+import io.podhogs.export.UserNames;
+import io.podhogs.export.ViewMode;
+import io.podhogs.host.HostFiles;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ITypeConverter;
+
+/**
+ * The command line: nethogs's flags with nethogs's meanings, and podhogs's own long options. It
+ * wires the engine to one of three outputs and holds no state of its own beyond the parsed options.
+ */
+@Command(name = "podhogs", sortOptions = false, usageHelpAutoWidth = true, versionProvider = Version.class,
+        description = {
+            "Per-process network bandwidth, like nethogs, but exact under load: every byte a process",
+            "sends or receives, TCP and UDP, counted as the interfaces' own counters count it.",
+            "",
+            "Default: a live top view (keys: q quit, s/r sort by sent/received, m units,",
+            "l command line, b basename). -t prints nethogs's trace format; --json prints JSON lines.",
+            "Needs root (or CAP_NET_RAW, CAP_NET_ADMIN, CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH)."},
+        footer = {"", "Exit status: 0 done, 2 bad usage or capture impossible (the message says how to fix it)."})
+public final class PodhogsCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "DEVICE", arity = "0..*",
+            description = "Devices to watch. Default: every device that is up, except loopback,"
+                    + " including devices that appear later.")
+    List<String> devices = new ArrayList<>();
+
+    @Option(names = "-t", description = "Trace mode: nethogs 0.8.7's 'Refreshing:' blocks of program/pid/uid, sent, received.")
+    boolean trace;
+
+    @Option(names = "--json", description = "One JSON object per process per refresh (bytes, packets, rates in bytes/s).")
+    boolean json;
+
+    @Option(names = "-v", paramLabel = "MODE", defaultValue = "0",
+            description = "View mode: 0 KB/s, 1 total KB, 2 total bytes, 3 total MB, 4 MB/s, 5 GB/s (KB = 1024 B). Default: ${DEFAULT-VALUE}.")
+    int viewMode;
+
+    @Option(names = "-d", paramLabel = "SECONDS", defaultValue = "1", converter = Seconds.class,
+            description = "Delay between refreshes, in seconds (fractions allowed). Default: ${DEFAULT-VALUE}.")
+    Duration delay;
+
+    @Option(names = "-c", paramLabel = "COUNT", defaultValue = "0",
+            description = "Number of refreshes, then exit. Default: 0, unlimited.")
+    int count;
+
+    @Option(names = "-s", description = "Sort by sent (default: by received).")
+    boolean sortBySent;
+
+    @Option(names = "-P", paramLabel = "PID", description = "Show only this process (repeatable).")
+    List<Integer> pids = new ArrayList<>();
+
+    @Option(names = "-f", paramLabel = "FILTER", description = "BPF filter, tcpdump syntax (man pcap-filter).")
+    String filter;
+
+    @Option(names = "-a", description = "All devices, loopback included.")
+    boolean allDevices;
+
+    @Option(names = "-l", description = "Show command lines instead of program names.")
+    boolean commandLine;
+
+    @Option(names = "-b", description = "Show program base names instead of paths.")
+    boolean basename;
+
+    @Option(names = "-p", description = "Promiscuous mode (with --capture per-device; the any device cannot be).")
+    boolean promiscuous;
+
+    @Option(names = "-C", description = "Accepted for nethogs compatibility: podhogs always counts TCP and UDP.")
+    boolean tcpAndUdp;
+
+    @Option(names = "-g", paramLabel = "REFRESHES",
+            description = "Accepted for nethogs compatibility: podhogs keeps the totals of exited processes.")
+    int garbageCollectionPeriod;
+
+    @Option(names = "-x", description = "nethogs's bughunt mode: same as -t.")
+    boolean bughunt;
+
+    @Option(names = "--window", paramLabel = "SECONDS", defaultValue = "2", converter = Seconds.class,
+            description = "Span of the rates (KB/s ...), sliding on the monotonic clock. Default: ${DEFAULT-VALUE}.")
+    Duration window;
+
+    @Option(names = "--capture", paramLabel = "MODE", defaultValue = "any", converter = CaptureModes.class,
+            description = "any: one ring on the any device, cooked v2 headers (default);"
+                    + " per-device: one handle per device, direction by MAC address.")
+    CaptureMode captureMode;
+
+    @Option(names = "--snaplen", paramLabel = "BYTES", defaultValue = "" + CaptureConfig.DEFAULT_SNAP_LENGTH,
+            description = "Bytes kept of each frame: headers only. Default: ${DEFAULT-VALUE}.")
+    int snapLength;
+
+    @Option(names = "--buffer-size", paramLabel = "MIB", defaultValue = "32",
+            description = "Kernel capture buffer in MiB, in total across devices. Default: ${DEFAULT-VALUE}.")
+    int bufferMebibytes;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = {"-V", "--version"}, versionHelp = true, description = "Show the version and exit.")
+    boolean version;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final HostFiles host;
+
+    public PodhogsCommand(PrintStream out, PrintStream err, HostFiles host) {
+        this.out = out;
+        this.err = err;
+        this.host = host;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        RowFormat format;
+        CaptureConfig captureConfig;
+        try {
+            format = new RowFormat(ViewMode.of(viewMode), sortBySent, new LinkedHashSet<>(pids), commandLine, basename);
+            if (count < 0) {
+                throw new IllegalArgumentException("-c must be 0 (unlimited) or more");
+            }
+            captureConfig = new CaptureConfig(captureMode, devices, allDevices, snapLength, bufferMebibytes << 20,
+                    CaptureConfig.DEFAULT_BUFFER_TIMEOUT_MILLIS, promiscuous, Optional.ofNullable(filter));
+        } catch (IllegalArgumentException e) {
+            return Cli.usageError(err, e.getMessage());
+        }
+        boolean traceMode = trace || bughunt;
+        Terminal terminal = null;
+        if (!json && !traceMode) {
+            terminal = TerminalBuilder.builder().system(true).dumb(true).build();
+            if (Terminal.TYPE_DUMB.equals(terminal.getType()) || Terminal.TYPE_DUMB_COLOR.equals(terminal.getType())) {
+                terminal.close();
+                err.println("podhogs: the top view needs a terminal; use -t or --json when the output is not one");
+                return Cli.EXIT_USAGE;
+            }
+        }
+        try (Engine engine = new Engine(EngineConfig.of(captureConfig).withRateWindow(window), host)) {
+            try {
+                engine.start();
+            } catch (CaptureException e) {
+                err.println("podhogs: " + e.getMessage());
+                return Cli.EXIT_USAGE;
+            }
+            DropReporter drops = new DropReporter(err);
+            if (terminal != null) {
+                try (Terminal t = terminal) {
+                    new TopView(t, new UserNames(host), "podhogs " + Version.number(), format)
+                            .run(() -> {
+                                drops.check(engine.snapshot());
+                                return engine.snapshot();
+                            }, delay, count);
+                }
+                return Cli.EXIT_OK;
+            }
+            Consumer<io.podhogs.engine.EngineSnapshot> writer = json
+                    ? s -> new JsonWriter(out, new UserNames(host)).write(s, format)
+                    : s -> new TraceWriter(out).write(s, format);
+            refreshLoop(engine, writer, drops);
+            return Cli.EXIT_OK;
+        }
+    }
+
+    private void refreshLoop(Engine engine, Consumer<io.podhogs.engine.EngineSnapshot> writer, DropReporter drops)
+            throws InterruptedException {
+        long next = System.nanoTime() + delay.toNanos();
+        for (int shown = 0; count == 0 || shown < count; shown++) {
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            next += delay.toNanos();
+            var snapshot = engine.snapshot();
+            drops.check(snapshot);
+            writer.accept(snapshot);
+        }
+    }
+
+    /** Seconds as a decimal number ("1", "0.5"), at least a millisecond. */
+    static final class Seconds implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            double seconds;
+            try {
+                seconds = Double.parseDouble(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not a number of seconds: " + value);
+            }
+            if (!(seconds >= 0.001) || seconds > 86_400) {
+                throw new IllegalArgumentException("seconds must be between 0.001 and 86400, not " + value);
+            }
+            return Duration.ofNanos((long) (seconds * 1e9));
+        }
+    }
+
+    static final class CaptureModes implements ITypeConverter<CaptureMode> {
+        @Override
+        public CaptureMode convert(String value) {
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "any" -> CaptureMode.ANY;
+                case "per-device" -> CaptureMode.PER_DEVICE;
+                default -> throw new IllegalArgumentException("--capture is any or per-device, not " + value);
+            };
+        }
+    }
+
+}

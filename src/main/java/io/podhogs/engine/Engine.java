@@ -1,0 +1,233 @@
+package io.podhogs.engine;
+
+import io.podhogs.accounting.Ledger;
+import io.podhogs.attribution.FlowKey;
+import io.podhogs.attribution.FlowResolver;
+import io.podhogs.attribution.FlowTable;
+import io.podhogs.attribution.FlowTableView;
+import io.podhogs.attribution.ProcessOwner;
+import io.podhogs.attribution.ProcessReader;
+import io.podhogs.attribution.TrackedFlow;
+import io.podhogs.attribution.UnknownOwner;
+import io.podhogs.capture.Capture;
+import io.podhogs.capture.CaptureException;
+import io.podhogs.capture.NetInterface;
+import io.podhogs.capture.NetInterfaces;
+import io.podhogs.host.HostFiles;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs the pipeline: the capture threads fill the {@link FlowTable}; one engine thread takes new
+ * flows to the resolver, credits flows' new bytes to their owners' accounts, and publishes an
+ * {@link EngineSnapshot} every tick for the exports to read.
+ *
+ * <p>The engine thread wakes on every tick and also, at most every {@value #WAKE_FLOOR_MILLIS} ms,
+ * when a capture thread reports a new flow: looking a flow up while its socket still exists is
+ * what makes short connections exact.
+ */
+public final class Engine implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Engine.class);
+    private static final long WAKE_FLOOR_MILLIS = 5;
+    private static final long SLOW_WORK_NANOS = 1_000_000_000L;
+
+    private final EngineConfig config;
+    private final HostFiles host;
+    private final LongSupplier clock = System::nanoTime;
+    private final ProcessReader processes;
+    private final NetInterfaces interfaces;
+    private final FlowResolver resolver;
+    private final Ledger ledger;
+    private final FlowTableView view = new FlowTableView();
+    private final Map<Integer, String> interfaceNames = new HashMap<>();
+    private final AtomicBoolean newFlows = new AtomicBoolean();
+    private final long[] delta = new long[4];
+    private final long[] overflowCredited = new long[4];
+    private final FlowTable table;
+    private TrackedFlow[] flows = new TrackedFlow[0];
+    private Capture capture;
+    private Thread thread;
+    private volatile boolean running;
+    private volatile EngineSnapshot snapshot;
+    private long lastSlowWork;
+
+    public Engine(EngineConfig config, HostFiles host) {
+        this.config = config;
+        this.host = host;
+        this.processes = new ProcessReader(host);
+        this.interfaces = new NetInterfaces(host);
+        this.resolver = new FlowResolver(host, processes, clock, config.lookupGrace().toNanos());
+        this.ledger = new Ledger(config.rateWindow().toNanos(), EngineConfig.TICK.toNanos());
+        this.table = new FlowTable(1 << 14, this::wake);
+    }
+
+    /** Opens the capture and starts counting; the first snapshot is there when this returns. */
+    public void start() throws CaptureException {
+        refreshInterfaceNames();
+        capture = Capture.start(config.capture(), interfaces, table);
+        running = true;
+        cycle(clock.getAsLong(), true);
+        thread = new Thread(this::run, "podhogs-engine");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    public EngineSnapshot snapshot() {
+        return snapshot;
+    }
+
+    private void wake() {
+        if (!newFlows.get() && newFlows.compareAndSet(false, true)) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    private void run() {
+        long tick = EngineConfig.TICK.toNanos();
+        long nextTick = clock.getAsLong() + tick;
+        long lastCycle = 0;
+        while (running) {
+            long now = clock.getAsLong();
+            if (now - nextTick >= 0) {
+                cycle(now, true);
+                lastCycle = now;
+                nextTick += tick;
+                if (now - nextTick > tick) {
+                    nextTick = now + tick; // fell behind (suspended machine): do not replay ticks
+                }
+            } else if (newFlows.get() && now - lastCycle >= WAKE_FLOOR_MILLIS * 1_000_000L) {
+                cycle(now, false);
+                lastCycle = now;
+            } else {
+                long until = newFlows.get() ? Math.min(nextTick, lastCycle + WAKE_FLOOR_MILLIS * 1_000_000L) : nextTick;
+                LockSupport.parkNanos(Math.max(1, until - now));
+            }
+        }
+    }
+
+    /** One pass: exchange with the table, look up new flows, credit, and on a tick publish. */
+    private void cycle(long now, boolean tick) {
+        try {
+            newFlows.set(false);
+            view.beginExchange();
+            table.exchange(view);
+            takeNewAndReleasedFlows(now);
+            resolver.resolvePending();
+            credit(now);
+            if (tick) {
+                expireIdleFlows(now);
+                ledger.sample(now);
+                if (now - lastSlowWork >= SLOW_WORK_NANOS) {
+                    lastSlowWork = now;
+                    slowWork();
+                }
+                publish();
+            }
+        } catch (RuntimeException e) {
+            // One bad cycle must not stop counting: the counters stay in the table for the next.
+            LOG.error("engine cycle failed", e);
+        }
+    }
+
+    private void takeNewAndReleasedFlows(long now) {
+        if (flows.length < view.highWater()) {
+            flows = java.util.Arrays.copyOf(flows, Math.max(view.highWater(), flows.length * 2));
+        }
+        for (int i = 0; i < view.releasedCount(); i++) {
+            flows[view.releasedSlot(i)] = null;
+        }
+        for (int i = 0; i < view.newCount(); i++) {
+            int slot = view.newSlot(i);
+            TrackedFlow flow = new TrackedFlow(slot, table.key(slot), now);
+            flows[slot] = flow;
+            resolver.add(flow);
+        }
+    }
+
+    private void credit(long now) {
+        int highWater = view.highWater();
+        for (int s = 0; s < highWater; s++) {
+            TrackedFlow flow = flows[s];
+            if (flow != null && flow.takeDelta(view, now, delta)) {
+                ledger.credit(flow.owner(), flow.key().ifindex(), delta, now);
+            }
+        }
+        for (int i = 0; i < 4; i++) {
+            delta[i] = view.overflow(i) - overflowCredited[i];
+            overflowCredited[i] = view.overflow(i);
+        }
+        if (delta[1] != 0 || delta[3] != 0) {
+            ledger.credit(UnknownOwner.OTHER, 0, delta, now);
+        }
+    }
+
+    private void expireIdleFlows(long now) {
+        long idle = config.flowIdleTimeout().toNanos();
+        int highWater = view.highWater();
+        for (int s = 0; s < highWater; s++) {
+            TrackedFlow flow = flows[s];
+            // Only flows whose bytes are all credited: a pending flow's bytes live in the table.
+            if (flow != null && flow.owner() != null && now - flow.lastChangeNanos() > idle) {
+                view.requestRelease(s, flow.seenPackets());
+            }
+        }
+    }
+
+    private void slowWork() {
+        refreshInterfaceNames();
+        ledger.markExited(this::exited);
+        Set<Integer> live = new HashSet<>();
+        for (ProcessOwner p : ledger.liveProcesses()) {
+            live.add(p.process().pid());
+        }
+        resolver.retainProcesses(live);
+    }
+
+    private boolean exited(ProcessOwner owner) {
+        return processes.startTime(owner.process().pid()) != owner.process().startTime();
+    }
+
+    private void refreshInterfaceNames() {
+        // Names of interfaces that are gone stay: their traffic is still in the accounts.
+        for (NetInterface i : interfaces.list()) {
+            interfaceNames.put(i.index(), i.name());
+        }
+    }
+
+    private void publish() {
+        snapshot = new EngineSnapshot(Instant.now(), ledger.snapshot(), capture.status(), Map.copyOf(interfaceNames),
+                view.size(), view.overflow(1) + view.overflow(3), resolver.stats(), capture.description());
+    }
+
+    /** Stops capturing, credits what is left, and publishes a last snapshot. */
+    @Override
+    public void close() {
+        if (capture == null) {
+            return;
+        }
+        capture.close();
+        running = false;
+        if (thread != null) {
+            LockSupport.unpark(thread);
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        cycle(clock.getAsLong(), true);
+    }
+
+    /** Keys of the flows tracked now, for tests and diagnostics. */
+    List<FlowKey> flowKeys() {
+        return java.util.Arrays.stream(flows).filter(java.util.Objects::nonNull).map(TrackedFlow::key).toList();
+    }
+}

@@ -1,0 +1,22 @@
+package io.podhogs.engine;
+
+import io.podhogs.capture.CaptureConfig;
+import java.time.Duration;
+
+/**
+ * @param rateWindow span of the displayed rates
+ * @param lookupGrace how long a new flow may wait for its socket before it counts as unknown
+ * @param flowIdleTimeout idle flows are forgotten after this (their totals stay in the accounts)
+ */
+public record EngineConfig(CaptureConfig capture, Duration rateWindow, Duration lookupGrace,
+                           Duration flowIdleTimeout) {
+    public static final Duration TICK = Duration.ofMillis(100);
+
+    public static EngineConfig of(CaptureConfig capture) {
+        return new EngineConfig(capture, Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(30));
+    }
+
+    public EngineConfig withRateWindow(Duration window) {
+        return new EngineConfig(capture, window, lookupGrace, flowIdleTimeout);
+    }
+}

@@ -1,0 +1,28 @@
+package io.podhogs.engine;
+
+import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.attribution.FlowResolver.ResolverStats;
+import io.podhogs.capture.CaptureStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the engine knows at one moment, immutable, for the exports.
+ *
+ * @param interfaceNames ifindex to name, including interfaces gone since their traffic was counted
+ * @param flows flows being tracked now
+ * @param overflowPackets packets that found the flow table full (counted as unknown, not lost)
+ */
+public record EngineSnapshot(Instant time, List<AccountSnapshot> accounts, List<CaptureStatus> captures,
+                             Map<Integer, String> interfaceNames, int flows, long overflowPackets,
+                             ResolverStats resolver, String captureDescription) {
+
+    public long kernelDrops() {
+        return captures.stream().mapToLong(CaptureStatus::kernelDrops).sum();
+    }
+
+    public String interfaceName(int ifindex) {
+        return interfaceNames.getOrDefault(ifindex, "if" + ifindex);
+    }
+}

@@ -1,0 +1,54 @@
+package io.podhogs.export;
+
+import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.engine.EngineSnapshot;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * {@code --json}: one JSON object a line, per account per refresh, for scripts. Bytes are whole
+ * numbers and rates are bytes per second over the rate window, whatever the view mode.
+ */
+public final class JsonWriter {
+    private final PrintStream out;
+    private final UserNames users;
+
+    public JsonWriter(PrintStream out, UserNames users) {
+        this.out = out;
+        this.users = users;
+    }
+
+    public void write(EngineSnapshot snapshot, RowFormat format) {
+        StringBuilder b = new StringBuilder();
+        String time = snapshot.time().toString();
+        for (AccountSnapshot a : format.rows(snapshot.accounts())) {
+            b.append("{\"time\":");
+            Json.string(b, time);
+            b.append(",\"kind\":").append(a.isProcess() ? "\"process\"" : "\"unknown\"");
+            b.append(",\"pid\":").append(a.pid()).append(",\"uid\":").append(a.uid()).append(",\"user\":");
+            Json.string(b, a.isProcess() ? users.name(a.uid()) : "");
+            b.append(",\"program\":");
+            Json.string(b, a.program());
+            b.append(",\"command\":");
+            Json.string(b, a.commandLine());
+            b.append(",\"interfaces\":[");
+            for (int i = 0; i < a.interfaces().size(); i++) {
+                if (i > 0) {
+                    b.append(',');
+                }
+                Json.string(b, snapshot.interfaceName(a.interfaces().get(i)));
+            }
+            b.append("],\"sent_bytes\":").append(a.sentBytes())
+                    .append(",\"received_bytes\":").append(a.receivedBytes())
+                    .append(",\"sent_packets\":").append(a.sentPackets())
+                    .append(",\"received_packets\":").append(a.receivedPackets())
+                    .append(",\"sent_bytes_per_second\":").append(String.format(Locale.ROOT, "%.1f", a.sentRate()))
+                    .append(",\"received_bytes_per_second\":").append(String.format(Locale.ROOT, "%.1f", a.receivedRate()))
+                    .append(",\"exited\":").append(a.exited())
+                    .append(",\"kernel_drops\":").append(snapshot.kernelDrops())
+                    .append("}\n");
+        }
+        out.print(b);
+        out.flush();
+    }
+}

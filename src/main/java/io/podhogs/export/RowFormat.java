@@ -1,0 +1,51 @@
+package io.podhogs.export;
+
+import io.podhogs.accounting.AccountSnapshot;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Which rows to show and in what order, shared by the trace, JSON and top views.
+ *
+ * @param pids only these processes (nethogs's {@code -P}); empty for all
+ * @param commandLine show the whole command line instead of the program (nethogs's {@code -l})
+ * @param basename show only the program's base name (nethogs's {@code -b})
+ */
+public record RowFormat(ViewMode mode, boolean sortBySent, Set<Integer> pids, boolean commandLine, boolean basename) {
+
+    public RowFormat withMode(ViewMode newMode) {
+        return new RowFormat(newMode, sortBySent, pids, commandLine, basename);
+    }
+
+    public RowFormat withSortBySent(boolean bySent) {
+        return new RowFormat(mode, bySent, pids, commandLine, basename);
+    }
+
+    public List<AccountSnapshot> rows(List<AccountSnapshot> accounts) {
+        Comparator<AccountSnapshot> byValue = Comparator.comparingDouble(
+                a -> sortBySent ? mode.sent(a) : mode.received(a));
+        Comparator<AccountSnapshot> byOther = Comparator.comparingDouble(
+                a -> sortBySent ? mode.received(a) : mode.sent(a));
+        return accounts.stream()
+                .filter(a -> pids.isEmpty() || pids.contains(a.pid()))
+                .sorted(byValue.reversed().thenComparing(byOther.reversed())
+                        .thenComparing(AccountSnapshot::program).thenComparingInt(AccountSnapshot::pid))
+                .toList();
+    }
+
+    public String name(AccountSnapshot a) {
+        if (!a.isProcess()) {
+            return a.program();
+        }
+        if (commandLine) {
+            return a.commandLine();
+        }
+        String program = a.program();
+        if (basename) {
+            int slash = program.lastIndexOf('/');
+            return slash >= 0 && slash < program.length() - 1 ? program.substring(slash + 1) : program;
+        }
+        return program;
+    }
+}

@@ -1,0 +1,155 @@
+package io.podhogs.export;
+
+import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.engine.EngineSnapshot;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+import org.jline.terminal.Attributes;
+import org.jline.terminal.Size;
+import org.jline.terminal.Terminal;
+import org.jline.utils.AttributedString;
+import org.jline.utils.AttributedStringBuilder;
+import org.jline.utils.AttributedStyle;
+import org.jline.utils.Display;
+import org.jline.utils.InfoCmp;
+import org.jline.utils.NonBlockingReader;
+
+/**
+ * The default, interactive view: a table of processes redrawn every refresh, with nethogs's keys
+ * (q quits, s and r sort by sent and received, m switches units, l and b change the names).
+ */
+public final class TopView {
+    private static final String KEYS = "q quit  s sort by sent  r sort by received  m units  l command line  b basename";
+
+    private final Terminal terminal;
+    private final UserNames users;
+    private final String title;
+    private RowFormat format;
+
+    public TopView(Terminal terminal, UserNames users, String title, RowFormat format) {
+        this.terminal = terminal;
+        this.users = users;
+        this.title = title;
+        this.format = format;
+    }
+
+    /** Runs until 'q' (or {@code count} refreshes, if positive). */
+    public void run(Supplier<EngineSnapshot> snapshots, Duration refresh, int count) throws IOException {
+        Attributes saved = terminal.enterRawMode();
+        terminal.puts(InfoCmp.Capability.enter_ca_mode);
+        terminal.puts(InfoCmp.Capability.cursor_invisible);
+        terminal.flush();
+        Display display = new Display(terminal, true);
+        NonBlockingReader reader = terminal.reader();
+        try {
+            int shown = 0;
+            long nextRefresh = System.nanoTime();
+            while (true) {
+                long now = System.nanoTime();
+                if (now - nextRefresh >= 0) {
+                    Size size = terminal.getSize();
+                    display.resize(Math.max(size.getRows(), 5), Math.max(size.getColumns(), 40));
+                    display.update(render(snapshots.get(), display), -1);
+                    terminal.flush();
+                    nextRefresh = now + refresh.toNanos();
+                    if (count > 0 && ++shown >= count) {
+                        return;
+                    }
+                }
+                long waitMillis = Math.max(1, (nextRefresh - System.nanoTime()) / 1_000_000);
+                int key = reader.read(waitMillis);
+                if (key == NonBlockingReader.EOF || key == 'q' || key == 'Q' || key == 3) {
+                    return;
+                }
+                if (key > 0 && handleKey(key)) {
+                    nextRefresh = System.nanoTime(); // show the change at once
+                }
+            }
+        } finally {
+            terminal.puts(InfoCmp.Capability.cursor_visible);
+            terminal.puts(InfoCmp.Capability.exit_ca_mode);
+            terminal.flush();
+            terminal.setAttributes(saved);
+        }
+    }
+
+    private boolean handleKey(int key) {
+        switch (key) {
+            case 's' -> format = format.withSortBySent(true);
+            case 'r' -> format = format.withSortBySent(false);
+            case 'm' -> format = format.withMode(format.mode().next());
+            case 'l' -> format = new RowFormat(format.mode(), format.sortBySent(), format.pids(), !format.commandLine(), format.basename());
+            case 'b' -> format = new RowFormat(format.mode(), format.sortBySent(), format.pids(), format.commandLine(), !format.basename());
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    List<AttributedString> render(EngineSnapshot snapshot, Display display) {
+        int width = terminal.getWidth() > 0 ? terminal.getWidth() : 80;
+        int height = terminal.getHeight() > 0 ? terminal.getHeight() : 24;
+        List<AttributedString> lines = new ArrayList<>();
+        for (String line : lines(snapshot, width, height)) {
+            lines.add(line.startsWith("    PID") || line.startsWith("  TOTAL")
+                    ? new AttributedStringBuilder().style(AttributedStyle.INVERSE).append(line).toAttributedString()
+                    : new AttributedString(line));
+        }
+        return lines;
+    }
+
+    /** The screen as plain lines, each at most {@code width} wide. */
+    List<String> lines(EngineSnapshot snapshot, int width, int height) {
+        List<String> out = new ArrayList<>();
+        ViewMode mode = format.mode();
+        out.add(fit(title + "  " + snapshot.captureDescription(), width));
+        out.add(fit(String.format(Locale.ROOT, "sort: %s  view: %s  flows: %d  kernel drops: %d",
+                format.sortBySent() ? "sent" : "received", mode.unit(), snapshot.flows(), snapshot.kernelDrops()), width));
+        out.add("");
+        int programWidth = Math.max(10, width - 7 - 1 - 9 - 1 - 10 - 1 - 14 - 1 - 14);
+        String row = "%7s %-9s %-" + programWidth + "s %-10s %14s %14s";
+        out.add(fit(String.format(Locale.ROOT, row, "PID", "USER", "PROGRAM", "DEV", "SENT " + mode.unit(),
+                "RECEIVED " + mode.unit()), width));
+        List<AccountSnapshot> rows = format.rows(snapshot.accounts());
+        int room = Math.max(1, height - out.size() - 2);
+        double sent = 0;
+        double received = 0;
+        for (AccountSnapshot a : rows) {
+            sent += mode.sent(a);
+            received += mode.received(a);
+        }
+        for (AccountSnapshot a : rows.subList(0, Math.min(rows.size(), room))) {
+            String pid = a.isProcess() ? Integer.toString(a.pid()) : "?";
+            String user = a.isProcess() ? users.name(a.uid()) : "";
+            String name = format.name(a) + (a.exited() ? " (exited)" : "");
+            out.add(fit(String.format(Locale.ROOT, row, pid, clip(user, 9), clip(name, programWidth),
+                    clip(devices(snapshot, a), 10), mode.format(mode.sent(a)), mode.format(mode.received(a))), width));
+        }
+        out.add(fit(String.format(Locale.ROOT, "  TOTAL %" + (programWidth + 22) + "s %14s %14s", "",
+                mode.format(sent), mode.format(received)), width));
+        out.add(fit(KEYS, width));
+        return out;
+    }
+
+    private static String devices(EngineSnapshot snapshot, AccountSnapshot a) {
+        List<Integer> interfaces = a.interfaces();
+        if (interfaces.isEmpty()) {
+            return "";
+        }
+        String first = snapshot.interfaceName(interfaces.get(0));
+        return interfaces.size() == 1 ? first : first + ",+" + (interfaces.size() - 1);
+    }
+
+    private static String clip(String s, int width) {
+        return s.length() <= width ? s : s.substring(0, Math.max(0, width - 1)) + "~";
+    }
+
+    private static String fit(String s, int width) {
+        return s.length() <= width ? s : s.substring(0, width);
+    }
+}

@@ -1,0 +1,37 @@
+package io.podhogs.export;
+
+import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.engine.EngineSnapshot;
+import java.io.PrintStream;
+
+/**
+ * nethogs 0.8.7's trace mode ({@code -t}), line for line, so that its parsers keep working:
+ *
+ * <pre>
+ *
+ * Refreshing:
+ * program/pid/uid&lt;TAB&gt;sent&lt;TAB&gt;received
+ * </pre>
+ *
+ * Unknown buckets print as nethogs prints them ({@code unknown TCP/0/0}). Unlike nethogs, numbers
+ * are printed in full rather than in six significant digits.
+ */
+public final class TraceWriter {
+    private final PrintStream out;
+
+    public TraceWriter(PrintStream out) {
+        this.out = out;
+    }
+
+    public void write(EngineSnapshot snapshot, RowFormat format) {
+        StringBuilder block = new StringBuilder("\nRefreshing:\n");
+        for (AccountSnapshot a : format.rows(snapshot.accounts())) {
+            block.append(format.name(a)).append('/').append(a.pid()).append('/').append(a.uid())
+                    .append('\t').append(format.mode().format(format.mode().sent(a)))
+                    .append('\t').append(format.mode().format(format.mode().received(a)))
+                    .append('\n');
+        }
+        out.print(block);
+        out.flush();
+    }
+}
