@@ -1,18 +1,19 @@
 package io.podhogs.accounting;
 
 import io.podhogs.attribution.Owner;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Cumulative counters of one owner (a process or an unknown bucket) and its rate window. Counters
  * only ever grow, also after the process exits. Engine thread only.
  */
 final class Account {
-    private static final int MAX_INTERFACES = 8;
-
     private final Owner owner;
     private final RateWindow window;
-    private final int[] interfaces = new int[MAX_INTERFACES];
-    private int interfaceCount;
+    /** Per interface index: sent bytes, sent packets, received bytes, received packets. */
+    private final Map<Integer, long[]> byInterface = new LinkedHashMap<>();
     private long sentBytes;
     private long sentPackets;
     private long receivedBytes;
@@ -30,18 +31,11 @@ final class Account {
         sentPackets += sp;
         receivedBytes += rb;
         receivedPackets += rp;
-        noteInterface(ifindex);
-    }
-
-    private void noteInterface(int ifindex) {
-        for (int i = 0; i < interfaceCount; i++) {
-            if (interfaces[i] == ifindex) {
-                return;
-            }
-        }
-        if (interfaceCount < MAX_INTERFACES) {
-            interfaces[interfaceCount++] = ifindex;
-        }
+        long[] on = byInterface.computeIfAbsent(ifindex, i -> new long[4]);
+        on[0] += sb;
+        on[1] += sp;
+        on[2] += rb;
+        on[3] += rp;
     }
 
     void sample(long nowNanos) {
@@ -60,8 +54,11 @@ final class Account {
         return exited;
     }
 
-    int[] interfaces() {
-        return java.util.Arrays.copyOf(interfaces, interfaceCount);
+    /** The traffic on each interface, in the order the interfaces were first seen. */
+    Map<Integer, Traffic> byInterface() {
+        Map<Integer, Traffic> copy = new LinkedHashMap<>();
+        byInterface.forEach((i, t) -> copy.put(i, new Traffic(t[0], t[1], t[2], t[3])));
+        return Collections.unmodifiableMap(copy);
     }
 
     long sentBytes() {

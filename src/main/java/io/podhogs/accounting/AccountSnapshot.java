@@ -3,14 +3,39 @@ package io.podhogs.accounting;
 import io.podhogs.attribution.Owner;
 import io.podhogs.attribution.ProcessOwner;
 import java.util.List;
+import java.util.Map;
 
 /**
- * One account at one moment, for display and export: cumulative bytes and packets and rates in
- * bytes per second over the ledger's window.
+ * One account at one moment, for display and export: cumulative bytes and packets, in total and
+ * per interface index, and rates in bytes per second over the ledger's window.
  */
-public record AccountSnapshot(Owner owner, List<Integer> interfaces, long sentBytes, long sentPackets,
-                              long receivedBytes, long receivedPackets, double sentRate, double receivedRate,
-                              boolean exited) {
+public record AccountSnapshot(Owner owner, Map<Integer, Traffic> byInterface, Traffic total, double sentRate,
+                              double receivedRate, boolean exited) {
+
+    /** Interface indexes in the order the account's traffic first appeared on them. */
+    public List<Integer> interfaces() {
+        return List.copyOf(byInterface.keySet());
+    }
+
+    public Traffic on(int ifindex) {
+        return byInterface.getOrDefault(ifindex, Traffic.NONE);
+    }
+
+    public long sentBytes() {
+        return total.sentBytes();
+    }
+
+    public long sentPackets() {
+        return total.sentPackets();
+    }
+
+    public long receivedBytes() {
+        return total.receivedBytes();
+    }
+
+    public long receivedPackets() {
+        return total.receivedPackets();
+    }
 
     public boolean isProcess() {
         return owner instanceof ProcessOwner;

@@ -3,7 +3,6 @@ package io.podhogs.accounting;
 import io.podhogs.attribution.Owner;
 import io.podhogs.attribution.ProcessOwner;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,9 +61,9 @@ public final class Ledger {
     public List<AccountSnapshot> snapshot() {
         List<AccountSnapshot> result = new ArrayList<>(accounts.size());
         for (Account a : accounts.values()) {
-            result.add(new AccountSnapshot(a.owner(), Arrays.stream(a.interfaces()).boxed().toList(), a.sentBytes(),
-                    a.sentPackets(), a.receivedBytes(), a.receivedPackets(), a.sentRate(), a.receivedRate(),
-                    a.exited()));
+            result.add(new AccountSnapshot(a.owner(), a.byInterface(),
+                    new Traffic(a.sentBytes(), a.sentPackets(), a.receivedBytes(), a.receivedPackets()),
+                    a.sentRate(), a.receivedRate(), a.exited()));
         }
         return result;
     }

@@ -10,9 +10,11 @@ import java.util.Map;
 
 /**
  * Which process holds each socket inode, from the links in /proc/PID/fd. A socket held by several
- * processes (inherited across fork, shared by SO_REUSEPORT workers) goes to the oldest of them
- * (earliest start time, then lowest PID): stable from scan to scan and, for a forking server, the
- * parent, whose children keep the connections they accept themselves.
+ * processes goes to the youngest of them (latest start time, then highest PID): stable from scan
+ * to scan, and right for the ways sockets come to be shared, which is by inheritance. A forking
+ * server's child that serves a connection holds it along with the parent until the parent closes
+ * its copy; pre-forked workers share the listener they all serve from; a program started with
+ * inherited sockets does the I/O on them. In each case the child is the one doing the work.
  */
 public final class SocketOwners {
     private final Map<Long, Integer> ownerByInode;
@@ -45,7 +47,7 @@ public final class SocketOwners {
             for (Path fd : fds) {
                 long inode = socketInode(fd);
                 if (inode > 0) {
-                    owners.merge(inode, pid, (a, b) -> older(a, b, startTimes, processes));
+                    owners.merge(inode, pid, (a, b) -> younger(a, b, startTimes, processes));
                 }
             }
         } catch (IOException | SecurityException e) {
@@ -65,13 +67,13 @@ public final class SocketOwners {
         return -1;
     }
 
-    private static int older(int a, int b, Map<Integer, Long> startTimes, ProcessReader processes) {
+    private static int younger(int a, int b, Map<Integer, Long> startTimes, ProcessReader processes) {
         long ta = startTimes.computeIfAbsent(a, processes::startTime);
         long tb = startTimes.computeIfAbsent(b, processes::startTime);
         if (ta != tb) {
-            return ta < tb && ta >= 0 || tb < 0 ? a : b;
+            return ta > tb ? a : b; // a process gone meanwhile reads as -1 and loses
         }
-        return Math.min(a, b);
+        return Math.max(a, b);
     }
 
     private static boolean isPid(Path p) {

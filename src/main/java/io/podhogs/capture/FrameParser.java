@@ -109,7 +109,8 @@ public final class FrameParser {
     private void parseEthernet(byte[] f, int caplen, int origLen, ParsedPacket p) {
         p.ifindex = deviceIfindex;
         p.hardwareType = deviceHardwareType == 0 ? ARPHRD_ETHER : deviceHardwareType;
-        p.wireLength = origLen;
+        // Loopback shows an Ethernet header to pcap that its counters do not count.
+        p.wireLength = Math.max(0, origLen - ETHERNET_HEADER + linkHeaderLength(p.hardwareType));
         if (caplen < ETHERNET_HEADER) {
             p.truncated = true;
             return;
@@ -166,12 +167,13 @@ public final class FrameParser {
 
     /**
      * The link header the interface's own counters include, by ARPHRD type: Ethernet-like devices
-     * (veth, physical, bridge, bond, VLAN, macvlan, lo) count a 14-byte header; raw IP devices
-     * (tun, WireGuard, IPIP, SIT, GRE) none.
+     * (veth, physical, bridge, bond, VLAN, macvlan) count a 14-byte header; loopback counts none
+     * (measured: loopback_xmit counts the length after eth_type_trans pulled the header), nor do
+     * raw IP devices (tun, WireGuard, IPIP, SIT, GRE).
      */
     static int linkHeaderLength(int hardwareType) {
         return switch (hardwareType) {
-            case ARPHRD_ETHER, ARPHRD_IEEE802, ARPHRD_LOOPBACK -> ETHERNET_HEADER;
+            case ARPHRD_ETHER, ARPHRD_IEEE802 -> ETHERNET_HEADER;
             default -> 0;
         };
     }

@@ -1,0 +1,16 @@
+package io.podhogs.accounting;
+
+/** Cumulative bytes and packets, both ways. */
+public record Traffic(long sentBytes, long sentPackets, long receivedBytes, long receivedPackets) {
+    public static final Traffic NONE = new Traffic(0, 0, 0, 0);
+
+    public Traffic plus(Traffic o) {
+        return new Traffic(sentBytes + o.sentBytes, sentPackets + o.sentPackets, receivedBytes + o.receivedBytes,
+                receivedPackets + o.receivedPackets);
+    }
+
+    public Traffic minus(Traffic o) {
+        return new Traffic(sentBytes - o.sentBytes, sentPackets - o.sentPackets, receivedBytes - o.receivedBytes,
+                receivedPackets - o.receivedPackets);
+    }
+}

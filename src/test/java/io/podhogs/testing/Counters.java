@@ -1,0 +1,26 @@
+package io.podhogs.testing;
+
+import io.podhogs.accounting.Traffic;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The kernel's own counters of an interface: the ground truth every test compares against. */
+public final class Counters {
+    private Counters() {
+    }
+
+    /** tx as sent and rx as received, from the host's side of the interface. */
+    public static Traffic of(String iface) {
+        return new Traffic(read(iface, "tx_bytes"), read(iface, "tx_packets"), read(iface, "rx_bytes"),
+                read(iface, "rx_packets"));
+    }
+
+    private static long read(String iface, String counter) {
+        try {
+            return Long.parseLong(Files.readString(Path.of("/sys/class/net", iface, "statistics", counter)).trim());
+        } catch (IOException e) {
+            throw new IllegalStateException("no counter " + counter + " on " + iface, e);
+        }
+    }
+}

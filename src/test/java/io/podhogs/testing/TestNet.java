@@ -1,0 +1,169 @@
+package io.podhogs.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Test hosts in network namespaces of the test's own, joined to this host by veth pairs, with
+ * addresses only in ranges the tests assign (10.231.N.0/24, fd42:231:N::/64). Everything made is
+ * removed by {@link #close()}. Links are made quiet (no router solicitations, no DAD, static
+ * neighbours) so that nearly every frame on them is the test's own traffic.
+ */
+public final class TestNet implements AutoCloseable {
+    private final String tag = Integer.toString(ThreadLocalRandom.current().nextInt(1000, 9999));
+    private final List<String> namespaces = new ArrayList<>();
+    private final List<String> links = new ArrayList<>();
+    private final List<Process> processes = new ArrayList<>();
+    private final Path script;
+    private int hosts;
+
+    public TestNet() {
+        try {
+            script = Files.createTempFile("podhogs-traffic", ".py");
+            try (var in = TestNet.class.getResourceAsStream("/traffic/traffic.py")) {
+                Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One test host: a namespace behind a routed veth pair. Addresses: host .1 / ::1, peer .2 / ::2. */
+    public record Host(String ns, String hostIf, String peerIf, String hostV4, String peerV4, String hostV6,
+                       String peerV6) {
+    }
+
+    /** Creates the pair with both ends down, so a capture can be opened before the first frame. */
+    public Host createHost() {
+        int n = 10 + hosts++;
+        int subnet = ThreadLocalRandom.current().nextInt(1, 250);
+        String ns = "phns" + tag + n;
+        String hostIf = "phh" + tag + n;
+        String peerIf = "php" + tag + n;
+        Shell.run("ip", "netns", "add", ns);
+        namespaces.add(ns);
+        Shell.run("ip", "link", "add", hostIf, "type", "veth", "peer", "name", peerIf);
+        links.add(hostIf);
+        Shell.run("ip", "link", "set", peerIf, "netns", ns);
+        return new Host(ns, hostIf, peerIf, "10.231." + subnet + ".1", "10.231." + subnet + ".2",
+                "fd42:231:" + subnet + "::1", "fd42:231:" + subnet + "::2");
+    }
+
+    /** Addresses, quiet IPv6, static neighbours, then up. */
+    public void bringUp(Host h) {
+        for (String[] side : new String[][] {{"", h.hostIf()}, {h.ns(), h.peerIf()}}) {
+            String[] in = side[0].isEmpty() ? new String[0] : new String[] {"ip", "netns", "exec", side[0]};
+            for (String setting : List.of("router_solicitations=0", "accept_ra=0", "dad_transmits=0",
+                    "accept_dad=0", "addr_gen_mode=1")) {
+                Shell.run(concat(in, "sysctl", "-qw", "net.ipv6.conf." + side[1] + "." + setting));
+            }
+        }
+        String inNs = "ip netns exec " + h.ns() + " ";
+        sh("ip addr add " + h.hostV4() + "/24 dev " + h.hostIf());
+        sh("ip -6 addr add " + h.hostV6() + "/64 dev " + h.hostIf() + " nodad");
+        sh(inNs + "ip link set lo up");
+        sh(inNs + "ip addr add " + h.peerV4() + "/24 dev " + h.peerIf());
+        sh(inNs + "ip -6 addr add " + h.peerV6() + "/64 dev " + h.peerIf() + " nodad");
+        String hostMac = mac(h.hostIf(), "");
+        String peerMac = mac(h.peerIf(), h.ns());
+        sh("ip neigh replace " + h.peerV4() + " lladdr " + peerMac + " dev " + h.hostIf() + " nud permanent");
+        sh("ip -6 neigh replace " + h.peerV6() + " lladdr " + peerMac + " dev " + h.hostIf() + " nud permanent");
+        sh(inNs + "ip neigh replace " + h.hostV4() + " lladdr " + hostMac + " dev " + h.peerIf() + " nud permanent");
+        sh(inNs + "ip -6 neigh replace " + h.hostV6() + " lladdr " + hostMac + " dev " + h.peerIf() + " nud permanent");
+        sh("ip link set " + h.hostIf() + " up");
+        sh(inNs + "ip link set " + h.peerIf() + " up");
+    }
+
+    private static String mac(String iface, String ns) {
+        String out = ns.isEmpty() ? Shell.run("cat", "/sys/class/net/" + iface + "/address")
+                : Shell.run("ip", "netns", "exec", ns, "cat", "/sys/class/net/" + iface + "/address");
+        return out.trim();
+    }
+
+    private static void sh(String command) {
+        Shell.run(command.split(" "));
+    }
+
+    private static String[] concat(String[] prefix, String... rest) {
+        String[] all = new String[prefix.length + rest.length];
+        System.arraycopy(prefix, 0, all, 0, prefix.length);
+        System.arraycopy(rest, 0, all, prefix.length, rest.length);
+        return all;
+    }
+
+    /** A traffic endpoint (see traffic.py) in {@code ns}, or on this host when ns is null. */
+    public Endpoint start(String ns, String... args) {
+        List<String> command = new ArrayList<>();
+        if (ns != null) {
+            command.addAll(List.of("ip", "netns", "exec", ns));
+        }
+        command.addAll(List.of("python3", "-u", script.toString()));
+        command.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            processes.add(p);
+            return new Endpoint(p, new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A running endpoint; {@code pid()} is the pid podhogs must name ('ip netns exec' execs). */
+    public record Endpoint(Process process, BufferedReader out) {
+        public long pid() {
+            return process.pid();
+        }
+
+        /** Waits for the next line the endpoint prints ("ready", "done", "child PID"). */
+        public String expect(String prefix) {
+            try {
+                String line = out.readLine();
+                if (line == null || !line.startsWith(prefix)) {
+                    throw new IllegalStateException("expected '" + prefix + "', got " + line);
+                }
+                return line;
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        public void awaitExit(Duration timeout) {
+            try {
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new IllegalStateException("endpoint " + pid() + " still running");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Process p : processes) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        for (String link : links) {
+            Shell.runQuietly("ip", "link", "del", link);
+        }
+        for (String ns : namespaces) {
+            Shell.runQuietly("ip", "netns", "del", ns);
+        }
+        try {
+            Files.deleteIfExists(script);
+        } catch (IOException e) {
+            // a temp file left behind harms nobody
+        }
+    }
+}

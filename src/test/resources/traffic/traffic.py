@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Traffic endpoints for podhogs's integration tests: each prints 'ready' once listening or
+connected, and 'done' when its traffic is over, then lingers for --hold seconds so that its sockets
+still exist when podhogs looks them up (short-lived sockets are another test's subject)."""
+import argparse
+import os
+import socket
+import sys
+import time
+
+
+def family(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
+def say(word):
+    print(word, flush=True)
+
+
+def tcp_sink(a):
+    s = socket.socket(family(a.addr), socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((a.addr, a.port))
+    s.listen(64)
+    say("ready")
+    while True:
+        c, _ = s.accept()
+        while c.recv(65536):
+            pass
+        if a.reply:
+            c.sendall(b"r" * a.reply)
+        c.close()
+
+
+def tcp_send(a):
+    # The connection stays established through --hold: once the peer's FIN arrives after our own,
+    # the kernel turns the socket into a TIME_WAIT entry that no process holds, even with the fd open.
+    c = socket.create_connection((a.addr, a.port))
+    say("ready")
+    c.sendall(b"x" * a.bytes)
+    time.sleep(a.hold)
+    c.shutdown(socket.SHUT_WR)
+    while c.recv(65536):
+        pass
+    say("done")
+    c.close()
+
+
+def udp_sink(a):
+    s = socket.socket(family(a.addr), socket.SOCK_DGRAM)
+    s.bind((a.addr, a.port))
+    say("ready")
+    while True:
+        data, peer = s.recvfrom(65536)
+        if a.reply:
+            s.sendto(b"r" * a.reply, peer)
+
+
+def udp_send(a):
+    s = socket.socket(family(a.addr), socket.SOCK_DGRAM)
+    if a.connected:
+        s.connect((a.addr, a.port))
+    else:
+        s.bind(("::" if ":" in a.addr else "0.0.0.0", 0))
+    say("ready")
+    s.settimeout(2)
+    for _ in range(a.count):
+        if a.connected:
+            s.send(b"u" * a.size)
+        else:
+            s.sendto(b"u" * a.size, (a.addr, a.port))
+        if a.replies:
+            s.recvfrom(65536)
+        elif a.pace:
+            time.sleep(a.pace)
+    say("done")
+    time.sleep(a.hold)
+
+
+def fork_server(a):
+    """Forks a child per connection; the child reads until EOF, answers, and lingers."""
+    s = socket.socket(family(a.addr), socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((a.addr, a.port))
+    s.listen(64)
+    say("ready")
+    while True:
+        c, _ = s.accept()
+        pid = os.fork()
+        if pid == 0:
+            s.close()
+            say(f"child {os.getpid()}")
+            while c.recv(65536):
+                pass
+            c.sendall(b"r" * a.reply)
+            time.sleep(a.hold)
+            c.close()
+            os._exit(0)
+        c.close()
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("mode", choices=["tcp-sink", "tcp-send", "udp-sink", "udp-send", "fork-server"])
+    p.add_argument("addr")
+    p.add_argument("port", type=int)
+    p.add_argument("--bytes", type=int, default=0)
+    p.add_argument("--reply", type=int, default=0)
+    p.add_argument("--count", type=int, default=0)
+    p.add_argument("--size", type=int, default=0)
+    p.add_argument("--connected", action="store_true")
+    p.add_argument("--replies", action="store_true")
+    p.add_argument("--pace", type=float, default=0)
+    p.add_argument("--hold", type=float, default=1.0)
+    a = p.parse_args()
+    {"tcp-sink": tcp_sink, "tcp-send": tcp_send, "udp-sink": udp_sink, "udp-send": udp_send,
+     "fork-server": fork_server}[a.mode](a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
