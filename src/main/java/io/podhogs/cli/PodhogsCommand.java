@@ -33,15 +33,17 @@ import picocli.CommandLine.ITypeConverter;
  * The command line: nethogs's flags with nethogs's meanings, and podhogs's own long options. It
  * wires the engine to one of three outputs and holds no state of its own beyond the parsed options.
  */
-@Command(name = "podhogs", sortOptions = false, usageHelpAutoWidth = true, versionProvider = Version.class,
+@Command(name = "podhogs", sortOptions = false, versionProvider = Version.class,
         description = {
-            "Per-process network bandwidth, like nethogs, but exact under load: every byte a process",
-            "sends or receives, TCP and UDP, counted as the interfaces' own counters count it.",
-            "",
-            "Default: a live top view (keys: q quit, s/r sort by sent/received, m units,",
-            "l command line, b basename). -t prints nethogs's trace format; --json prints JSON lines.",
-            "Needs root (or CAP_NET_RAW, CAP_NET_ADMIN, CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH)."},
-        footer = {"", "Exit status: 0 done, 2 bad usage or capture impossible (the message says how to fix it)."})
+            "Per-process network bandwidth, like nethogs, but exact under load: every",
+            "byte a process sends or receives, TCP and UDP, counted as the interfaces'",
+            "own counters count it. Default: a live top view (keys: q quit, s/r sort by",
+            "sent/received, m units, l command line, b basename). -t prints nethogs's",
+            "trace format; --json prints JSON lines. Needs root (or CAP_NET_RAW,",
+            "CAP_NET_ADMIN, CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH).",
+            ""},
+        footer = {"", "Exit status: 0 done, 2 bad usage or capture impossible (the message says",
+            "how to fix it), 1 internal error."})
 public final class PodhogsCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "DEVICE", arity = "0..*",

@@ -1,0 +1,30 @@
+package io.podhogs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.podhogs.cli.Cli;
+import io.podhogs.host.HostFiles;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The README shows --help verbatim, so the two cannot drift apart. */
+class ReadmeTest {
+    @Test
+    void readmeShowsTheCurrentHelp() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Cli.execute(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), HostFiles.system());
+        assertEquals(0, status);
+
+        String readme = Files.readString(Path.of("README.md"));
+        int start = readme.indexOf("<!-- help:start -->\n```\n") + "<!-- help:start -->\n```\n".length();
+        int end = readme.indexOf("```\n<!-- help:end -->");
+        assertEquals(out.toString(StandardCharsets.UTF_8).strip(), readme.substring(start, end).strip(),
+                "README.md's help block must be ./podhogs --help, verbatim");
+    }
+}
