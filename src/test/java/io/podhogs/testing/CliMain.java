@@ -1,0 +1,24 @@
+package io.podhogs.testing;
+
+import io.podhogs.cli.Cli;
+import io.podhogs.host.HostFiles;
+
+/** The command line without Quarkus, for tests that must run podhogs in a JVM of its own. */
+public final class CliMain {
+    private CliMain() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(Cli.execute(args, System.out, System.err, HostFiles.system()));
+    }
+
+    /** The command that runs {@link CliMain} with this test JVM's class path. */
+    public static java.util.List<String> command(java.util.List<String> jvmOptions, String... args) {
+        java.util.List<String> command = new java.util.ArrayList<>();
+        command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), CliMain.class.getName()));
+        command.addAll(java.util.List.of(args));
+        return command;
+    }
+}
