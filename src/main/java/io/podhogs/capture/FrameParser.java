@@ -217,12 +217,12 @@ public final class FrameParser {
         int fragmentOffset = fragment & 0x1fff;
         long id = u16(f, o + 4);
         if (fragmentOffset != 0) {
-            p.orphanFragment = !fragments.recall(p, id);
+            p.orphanFragment = !fragments.recall(p, id, p.protocol);
             return;
         }
         parseTransport(f, caplen, o + headerLength, p);
         if (moreFragments && p.hasPorts()) {
-            fragments.remember(p, id);
+            fragments.remember(p, id, p.protocol);
         }
     }
 
@@ -241,6 +241,9 @@ public final class FrameParser {
         boolean fragmented = false;
         boolean firstFragment = true;
         long id = 0;
+        // The Fragment header's next header: the first header of the fragmentable part, the same in
+        // every fragment of a datagram (RFC 8200 4.5), so the key that ties them together.
+        int fragmentNext = 0;
         for (int i = 0; i < MAX_IPV6_EXTENSIONS && isExtensionHeader(next); i++) {
             if (caplen < off + 8) {
                 p.protocol = next;
@@ -253,7 +256,14 @@ public final class FrameParser {
                 int offsetAndFlags = u16(f, off + 2);
                 firstFragment = (offsetAndFlags >>> 3) == 0;
                 id = int32(f, off + 4) & 0xffff_ffffL;
+                fragmentNext = following;
                 off += 8;
+                if (!firstFragment) {
+                    // What follows is the middle of the datagram, not headers: a destination
+                    // options or AH header of the fragmentable part is only in the first fragment.
+                    next = following;
+                    break;
+                }
             } else if (next == 51) { // AH counts its length in 4-byte units
                 off += ((f[off + 1] & 0xff) + 2) * 4;
             } else {
@@ -262,17 +272,18 @@ public final class FrameParser {
             next = following;
         }
         p.protocol = next;
+        if (fragmented && !firstFragment) {
+            // The first fragment, if seen, knew the transport protocol and ports past any headers.
+            p.orphanFragment = !fragments.recall(p, id, fragmentNext);
+            return;
+        }
         if (isExtensionHeader(next)) {
             p.truncated = true; // more extension headers than any sane packet carries
             return;
         }
-        if (fragmented && !firstFragment) {
-            p.orphanFragment = !fragments.recall(p, id);
-            return;
-        }
         parseTransport(f, caplen, off, p);
         if (fragmented && p.hasPorts()) {
-            fragments.remember(p, id);
+            fragments.remember(p, id, fragmentNext);
         }
     }
 
