@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * The command line: nethogs's flags with nethogs's meanings, and podhogs's own long options. It
@@ -123,6 +124,9 @@ public final class PodhogsCommand implements Callable<Integer> {
     @Option(names = {"-V", "--version"}, versionHelp = true, description = "Show the version and exit.")
     boolean version;
 
+    /** The largest buffer whose size in bytes is still an int. */
+    static final int MAX_BUFFER_MEBIBYTES = 2047;
+
     private final PrintStream out;
     private final PrintStream err;
     private final HostFiles host;
@@ -142,21 +146,17 @@ public final class PodhogsCommand implements Callable<Integer> {
             if (count < 0) {
                 throw new IllegalArgumentException("-c must be 0 (unlimited) or more");
             }
+            if (bufferMebibytes < 1 || bufferMebibytes > MAX_BUFFER_MEBIBYTES) {
+                // Checked here: in bytes, 2048 MiB and more overflow an int (4097 would become 1 MiB).
+                throw new IllegalArgumentException("--buffer-size must be between 1 and " + MAX_BUFFER_MEBIBYTES
+                        + " MiB, not " + bufferMebibytes);
+            }
             captureConfig = new CaptureConfig(captureMode, devices, allDevices, snapLength, bufferMebibytes << 20,
                     CaptureConfig.DEFAULT_BUFFER_TIMEOUT_MILLIS, promiscuous, Optional.ofNullable(filter));
         } catch (IllegalArgumentException e) {
             return Cli.usageError(err, e.getMessage());
         }
         boolean traceMode = trace || bughunt;
-        Terminal terminal = null;
-        if (!json && !traceMode) {
-            terminal = TerminalBuilder.builder().system(true).dumb(true).build();
-            if (Terminal.TYPE_DUMB.equals(terminal.getType()) || Terminal.TYPE_DUMB_COLOR.equals(terminal.getType())) {
-                terminal.close();
-                err.println("podhogs: the top view needs a terminal; use -t or --json when the output is not one");
-                return Cli.EXIT_USAGE;
-            }
-        }
         try (Engine engine = new Engine(EngineConfig.of(captureConfig).withRateWindow(window), host)) {
             try {
                 engine.start();
@@ -164,20 +164,32 @@ public final class PodhogsCommand implements Callable<Integer> {
                 err.println("podhogs: " + e.getMessage());
                 return Cli.EXIT_USAGE;
             }
+            Terminal terminal = null;
+            if (!json && !traceMode) {
+                terminal = TerminalBuilder.builder().system(true).dumb(true).build();
+                if (Terminal.TYPE_DUMB.equals(terminal.getType()) || Terminal.TYPE_DUMB_COLOR.equals(terminal.getType())) {
+                    terminal.close();
+                    err.println("podhogs: the top view needs a terminal; use -t or --json when the output is not one");
+                    return Cli.EXIT_USAGE;
+                }
+            }
             DropReporter drops = new DropReporter(err);
             if (terminal != null) {
                 try (Terminal t = terminal) {
                     new TopView(t, new UserNames(host), "podhogs " + Version.number(), format)
                             .run(() -> {
-                                drops.check(engine.snapshot());
-                                return engine.snapshot();
+                                var snapshot = engine.snapshot();
+                                drops.check(snapshot);
+                                return snapshot;
                             }, delay, count);
                 }
                 return Cli.EXIT_OK;
             }
+            JsonWriter jsonWriter = new JsonWriter(out, new UserNames(host));
+            TraceWriter traceWriter = new TraceWriter(out);
             Consumer<io.podhogs.engine.EngineSnapshot> writer = json
-                    ? s -> new JsonWriter(out, new UserNames(host)).write(s, format)
-                    : s -> new TraceWriter(out).write(s, format);
+                    ? s -> jsonWriter.write(s, format)
+                    : s -> traceWriter.write(s, format);
             refreshLoop(engine, writer, drops);
             return Cli.EXIT_OK;
         }
@@ -206,10 +218,10 @@ public final class PodhogsCommand implements Callable<Integer> {
             try {
                 seconds = Double.parseDouble(value);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("not a number of seconds: " + value);
+                throw new TypeConversionException("not a number of seconds: '" + value + "'");
             }
             if (!(seconds >= 0.001) || seconds > 86_400) {
-                throw new IllegalArgumentException("seconds must be between 0.001 and 86400, not " + value);
+                throw new TypeConversionException("seconds must be between 0.001 and 86400, not " + value);
             }
             return Duration.ofNanos((long) (seconds * 1e9));
         }
@@ -221,7 +233,7 @@ public final class PodhogsCommand implements Callable<Integer> {
             return switch (value.toLowerCase(Locale.ROOT)) {
                 case "any" -> CaptureMode.ANY;
                 case "per-device" -> CaptureMode.PER_DEVICE;
-                default -> throw new IllegalArgumentException("--capture is any or per-device, not " + value);
+                default -> throw new TypeConversionException("--capture is any or per-device, not " + value);
             };
         }
     }

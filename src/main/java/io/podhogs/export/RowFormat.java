@@ -34,7 +34,17 @@ public record RowFormat(ViewMode mode, boolean sortBySent, Set<Integer> pids, bo
                 .toList();
     }
 
+    /**
+     * The name to show, on one line: a command line may hold newlines and tabs (sh -c and python -c
+     * scripts do), which would split a trace row or a row of the top view, and escape characters,
+     * which a terminal would obey. White space becomes a space and other control characters '?',
+     * as ps shows them. JSON, which escapes, writes the names as they are.
+     */
     public String name(AccountSnapshot a) {
+        return printable(rawName(a));
+    }
+
+    private String rawName(AccountSnapshot a) {
         if (!a.isProcess()) {
             return a.program();
         }
@@ -47,5 +57,21 @@ public record RowFormat(ViewMode mode, boolean sortBySent, Set<Integer> pids, bo
             return slash >= 0 && slash < program.length() - 1 ? program.substring(slash + 1) : program;
         }
         return program;
+    }
+
+    static String printable(String s) {
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isISOControl(c)) {
+                if (b == null) {
+                    b = new StringBuilder(s.length()).append(s, 0, i);
+                }
+                b.append(Character.isWhitespace(c) ? ' ' : '?');
+            } else if (b != null) {
+                b.append(c);
+            }
+        }
+        return b == null ? s : b.toString();
     }
 }

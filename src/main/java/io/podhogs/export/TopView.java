@@ -111,7 +111,8 @@ public final class TopView {
         out.add(fit(String.format(Locale.ROOT, "sort: %s  view: %s  flows: %d  kernel drops: %d",
                 format.sortBySent() ? "sent" : "received", mode.unit(), snapshot.flows(), snapshot.kernelDrops()), width));
         out.add("");
-        int programWidth = Math.max(10, width - 7 - 1 - 9 - 1 - 10 - 1 - 14 - 1 - 14);
+        // PID USER PROGRAM DEV SENT RECEIVED: five columns of fixed width and five spaces between them.
+        int programWidth = Math.max(10, width - 7 - 1 - 9 - 1 - 1 - 10 - 1 - 14 - 1 - 14);
         String row = "%7s %-9s %-" + programWidth + "s %-10s %14s %14s";
         out.add(fit(String.format(Locale.ROOT, row, "PID", "USER", "PROGRAM", "DEV", "SENT " + mode.unit(),
                 "RECEIVED " + mode.unit()), width));
@@ -130,7 +131,7 @@ public final class TopView {
             out.add(fit(String.format(Locale.ROOT, row, pid, clip(user, 9), clip(name, programWidth),
                     clip(devices(snapshot, a), 10), mode.format(mode.sent(a)), mode.format(mode.received(a))), width));
         }
-        out.add(fit(String.format(Locale.ROOT, "  TOTAL %" + (programWidth + 22) + "s %14s %14s", "",
+        out.add(fit(String.format(Locale.ROOT, "  TOTAL %" + (programWidth + 21) + "s %14s %14s", "",
                 mode.format(sent), mode.format(received)), width));
         out.add(fit(KEYS, width));
         return out;

@@ -1,0 +1,277 @@
+package io.podhogs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The top view as a person uses it: podhogs in a terminal of a known size (a detached tmux session
+ * on a tmux server of the test's own), keys typed into it, and the screen read back as it shows.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(300)
+class TopViewTmuxTest {
+    private static final int WIDTH = 120;
+    private static final int HEIGHT = 30;
+    private static final String SESSION = "phtest";
+    private static final Duration DEADLINE = Duration.ofSeconds(40);
+    /** The last two columns: SENT and RECEIVED, numbers right-aligned under their titles. */
+    private static final Pattern NUMBERS = Pattern.compile("(\\S+) +(\\S+)$");
+
+    private Veth veth;
+    private long sender;
+    private long receiver;
+    private Path dir;
+    private Path socket;
+    private Path config;
+    private Path status;
+
+    @BeforeAll
+    void traffic() throws Exception {
+        Veth.requireUsable();
+        assertTrue(Veth.onPath("tmux"), "needs tmux");
+        veth = Veth.create();
+        Duration lifetime = Duration.ofMinutes(5);
+        veth.namespaceSink(lifetime);
+        receiver = veth.hostSink(lifetime).pid();
+        sender = veth.hostSource(200, lifetime).pid();
+        veth.namespaceSource(150, lifetime);
+        // A tmux server of the test's own, on a socket in a directory of its own: nothing of the
+        // user's tmux is touched, and deleting the directory leaves nothing behind.
+        dir = Files.createTempDirectory("podhogs-cli-tmux");
+        socket = dir.resolve("tmux.sock");
+        config = dir.resolve("tmux.conf");
+        // A pane that keeps its last screen after its command ends; no status line, so the pane is
+        // the whole WIDTH x HEIGHT.
+        Files.writeString(config, "set -g remain-on-exit on\nset -g status off\n", StandardCharsets.UTF_8);
+        status = dir.resolve("status");
+    }
+
+    @AfterEach
+    void killSession() throws Exception {
+        if (socket != null) {
+            tmux("kill-server");
+        }
+    }
+
+    @AfterAll
+    void cleanUp() throws Exception {
+        if (veth != null) {
+            veth.close();
+        }
+        if (dir != null) {
+            for (Path f : List.of(socket, config, status, Path.of(status + ".tmp"))) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private Veth.Exec tmux(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("tmux", "-S", socket.toString(), "-f", config.toString()));
+        command.addAll(List.of(args));
+        return Veth.exec(command, Duration.ofSeconds(20));
+    }
+
+    /**
+     * Starts podhogs in the session's one pane, under a shell that writes its exit status to a file
+     * when it ends. tmux's own #{pane_dead_status} is not to be relied on: tmux 3.3 can miss the
+     * SIGCHLD of a pane's command (libutempter's handler takes it, tmux/tmux#311) and then never
+     * learns the status.
+     */
+    private void start(String... podhogsArgs) throws Exception {
+        Files.deleteIfExists(status);
+        StringBuilder script = new StringBuilder();
+        for (String word : Podhogs.command(List.of(), podhogsArgs)) {
+            script.append(quote(word)).append(' ');
+        }
+        script.append("; s=$?; echo $s > ").append(quote(status + ".tmp"))
+                .append(" && mv ").append(quote(status + ".tmp")).append(' ').append(quote(status.toString()));
+        // More than one word after the options: tmux runs them as they are, not through the user's shell.
+        Veth.Exec r = tmux("new-session", "-d", "-s", SESSION, "-x", Integer.toString(WIDTH),
+                "-y", Integer.toString(HEIGHT), "/bin/sh", "-c", script.toString());
+        assertEquals(0, r.exit(), r::output);
+    }
+
+    private static String quote(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    private String screen() throws Exception {
+        Veth.Exec r = tmux("capture-pane", "-p", "-t", SESSION);
+        assertEquals(0, r.exit(), r::output);
+        return r.output();
+    }
+
+    private void keys(String keys) throws Exception {
+        Veth.Exec r = tmux("send-keys", "-t", SESSION, "-l", keys);
+        assertEquals(0, r.exit(), r::output);
+    }
+
+    /** Polls the screen until {@code shows} holds, and returns that screen. */
+    private String await(String what, Predicate<String> shows) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        String screen = screen();
+        while (!shows.test(screen)) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("the screen did not show " + what + " within " + DEADLINE + ":\n" + screen);
+            }
+            Thread.sleep(100);
+            screen = screen();
+        }
+        return screen;
+    }
+
+    /** Waits for podhogs to end and returns its exit status. */
+    private int awaitExit() throws Exception {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!Files.exists(status)) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("podhogs did not exit within " + DEADLINE + ":\n" + screen());
+            }
+            Thread.sleep(100);
+        }
+        return Integer.parseInt(Files.readString(status, StandardCharsets.UTF_8).trim());
+    }
+
+    /** The screen's lines, as many as the terminal has. */
+    private static List<String> lines(String screen) {
+        return screen.lines().toList();
+    }
+
+    private static Optional<String> header(String screen) {
+        return lines(screen).stream().filter(l -> l.matches("^ +PID +USER +PROGRAM +DEV +SENT .*")).findFirst();
+    }
+
+    private static Optional<String> total(String screen) {
+        return lines(screen).stream().filter(l -> l.startsWith("  TOTAL ")).findFirst();
+    }
+
+    /** The row of a process: its PID right-aligned in the first column. */
+    private static Optional<String> row(String screen, long pid) {
+        return lines(screen).stream().filter(l -> l.matches("^ *" + pid + " .*")).findFirst();
+    }
+
+    private static int rowIndex(String screen, long pid) {
+        List<String> lines = lines(screen);
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).matches("^ *" + pid + " .*")) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static double received(String row) {
+        Matcher m = NUMBERS.matcher(row);
+        assertTrue(m.find(), row);
+        return Double.parseDouble(m.group(2));
+    }
+
+    /** Every row's two numbers end where the header's SENT and RECEIVED titles end. */
+    private static void assertColumns(String screen) {
+        String header = header(screen).orElseThrow();
+        Matcher titles = Pattern.compile("SENT \\S+ +RECEIVED \\S+$").matcher(header);
+        assertTrue(titles.find(), header);
+        int sentEnd = header.indexOf(' ', titles.start() + "SENT ".length());
+        int receivedEnd = header.length();
+        assertEquals(WIDTH, receivedEnd, () -> "the header fills the width and is not cut off:\n" + screen);
+        List<String> numbered = new ArrayList<>();
+        for (String line : lines(screen)) {
+            if (line.matches("^ *(\\d+|\\?) .*") || line.startsWith("  TOTAL ")) {
+                numbered.add(line);
+            }
+        }
+        assertTrue(numbered.size() >= 2, screen);
+        for (String line : numbered) {
+            Matcher m = NUMBERS.matcher(line);
+            assertTrue(m.find(), line);
+            assertEquals(sentEnd, m.end(1), () -> "SENT lines up with its title in '" + line + "'\n" + screen);
+            assertEquals(receivedEnd, m.end(2), () -> "RECEIVED lines up with its title in '" + line + "'\n" + screen);
+        }
+    }
+
+    @Test
+    void keysChangeTheViewAndQuitExitsZero() throws Exception {
+        start("-d", "0.5", veth.hostDevice);
+        String screen = await("the sender's and the receiver's rows, the receiver receiving",
+                s -> header(s).isPresent() && total(s).isPresent() && row(s, sender).isPresent()
+                        && row(s, receiver).map(r -> received(r) > 0).orElse(false));
+        List<String> lines = lines(screen);
+        assertTrue(lines.get(0).startsWith("podhogs " + Version.number()), screen);
+        assertTrue(lines.get(0).contains(veth.hostDevice), () -> "the title names the device\n" + screen);
+        assertTrue(lines.get(1).startsWith("sort: received  view: KB/s"), screen);
+        assertTrue(header(screen).orElseThrow().matches(".* SENT KB/s +RECEIVED KB/s$"), screen);
+        assertTrue(total(screen).orElseThrow().matches("^  TOTAL +\\d+\\.\\d{3} +\\d+\\.\\d{3}$"), screen);
+        String senderRow = row(screen, sender).orElseThrow();
+        assertTrue(senderRow.matches("^ *" + sender + " root +\\S*python3\\S* +" + veth.hostDevice + " .*"),
+                () -> "PID, user, program and device of the sender: '" + senderRow + "'\n" + screen);
+        assertTrue(rowIndex(screen, receiver) < rowIndex(screen, sender), () -> "by received: receiver first\n" + screen);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("q quit")), () -> "the keys\n" + screen);
+        assertColumns(screen);
+
+        keys("s");
+        String bySent = await("sort: sent, the sender first", s -> s.contains("sort: sent")
+                && rowIndex(s, sender) >= 0 && rowIndex(s, sender) < rowIndex(s, receiver));
+        assertFalse(bySent.contains("sort: received"), bySent);
+
+        keys("m");
+        String totals = await("view: KB", s -> s.contains("view: KB ")
+                && header(s).map(h -> h.matches(".* SENT KB +RECEIVED KB$")).orElse(false));
+        assertFalse(totals.contains("KB/s"), () -> "no rate left\n" + totals);
+        assertColumns(totals);
+
+        keys("l");
+        String commandLines = await("the sender's command line",
+                s -> row(s, sender).map(r -> r.contains("-c import socket")).orElse(false));
+        // python3 -c SCRIPT: the script's newlines must not break the row (or the screen) up
+        assertFalse(commandLines.contains("\ns = socket.socket("),
+                () -> "a script line on a line of its own\n" + commandLines);
+        assertColumns(commandLines);
+        assertEquals(1, lines(commandLines).stream().filter(l -> l.startsWith("sort: ")).count(), commandLines);
+
+        keys("r");
+        await("sort: received", s -> s.contains("sort: received"));
+
+        keys("q");
+        assertEquals(0, awaitExit(), "q exits with status 0");
+        String after = screen();
+        assertFalse(after.contains("TOTAL"), () -> "the terminal's own screen is back\n" + after);
+    }
+
+    @Test
+    void countEndsTheTopViewWithStatusZero() throws Exception {
+        start("-d", "0.3", "-c", "3", veth.hostDevice);
+        assertEquals(0, awaitExit(), "-c 3 exits after three refreshes");
+    }
+
+    @Test
+    void unknownDeviceInATerminalIsOneLineAndExitTwo() throws Exception {
+        start("-d", "0.5", "phcli-absent0");
+        assertEquals(2, awaitExit());
+        // the whole history: tmux scrolls the screen to write "Pane is dead" under what was there
+        Veth.Exec r = tmux("capture-pane", "-p", "-S", "-", "-t", SESSION);
+        String screen = r.output();
+        List<String> text = lines(screen).stream().filter(l -> !l.isBlank() && !l.startsWith("Pane is dead")).toList();
+        assertEquals(1, text.size(), () -> "one line\n" + screen);
+        assertTrue(text.get(0).startsWith("podhogs: no such device: phcli-absent0"), screen);
+    }
+}

@@ -1,0 +1,221 @@
+package io.podhogs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code -t} and {@code --json} as a script reads them: podhogs in a JVM of its own, watching a veth
+ * pair of the test's own with UDP going both ways: a host process sending into the namespace (its
+ * sent bytes count), and a host process receiving from it (its received bytes count).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(300)
+class TraceJsonOutputTest {
+    /** nethogs's trace row: program/pid/uid TAB sent TAB received. */
+    static final Pattern TRACE_ROW = Pattern.compile("^(.+)/(-?\\d+)/(-?\\d+)\\t(\\S+)\\t(\\S+)$");
+    static final Set<String> JSON_KEYS = Set.of("time", "kind", "pid", "uid", "user", "program", "command",
+            "interfaces", "sent_bytes", "received_bytes", "sent_packets", "received_packets", "sent_bytes_per_second",
+            "received_bytes_per_second", "exited", "kernel_drops");
+    private static final Duration RUN_TIMEOUT = Duration.ofSeconds(90);
+
+    private Veth veth;
+    private long sender;
+    private long receiver;
+
+    @BeforeAll
+    void traffic() throws Exception {
+        Veth.requireUsable();
+        veth = Veth.create();
+        Duration lifetime = Duration.ofMinutes(5); // a bound, should the test JVM die
+        veth.namespaceSink(lifetime);
+        receiver = veth.hostSink(lifetime).pid();
+        sender = veth.hostSource(200, lifetime).pid();
+        veth.namespaceSource(150, lifetime);
+    }
+
+    @AfterAll
+    void cleanUp() {
+        if (veth != null) {
+            veth.close();
+        }
+    }
+
+    record TraceRow(String name, long pid, long uid, String sent, String received) {
+    }
+
+    /** The blocks of a trace, checked line by line against nethogs's format. */
+    static List<List<TraceRow>> parseTrace(String out) {
+        assertTrue(out.startsWith("\nRefreshing:\n"), () -> "starts as nethogs's trace does:\n" + out);
+        List<List<TraceRow>> blocks = new ArrayList<>();
+        String[] lines = out.split("\n", -1);
+        assertEquals("", lines[lines.length - 1], "ends with a newline");
+        for (int i = 0; i < lines.length - 1; i++) {
+            String line = lines[i];
+            if (line.isEmpty()) {
+                assertEquals("Refreshing:", lines[i + 1], () -> "a blank line starts a block\n" + out);
+                blocks.add(new ArrayList<>());
+                i++;
+                continue;
+            }
+            Matcher m = TRACE_ROW.matcher(line);
+            assertTrue(m.matches(), () -> "a trace row: '" + line + "'\n" + out);
+            assertFalse(blocks.isEmpty(), "rows come after Refreshing:");
+            blocks.get(blocks.size() - 1).add(new TraceRow(m.group(1), Long.parseLong(m.group(2)),
+                    Long.parseLong(m.group(3)), m.group(4), m.group(5)));
+        }
+        return blocks;
+    }
+
+    static TraceRow row(List<TraceRow> block, long pid) {
+        return block.stream().filter(r -> r.pid() == pid).findFirst().orElse(null);
+    }
+
+    static void assertCleanExit(Podhogs.Result r) {
+        assertEquals(0, r.exit(), r::toString);
+        CliUsageTest.assertNoStackTrace(r.err());
+        // stderr is for podhogs's own notes (kernel drops), never for anything else
+        assertTrue(r.errLines().stream().allMatch(l -> l.startsWith("podhogs: ")), r::toString);
+    }
+
+    @ParameterizedTest(name = "--capture {0}")
+    @ValueSource(strings = {"any", "per-device"})
+    void traceShowsRefreshingBlocksWithTheSenderAndTheReceiver(String capture) throws Exception {
+        Podhogs.Result r = Podhogs.run(RUN_TIMEOUT, "-t", "--capture", capture, "-d", "0.4", "-c", "4",
+                veth.hostDevice);
+        assertCleanExit(r);
+        List<List<TraceRow>> blocks = parseTrace(r.out());
+        assertEquals(4, blocks.size(), () -> "-c 4: four blocks\n" + r);
+        List<TraceRow> last = blocks.get(3);
+        TraceRow s = row(last, sender);
+        TraceRow v = row(last, receiver);
+        assertTrue(s != null && v != null, () -> "rows for the sender " + sender + " and receiver " + receiver + "\n" + r);
+        for (TraceRow row : last) {
+            assertTrue(row.sent().matches("\\d+\\.\\d{3}") && row.received().matches("\\d+\\.\\d{3}"),
+                    () -> "-v 0: KB/s with three decimals: " + row);
+        }
+        assertTrue(Double.parseDouble(s.sent()) > 0, () -> "the sender sends: " + s);
+        assertEquals("0.000", s.received(), () -> "the sender receives nothing: " + s);
+        assertTrue(Double.parseDouble(v.received()) > 0, () -> "the receiver receives: " + v);
+        assertEquals("0.000", v.sent(), () -> "the receiver sends nothing: " + v);
+        assertEquals(0, s.uid(), "runs as root");
+        assertTrue(s.name().contains("python3"), s::toString);
+        assertFalse(s.name().contains(" "), () -> "the program, not the command line: " + s);
+    }
+
+    @Test
+    void traceOfTotalBytesForOneProcess() throws Exception {
+        Podhogs.Result r = Podhogs.run(RUN_TIMEOUT, "-t", "-v", "2", "-P", Long.toString(sender), "-d", "0.3", "-c", "3",
+                veth.hostDevice);
+        assertCleanExit(r);
+        List<List<TraceRow>> blocks = parseTrace(r.out());
+        assertEquals(3, blocks.size(), r::toString);
+        long previous = -1;
+        for (List<TraceRow> block : blocks) {
+            for (TraceRow row : block) {
+                assertEquals(sender, row.pid(), () -> "-P shows only that process: " + row);
+                assertTrue(row.sent().matches("\\d+") && row.received().matches("\\d+"),
+                        () -> "-v 2: whole bytes: " + row);
+            }
+        }
+        for (List<TraceRow> block : blocks) {
+            TraceRow s = row(block, sender);
+            if (s != null) {
+                long sent = Long.parseLong(s.sent());
+                assertTrue(sent >= previous, "totals never go down");
+                previous = sent;
+            }
+        }
+        assertTrue(previous >= 1000, () -> "a total of at least one datagram: " + r);
+    }
+
+    @Test
+    void commandLineWithNewlinesStaysOnOneTraceRow() throws Exception {
+        // The sender is python3 -c SCRIPT: its command line has newlines. -l shows it, on its row.
+        Podhogs.Result r = Podhogs.run(RUN_TIMEOUT, "-t", "-l", "-d", "0.3", "-c", "2", veth.hostDevice);
+        assertCleanExit(r);
+        List<List<TraceRow>> blocks = parseTrace(r.out()); // every line is a row or a block's start
+        TraceRow s = row(blocks.get(1), sender);
+        assertTrue(s != null, r::toString);
+        assertTrue(s.name().contains("-c import socket, sys, time s = socket.socket("),
+                () -> "the command line, newlines as spaces: " + s);
+    }
+
+    @Test
+    void jsonIsOneValidObjectPerLine() throws Exception {
+        Podhogs.Result r = Podhogs.run(RUN_TIMEOUT, "--json", "-d", "0.4", "-c", "3", veth.hostDevice);
+        assertCleanExit(r);
+        assertTrue(r.out().endsWith("\n"), r::toString);
+        List<Map<String, Object>> objects = new ArrayList<>();
+        for (String line : r.out().split("\n")) {
+            Object value;
+            try {
+                value = MiniJson.parse(line);
+            } catch (IllegalArgumentException e) {
+                throw new AssertionError("not one JSON value: " + line, e);
+            }
+            assertTrue(value instanceof Map, () -> "an object: " + line);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> object = (Map<String, Object>) value;
+            assertEquals(JSON_KEYS, object.keySet(), () -> "the documented keys: " + line);
+            assertTrue(object.get("time") instanceof String t && Instant.parse(t) != null, line);
+            assertTrue(Set.of("process", "unknown").contains(object.get("kind")), line);
+            for (String key : List.of("pid", "uid", "sent_bytes", "received_bytes", "sent_packets", "received_packets",
+                    "sent_bytes_per_second", "received_bytes_per_second", "kernel_drops")) {
+                assertTrue(object.get(key) instanceof BigDecimal n && n.signum() >= 0, () -> key + ": " + line);
+            }
+            assertTrue(object.get("exited") instanceof Boolean, line);
+            assertEquals(List.of(veth.hostDevice), object.get("interfaces"), () -> "the one device watched: " + line);
+            objects.add(object);
+        }
+        List<Instant> times = objects.stream().map(o -> Instant.parse((String) o.get("time"))).distinct().toList();
+        assertEquals(3, times.size(), () -> "-c 3: three refreshes\n" + r);
+        for (int i = 1; i < times.size(); i++) {
+            assertTrue(times.get(i).isAfter(times.get(i - 1)), "refreshes in order");
+        }
+
+        Map<String, Object> s = last(objects, sender);
+        assertEquals("process", s.get("kind"));
+        assertTrue(((BigDecimal) s.get("sent_bytes")).longValue() >= 1000, s::toString);
+        assertTrue(((BigDecimal) s.get("sent_packets")).longValue() >= 1, s::toString);
+        assertTrue(((BigDecimal) s.get("sent_bytes_per_second")).doubleValue() > 0, s::toString);
+        assertEquals(0L, ((BigDecimal) s.get("received_bytes")).longValue(), s::toString);
+        assertEquals("root", s.get("user"));
+        // JSON keeps the command line as it is, newlines and all, escaped
+        assertTrue(((String) s.get("command")).contains("\nimport socket") || ((String) s.get("command"))
+                .contains("import socket, sys, time\ns = socket"), s::toString);
+
+        Map<String, Object> v = last(objects, receiver);
+        assertTrue(((BigDecimal) v.get("received_bytes")).longValue() >= 1000, v::toString);
+        assertTrue(((BigDecimal) v.get("received_packets")).longValue() >= 1, v::toString);
+        assertEquals(0L, ((BigDecimal) v.get("sent_bytes")).longValue(), v::toString);
+    }
+
+    private static Map<String, Object> last(List<Map<String, Object>> objects, long pid) {
+        Map<String, Object> found = null;
+        for (Map<String, Object> o : objects) {
+            if (((BigDecimal) o.get("pid")).longValue() == pid && "process".equals(o.get("kind"))) {
+                found = o;
+            }
+        }
+        assertTrue(found != null, () -> "a line for pid " + pid + " in " + objects);
+        return found;
+    }
+}
