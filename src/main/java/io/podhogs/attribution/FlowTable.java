@@ -55,7 +55,7 @@ public final class FlowTable implements PacketSink {
      */
     public FlowTable(int initialCapacity, Runnable onNewFlow) {
         this.onNewFlow = onNewFlow;
-        allocate(Integer.highestOneBit(Math.max(64, initialCapacity - 1)) << 1);
+        allocate(Integer.highestOneBit(Math.max(64, initialCapacity) - 1) << 1);
     }
 
     private void allocate(int newCapacity) {
@@ -204,8 +204,13 @@ public final class FlowTable implements PacketSink {
                 remoteLo[s], ports[s] & 0xffff, protoFlags & 0xff);
     }
 
+    /** Where slot {@code s}'s key hashes to in the index. */
+    private int home(int s) {
+        return hash(ifindex[s], protocolFlags[s], localHi[s], localLo[s], remoteHi[s], remoteLo[s], ports[s]) & indexMask;
+    }
+
     private void remove(int s) {
-        int h = hash(ifindex[s], protocolFlags[s], localHi[s], localLo[s], remoteHi[s], remoteLo[s], ports[s]) & indexMask;
+        int h = home(s);
         while (index[h] != s + 1) {
             h = (h + 1) & indexMask;
         }
@@ -214,7 +219,7 @@ public final class FlowTable implements PacketSink {
         int next = (hole + 1) & indexMask;
         while (index[next] != EMPTY) {
             int t = index[next] - 1;
-            int home = hash(ifindex[t], protocolFlags[t], localHi[t], localLo[t], remoteHi[t], remoteLo[t], ports[t]) & indexMask;
+            int home = home(t);
             if (((next - home) & indexMask) >= ((next - hole) & indexMask)) {
                 index[hole] = index[next];
                 hole = next;
@@ -259,7 +264,7 @@ public final class FlowTable implements PacketSink {
         for (int entry : oldIndex) {
             if (entry != EMPTY) {
                 int s = entry - 1;
-                int h = hash(ifindex[s], protocolFlags[s], localHi[s], localLo[s], remoteHi[s], remoteLo[s], ports[s]) & indexMask;
+                int h = home(s);
                 while (index[h] != EMPTY) {
                     h = (h + 1) & indexMask;
                 }

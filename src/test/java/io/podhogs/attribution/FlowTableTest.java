@@ -1,0 +1,147 @@
+package io.podhogs.attribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.podhogs.capture.Addresses;
+import io.podhogs.capture.Direction;
+import io.podhogs.capture.ParsedPacket;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The flow table's bookkeeping, which the integration tests rarely reach: growth, release of idle
+ * slots (backward-shift deletion must keep every other flow findable), and the overflow counters.
+ */
+class FlowTableTest {
+
+    private static ParsedPacket udp(int i, Direction direction, int length) {
+        ParsedPacket p = new ParsedPacket();
+        p.ifindex = 7;
+        p.direction = direction;
+        p.wireLength = length;
+        p.ipVersion = 4;
+        p.protocol = ParsedPacket.UDP;
+        p.srcLo = Addresses.v4Lo(0x0a000001);
+        p.dstLo = Addresses.v4Lo(0x0a000002 + (i >>> 16));
+        p.srcPort = 1000 + (i & 0x7fff);
+        p.dstPort = 53;
+        return p;
+    }
+
+    /** Slot of each flow, keyed by the source port that tells the test's flows apart. */
+    private static Map<Integer, Integer> slotsByFlow(FlowTable table, FlowTableView view, Map<Integer, Integer> into) {
+        for (int i = 0; i < view.newCount(); i++) {
+            int slot = view.newSlot(i);
+            FlowKey key = table.key(slot);
+            into.put((int) (key.remoteLo() - Addresses.v4Lo(0x0a000002)) << 16 | (key.localPort() - 1000), slot);
+        }
+        return into;
+    }
+
+    @Test
+    void growsWithoutLosingAFlowOrAByte() {
+        FlowTable table = new FlowTable(64, () -> { });
+        FlowTableView view = new FlowTableView();
+        Map<Integer, Integer> slots = new HashMap<>();
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < 1000; i++) {
+                table.accept(udp(i, Direction.OUTGOING, 100 + i % 7));
+                if (i % 25 == 24) {
+                    // An engine tick: the table grows whenever it is more than half full.
+                    view.beginExchange();
+                    table.exchange(view);
+                    slotsByFlow(table, view, slots);
+                }
+            }
+        }
+        assertEquals(1000, view.size());
+        assertEquals(0, view.overflow(1), "never full: it grew ahead of need");
+        assertTrue(table.capacity() >= 2000, "at most half full: " + table.capacity());
+        for (int i = 0; i < 1000; i++) {
+            int slot = slots.get(i);
+            assertEquals(3, view.sentPackets(slot), "flow " + i);
+            assertEquals(3L * (100 + i % 7), view.sentBytes(slot), "flow " + i);
+        }
+    }
+
+    @Test
+    void releasingIdleSlotsKeepsEveryOtherFlowFindable() {
+        FlowTable table = new FlowTable(4096, () -> { });
+        FlowTableView view = new FlowTableView();
+        for (int i = 0; i < 1500; i++) {
+            table.accept(udp(i, Direction.OUTGOING, 80));
+        }
+        view.beginExchange();
+        table.exchange(view);
+        Map<Integer, Integer> slots = slotsByFlow(table, view, new HashMap<>());
+        Set<Integer> released = new HashSet<>();
+        for (int i = 0; i < 1500; i += 3) {
+            view.requestRelease(slots.get(i), 1);
+            released.add(slots.get(i));
+        }
+        // One of them gets a packet before the exchange: it must stay, with both packets.
+        table.accept(udp(0, Direction.OUTGOING, 80));
+        view.beginExchange();
+        table.exchange(view);
+        Set<Integer> freed = new HashSet<>();
+        for (int i = 0; i < view.releasedCount(); i++) {
+            freed.add(view.releasedSlot(i));
+        }
+        assertEquals(499, freed.size(), "all idle ones released");
+        assertTrue(!freed.contains(slots.get(0)), "the one that got a packet stays");
+        assertEquals(1001, view.size());
+
+        // Every remaining flow is still found in place (a new packet adds to its slot, no new slot).
+        for (int i = 0; i < 1500; i++) {
+            if (i % 3 != 0 || i == 0) {
+                table.accept(udp(i, Direction.OUTGOING, 80));
+            }
+        }
+        view.beginExchange();
+        table.exchange(view);
+        assertEquals(0, view.newCount(), "no flow lost its place in the index");
+        assertEquals(3, view.sentPackets(slots.get(0)));
+        assertEquals(2, view.sentPackets(slots.get(1)));
+    }
+
+    @Test
+    void aFullTableStillCountsEveryPacket() {
+        FlowTable table = new FlowTable(64, () -> { });
+        FlowTableView view = new FlowTableView();
+        for (int i = 0; i < 200; i++) { // more flows than slots, no exchange to grow in between
+            table.accept(udp(i, Direction.OUTGOING, 50));
+            table.accept(udp(i, Direction.INCOMING, 60));
+        }
+        view.beginExchange();
+        table.exchange(view);
+        long sentBytes = view.overflow(0);
+        long receivedBytes = view.overflow(2);
+        for (int s = 0; s < view.highWater(); s++) {
+            sentBytes += view.sentBytes(s);
+            receivedBytes += view.receivedBytes(s);
+        }
+        assertEquals(200 * 50, sentBytes);
+        assertEquals(200 * 60, receivedBytes);
+        assertEquals(64, view.highWater());
+        assertTrue(view.overflow(1) > 0, "the overflow counters took the rest");
+    }
+
+    @Test
+    void loopbackFramesCountForBothEnds() {
+        FlowTable table = new FlowTable(64, () -> { });
+        FlowTableView view = new FlowTableView();
+        table.accept(udp(5, Direction.LOOPBACK, 40));
+        view.beginExchange();
+        table.exchange(view);
+        assertEquals(2, view.newCount());
+        FlowKey a = table.key(view.newSlot(0));
+        FlowKey b = table.key(view.newSlot(1));
+        assertEquals(a.localPort(), b.remotePort());
+        assertEquals(40, view.sentBytes(view.newSlot(0)) + view.sentBytes(view.newSlot(1)));
+        assertEquals(40, view.receivedBytes(view.newSlot(0)) + view.receivedBytes(view.newSlot(1)));
+    }
+}
