@@ -1,0 +1,56 @@
+package io.podhogs.accounting;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.podhogs.attribution.ProcessInfo;
+import io.podhogs.attribution.ProcessOwner;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Rates slide on the engine's clock, not on packets, and totals never go down. */
+class LedgerTest {
+    private static final long TICK = 100_000_000L;
+    private final ProcessOwner curl = new ProcessOwner(new ProcessInfo(42, 7, 0, "curl", "curl x", "curl"));
+
+    @Test
+    void ratesCoverTheWindowAndFallToZeroWhenTrafficStops() {
+        Ledger ledger = new Ledger(2_000_000_000L, TICK);
+        long now = 0;
+        for (int i = 0; i < 30; i++) { // 3 s at 100 kB sent per tick: 1 MB/s
+            now += TICK;
+            ledger.credit(curl, 3, new long[] {100_000, 70, 5_000, 60}, now);
+            ledger.sample(now);
+        }
+        AccountSnapshot busy = only(ledger.snapshot());
+        assertEquals(1_000_000.0, busy.sentRate(), 1e-6);
+        assertEquals(50_000.0, busy.receivedRate(), 1e-6);
+        assertEquals(new Traffic(3_000_000, 2100, 150_000, 1800), busy.total());
+        assertEquals(busy.total(), busy.on(3), "all of it on interface 3");
+
+        for (int i = 0; i < 20; i++) { // 2 s of silence: no credits, the clock goes on
+            now += TICK;
+            ledger.sample(now);
+        }
+        AccountSnapshot quiet = only(ledger.snapshot());
+        assertEquals(0.0, quiet.sentRate());
+        assertEquals(0.0, quiet.receivedRate());
+        assertEquals(busy.total(), quiet.total(), "totals stay");
+    }
+
+    @Test
+    void anExitedProcessKeepsItsTotals() {
+        Ledger ledger = new Ledger(2_000_000_000L, TICK);
+        ledger.credit(curl, 3, new long[] {500, 1, 0, 0}, TICK);
+        ledger.markExited(p -> p.equals(curl));
+        AccountSnapshot gone = only(ledger.snapshot());
+        assertTrue(gone.exited());
+        assertEquals(500, gone.sentBytes());
+        assertTrue(ledger.liveProcesses().isEmpty());
+    }
+
+    private static AccountSnapshot only(List<AccountSnapshot> accounts) {
+        assertEquals(1, accounts.size());
+        return accounts.get(0);
+    }
+}

@@ -1,0 +1,162 @@
+package io.podhogs.attribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.podhogs.capture.Addresses;
+import io.podhogs.capture.ParsedPacket;
+import io.podhogs.host.HostFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The lookup rules of accounting.md on a /proc tree written by the test: socket lines as the
+ * kernel prints them, fd links as the kernel shows them, and a clock the test moves.
+ */
+class FlowResolverTest {
+    private static final long MS = 1_000_000L;
+
+    @TempDir
+    Path root;
+    private HostFiles host;
+    private final AtomicLong clock = new AtomicLong(1_000 * MS);
+    private FlowResolver resolver;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        host = new HostFiles(root.resolve("proc"), root.resolve("sys"), root.resolve("etc"));
+        Files.createDirectories(host.proc("self", "net"));
+        for (String table : new String[] {"tcp", "tcp6", "udp", "udp6"}) {
+            Files.writeString(host.proc("self", "net", table), HEADER);
+        }
+        resolver = new FlowResolver(host, new ProcessReader(host), clock::get, 500 * MS);
+    }
+
+    private static final String HEADER =
+            "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
+
+    private void socketLine(String table, String local, String remote, int state, long inode) throws IOException {
+        Files.writeString(host.proc("self", "net", table), String.format(
+                "   0: %s %s %02X 00000000:00000000 00:00000000 00000000     0        0 %d 1 0000000000000000 20 4 0 10 -1%n",
+                local, remote, state, inode), java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    private void process(int pid, long startTime, String program, long... socketInodes) throws IOException {
+        Path dir = host.proc(Integer.toString(pid));
+        Files.createDirectories(dir.resolve("fd"));
+        String stat = pid + " (" + program + ") S" + " 1".repeat(18) + " " + startTime + " 0 0";
+        Files.writeString(dir.resolve("stat"), stat);
+        Files.writeString(dir.resolve("status"), "Name:\t" + program + "\nUid:\t1000\t1000\t1000\t1000\n");
+        Files.writeString(dir.resolve("comm"), program + "\n");
+        Files.writeString(dir.resolve("cmdline"), "/usr/bin/" + program + "\0--flag\0");
+        int fd = 3;
+        for (long inode : socketInodes) {
+            Files.createSymbolicLink(dir.resolve("fd").resolve(Integer.toString(fd++)), Path.of("socket:[" + inode + "]"));
+        }
+    }
+
+    private static FlowKey flow(int protocol, String local, int localPort, String remote, int remotePort) {
+        long[] l = Addresses.parse(local);
+        long[] r = Addresses.parse(remote);
+        return new FlowKey(2, protocol, l[0], l[1], localPort, r[0], r[1], remotePort, 0);
+    }
+
+    private Owner resolve(FlowKey key) {
+        TrackedFlow f = new TrackedFlow(0, key, clock.get());
+        resolver.add(f);
+        resolver.resolvePending();
+        return f.owner();
+    }
+
+    @Test
+    void tcpMatchesTheExactFourTupleAndIpv4MappedSockets() throws IOException {
+        // 10.0.0.1:40000 -> 10.0.0.2:80 in /proc/net/tcp; a dual-stack listener's accepted IPv4
+        // connection ::ffff:10.0.0.1:8080 <- ::ffff:10.0.0.3:50000 in /proc/net/tcp6.
+        socketLine("tcp", "0100000A:9C40", "0200000A:0050", 1, 111);
+        socketLine("tcp6", "0000000000000000FFFF00000100000A:1F90", "0000000000000000FFFF00000300000A:C350", 1, 222);
+        process(100, 5000, "curl", 111);
+        process(200, 4000, "server", 222);
+
+        assertEquals(100, pid(resolve(flow(ParsedPacket.TCP, "10.0.0.1", 40000, "10.0.0.2", 80))));
+        assertEquals(200, pid(resolve(flow(ParsedPacket.TCP, "10.0.0.1", 8080, "10.0.0.3", 50000))));
+    }
+
+    @Test
+    void unconnectedUdpFallsBackToTheBoundAddressThenTheWildcards() throws IOException {
+        socketLine("udp", "0100000A:0035", "00000000:0000", 7, 301);           // 10.0.0.1:53
+        socketLine("udp", "00000000:0044", "00000000:0000", 7, 302);           // 0.0.0.0:68
+        socketLine("udp6", "00000000000000000000000000000000:14E9", "00000000000000000000000000000000:0000", 7, 303); // [::]:5353
+        process(301, 10, "dns", 301);
+        process(302, 10, "dhcp", 302);
+        process(303, 10, "mdns", 303);
+
+        assertEquals(301, pid(resolve(flow(ParsedPacket.UDP, "10.0.0.1", 53, "10.0.0.9", 33333))));
+        assertEquals(302, pid(resolve(flow(ParsedPacket.UDP, "10.0.0.255", 68, "10.0.0.9", 67))));
+        assertEquals(303, pid(resolve(flow(ParsedPacket.UDP, "10.0.0.1", 5353, "10.0.0.9", 5353))), "dual-stack :: takes IPv4");
+        assertEquals(303, pid(resolve(flow(ParsedPacket.UDP, "fd00::1", 5353, "fd00::9", 5353))));
+    }
+
+    @Test
+    void aSharedSocketGoesToItsYoungestHolder() throws IOException {
+        socketLine("tcp", "0100000A:0050", "0200000A:9C41", 1, 400);
+        process(10, 100, "parent", 400);
+        process(11, 250, "child", 400);
+        process(12, 200, "other", 400);
+        assertEquals(11, pid(resolve(flow(ParsedPacket.TCP, "10.0.0.1", 80, "10.0.0.2", 40001))));
+    }
+
+    @Test
+    void aFlowWithoutSocketWaitsOutTheGraceThenGoesToUnknown() throws IOException {
+        FlowKey key = flow(ParsedPacket.TCP, "10.0.0.1", 40002, "10.0.0.2", 80);
+        TrackedFlow f = new TrackedFlow(0, key, clock.get());
+        resolver.add(f);
+        resolver.resolvePending();
+        assertNull(f.owner(), "still pending: the grace has not passed");
+        clock.addAndGet(300 * MS);
+        resolver.resolvePending();
+        assertNull(f.owner(), "still pending at 300 ms");
+        // The socket appears (an accepted connection after its handshake): found, not unknown.
+        socketLine("tcp", "0100000A:9C42", "0200000A:0050", 1, 500);
+        process(50, 1, "late", 500);
+        clock.addAndGet(100 * MS);
+        resolver.resolvePending();
+        assertEquals(50, pid(f.owner()));
+
+        TrackedFlow gone = new TrackedFlow(1, flow(ParsedPacket.TCP, "10.0.0.1", 40003, "10.0.0.2", 80), clock.get());
+        resolver.add(gone);
+        for (int i = 0; i < 30; i++) {
+            clock.addAndGet(25 * MS);
+            resolver.resolvePending();
+        }
+        assertEquals(UnknownOwner.TCP, gone.owner());
+    }
+
+    @Test
+    void missesReReadTheTablesNoMoreOftenThanTheFloor() throws IOException {
+        long reads = resolver.stats().socketReads();
+        for (int i = 0; i < 50; i++) {
+            TrackedFlow f = new TrackedFlow(i, flow(ParsedPacket.UDP, "10.0.0.1", 20000 + i, "10.0.0.2", 9), clock.get());
+            resolver.add(f);
+            resolver.resolvePending();
+            clock.addAndGet(MS); // 50 misses within 50 ms
+        }
+        long during = resolver.stats().socketReads() - reads;
+        assertEquals(3, during, "one read at once, then one per 20 ms: at 0, 20 and 40 ms");
+    }
+
+    @Test
+    void protocolsWithoutSocketsAreUnknownAtOnce() {
+        assertEquals(UnknownOwner.OTHER, resolve(flow(1, "10.0.0.1", 0, "10.0.0.2", 0)));
+        assertEquals(UnknownOwner.OTHER, resolve(new FlowKey(2, FlowKey.NON_IP, 0, 0, 0, 0, 0, 0, 0)));
+        assertEquals(UnknownOwner.UDP, resolve(new FlowKey(2, ParsedPacket.UDP, 0, 0, 0, 0, 0, 0, FlowKey.NO_PORTS)));
+    }
+
+    private static int pid(Owner owner) {
+        return owner instanceof ProcessOwner p ? p.process().pid() : -1;
+    }
+}
