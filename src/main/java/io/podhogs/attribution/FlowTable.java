@@ -47,6 +47,7 @@ public final class FlowTable implements PacketSink {
     private int newCount;
     private final long[] overflow = new long[4];
     private final Runnable onNewFlow;
+    private volatile byte[] noFarSide = new byte[0];
 
     /**
      * @param initialCapacity flows before the first growth (rounded up to a power of two)
@@ -77,6 +78,11 @@ public final class FlowTable implements PacketSink {
         newSlots = new int[newCapacity];
     }
 
+    /**
+     * Counts a packet for the host's side of its interface and, unless the interface is known to be
+     * no netns boundary, for the far side too (the namespace behind a veth): the engine decides later
+     * which far sides are real, so a veth is counted from its first frame, before anyone knows it.
+     */
     @Override
     public synchronized void accept(ParsedPacket p) {
         int protocol = p.ipVersion == 0 ? FlowKey.NON_IP : p.protocol & 0xff;
@@ -88,9 +94,24 @@ public final class FlowTable implements PacketSink {
             case LOOPBACK -> {
                 count(p, protocol, flags, true, true);
                 count(p, protocol, flags, false, false);
+                return; // lo has no far side
             }
             case OTHER_HOST -> count(p, protocol, flags | FlowKey.FOREIGN, false, false);
         }
+        byte[] skip = noFarSide;
+        if (p.ifindex >= skip.length || skip[p.ifindex] == 0) {
+            boolean farSideSent = p.direction != Direction.OUTGOING;
+            count(p, protocol, flags | FlowKey.PEER, farSideSent, farSideSent);
+        }
+    }
+
+    /**
+     * Interfaces (by index) whose far side is no network namespace of ours: physical devices,
+     * bridges, loopback, VLANs. Set by the engine as it learns them; an index beyond the array, a
+     * new interface, still gets its far side counted until the engine says otherwise.
+     */
+    public void noFarSide(byte[] interfaces) {
+        noFarSide = interfaces;
     }
 
     /** Adds one packet to the flow whose local end is the source ({@code localIsSource}) or destination. */
@@ -175,8 +196,7 @@ public final class FlowTable implements PacketSink {
     public synchronized void exchange(FlowTableView view) {
         for (int i = 0; i < view.releaseCount; i++) {
             int s = view.releaseSlots[i];
-            if (sentPackets[s] + receivedPackets[s] == view.releaseExpectedPackets[i]) {
-                remove(s);
+            if (sentPackets[s] + receivedPackets[s] == view.releaseExpectedPackets[i] && remove(s)) {
                 view.released[view.releasedCount++] = s;
             }
         }
@@ -209,9 +229,16 @@ public final class FlowTable implements PacketSink {
         return hash(ifindex[s], protocolFlags[s], localHi[s], localLo[s], remoteHi[s], remoteLo[s], ports[s]) & indexMask;
     }
 
-    private void remove(int s) {
+    /** Removes a live slot from the index and frees it; false (and nothing changed) if it is not live. */
+    private boolean remove(int s) {
+        if (s >= highWater) {
+            return false;
+        }
         int h = home(s);
         while (index[h] != s + 1) {
+            if (index[h] == EMPTY) {
+                return false;
+            }
             h = (h + 1) & indexMask;
         }
         // Backward-shift deletion keeps probe chains intact without tombstones.
@@ -229,6 +256,7 @@ public final class FlowTable implements PacketSink {
         index[hole] = EMPTY;
         freeSlots[freeCount++] = s;
         size--;
+        return true;
     }
 
     private void grow() {

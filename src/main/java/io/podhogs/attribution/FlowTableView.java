@@ -36,14 +36,16 @@ public final class FlowTableView {
             long[] expected = new long[capacity];
             System.arraycopy(releaseExpectedPackets, 0, expected, 0, releaseCount);
             releaseExpectedPackets = expected;
-            released = new int[capacity];
+            int[] kept = new int[capacity];
+            System.arraycopy(released, 0, kept, 0, releasedCount); // this exchange's releases, made before it grew
+            released = kept;
         }
     }
 
     /** Asks the next exchange to free {@code slot} if its packet count is still {@code packets}. */
     public void requestRelease(int slot, long packets) {
         if (releaseCount == releaseSlots.length) {
-            return; // capacity is the slot count, so this cannot happen for distinct slots
+            return; // one request per live slot fits: only a slot asked for twice in one tick lands here
         }
         releaseSlots[releaseCount] = slot;
         releaseExpectedPackets[releaseCount] = packets;

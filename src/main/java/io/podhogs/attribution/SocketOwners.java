@@ -35,7 +35,7 @@ public final class SocketOwners {
                 int pid = Integer.parseInt(pidDir.getFileName().toString());
                 scanProcess(pidDir.resolve("fd"), pid, owners, startTimes, processes);
             }
-        } catch (IOException | SecurityException e) {
+        } catch (IOException | SecurityException | java.nio.file.DirectoryIteratorException e) {
             // /proc itself unreadable: nothing can be attributed, every flow ends up unknown
         }
         return new SocketOwners(owners);
@@ -50,7 +50,7 @@ public final class SocketOwners {
                     owners.merge(inode, pid, (a, b) -> younger(a, b, startTimes, processes));
                 }
             }
-        } catch (IOException | SecurityException e) {
+        } catch (IOException | SecurityException | java.nio.file.DirectoryIteratorException e) {
             // the process exited, or its fds are not ours to read
         }
     }

@@ -61,15 +61,25 @@ public final class SocketTable {
         return new SocketTable(connected, bound, size);
     }
 
-    /** The socket that owns {@code flow}, or null. */
-    public SocketEntry find(FlowKey flow) {
+    /** The connected socket (TCP, connected UDP) with exactly the flow's four-tuple, or null. */
+    public SocketEntry findConnected(FlowKey flow) {
+        return connected.get(new Connected(flow.protocol(), flow.localHi(), flow.localLo(), flow.localPort(),
+                flow.remoteHi(), flow.remoteLo(), flow.remotePort()));
+    }
+
+    /**
+     * The socket that owns {@code flow}, or null. {@code byLocalPort} allows the fallback to unconnected
+     * sockets by local port: only for a local end that is an address of the namespace (or a
+     * broadcast or multicast one), else a wildcard listener would take traffic routed through.
+     */
+    public SocketEntry find(FlowKey flow, boolean byLocalPort) {
         int protocol = flow.protocol();
         if (protocol != ParsedPacket.TCP && protocol != ParsedPacket.UDP) {
             return null;
         }
         SocketEntry exact = connected.get(new Connected(protocol, flow.localHi(), flow.localLo(), flow.localPort(),
                 flow.remoteHi(), flow.remoteLo(), flow.remotePort()));
-        if (exact != null || protocol == ParsedPacket.TCP) {
+        if (exact != null || protocol == ParsedPacket.TCP || !byLocalPort) {
             return exact;
         }
         SocketEntry local = bound.get(new Bound(protocol, flow.localHi(), flow.localLo(), flow.localPort()));

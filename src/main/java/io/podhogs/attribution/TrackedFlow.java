@@ -10,6 +10,7 @@ public final class TrackedFlow {
     private final FlowKey key;
     private final long firstSeenNanos;
     private Owner owner;
+    private boolean noFarSide;
     private long inode;
     private long inodeFoundNanos;
     private long creditedSentBytes;
@@ -45,6 +46,23 @@ public final class TrackedFlow {
 
     void owner(Owner owner) {
         this.owner = owner;
+    }
+
+    /**
+     * True for the far side of an interface that turned out to have none (a physical device, a
+     * bridge): its bytes are the host side's, counted there, so this flow is credited to nobody.
+     */
+    public boolean noFarSide() {
+        return noFarSide;
+    }
+
+    void markNoFarSide() {
+        this.noFarSide = true;
+    }
+
+    /** Done with: owned, or a far side that is nobody's. */
+    public boolean settled() {
+        return owner != null || noFarSide;
     }
 
     long inode() {

@@ -3,14 +3,18 @@ package io.podhogs.attribution;
 import io.podhogs.capture.ParsedPacket;
 
 /**
- * Traffic no socket could be found for. nethogs's names ("unknown TCP", "unknown UDP") are kept so
- * existing parsers keep working; everything else is "unknown other" (ICMP, ARP, IPv6 neighbour
- * discovery, fragments whose first fragment was not seen ...).
+ * Traffic no socket could be found for, kept per network namespace. nethogs's names ("unknown
+ * TCP", "unknown UDP") are kept for the host's namespace so existing parsers keep working; other
+ * namespaces add their inode ("unknown TCP [net:4026532301]"). Everything that is neither TCP nor
+ * UDP is "unknown other" (ICMP, ARP, IPv6 neighbour discovery, fragments whose first fragment was
+ * not seen ...).
+ *
+ * @param netns the namespace's inode, 0 for the host's own
  */
-public record UnknownOwner(String name) implements Owner {
-    public static final UnknownOwner TCP = new UnknownOwner("unknown TCP");
-    public static final UnknownOwner UDP = new UnknownOwner("unknown UDP");
-    public static final UnknownOwner OTHER = new UnknownOwner("unknown other");
+public record UnknownOwner(String name, long netns) implements Owner {
+    public static final UnknownOwner TCP = new UnknownOwner("unknown TCP", 0);
+    public static final UnknownOwner UDP = new UnknownOwner("unknown UDP", 0);
+    public static final UnknownOwner OTHER = new UnknownOwner("unknown other", 0);
 
     public static UnknownOwner of(int protocol) {
         return switch (protocol) {
@@ -18,5 +22,11 @@ public record UnknownOwner(String name) implements Owner {
             case ParsedPacket.UDP -> UDP;
             default -> OTHER;
         };
+    }
+
+    /** The bucket of {@code protocol} in the namespace {@code netns} (0: the host's). */
+    public static UnknownOwner of(int protocol, long netns) {
+        UnknownOwner host = of(protocol);
+        return netns == 0 ? host : new UnknownOwner(host.name() + " [net:" + netns + "]", netns);
     }
 }

@@ -20,28 +20,25 @@ final class AnyDeviceCapture implements Capture {
         this.description = description;
     }
 
-    static AnyDeviceCapture start(CaptureConfig config, DeviceSelection selection, PacketSink sink)
+    static Capture start(CaptureConfig config, DeviceSelection selection, PacketSink sink)
             throws CaptureException {
         if (config.promiscuous()) {
             LOG.warn("-p: the any device cannot be promiscuous; capturing what the host sends and receives");
         }
         PcapHandle handle = PcapOpener.open("any", config, config.bufferBytes());
         try {
-            LinkType linkType = LinkType.LINUX_SLL2;
-            String deviceFilter = selection.anyDeviceFilter();
             if (!PcapOpener.useSll2(handle)) {
-                // libpcap before 1.10 has only cooked v1, which lacks the interface index.
-                if (selection.named() && selection.devices().size() > 1 || !selection.named()) {
+                // libpcap before 1.10 has only cooked v1, which names no interface: capture the
+                // named device itself instead.
+                handle.close();
+                if (!selection.named() || selection.devices().size() != 1) {
                     throw new CaptureException("this libpcap has no LINUX_SLL2 (libpcap 1.10 or later):"
                             + " use --capture per-device, or name a single device");
                 }
-                linkType = LinkType.LINUX_SLL;
-                deviceFilter = "";
+                return PerDeviceCapture.start(config, selection, sink);
             }
-            PcapOpener.setFilter(handle, deviceFilter, config.filter());
-            FrameParser parser = linkType == LinkType.LINUX_SLL2
-                    ? FrameParser.cooked(linkType)
-                    : FrameParser.device(linkType, selection.devices().get(0).index(), 0, -1);
+            PcapOpener.setFilter(handle, selection.anyDeviceFilter(), config.filter());
+            FrameParser parser = FrameParser.cooked(LinkType.LINUX_SLL2);
             CaptureLoop loop = new CaptureLoop("any", handle, parser, sink);
             loop.start();
             return new AnyDeviceCapture(loop, "any: " + selection.describe());

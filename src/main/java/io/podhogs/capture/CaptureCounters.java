@@ -11,6 +11,7 @@ final class CaptureCounters {
     private static final VarHandle FRAMES;
     private static final VarHandle BYTES;
     private static final VarHandle TRUNCATED;
+    private static final VarHandle FAILED;
 
     static {
         try {
@@ -18,6 +19,7 @@ final class CaptureCounters {
             FRAMES = lookup.findVarHandle(CaptureCounters.class, "frames", long.class);
             BYTES = lookup.findVarHandle(CaptureCounters.class, "bytes", long.class);
             TRUNCATED = lookup.findVarHandle(CaptureCounters.class, "truncated", long.class);
+            FAILED = lookup.findVarHandle(CaptureCounters.class, "failed", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -26,6 +28,7 @@ final class CaptureCounters {
     private long frames;
     private long bytes;
     private long truncated;
+    private long failed;
 
     void count(ParsedPacket p) {
         FRAMES.setOpaque(this, frames + 1);
@@ -33,6 +36,15 @@ final class CaptureCounters {
         if (p.truncated) {
             TRUNCATED.setOpaque(this, truncated + 1);
         }
+    }
+
+    /** A frame that could not be counted (a bug, never expected): counted so it is not silent. */
+    void failed() {
+        FAILED.setOpaque(this, failed + 1);
+    }
+
+    long failedFrames() {
+        return (long) FAILED.getOpaque(this);
     }
 
     long frames() {

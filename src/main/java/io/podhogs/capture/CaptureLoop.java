@@ -46,10 +46,18 @@ final class CaptureLoop implements RawPacketListener {
 
     @Override
     public void gotPacket(byte[] frame) {
-        Integer originalLength = handle.getOriginalLength();
-        parser.parse(frame, frame.length, originalLength == null ? frame.length : originalLength, packet);
-        counters.count(packet);
-        sink.accept(packet);
+        try {
+            Integer originalLength = handle.getOriginalLength();
+            parser.parse(frame, frame.length, originalLength == null ? frame.length : originalLength, packet);
+            counters.count(packet);
+            sink.accept(packet);
+        } catch (RuntimeException e) {
+            // pcap4j would swallow it with a bare log line per packet: keep the first reason instead.
+            counters.failed();
+            if (error.isEmpty()) {
+                error = "a frame could not be counted: " + e;
+            }
+        }
     }
 
     private void run() {
@@ -86,12 +94,16 @@ final class CaptureLoop implements RawPacketListener {
             // already closed
         }
         try {
-            // pcap_breakloop takes effect when the loop next wakes, within the buffer timeout.
+            // pcap_breakloop takes effect when the loop next wakes (libpcap 1.10 wakes it at once).
             if (!finished.await(5, TimeUnit.SECONDS)) {
-                LOG.warnf("capture on %s did not stop within 5 s", name);
+                // pcap4j's close() would wait for the loop's lock forever: leave the handle to the
+                // process's exit rather than hang here (the thread is a daemon).
+                LOG.warnf("capture on %s did not stop within 5 s; leaving its handle open", name);
+                return;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return;
         }
         handle.close();
     }

@@ -47,7 +47,24 @@ public final class NetInterfaces {
         int type = (int) host.readLong(dir.resolve("type"));
         long flags = host.read(dir.resolve("flags")).map(String::trim).map(NetInterfaces::hex).orElse(0L);
         long mac = host.read(dir.resolve("address")).map(String::trim).map(NetInterfaces::mac).orElse(-1L);
-        return Optional.of(new NetInterface(name, (int) index, type, mac, (flags & IFF_UP) != 0));
+        int link = (int) host.readLong(dir.resolve("iflink"));
+        String deviceType = host.lines(dir.resolve("uevent")).stream()
+                .filter(l -> l.startsWith("DEVTYPE="))
+                .map(l -> l.substring("DEVTYPE=".length()).trim())
+                .findFirst()
+                .orElse("");
+        boolean enslaved = Files.exists(dir.resolve("master"), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        boolean stacked = hasEntryStartingWith(dir, "lower_");
+        return Optional.of(new NetInterface(name, (int) index, type, mac, (flags & IFF_UP) != 0, link, deviceType,
+                enslaved, stacked));
+    }
+
+    private static boolean hasEntryStartingWith(Path dir, String prefix) {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.anyMatch(e -> e.getFileName().toString().startsWith(prefix));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static long hex(String s) {

@@ -38,6 +38,7 @@ public final class Engine implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Engine.class);
     private static final long WAKE_FLOOR_MILLIS = 5;
     private static final long SLOW_WORK_NANOS = 1_000_000_000L;
+    private static final long INTERFACES_FLOOR_NANOS = 100_000_000L;
 
     private final EngineConfig config;
     private final HostFiles host;
@@ -48,16 +49,19 @@ public final class Engine implements AutoCloseable {
     private final Ledger ledger;
     private final FlowTableView view = new FlowTableView();
     private final Map<Integer, String> interfaceNames = new HashMap<>();
+    private Map<Integer, NetInterface> currentInterfaces = Map.of();
+    private long interfacesReadNanos = Long.MIN_VALUE;
     private final AtomicBoolean newFlows = new AtomicBoolean();
     private final long[] delta = new long[4];
     private final long[] overflowCredited = new long[4];
     private final FlowTable table;
     private TrackedFlow[] flows = new TrackedFlow[0];
     private Capture capture;
-    private Thread thread;
+    private volatile Thread thread;
     private volatile boolean running;
     private volatile EngineSnapshot snapshot;
     private long lastSlowWork;
+    private long lastErrorLog = Long.MIN_VALUE / 2;
 
     public Engine(EngineConfig config, HostFiles host) {
         this.config = config;
@@ -71,10 +75,13 @@ public final class Engine implements AutoCloseable {
 
     /** Opens the capture and starts counting; the first snapshot is there when this returns. */
     public void start() throws CaptureException {
-        refreshInterfaceNames();
+        refreshInterfaces(clock.getAsLong());
         capture = Capture.start(config.capture(), interfaces, table);
         running = true;
         cycle(clock.getAsLong(), true);
+        if (snapshot == null) {
+            publish(); // the first cycle failed (and said why): the exports still need something to show
+        }
         thread = new Thread(this::run, "podhogs-engine");
         thread.setDaemon(true);
         thread.start();
@@ -91,6 +98,14 @@ public final class Engine implements AutoCloseable {
     }
 
     private void run() {
+        try {
+            loop();
+        } finally {
+            cycle(clock.getAsLong(), true); // credit what the capture counted last, on this thread
+        }
+    }
+
+    private void loop() {
         long tick = EngineConfig.TICK.toNanos();
         long nextTick = clock.getAsLong() + tick;
         long lastCycle = 0;
@@ -127,13 +142,16 @@ public final class Engine implements AutoCloseable {
                 ledger.sample(now);
                 if (now - lastSlowWork >= SLOW_WORK_NANOS) {
                     lastSlowWork = now;
-                    slowWork();
+                    slowWork(now);
                 }
                 publish();
             }
         } catch (RuntimeException e) {
             // One bad cycle must not stop counting: the counters stay in the table for the next.
-            LOG.error("engine cycle failed", e);
+            if (now - lastErrorLog > SLOW_WORK_NANOS) {
+                lastErrorLog = now;
+                LOG.errorf("engine cycle failed: %s", e);
+            }
         }
     }
 
@@ -148,6 +166,9 @@ public final class Engine implements AutoCloseable {
             int slot = view.newSlot(i);
             TrackedFlow flow = new TrackedFlow(slot, table.key(slot), now);
             flows[slot] = flow;
+            if (!currentInterfaces.containsKey(flow.key().ifindex()) && now - interfacesReadNanos >= INTERFACES_FLOOR_NANOS) {
+                refreshInterfaces(now); // an interface new since the last look: learn its role first
+            }
             resolver.add(flow);
         }
     }
@@ -175,14 +196,15 @@ public final class Engine implements AutoCloseable {
         for (int s = 0; s < highWater; s++) {
             TrackedFlow flow = flows[s];
             // Only flows whose bytes are all credited: a pending flow's bytes live in the table.
-            if (flow != null && flow.owner() != null && now - flow.lastChangeNanos() > idle) {
+            if (flow != null && flow.settled() && now - flow.lastChangeNanos() > idle) {
                 view.requestRelease(s, flow.seenPackets());
             }
         }
     }
 
-    private void slowWork() {
-        refreshInterfaceNames();
+    private void slowWork(long now) {
+        refreshInterfaces(now);
+        resolver.refreshNamespaces();
         ledger.markExited(this::exited);
         Set<Integer> live = new HashSet<>();
         for (ProcessOwner p : ledger.liveProcesses()) {
@@ -195,11 +217,25 @@ public final class Engine implements AutoCloseable {
         return processes.startTime(owner.process().pid()) != owner.process().startTime();
     }
 
-    private void refreshInterfaceNames() {
-        // Names of interfaces that are gone stay: their traffic is still in the accounts.
+    /**
+     * Reads the interfaces and hands their roles on: to the resolver, and to the packet path, which
+     * stops counting a far side for interfaces that have none (physical devices, bridges, lo).
+     */
+    private void refreshInterfaces(long now) {
+        interfacesReadNanos = now;
+        Map<Integer, NetInterface> current = new HashMap<>();
+        int maxIndex = 0;
         for (NetInterface i : interfaces.list()) {
+            current.put(i.index(), i);
+            // Names of interfaces that are gone stay: their traffic is still in the accounts.
             interfaceNames.put(i.index(), i.name());
+            maxIndex = Math.max(maxIndex, i.index());
         }
+        byte[] noFarSide = new byte[maxIndex + 1];
+        current.values().forEach(i -> noFarSide[i.index()] = (byte) (i.netnsBoundary() ? 0 : 1));
+        currentInterfaces = Map.copyOf(current);
+        resolver.interfaces(currentInterfaces);
+        table.noFarSide(noFarSide);
     }
 
     private void publish() {
@@ -215,15 +251,15 @@ public final class Engine implements AutoCloseable {
         }
         capture.close();
         running = false;
-        if (thread != null) {
-            LockSupport.unpark(thread);
+        Thread engineThread = thread;
+        if (engineThread != null) {
+            LockSupport.unpark(engineThread);
             try {
-                thread.join(5000);
+                engineThread.join(); // it runs the last cycle itself: no two threads in the engine's state
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        cycle(clock.getAsLong(), true);
     }
 
     /** Keys of the flows tracked now, for tests and diagnostics. */

@@ -34,6 +34,12 @@ class FlowResolverTest {
         for (String table : new String[] {"tcp", "tcp6", "udp", "udp6"}) {
             Files.writeString(host.proc("self", "net", table), HEADER);
         }
+        // The namespace's own addresses: 10.0.0.1 and fd00::1.
+        Files.writeString(host.proc("self", "net", "fib_trie"), String.join("\n",
+                "Local:", "  +-- 10.0.0.0/24 2 0 2", "     |-- 10.0.0.1", "        /32 host LOCAL",
+                "     |-- 10.0.0.255", "        /32 link BROADCAST", ""));
+        Files.writeString(host.proc("self", "net", "if_inet6"),
+                "fd000000000000000000000000000001 02 40 00 80 eth0\n");
         resolver = new FlowResolver(host, new ProcessReader(host), clock::get, 500 * MS);
     }
 
@@ -99,6 +105,21 @@ class FlowResolverTest {
         assertEquals(302, pid(resolve(flow(ParsedPacket.UDP, "10.0.0.255", 68, "10.0.0.9", 67))));
         assertEquals(303, pid(resolve(flow(ParsedPacket.UDP, "10.0.0.1", 5353, "10.0.0.9", 5353))), "dual-stack :: takes IPv4");
         assertEquals(303, pid(resolve(flow(ParsedPacket.UDP, "fd00::1", 5353, "fd00::9", 5353))));
+    }
+
+    @Test
+    void aWildcardListenerDoesNotTakeTrafficRoutedThroughTheHost() throws IOException {
+        socketLine("udp", "00000000:0035", "00000000:0000", 7, 601); // a resolver on *:53
+        process(601, 10, "dnsmasq", 601);
+        // A pod's query to 8.8.8.8:53 seen on the host's bridge: local end 8.8.8.8, not ours.
+        TrackedFlow routed = new TrackedFlow(0, flow(ParsedPacket.UDP, "8.8.8.8", 53, "172.17.0.2", 40000), clock.get());
+        resolver.add(routed);
+        for (int i = 0; i < 30; i++) {
+            resolver.resolvePending();
+            clock.addAndGet(25 * MS);
+        }
+        assertEquals(TransitOwner.FORWARDED, routed.owner());
+        assertEquals(601, pid(resolve(flow(ParsedPacket.UDP, "10.0.0.1", 53, "172.17.0.2", 40001))), "its own address");
     }
 
     @Test

@@ -42,9 +42,18 @@ class FlowTableTest {
         return into;
     }
 
+    /** A table whose interface 7 is known to have no far side: these tests are about one side. */
+    private static FlowTable hostSideOnly(int capacity) {
+        FlowTable table = new FlowTable(capacity, () -> { });
+        byte[] noFarSide = new byte[8];
+        noFarSide[7] = 1;
+        table.noFarSide(noFarSide);
+        return table;
+    }
+
     @Test
     void growsWithoutLosingAFlowOrAByte() {
-        FlowTable table = new FlowTable(64, () -> { });
+        FlowTable table = hostSideOnly(64);
         FlowTableView view = new FlowTableView();
         Map<Integer, Integer> slots = new HashMap<>();
         for (int round = 0; round < 3; round++) {
@@ -70,7 +79,7 @@ class FlowTableTest {
 
     @Test
     void releasingIdleSlotsKeepsEveryOtherFlowFindable() {
-        FlowTable table = new FlowTable(4096, () -> { });
+        FlowTable table = hostSideOnly(4096);
         FlowTableView view = new FlowTableView();
         for (int i = 0; i < 1500; i++) {
             table.accept(udp(i, Direction.OUTGOING, 80));
@@ -110,7 +119,7 @@ class FlowTableTest {
 
     @Test
     void aFullTableStillCountsEveryPacket() {
-        FlowTable table = new FlowTable(64, () -> { });
+        FlowTable table = hostSideOnly(64);
         FlowTableView view = new FlowTableView();
         for (int i = 0; i < 200; i++) { // more flows than slots, no exchange to grow in between
             table.accept(udp(i, Direction.OUTGOING, 50));
@@ -143,5 +152,44 @@ class FlowTableTest {
         assertEquals(a.localPort(), b.remotePort());
         assertEquals(40, view.sentBytes(view.newSlot(0)) + view.sentBytes(view.newSlot(1)));
         assertEquals(40, view.receivedBytes(view.newSlot(0)) + view.receivedBytes(view.newSlot(1)));
+    }
+
+    @Test
+    void anInterfaceNotYetKnownIsCountedForItsFarSideToo() {
+        FlowTable table = new FlowTable(64, () -> { });
+        FlowTableView view = new FlowTableView();
+        table.accept(udp(1, Direction.INCOMING, 90)); // the host end received: the far side sent
+        view.beginExchange();
+        table.exchange(view);
+        assertEquals(2, view.newCount());
+        FlowKey host = table.key(view.newSlot(0));
+        FlowKey far = table.key(view.newSlot(1));
+        assertTrue(!host.has(FlowKey.PEER) && far.has(FlowKey.PEER));
+        assertEquals(90, view.receivedBytes(view.newSlot(0)), "host side received");
+        assertEquals(90, view.sentBytes(view.newSlot(1)), "far side sent");
+        assertEquals(1001, far.localPort(), "the far side's local end is the source");
+    }
+
+    @Test
+    void growingWhileReleasingKeepsTheReleasedSlots() {
+        FlowTable table = hostSideOnly(64);
+        FlowTableView view = new FlowTableView();
+        for (int i = 0; i < 30; i++) {
+            table.accept(udp(i, Direction.OUTGOING, 10));
+        }
+        view.beginExchange();
+        table.exchange(view);
+        Map<Integer, Integer> slots = slotsByFlow(table, view, new HashMap<>());
+        view.requestRelease(slots.get(0), 1);
+        view.requestRelease(slots.get(1), 1);
+        for (int i = 30; i < 40; i++) { // past half of 64 before the next exchange: it grows
+            table.accept(udp(i, Direction.OUTGOING, 10));
+        }
+        view.beginExchange();
+        table.exchange(view);
+        assertTrue(table.capacity() > 64);
+        assertEquals(2, view.releasedCount());
+        assertEquals(Set.of(slots.get(0), slots.get(1)), Set.of(view.releasedSlot(0), view.releasedSlot(1)));
+        assertEquals(38, view.size());
     }
 }

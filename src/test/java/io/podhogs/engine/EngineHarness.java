@@ -37,10 +37,15 @@ final class EngineHarness implements AutoCloseable {
         return s.accounts().stream().filter(which).map(a -> a.on(ifindex)).reduce(Traffic.NONE, Traffic::plus);
     }
 
+    /** Accounts on the host's side of interfaces (the host's sockets, forwarded, host unknown). */
+    static boolean hostSide(AccountSnapshot a) {
+        return a.owner().netns() == 0;
+    }
+
     /**
-     * Waits until the accounts on {@code iface} add up to the kernel's counters since the interface
-     * was created, which holds only once every frame is parsed, attributed and credited, and fails
-     * if they never do (a byte lost or counted twice).
+     * Waits until the host side's accounts on {@code iface} add up to the kernel's counters since
+     * the interface was created, which holds only once every frame is parsed, attributed and
+     * credited, and fails if they never do (a byte lost or counted twice).
      */
     EngineSnapshot settle(String iface) {
         int ifindex = ifindex(iface);
@@ -50,7 +55,7 @@ final class EngineHarness implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             truth = Counters.of(iface);
             EngineSnapshot s = engine.snapshot();
-            counted = onInterface(s, ifindex, a -> true);
+            counted = onInterface(s, ifindex, EngineHarness::hostSide);
             if (counted.equals(truth) && s.resolver().pending() == 0) {
                 return s;
             }

@@ -1,0 +1,134 @@
+package io.podhogs.attribution;
+
+import io.podhogs.host.HostFiles;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every network namespace that has a process, from the links /proc/PID/ns/net (identity: the
+ * namespace's inode), with its processes, so that its sockets can be read through
+ * /proc/PID/net of any one of them, and which interface indexes it has. A namespace without a
+ * process has no sockets to attribute, so it needs no entry. Engine thread only.
+ */
+public final class NetnsRegistry {
+    private final HostFiles host;
+    private long hostNetns;
+    private Map<Long, List<Integer>> pidsByNetns = Map.of();
+    private final Map<Long, Set<Integer>> interfaceIndexes = new HashMap<>();
+
+    public NetnsRegistry(HostFiles host) {
+        this.host = host;
+    }
+
+    /** Rescans /proc: one readlink a process. */
+    public void refresh() {
+        hostNetns = netnsOf("self");
+        Map<Long, List<Integer>> pids = new HashMap<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(host.proc(), NetnsRegistry::isPid)) {
+            for (Path dir : dirs) {
+                String pid = dir.getFileName().toString();
+                long netns = netnsOf(pid);
+                if (netns > 0) {
+                    pids.computeIfAbsent(netns, n -> new ArrayList<>()).add(Integer.parseInt(pid));
+                }
+            }
+        } catch (IOException | SecurityException | java.nio.file.DirectoryIteratorException e) {
+            // /proc unreadable: only the host namespace is known
+        }
+        pids.values().forEach(list -> list.sort(Integer::compare));
+        pidsByNetns = pids;
+        interfaceIndexes.keySet().retainAll(pids.keySet());
+    }
+
+    private long netnsOf(String pid) {
+        try {
+            String link = Files.readSymbolicLink(host.proc(pid, "ns", "net")).toString();
+            if (link.startsWith("net:[") && link.endsWith("]")) {
+                return Long.parseLong(link, 5, link.length() - 1, 10);
+            }
+        } catch (IOException | SecurityException | NumberFormatException e) {
+            // exited, or not ours to see
+        }
+        return -1;
+    }
+
+    private static boolean isPid(Path p) {
+        String name = p.getFileName().toString();
+        return !name.isEmpty() && name.chars().allMatch(Character::isDigit);
+    }
+
+    public long hostNetns() {
+        return hostNetns;
+    }
+
+    /** Namespaces other than the host's, with at least one process. */
+    public Set<Long> others() {
+        Set<Long> others = new HashSet<>(pidsByNetns.keySet());
+        others.remove(hostNetns);
+        return others;
+    }
+
+    public List<Integer> pids(long netns) {
+        return pidsByNetns.getOrDefault(netns, List.of());
+    }
+
+    /** Where the namespace's /proc/net files are read: through its first process. */
+    public Path netDir(long netns) {
+        if (netns == hostNetns) {
+            return host.proc("self", "net");
+        }
+        List<Integer> pids = pids(netns);
+        return pids.isEmpty() ? null : host.proc(Integer.toString(pids.get(0)), "net");
+    }
+
+    /**
+     * The interface indexes of a namespace, from the per-interface lists its /proc/net offers
+     * (link-layer multicast, IGMP, IPv6 addresses): an up Ethernet-like interface is in at least one.
+     */
+    public Set<Integer> interfaceIndexes(long netns) {
+        return interfaceIndexes.computeIfAbsent(netns, this::readInterfaceIndexes);
+    }
+
+    private Set<Integer> readInterfaceIndexes(long netns) {
+        Path dir = netDir(netns);
+        Set<Integer> indexes = new HashSet<>();
+        if (dir == null) {
+            return indexes;
+        }
+        for (String line : host.lines(dir.resolve("dev_mcast"))) {
+            addIndex(indexes, line.trim().split("\\s+"), 0, 10);
+        }
+        for (String line : host.lines(dir.resolve("if_inet6"))) {
+            addIndex(indexes, line.trim().split("\\s+"), 1, 16);
+        }
+        for (String line : host.lines(dir.resolve("igmp"))) {
+            if (!line.startsWith("Idx") && !line.startsWith(" ") && !line.startsWith("\t")) {
+                addIndex(indexes, line.trim().split("\\s+"), 0, 10);
+            }
+        }
+        return indexes;
+    }
+
+    private static void addIndex(Set<Integer> indexes, String[] fields, int at, int radix) {
+        if (fields.length > at) {
+            try {
+                indexes.add(Integer.parseInt(fields[at], radix));
+            } catch (NumberFormatException e) {
+                // a header or a wrapped line
+            }
+        }
+    }
+
+    /** Forgets cached interface lists, for when interfaces came or went. */
+    public void forgetInterfaces() {
+        interfaceIndexes.clear();
+    }
+}
