@@ -24,6 +24,7 @@ public final class TestNet implements AutoCloseable {
     private final List<String> namespaces = new ArrayList<>();
     private final List<String> links = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
+    private final List<String[]> undo = new ArrayList<>();
     private final Path script;
     private int hosts;
 
@@ -59,15 +60,75 @@ public final class TestNet implements AutoCloseable {
                 "fd42:231:" + subnet + "::1", "fd42:231:" + subnet + "::2");
     }
 
-    /** Addresses, quiet IPv6, static neighbours, then up. */
-    public void bringUp(Host h) {
-        for (String[] side : new String[][] {{"", h.hostIf()}, {h.ns(), h.peerIf()}}) {
-            String[] in = side[0].isEmpty() ? new String[0] : new String[] {"ip", "netns", "exec", side[0]};
-            for (String setting : List.of("router_solicitations=0", "accept_ra=0", "dad_transmits=0",
-                    "accept_dad=0", "addr_gen_mode=1")) {
-                Shell.run(concat(in, "sysctl", "-qw", "net.ipv6.conf." + side[1] + "." + setting));
+    /** A Linux bridge with the host's address on it, docker0 / cni0 style: 10.232.N.1, fd42:232:N::1. */
+    public record Bridge(String name, int subnet) {
+        public String v4() {
+            return "10.232." + subnet + ".1";
+        }
+    }
+
+    public Bridge createBridge() {
+        int subnet = ThreadLocalRandom.current().nextInt(1, 250);
+        Bridge b = new Bridge("phbr" + tag + (hosts++), subnet);
+        sh("ip link add " + b.name() + " type bridge");
+        links.add(b.name());
+        quietIpv6("", b.name());
+        sh("ip addr add " + b.v4() + "/24 dev " + b.name());
+        sh("ip link set " + b.name() + " up");
+        // A host running Docker drops bridged and forwarded frames unless told otherwise.
+        if (!Shell.runQuietly("sh", "-c", "command -v iptables").isBlank()) {
+            for (String direction : List.of("-s", "-d")) {
+                String[] rule = {"FORWARD", direction, "10.232." + subnet + ".0/24", "-j", "ACCEPT"};
+                Shell.run(concat(new String[] {"iptables", "-I"}, rule));
+                undo.add(concat(new String[] {"iptables", "-D"}, rule));
             }
         }
+        return b;
+    }
+
+    /**
+     * A pod: a namespace whose veth's host end is a port of {@code bridge}, address 10.232.N.(10+k),
+     * default route via the bridge. The host end is up before the function returns; the capture
+     * should be open before, which {@link #createHost()} plus this cannot give: bridged tests count
+     * from a baseline instead.
+     */
+    public Host createPod(Bridge bridge, int k) {
+        Host h = createHost();
+        Host pod = new Host(h.ns(), h.hostIf(), h.peerIf(), bridge.v4(), "10.232." + bridge.subnet() + "." + (10 + k),
+                "fd42:232:" + bridge.subnet() + "::1", "fd42:232:" + bridge.subnet() + "::" + (10 + k));
+        quietIpv6("", pod.hostIf());
+        quietIpv6(pod.ns(), pod.peerIf());
+        String inNs = "ip netns exec " + pod.ns() + " ";
+        sh("ip link set " + pod.hostIf() + " master " + bridge.name());
+        sh(inNs + "ip link set lo up");
+        sh(inNs + "ip addr add " + pod.peerV4() + "/24 dev " + pod.peerIf());
+        sh("ip link set " + pod.hostIf() + " up");
+        sh(inNs + "ip link set " + pod.peerIf() + " up");
+        sh(inNs + "ip route add default via " + bridge.v4());
+        return pod;
+    }
+
+    private static void quietIpv6(String ns, String iface) {
+        String[] in = ns.isEmpty() ? new String[0] : new String[] {"ip", "netns", "exec", ns};
+        for (String setting : List.of("router_solicitations=0", "accept_ra=0", "dad_transmits=0", "accept_dad=0",
+                "addr_gen_mode=1")) {
+            Shell.run(concat(in, "sysctl", "-qw", "net.ipv6.conf." + iface + "." + setting));
+        }
+    }
+
+    /** The inode of a test namespace: the identity podhogs gives it. */
+    public static long netnsInode(String ns) {
+        try {
+            return ((Number) Files.getAttribute(Path.of("/run/netns", ns), "unix:ino")).longValue();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Addresses, quiet IPv6, static neighbours, then up. */
+    public void bringUp(Host h) {
+        quietIpv6("", h.hostIf());
+        quietIpv6(h.ns(), h.peerIf());
         String inNs = "ip netns exec " + h.ns() + " ";
         sh("ip addr add " + h.hostV4() + "/24 dev " + h.hostIf());
         sh("ip -6 addr add " + h.hostV6() + "/64 dev " + h.hostIf() + " nodad");
@@ -156,6 +217,9 @@ public final class TestNet implements AutoCloseable {
         }
         for (String link : links) {
             Shell.runQuietly("ip", "link", "del", link);
+        }
+        for (String[] command : undo) {
+            Shell.runQuietly(command);
         }
         for (String ns : namespaces) {
             Shell.runQuietly("ip", "netns", "del", ns);

@@ -1,0 +1,123 @@
+package io.podhogs.engine;
+
+import static io.podhogs.engine.EngineHarness.ifindex;
+import static io.podhogs.engine.EngineHarness.onInterface;
+import static io.podhogs.engine.EngineHarness.requireProcess;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.accounting.Traffic;
+import io.podhogs.attribution.TransitOwner;
+import io.podhogs.attribution.UnknownOwner;
+import io.podhogs.testing.Counters;
+import io.podhogs.testing.TestNet;
+import io.podhogs.testing.TestNet.Bridge;
+import io.podhogs.testing.TestNet.Endpoint;
+import io.podhogs.testing.TestNet.Host;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * accounting.md's invariants on real namespaces: on each side of a veth separately, the accounts
+ * add up to the veth's counters (the far side sends what the host end receives), each packet of a
+ * namespace's socket is in exactly one account of that namespace, and nothing is counted twice.
+ */
+class NamespaceTrafficTest {
+    private final TestNet net = new TestNet();
+    private EngineHarness harness;
+
+    @AfterEach
+    void tearDown() {
+        if (harness != null) {
+            harness.close();
+        }
+        net.close();
+    }
+
+    /** The far side's view of a host end's counters: it sent what the host end received. */
+    private static Traffic farSide(Traffic hostEnd) {
+        return new Traffic(hostEnd.receivedBytes(), hostEnd.receivedPackets(), hostEnd.sentBytes(), hostEnd.sentPackets());
+    }
+
+    /** Waits until the namespace's accounts on the veth add up to its counters, seen from the far side. */
+    private EngineSnapshot settleFarSide(String iface, long netns) {
+        int ifindex = ifindex(iface);
+        return harness.await(s -> onInterface(s, ifindex, a -> a.owner().netns() == netns).equals(farSide(Counters.of(iface)))
+                        && s.resolver().pending() == 0,
+                () -> "the far side of " + iface + " to match: counted "
+                        + onInterface(harness.engine.snapshot(), ifindex, a -> a.owner().netns() == netns)
+                        + ", kernel (far side) " + farSide(Counters.of(iface)) + " " + harness.engine.snapshot().accounts());
+    }
+
+    @Test
+    void routedVethCountsTheHostAndTheNamespaceEachOnItsOwnSide() throws Exception {
+        Host h = net.createHost();
+        harness = new EngineHarness(h.hostIf());
+        net.bringUp(h);
+        long netns = TestNet.netnsInode(h.ns());
+        Endpoint server = net.start(null, "tcp-sink", h.hostV4(), "5101", "--reply", "200000");
+        server.expect("ready");
+        Endpoint client = net.start(h.ns(), "tcp-send", h.hostV4(), "5101", "--bytes", "6000000", "--hold", "0.5");
+        client.expect("ready");
+        client.expect("done");
+        client.awaitExit(Duration.ofSeconds(10));
+
+        int ifindex = ifindex(h.hostIf());
+        EngineSnapshot s = harness.settle(h.hostIf());
+        s = settleFarSide(h.hostIf(), netns);
+        AccountSnapshot inside = requireProcess(s, client.pid());
+        AccountSnapshot outside = requireProcess(s, server.pid());
+        assertEquals(netns, inside.owner().netns(), "the client's account carries its namespace");
+        assertEquals(0, outside.owner().netns(), "the server is the host's");
+
+        Traffic insideControl = onInterface(s, ifindex, a -> a.owner().equals(UnknownOwner.of(1, netns)));
+        assertEquals(farSide(Counters.of(h.hostIf())).minus(insideControl), inside.on(ifindex), "far side exact");
+        Traffic hostControl = onInterface(s, ifindex, a -> a.owner().equals(UnknownOwner.OTHER));
+        assertEquals(Counters.of(h.hostIf()).minus(hostControl), outside.on(ifindex), "host side exact");
+        // One packet, two sockets, two accounts: what one sent, the other received.
+        assertEquals(inside.on(ifindex).sentBytes(), outside.on(ifindex).receivedBytes());
+        assertTrue(inside.sentBytes() > 6_000_000, "payload is in: " + inside);
+    }
+
+    @Test
+    void podToPodOverABridgeIsOneSentAndOneReceivedAccountAndForwardedOnTheHost() throws Exception {
+        harness = new EngineHarness(); // every device, from before the bridge and the pods exist
+        Bridge bridge = net.createBridge();
+        Host a = net.createPod(bridge, 1);
+        Host b = net.createPod(bridge, 2);
+        long netnsA = TestNet.netnsInode(a.ns());
+        long netnsB = TestNet.netnsInode(b.ns());
+        Endpoint server = net.start(b.ns(), "tcp-sink", b.peerV4(), "5102", "--reply", "100000");
+        server.expect("ready");
+        Endpoint client = net.start(a.ns(), "tcp-send", b.peerV4(), "5102", "--bytes", "5000000", "--hold", "0.5");
+        client.expect("ready");
+        client.expect("done");
+        client.awaitExit(Duration.ofSeconds(10));
+
+        int ifA = ifindex(a.hostIf());
+        int ifB = ifindex(b.hostIf());
+        settleFarSide(a.hostIf(), netnsA);
+        EngineSnapshot s = settleFarSide(b.hostIf(), netnsB);
+        AccountSnapshot sender = requireProcess(s, client.pid());
+        AccountSnapshot receiver = requireProcess(s, server.pid());
+
+        Traffic controlA = onInterface(s, ifA, x -> x.owner().netns() == netnsA && !x.isProcess());
+        Traffic controlB = onInterface(s, ifB, x -> x.owner().netns() == netnsB && !x.isProcess());
+        assertEquals(farSide(Counters.of(a.hostIf())).minus(controlA), sender.on(ifA), "pod A on its veth, exact");
+        assertEquals(farSide(Counters.of(b.hostIf())).minus(controlB), receiver.on(ifB), "pod B on its veth, exact");
+        assertEquals(sender.total(), sender.on(ifA), "pod A counted nowhere else: not on B's veth, not on the bridge");
+        assertEquals(receiver.total(), receiver.on(ifB), "pod B counted nowhere else");
+        assertEquals(sender.sentBytes(), receiver.receivedBytes(), "what A sent, B received: one account each");
+
+        for (int port : new int[] {ifA, ifB}) {
+            Traffic hostSide = onInterface(s, port, x -> x.owner().netns() == 0);
+            Traffic forwarded = onInterface(s, port, x -> x.owner().equals(TransitOwner.FORWARDED));
+            assertEquals(hostSide, forwarded, "a bridge port carries no host socket's bytes");
+        }
+        int br = ifindex(bridge.name());
+        assertTrue(s.accounts().stream().filter(AccountSnapshot::isProcess).allMatch(x -> x.on(br).equals(Traffic.NONE)),
+                "pod-to-pod frames are bridged, never a process's on the bridge device");
+    }
+}
