@@ -46,6 +46,19 @@ def tcp_send(a):
     c.close()
 
 
+def tcp_burst(a):
+    """--count short connections of --bytes each, closed at once: sockets that live for a moment."""
+    say("ready")
+    for _ in range(a.count):
+        c = socket.create_connection((a.addr, a.port))
+        c.sendall(b"s" * a.bytes)
+        c.close()
+        if a.pace:
+            time.sleep(a.pace)
+    say("done")
+    time.sleep(a.hold)
+
+
 def udp_sink(a):
     s = socket.socket(family(a.addr), socket.SOCK_DGRAM)
     s.bind((a.addr, a.port))
@@ -101,7 +114,7 @@ def fork_server(a):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("mode", choices=["tcp-sink", "tcp-send", "udp-sink", "udp-send", "fork-server"])
+    p.add_argument("mode", choices=["tcp-sink", "tcp-send", "tcp-burst", "udp-sink", "udp-send", "fork-server"])
     p.add_argument("addr")
     p.add_argument("port", type=int)
     p.add_argument("--bytes", type=int, default=0)
@@ -113,7 +126,7 @@ def main():
     p.add_argument("--pace", type=float, default=0)
     p.add_argument("--hold", type=float, default=1.0)
     a = p.parse_args()
-    {"tcp-sink": tcp_sink, "tcp-send": tcp_send, "udp-sink": udp_sink, "udp-send": udp_send,
+    {"tcp-sink": tcp_sink, "tcp-send": tcp_send, "tcp-burst": tcp_burst, "udp-sink": udp_sink, "udp-send": udp_send,
      "fork-server": fork_server}[a.mode](a)
 
 

@@ -18,6 +18,8 @@ final class Account {
     private long sentPackets;
     private long receivedBytes;
     private long receivedPackets;
+    private long inferredSentBytes;
+    private long inferredReceivedBytes;
     private boolean exited;
 
     Account(Owner owner, int windowSamples, long nowNanos, long tickNanos) {
@@ -26,7 +28,11 @@ final class Account {
         this.window = new RateWindow(windowSamples, nowNanos - tickNanos);
     }
 
-    void credit(int ifindex, long sb, long sp, long rb, long rp) {
+    void credit(int ifindex, long sb, long sp, long rb, long rp, boolean inferred) {
+        if (inferred) {
+            inferredSentBytes += sb;
+            inferredReceivedBytes += rb;
+        }
         sentBytes += sb;
         sentPackets += sp;
         receivedBytes += rb;
@@ -75,6 +81,15 @@ final class Account {
 
     long receivedPackets() {
         return receivedPackets;
+    }
+
+    /** Of the bytes, those of flows whose owner was inferred (their sockets were gone). */
+    long inferredSentBytes() {
+        return inferredSentBytes;
+    }
+
+    long inferredReceivedBytes() {
+        return inferredReceivedBytes;
     }
 
     double sentRate() {

@@ -8,9 +8,13 @@ import java.util.Map;
 /**
  * One account at one moment, for display and export: cumulative bytes and packets, in total and
  * per interface index, and rates in bytes per second over the ledger's window.
+ *
+ * @param inferredSentBytes of the sent bytes, those of connections whose owner was inferred
+ *     because their sockets were gone before they could be looked up (accounting.md)
  */
 public record AccountSnapshot(Owner owner, Map<Integer, Traffic> byInterface, Traffic total, double sentRate,
-                              double receivedRate, boolean exited) {
+                              double receivedRate, boolean exited, long inferredSentBytes,
+                              long inferredReceivedBytes) {
 
     /** Interface indexes in the order the account's traffic first appeared on them. */
     public List<Integer> interfaces() {

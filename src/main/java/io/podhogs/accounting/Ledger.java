@@ -29,8 +29,13 @@ public final class Ledger {
 
     /** Adds a flow's new bytes and packets to its owner's account. */
     public void credit(Owner owner, int ifindex, long[] delta, long nowNanos) {
+        credit(owner, ifindex, delta, nowNanos, false);
+    }
+
+    /** As {@link #credit(Owner, int, long[], long)}, marking the bytes inferred when the owner was. */
+    public void credit(Owner owner, int ifindex, long[] delta, long nowNanos, boolean inferred) {
         accounts.computeIfAbsent(owner, o -> new Account(o, windowSamples, nowNanos, tickNanos))
-                .credit(ifindex, delta[0], delta[1], delta[2], delta[3]);
+                .credit(ifindex, delta[0], delta[1], delta[2], delta[3], inferred);
     }
 
     public void sample(long nowNanos) {
@@ -63,7 +68,7 @@ public final class Ledger {
         for (Account a : accounts.values()) {
             result.add(new AccountSnapshot(a.owner(), a.byInterface(),
                     new Traffic(a.sentBytes(), a.sentPackets(), a.receivedBytes(), a.receivedPackets()),
-                    a.sentRate(), a.receivedRate(), a.exited()));
+                    a.sentRate(), a.receivedRate(), a.exited(), a.inferredSentBytes(), a.inferredReceivedBytes()));
         }
         return result;
     }

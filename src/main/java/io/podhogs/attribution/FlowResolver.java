@@ -39,6 +39,29 @@ public final class FlowResolver {
     private static final long NETNS_SCAN_FLOOR_NANOS = 100_000_000L;
     private static final int DUTY = 4;
     private static final long UNKNOWN_NETNS = -1;
+    /**
+     * How long a far side waits for its namespace to be known: a namespace is found through its
+     * processes, and a pod's veth carries frames (ARP, the first SYN) before its first process runs.
+     */
+    private static final long NETNS_PATIENCE_NANOS = 10_000_000_000L;
+    private static final int RECENT_OWNERS = 64;
+    private static final int RECENT_REMOTE_ENDS = 8192;
+
+    /** A remote end as seen from one namespace. */
+    private record RemoteEnd(long netns, int protocol, long hi, long lo, int port) {
+        static RemoteEnd of(FlowKey key, long netns) {
+            return new RemoteEnd(netns, key.protocol(), key.remoteHi(), key.remoteLo(), key.remotePort());
+        }
+    }
+
+    private static <K, V> Map<K, V> lru(int size) {
+        return new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > size;
+            }
+        };
+    }
 
     /** A namespace's socket table and when it was read. */
     private static final class Sockets {
@@ -57,9 +80,14 @@ public final class FlowResolver {
     private final Map<Integer, ProcessInfo> processCache = new HashMap<>();
     private final Map<Long, Sockets> socketsByNetns = new HashMap<>();
     private final Map<Integer, Long> netnsBehind = new HashMap<>();
+    /** Processes that owned flows lately, most recent last: where a new socket is looked for first. */
+    private final Map<Integer, Boolean> recentOwners = lru(RECENT_OWNERS);
+    /** The last process seen talking to each remote end, for short outbound connections. */
+    private final Map<RemoteEnd, ProcessOwner> recentRemoteEnds = lru(RECENT_REMOTE_ENDS);
     private Map<Integer, NetInterface> interfaces = Map.of();
 
     private SocketOwners owners = SocketOwners.empty();
+    private SocketOwners quickOwners = SocketOwners.empty();
     private long fdScanStartNanos = Long.MIN_VALUE;
     private long fdScanDurationNanos;
     private long netnsScanStartNanos = Long.MIN_VALUE;
@@ -85,20 +113,33 @@ public final class FlowResolver {
         interfaces = current;
     }
 
-    /** Takes a new flow: settled at once when its interface or protocol decides it, else queued. */
+    /** Takes a new flow: settled at once when its interface decides it, else queued. */
     public void add(TrackedFlow flow) {
+        if (!settledByInterface(flow)) {
+            pending.add(flow);
+        }
+    }
+
+    /**
+     * What the interface alone decides: the far side of a device that has none is nobody's; the
+     * host side of a bridge port or bond slave is forwarded (the host's own frames are counted on
+     * the master).
+     */
+    private boolean settledByInterface(TrackedFlow flow) {
         FlowKey key = flow.key();
         NetInterface device = interfaces.get(key.ifindex());
-        if (key.has(FlowKey.PEER)) {
-            if (device != null && !device.netnsBoundary()) {
-                flow.markNoFarSide();
-                return;
-            }
-        } else if (device != null && device.enslaved()) {
-            flow.owner(TransitOwner.FORWARDED);
-            return;
+        if (device == null) {
+            return false;
         }
-        pending.add(flow);
+        if (key.has(FlowKey.PEER) && !device.netnsBoundary()) {
+            flow.markNoFarSide();
+            return true;
+        }
+        if (!key.has(FlowKey.PEER) && device.enslaved()) {
+            flow.owner(TransitOwner.FORWARDED);
+            return true;
+        }
+        return false;
     }
 
     /** Looks up every pending flow, re-reading the tables when misses allow it. */
@@ -109,6 +150,12 @@ public final class FlowResolver {
         attempt(false);
         if (!pending.isEmpty()) {
             attempt(true);
+        }
+        if (pending.stream().anyMatch(f -> f.inode() != 0)) {
+            // A short connection's socket lives for milliseconds: look in the few likely processes
+            // at once, and over all of /proc only as often as the floor allows.
+            quickOwners = SocketOwners.scan(host, processes, new ArrayList<>(recentOwners.keySet()));
+            attempt(false);
         }
         if (pending.stream().anyMatch(f -> f.inode() != 0) && mayRun(fdScanStartNanos, FD_SCAN_FLOOR_NANOS, fdScanDurationNanos)) {
             scanFds();
@@ -128,6 +175,13 @@ public final class FlowResolver {
         }
         for (Iterator<TrackedFlow> it = pending.iterator(); it.hasNext(); ) {
             TrackedFlow flow = it.next();
+            if (!interfaces.containsKey(flow.key().ifindex())) {
+                continue; // an interface newer than the last look: its role decides first
+            }
+            if (settledByInterface(flow)) {
+                it.remove();
+                continue;
+            }
             if (!socketKind(flow.key())) {
                 if (settleWithoutSocket(flow)) {
                     it.remove();
@@ -142,9 +196,16 @@ public final class FlowResolver {
                 flow.inode(socket.inode(), clock.getAsLong());
             }
             int pid = owners.owner(flow.inode());
+            if (pid < 0) {
+                pid = quickOwners.owner(flow.inode());
+            }
             ProcessInfo process = pid > 0 ? process(pid) : null;
             if (process != null) {
-                flow.owner(new ProcessOwner(process, flow.key().has(FlowKey.PEER) ? netnsOf(flow) : 0));
+                long netns = flow.key().has(FlowKey.PEER) ? netnsOf(flow) : 0;
+                ProcessOwner owner = new ProcessOwner(process, netns);
+                flow.owner(owner);
+                recentOwners.put(pid, Boolean.TRUE);
+                recentRemoteEnds.put(RemoteEnd.of(flow.key(), netns), owner);
                 it.remove();
             }
         }
@@ -279,11 +340,14 @@ public final class FlowResolver {
     private void giveUp() {
         for (Iterator<TrackedFlow> it = pending.iterator(); it.hasNext(); ) {
             TrackedFlow flow = it.next();
+            FlowKey key = flow.key();
             long deadline = flow.firstSeenNanos() + graceNanos;
+            if (!interfaces.containsKey(key.ifindex()) || key.has(FlowKey.PEER) && netnsOf(flow) == UNKNOWN_NETNS) {
+                deadline = flow.firstSeenNanos() + Math.max(graceNanos, NETNS_PATIENCE_NANOS);
+            }
             if (clock.getAsLong() - deadline < 0) {
                 continue;
             }
-            FlowKey key = flow.key();
             boolean hopeless;
             if (flow.inode() != 0) {
                 hopeless = fdScanStartNanos != Long.MIN_VALUE
@@ -299,10 +363,46 @@ public final class FlowResolver {
                 hopeless = lastRead != Long.MIN_VALUE && lastRead - deadline >= 0;
             }
             if (hopeless) {
-                flow.owner(ownerOfTheUnfound(flow));
+                ProcessOwner inferred = socketKind(key) ? infer(flow) : null;
+                if (inferred != null) {
+                    flow.inferredOwner(inferred);
+                } else {
+                    flow.owner(ownerOfTheUnfound(flow));
+                }
                 it.remove();
             }
         }
+    }
+
+    /**
+     * accounting.md's rule for a connection whose socket was gone before it was looked up: inbound,
+     * the owner of the listening socket on its local port; outbound, the process last seen talking
+     * to the same remote end. Only for a local end that is the namespace's own address.
+     */
+    private ProcessOwner infer(TrackedFlow flow) {
+        FlowKey key = flow.key();
+        long netns = key.has(FlowKey.PEER) ? netnsOf(flow) : namespaces.hostNetns();
+        if (netns == UNKNOWN_NETNS) {
+            return null;
+        }
+        Sockets s = sockets(netns);
+        if (!s.addresses.contains(key.localHi(), key.localLo())) {
+            return null;
+        }
+        long side = key.has(FlowKey.PEER) ? netns : 0;
+        SocketEntry listener = s.table.listener(key);
+        if (listener != null) {
+            int pid = owners.owner(listener.inode());
+            if (pid < 0 && mayRun(fdScanStartNanos, FD_SCAN_FLOOR_NANOS, fdScanDurationNanos)) {
+                scanFds(); // listeners live long: one scan finds this one for every later connection
+                pid = owners.owner(listener.inode());
+            }
+            ProcessInfo process = pid > 0 ? process(pid) : null;
+            if (process != null) {
+                return new ProcessOwner(process, side);
+            }
+        }
+        return recentRemoteEnds.get(RemoteEnd.of(key, side));
     }
 
     private Owner ownerOfTheUnfound(TrackedFlow flow) {

@@ -61,6 +61,19 @@ public final class SocketTable {
         return new SocketTable(connected, bound, size);
     }
 
+    /**
+     * The listening TCP socket (or bound UDP socket) on the flow's local port: the owner of an
+     * inbound connection whose own socket is already gone.
+     */
+    public SocketEntry listener(FlowKey flow) {
+        int protocol = flow.protocol();
+        SocketEntry local = bound.get(new Bound(protocol, flow.localHi(), flow.localLo(), flow.localPort()));
+        if (local == null && Addresses.isV4Mapped(flow.localHi(), flow.localLo())) {
+            local = bound.get(new Bound(protocol, 0, WILDCARD_V4_LO, flow.localPort()));
+        }
+        return local != null ? local : bound.get(new Bound(protocol, 0, 0, flow.localPort()));
+    }
+
     /** The connected socket (TCP, connected UDP) with exactly the flow's four-tuple, or null. */
     public SocketEntry findConnected(FlowKey flow) {
         return connected.get(new Connected(flow.protocol(), flow.localHi(), flow.localLo(), flow.localPort(),

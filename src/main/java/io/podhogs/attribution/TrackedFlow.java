@@ -11,6 +11,7 @@ public final class TrackedFlow {
     private final long firstSeenNanos;
     private Owner owner;
     private boolean noFarSide;
+    private boolean inferred;
     private long inode;
     private long inodeFoundNanos;
     private long creditedSentBytes;
@@ -58,6 +59,19 @@ public final class TrackedFlow {
 
     void markNoFarSide() {
         this.noFarSide = true;
+    }
+
+    /**
+     * The owner was inferred, not found: the socket was gone before it could be looked up, and the
+     * owner is the listener on the local port or the last process seen talking to the remote end.
+     */
+    public boolean inferred() {
+        return inferred;
+    }
+
+    void inferredOwner(Owner owner) {
+        this.owner = owner;
+        this.inferred = true;
     }
 
     /** Done with: owned, or a far side that is nobody's. */

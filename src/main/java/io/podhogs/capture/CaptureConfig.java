@@ -26,7 +26,7 @@ public record CaptureConfig(
 
     public static final int DEFAULT_SNAP_LENGTH = 256;
     public static final int DEFAULT_BUFFER_BYTES = 32 << 20;
-    public static final int DEFAULT_BUFFER_TIMEOUT_MILLIS = 10;
+    public static final int DEFAULT_BUFFER_TIMEOUT_MILLIS = 2;
     /** No device gets less than this in per-device mode, however many there are. */
     static final int MIN_DEVICE_BUFFER_BYTES = 1 << 20;
 

@@ -36,7 +36,7 @@ import org.jboss.logging.Logger;
  */
 public final class Engine implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Engine.class);
-    private static final long WAKE_FLOOR_MILLIS = 5;
+    private static final long WAKE_FLOOR_MILLIS = 1;
     private static final long SLOW_WORK_NANOS = 1_000_000_000L;
     private static final long INTERFACES_FLOOR_NANOS = 100_000_000L;
 
@@ -51,6 +51,8 @@ public final class Engine implements AutoCloseable {
     private final Map<Integer, String> interfaceNames = new HashMap<>();
     private Map<Integer, NetInterface> currentInterfaces = Map.of();
     private long interfacesReadNanos = Long.MIN_VALUE;
+    private boolean interfacesStale;
+    private final Set<Integer> interfacesWithFlows = new HashSet<>();
     private final AtomicBoolean newFlows = new AtomicBoolean();
     private final long[] delta = new long[4];
     private final long[] overflowCredited = new long[4];
@@ -135,6 +137,10 @@ public final class Engine implements AutoCloseable {
             view.beginExchange();
             table.exchange(view);
             takeNewAndReleasedFlows(now);
+            if (interfacesStale && now - interfacesReadNanos >= INTERFACES_FLOOR_NANOS) {
+                interfacesStale = false;
+                refreshInterfaces(now);
+            }
             resolver.resolvePending();
             credit(now);
             if (tick) {
@@ -166,8 +172,11 @@ public final class Engine implements AutoCloseable {
             int slot = view.newSlot(i);
             TrackedFlow flow = new TrackedFlow(slot, table.key(slot), now);
             flows[slot] = flow;
-            if (!currentInterfaces.containsKey(flow.key().ifindex()) && now - interfacesReadNanos >= INTERFACES_FLOOR_NANOS) {
-                refreshInterfaces(now); // an interface new since the last look: learn its role first
+            int ifindex = flow.key().ifindex();
+            if (!currentInterfaces.containsKey(ifindex)) {
+                interfacesStale = true; // an interface new since the last look: learn its role first
+            } else if (interfacesWithFlows.add(ifindex)) {
+                rereadInterface(ifindex); // its first traffic: its role (bridge port ...) as it is now
             }
             resolver.add(flow);
         }
@@ -178,7 +187,7 @@ public final class Engine implements AutoCloseable {
         for (int s = 0; s < highWater; s++) {
             TrackedFlow flow = flows[s];
             if (flow != null && flow.takeDelta(view, now, delta)) {
-                ledger.credit(flow.owner(), flow.key().ifindex(), delta, now);
+                ledger.credit(flow.owner(), flow.key().ifindex(), delta, now, flow.inferred());
             }
         }
         for (int i = 0; i < 4; i++) {
@@ -217,6 +226,17 @@ public final class Engine implements AutoCloseable {
         return processes.startTime(owner.process().pid()) != owner.process().startTime();
     }
 
+    /** Reads one interface again: a veth is often made a bridge port after it was first seen. */
+    private void rereadInterface(int ifindex) {
+        NetInterface known = currentInterfaces.get(ifindex);
+        NetInterface now = interfaces.byName(known.name()).orElse(null);
+        if (now != null && now.index() == ifindex && !now.equals(known)) {
+            Map<Integer, NetInterface> updated = new HashMap<>(currentInterfaces);
+            updated.put(ifindex, now);
+            publishInterfaces(updated);
+        }
+    }
+
     /**
      * Reads the interfaces and hands their roles on: to the resolver, and to the packet path, which
      * stops counting a far side for interfaces that have none (physical devices, bridges, lo).
@@ -224,13 +244,17 @@ public final class Engine implements AutoCloseable {
     private void refreshInterfaces(long now) {
         interfacesReadNanos = now;
         Map<Integer, NetInterface> current = new HashMap<>();
-        int maxIndex = 0;
         for (NetInterface i : interfaces.list()) {
             current.put(i.index(), i);
             // Names of interfaces that are gone stay: their traffic is still in the accounts.
             interfaceNames.put(i.index(), i.name());
-            maxIndex = Math.max(maxIndex, i.index());
         }
+        interfacesWithFlows.retainAll(current.keySet());
+        publishInterfaces(current);
+    }
+
+    private void publishInterfaces(Map<Integer, NetInterface> current) {
+        int maxIndex = current.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
         byte[] noFarSide = new byte[maxIndex + 1];
         current.values().forEach(i -> noFarSide[i.index()] = (byte) (i.netnsBoundary() ? 0 : 1));
         currentInterfaces = Map.copyOf(current);

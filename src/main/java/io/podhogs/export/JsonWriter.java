@@ -1,13 +1,17 @@
 package io.podhogs.export;
 
 import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.attribution.TransitOwner;
 import io.podhogs.engine.EngineSnapshot;
 import java.io.PrintStream;
 import java.util.Locale;
 
 /**
  * {@code --json}: one JSON object a line, per account per refresh, for scripts. Bytes are whole
- * numbers and rates are bytes per second over the rate window, whatever the view mode.
+ * numbers and rates are bytes per second over the rate window, whatever the view mode. {@code kind}
+ * is process, unknown or forwarded; {@code netns} the inode of the namespace whose side of the
+ * interfaces the account is on (0: the host's); the inferred bytes are those of connections whose
+ * owner was inferred because their sockets were gone before they could be looked up.
  */
 public final class JsonWriter {
     private final PrintStream out;
@@ -24,7 +28,8 @@ public final class JsonWriter {
         for (AccountSnapshot a : format.rows(snapshot.accounts())) {
             b.append("{\"time\":");
             Json.string(b, time);
-            b.append(",\"kind\":").append(a.isProcess() ? "\"process\"" : "\"unknown\"");
+            b.append(",\"kind\":").append(a.isProcess() ? "\"process\""
+                    : a.owner() instanceof TransitOwner ? "\"forwarded\"" : "\"unknown\"");
             b.append(",\"pid\":").append(a.pid()).append(",\"uid\":").append(a.uid()).append(",\"user\":");
             Json.string(b, a.isProcess() ? users.name(a.uid()) : "");
             b.append(",\"program\":");
@@ -44,6 +49,9 @@ public final class JsonWriter {
                     .append(",\"received_packets\":").append(a.receivedPackets())
                     .append(",\"sent_bytes_per_second\":").append(String.format(Locale.ROOT, "%.1f", a.sentRate()))
                     .append(",\"received_bytes_per_second\":").append(String.format(Locale.ROOT, "%.1f", a.receivedRate()))
+                    .append(",\"inferred_sent_bytes\":").append(a.inferredSentBytes())
+                    .append(",\"inferred_received_bytes\":").append(a.inferredReceivedBytes())
+                    .append(",\"netns\":").append(a.owner().netns())
                     .append(",\"exited\":").append(a.exited())
                     .append(",\"kernel_drops\":").append(snapshot.kernelDrops())
                     .append("}\n");

@@ -33,7 +33,8 @@ class TraceJsonOutputTest {
     static final Pattern TRACE_ROW = Pattern.compile("^(.+)/(-?\\d+)/(-?\\d+)\\t(\\S+)\\t(\\S+)$");
     static final Set<String> JSON_KEYS = Set.of("time", "kind", "pid", "uid", "user", "program", "command",
             "interfaces", "sent_bytes", "received_bytes", "sent_packets", "received_packets", "sent_bytes_per_second",
-            "received_bytes_per_second", "exited", "kernel_drops");
+            "received_bytes_per_second", "inferred_sent_bytes", "inferred_received_bytes", "netns", "exited",
+            "kernel_drops");
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(90);
 
     private Veth veth;
@@ -176,9 +177,11 @@ class TraceJsonOutputTest {
             Map<String, Object> object = (Map<String, Object>) value;
             assertEquals(JSON_KEYS, object.keySet(), () -> "the documented keys: " + line);
             assertTrue(object.get("time") instanceof String t && Instant.parse(t) != null, line);
-            assertTrue(Set.of("process", "unknown").contains(object.get("kind")), line);
+            assertTrue(Set.of("process", "unknown", "forwarded").contains(object.get("kind")), line);
+            assertTrue(object.get("netns") instanceof BigDecimal, line);
             for (String key : List.of("pid", "uid", "sent_bytes", "received_bytes", "sent_packets", "received_packets",
-                    "sent_bytes_per_second", "received_bytes_per_second", "kernel_drops")) {
+                    "sent_bytes_per_second", "received_bytes_per_second", "inferred_sent_bytes",
+                    "inferred_received_bytes", "kernel_drops")) {
                 assertTrue(object.get(key) instanceof BigDecimal n && n.signum() >= 0, () -> key + ": " + line);
             }
             assertTrue(object.get("exited") instanceof Boolean, line);

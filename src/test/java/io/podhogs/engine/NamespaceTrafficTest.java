@@ -120,4 +120,51 @@ class NamespaceTrafficTest {
         assertTrue(s.accounts().stream().filter(AccountSnapshot::isProcess).allMatch(x -> x.on(br).equals(Traffic.NONE)),
                 "pod-to-pod frames are bridged, never a process's on the bridge device");
     }
+
+    @Test
+    void shortConnectionsGoToTheListenerWhenTheirSocketsAreGone() throws Exception {
+        Host h = net.createHost();
+        harness = new EngineHarness(h.hostIf());
+        net.bringUp(h);
+        Endpoint server = net.start(null, "tcp-sink", h.hostV4(), "5103");
+        server.expect("ready");
+        Endpoint burst = net.start(h.ns(), "tcp-burst", h.hostV4(), "5103", "--count", "60", "--bytes", "20000",
+                "--pace", "0.005", "--hold", "0.5");
+        burst.expect("ready");
+        burst.expect("done");
+        burst.awaitExit(Duration.ofSeconds(20));
+
+        int ifindex = ifindex(h.hostIf());
+        EngineSnapshot s = harness.settle(h.hostIf());
+        AccountSnapshot listener = requireProcess(s, server.pid());
+        Traffic control = onInterface(s, ifindex, a -> a.owner().equals(UnknownOwner.OTHER));
+        // Exact or inferred, every byte of the 60 connections is the listener's, none unknown.
+        assertEquals(Counters.of(h.hostIf()).minus(control), listener.on(ifindex), "all to the listener's process");
+        assertTrue(listener.receivedBytes() > 60 * 20_000, "payloads are in: " + listener);
+    }
+
+    @Test
+    void aNamespaceThatLivesOneSecondIsCountedExactly() throws Exception {
+        harness = new EngineHarness(); // every device: the veth is born and removed while capturing
+        Host h = net.createHost();
+        net.bringUp(h);
+        long netns = TestNet.netnsInode(h.ns());
+        Endpoint server = net.start(null, "tcp-sink", h.hostV4(), "5104");
+        server.expect("ready");
+        Endpoint client = net.start(h.ns(), "tcp-send", h.hostV4(), "5104", "--bytes", "3000000", "--hold", "0.3");
+        client.expect("ready");
+        client.expect("done");
+        client.awaitExit(Duration.ofSeconds(10));
+        EngineSnapshot s = settleFarSide(h.hostIf(), netns);
+        int ifindex = ifindex(h.hostIf());
+        Traffic truth = farSide(Counters.of(h.hostIf()));
+        Traffic control = onInterface(s, ifindex, a -> a.owner().equals(UnknownOwner.of(1, netns)));
+        assertEquals(truth.minus(control), requireProcess(s, client.pid()).on(ifindex), "exact while it lived");
+
+        net.close(); // the namespace and its veth go
+        EngineSnapshot after = harness.await(snap -> true, "a snapshot");
+        EngineHarness.sleep(1500);
+        after = harness.engine.snapshot();
+        assertEquals(truth.minus(control), requireProcess(after, client.pid()).on(ifindex), "and kept after it went");
+    }
 }
