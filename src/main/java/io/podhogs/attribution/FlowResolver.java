@@ -67,6 +67,7 @@ public final class FlowResolver {
     private static final class Sockets {
         SocketTable table = SocketTable.empty();
         HostAddresses addresses = HostAddresses.empty();
+        NatTable nat = NatTable.empty();
         long readStart = Long.MIN_VALUE;
         long readDuration;
     }
@@ -191,6 +192,10 @@ public final class FlowResolver {
             if (flow.inode() == 0) {
                 SocketEntry socket = findSocket(flow, reread);
                 if (socket == null) {
+                    if (!flow.key().has(FlowKey.PEER) && sockets(namespaces.hostNetns()).nat.translated(flow.key())) {
+                        flow.owner(TransitOwner.FORWARDED); // NAT: the host's address, another's connection
+                        it.remove();
+                    }
                     continue;
                 }
                 flow.inode(socket.inode(), clock.getAsLong());
@@ -329,6 +334,9 @@ public final class FlowResolver {
                 long start = clock.getAsLong();
                 s.table = SocketTable.read(host, dir);
                 s.addresses = HostAddresses.read(host, dir);
+                if (netns == namespaces.hostNetns()) {
+                    s.nat = NatTable.read(host, dir); // only the host translates for others
+                }
                 s.readStart = start;
                 s.readDuration = clock.getAsLong() - start;
                 socketReads++;

@@ -167,4 +167,42 @@ class NamespaceTrafficTest {
         after = harness.engine.snapshot();
         assertEquals(truth.minus(control), requireProcess(after, client.pid()).on(ifindex), "and kept after it went");
     }
+
+    @Test
+    void podEgressThroughMasqueradeIsThePodsOnceAndForwardedOnTheHost() throws Exception {
+        harness = new EngineHarness(); // every device: the pod's veth, the bridge, the way out
+        Bridge bridge = net.createBridge();
+        Host pod = net.createPod(bridge, 1);
+        Host outside = net.createHost();
+        net.bringUp(outside);
+        net.masquerade(bridge, outside);
+        long podNetns = TestNet.netnsInode(pod.ns());
+        long outsideNetns = TestNet.netnsInode(outside.ns());
+        Endpoint server = net.start(outside.ns(), "tcp-sink", outside.peerV4(), "5105", "--reply", "150000");
+        server.expect("ready");
+        Endpoint client = net.start(pod.ns(), "tcp-send", outside.peerV4(), "5105", "--bytes", "4000000", "--hold", "0.5");
+        client.expect("ready");
+        client.expect("done");
+        client.awaitExit(Duration.ofSeconds(10));
+
+        settleFarSide(pod.hostIf(), podNetns);
+        EngineSnapshot s = settleFarSide(outside.hostIf(), outsideNetns);
+        s = harness.settle(outside.hostIf());
+        int podIf = ifindex(pod.hostIf());
+        int outIf = ifindex(outside.hostIf());
+        AccountSnapshot sender = requireProcess(s, client.pid());
+        AccountSnapshot receiver = requireProcess(s, server.pid());
+        assertEquals(sender.total(), sender.on(podIf), "the pod's bytes are on its veth only, not again after NAT");
+        assertEquals(receiver.total(), receiver.on(outIf), "the outside's on its veth only");
+        Traffic podControl = onInterface(s, podIf, x -> x.owner().netns() == podNetns && !x.isProcess());
+        assertEquals(farSide(Counters.of(pod.hostIf())).minus(podControl), sender.on(podIf), "pod side exact");
+
+        // The host's side of the way out: the NATed connection is forwarded, recognised by conntrack.
+        Traffic hostSide = onInterface(s, outIf, x -> x.owner().netns() == 0);
+        Traffic forwarded = onInterface(s, outIf, x -> x.owner().equals(TransitOwner.FORWARDED));
+        Traffic control = onInterface(s, outIf, x -> x.owner().equals(UnknownOwner.OTHER));
+        assertEquals(Counters.of(outside.hostIf()), hostSide, "the host side adds up");
+        assertEquals(hostSide.minus(control), forwarded, "nothing of it unknown: " + s.accounts());
+        assertTrue(forwarded.sentBytes() > 4_000_000, "the payload went out as forwarded: " + forwarded);
+    }
 }

@@ -116,6 +116,25 @@ public final class TestNet implements AutoCloseable {
         }
     }
 
+    /**
+     * Routes the bridge's pods out through {@code outside}'s veth with MASQUERADE, as a node NATs
+     * pod egress: forwarding on, a NAT rule, both undone by {@link #close()}.
+     */
+    public void masquerade(Bridge bridge, Host outside) {
+        String forward = Shell.run("cat", "/proc/sys/net/ipv4/ip_forward").trim();
+        Shell.run("sysctl", "-qw", "net.ipv4.ip_forward=1");
+        undo.add(new String[] {"sysctl", "-qw", "net.ipv4.ip_forward=" + forward});
+        String[] rule = {"POSTROUTING", "-s", "10.232." + bridge.subnet() + ".0/24", "-o", outside.hostIf(), "-j",
+                "MASQUERADE"};
+        Shell.run(concat(new String[] {"iptables", "-t", "nat", "-A"}, rule));
+        undo.add(concat(new String[] {"iptables", "-t", "nat", "-D"}, rule));
+        for (String direction : List.of("-i", "-o")) {
+            String[] accept = {"FORWARD", direction, outside.hostIf(), "-j", "ACCEPT"};
+            Shell.run(concat(new String[] {"iptables", "-I"}, accept));
+            undo.add(concat(new String[] {"iptables", "-D"}, accept));
+        }
+    }
+
     /** The inode of a test namespace: the identity podhogs gives it. */
     public static long netnsInode(String ns) {
         try {
