@@ -59,6 +59,18 @@ def tcp_burst(a):
     time.sleep(a.hold)
 
 
+def ipip_raw(a):
+    """--count IPIP packets (IP protocol 4) carrying --size bytes each: a tunnel's outer packets, as a
+    node with an ipip device would send them to another node (this kernel has no tunnel devices)."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 4)
+    say("ready")
+    inner = bytes([0x45, 0]) + (20 + a.size).to_bytes(2, "big") + bytes(16) + b"i" * a.size
+    for _ in range(a.count):
+        s.sendto(inner, (a.addr, 0))
+    say("done")
+    time.sleep(a.hold)
+
+
 def udp_sink(a):
     s = socket.socket(family(a.addr), socket.SOCK_DGRAM)
     s.bind((a.addr, a.port))
@@ -114,7 +126,7 @@ def fork_server(a):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("mode", choices=["tcp-sink", "tcp-send", "tcp-burst", "udp-sink", "udp-send", "fork-server"])
+    p.add_argument("mode", choices=["tcp-sink", "tcp-send", "tcp-burst", "ipip-raw", "udp-sink", "udp-send", "fork-server"])
     p.add_argument("addr")
     p.add_argument("port", type=int)
     p.add_argument("--bytes", type=int, default=0)
@@ -126,7 +138,7 @@ def main():
     p.add_argument("--pace", type=float, default=0)
     p.add_argument("--hold", type=float, default=1.0)
     a = p.parse_args()
-    {"tcp-sink": tcp_sink, "tcp-send": tcp_send, "tcp-burst": tcp_burst, "udp-sink": udp_sink, "udp-send": udp_send,
+    {"tcp-sink": tcp_sink, "tcp-send": tcp_send, "tcp-burst": tcp_burst, "ipip-raw": ipip_raw, "udp-sink": udp_sink, "udp-send": udp_send,
      "fork-server": fork_server}[a.mode](a)
 
 

@@ -192,8 +192,9 @@ public final class FlowResolver {
             if (flow.inode() == 0) {
                 SocketEntry socket = findSocket(flow, reread);
                 if (socket == null) {
-                    if (!flow.key().has(FlowKey.PEER) && sockets(namespaces.hostNetns()).nat.translated(flow.key())) {
-                        flow.owner(TransitOwner.FORWARDED); // NAT: the host's address, another's connection
+                    Owner transit = transit(flow);
+                    if (transit != null) {
+                        flow.owner(transit);
                         it.remove();
                     }
                     continue;
@@ -221,16 +222,23 @@ public final class FlowResolver {
                 && !key.has(FlowKey.NO_PORTS) && !key.has(FlowKey.FOREIGN);
     }
 
+    /** IPIP, IPv6 in IP, GRE and IPsec ESP: tunnels in the IP layer, which no socket owns. */
+    private static boolean tunnelProtocol(int protocol) {
+        return protocol == 4 || protocol == 41 || protocol == 47 || protocol == 50;
+    }
+
     /** Non-socket traffic: the host's goes to forwarded or unknown at once; a far side once its namespace is known. */
     private boolean settleWithoutSocket(TrackedFlow flow) {
         FlowKey key = flow.key();
         if (!key.has(FlowKey.PEER)) {
-            flow.owner(passingThrough(key) ? TransitOwner.FORWARDED : UnknownOwner.of(key.protocol()));
+            flow.owner(tunnelProtocol(key.protocol()) ? TransitOwner.ENCAPSULATED
+                    : passingThrough(key) ? TransitOwner.FORWARDED : UnknownOwner.of(key.protocol()));
             return true;
         }
         long netns = netnsOf(flow);
         if (netns != UNKNOWN_NETNS) {
-            flow.owner(UnknownOwner.of(key.protocol(), netns));
+            flow.owner(tunnelProtocol(key.protocol()) ? TransitOwner.encapsulated(netns)
+                    : UnknownOwner.of(key.protocol(), netns));
             return true;
         }
         return false;
@@ -380,6 +388,29 @@ public final class FlowResolver {
                 it.remove();
             }
         }
+    }
+
+    /**
+     * For a flow without a socket: encapsulated when its local UDP port is a kernel tunnel's of its
+     * namespace, forwarded when the host translated its connection (conntrack), else null.
+     */
+    private Owner transit(TrackedFlow flow) {
+        FlowKey key = flow.key();
+        long netns = key.has(FlowKey.PEER) ? netnsOf(flow) : namespaces.hostNetns();
+        if (netns == UNKNOWN_NETNS) {
+            return null;
+        }
+        Sockets s = sockets(netns);
+        if (s.readStart - flow.firstSeenNanos() < 0) {
+            return null; // decided on a table read after the flow began, like a socket
+        }
+        if (s.table.kernelTunnel(key)) {
+            return TransitOwner.encapsulated(key.has(FlowKey.PEER) ? netns : 0);
+        }
+        if (!key.has(FlowKey.PEER) && s.nat.translated(key)) {
+            return TransitOwner.FORWARDED; // NAT: the host's address, another's connection
+        }
+        return null;
     }
 
     /**

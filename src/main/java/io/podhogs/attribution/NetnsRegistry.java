@@ -30,7 +30,9 @@ public final class NetnsRegistry {
 
     /** Rescans /proc: one readlink a process. */
     public void refresh() {
-        hostNetns = netnsOf("self");
+        // Our own namespace is the host's (podhogs runs with the host's network); 0 if unreadable,
+        // which no real namespace's inode is.
+        hostNetns = Math.max(0, netnsOf("self"));
         Map<Long, List<Integer>> pids = new HashMap<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(host.proc(), NetnsRegistry::isPid)) {
             for (Path dir : dirs) {

@@ -26,29 +26,37 @@ public final class SocketTable {
 
     private final Map<Connected, SocketEntry> connected;
     private final Map<Bound, SocketEntry> bound;
+    /** UDP ports of sockets no process holds: the kernel's own (VXLAN, Geneve, WireGuard, FOU). */
+    private final java.util.Set<Integer> kernelUdpPorts;
     private final int size;
 
-    private SocketTable(Map<Connected, SocketEntry> connected, Map<Bound, SocketEntry> bound, int size) {
+    private SocketTable(Map<Connected, SocketEntry> connected, Map<Bound, SocketEntry> bound,
+                        java.util.Set<Integer> kernelUdpPorts, int size) {
         this.connected = connected;
         this.bound = bound;
+        this.kernelUdpPorts = kernelUdpPorts;
         this.size = size;
     }
 
     public static SocketTable empty() {
-        return new SocketTable(Map.of(), Map.of(), 0);
+        return new SocketTable(Map.of(), Map.of(), java.util.Set.of(), 0);
     }
 
     /** Reads the namespace's tables through {@code netDir}, e.g. /proc/self/net or /proc/PID/net. */
     public static SocketTable read(HostFiles host, Path netDir) {
         Map<Connected, SocketEntry> connected = new HashMap<>();
         Map<Bound, SocketEntry> bound = new HashMap<>();
+        java.util.Set<Integer> kernelUdpPorts = new java.util.HashSet<>();
         int size = 0;
         for (String file : List.of("tcp", "tcp6", "udp", "udp6")) {
             int protocol = file.startsWith("tcp") ? ParsedPacket.TCP : ParsedPacket.UDP;
             for (SocketEntry e : ProcNetParser.parse(protocol, host.lines(netDir.resolve(file)))) {
                 size++;
                 if (e.inode() == 0) {
-                    continue; // no process holds it (TIME_WAIT, SYN_RECV)
+                    if (protocol == ParsedPacket.UDP && e.unconnected()) {
+                        kernelUdpPorts.add(e.localPort());
+                    }
+                    continue; // no process holds it (TIME_WAIT, SYN_RECV, the kernel's tunnels)
                 }
                 if (e.unconnected()) {
                     bound.putIfAbsent(new Bound(e.protocol(), e.localHi(), e.localLo(), e.localPort()), e);
@@ -58,7 +66,7 @@ public final class SocketTable {
                 }
             }
         }
-        return new SocketTable(connected, bound, size);
+        return new SocketTable(connected, bound, kernelUdpPorts, size);
     }
 
     /**
@@ -106,6 +114,15 @@ public final class SocketTable {
             }
         }
         return bound.get(new Bound(protocol, 0, 0, flow.localPort()));
+    }
+
+    /**
+     * Whether the flow is a kernel tunnel's: UDP to or from a port on which a socket no process
+     * holds listens (tunnels pick a random source port, and both ends listen on the same port).
+     */
+    public boolean kernelTunnel(FlowKey flow) {
+        return flow.protocol() == ParsedPacket.UDP
+                && (kernelUdpPorts.contains(flow.localPort()) || kernelUdpPorts.contains(flow.remotePort()));
     }
 
     public int size() {

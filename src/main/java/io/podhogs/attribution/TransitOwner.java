@@ -1,17 +1,23 @@
 package io.podhogs.attribution;
 
 /**
- * Bytes the host's side of an interface carried for others, already counted for a namespace's
- * socket where they crossed its boundary: frames on bridge ports and bond slaves, and frames routed
- * through the host that are neither from nor to one of its addresses. Kept so that every device's
- * accounts add up to its counters, never shown as anyone's traffic.
+ * Bytes an interface carried for others, already counted for a namespace's socket where they
+ * crossed its boundary: frames on bridge ports and bond slaves, frames routed or translated through
+ * the host, and tunnel packets. Kept so that every device's accounts add up to its counters, never
+ * shown as anyone's traffic.
+ *
+ * @param netns the side they are on: 0 for the host's, a namespace's inode for a far side
  */
-public record TransitOwner(String name) implements Owner {
-    public static final TransitOwner FORWARDED = new TransitOwner("forwarded");
+public record TransitOwner(String name, long netns) implements Owner {
+    public static final TransitOwner FORWARDED = new TransitOwner("forwarded", 0);
+    /**
+     * Tunnel packets (VXLAN, Geneve, WireGuard, IPIP, GRE, IPsec) that carry traffic between nodes:
+     * their payload is counted where it leaves or enters a namespace, not again as the tunnel's.
+     */
+    public static final TransitOwner ENCAPSULATED = new TransitOwner("encapsulated", 0);
 
-    /** Always the host's side. */
-    @Override
-    public long netns() {
-        return 0;
+    /** Tunnel packets on the far side of a veth: the namespace behind it is a tunnel end. */
+    public static TransitOwner encapsulated(long netns) {
+        return netns == 0 ? ENCAPSULATED : new TransitOwner("encapsulated [net:" + netns + "]", netns);
     }
 }

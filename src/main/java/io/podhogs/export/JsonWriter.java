@@ -9,7 +9,7 @@ import java.util.Locale;
 /**
  * {@code --json}: one JSON object a line, per account per refresh, for scripts. Bytes are whole
  * numbers and rates are bytes per second over the rate window, whatever the view mode. {@code kind}
- * is process, unknown or forwarded; {@code netns} the inode of the namespace whose side of the
+ * is process, unknown, forwarded or encapsulated; {@code netns} the inode of the namespace whose side of the
  * interfaces the account is on (0: the host's); the inferred bytes are those of connections whose
  * owner was inferred because their sockets were gone before they could be looked up.
  */
@@ -29,7 +29,8 @@ public final class JsonWriter {
             b.append("{\"time\":");
             Json.string(b, time);
             b.append(",\"kind\":").append(a.isProcess() ? "\"process\""
-                    : a.owner() instanceof TransitOwner ? "\"forwarded\"" : "\"unknown\"");
+                    : a.owner() instanceof TransitOwner t ? (t.name().startsWith("encapsulated") ? "\"encapsulated\""
+                    : "\"forwarded\"") : "\"unknown\"");
             b.append(",\"pid\":").append(a.pid()).append(",\"uid\":").append(a.uid()).append(",\"user\":");
             Json.string(b, a.isProcess() ? users.name(a.uid()) : "");
             b.append(",\"program\":");

@@ -2,6 +2,7 @@ package io.podhogs.attribution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.podhogs.capture.Addresses;
 import io.podhogs.capture.ParsedPacket;
@@ -126,6 +127,20 @@ class FlowResolverTest {
     }
 
     @Test
+    void udpOfAKernelTunnelIsEncapsulated() throws IOException {
+        socketLine("udp", "00000000:17C1", "00000000:0000", 7, 0); // a Geneve kernel socket on *:6081
+        TrackedFlow outer = new TrackedFlow(0, flow(ParsedPacket.UDP, "10.0.0.1", 51234, "10.0.0.7", 6081), clock.get());
+        resolver.add(outer);
+        resolver.resolvePending();
+        assertEquals(TransitOwner.ENCAPSULATED, outer.owner(), "to the other node's tunnel port");
+        TrackedFlow incoming = new TrackedFlow(1, flow(ParsedPacket.UDP, "10.0.0.1", 6081, "10.0.0.7", 40000), clock.get());
+        resolver.add(incoming);
+        resolver.resolvePending();
+        assertEquals(TransitOwner.ENCAPSULATED, incoming.owner(), "to ours");
+        assertEquals(TransitOwner.ENCAPSULATED, resolve(flow(47, "10.0.0.1", 0, "10.0.0.7", 0)), "GRE");
+    }
+
+    @Test
     void aSharedSocketGoesToItsYoungestHolder() throws IOException {
         socketLine("tcp", "0100000A:0050", "0200000A:9C41", 1, 400);
         process(10, 100, "parent", 400);
@@ -151,13 +166,33 @@ class FlowResolverTest {
         resolver.resolvePending();
         assertEquals(50, pid(f.owner()));
 
-        TrackedFlow gone = new TrackedFlow(1, flow(ParsedPacket.TCP, "10.0.0.1", 40003, "10.0.0.2", 80), clock.get());
+        // Two connections whose sockets are never seen: one to the remote end the process above
+        // talked to (inferred to it, and marked so), one to a remote end nobody was seen with.
+        TrackedFlow again = new TrackedFlow(1, flow(ParsedPacket.TCP, "10.0.0.1", 40003, "10.0.0.2", 80), clock.get());
+        TrackedFlow gone = new TrackedFlow(2, flow(ParsedPacket.TCP, "10.0.0.1", 40004, "10.0.0.9", 80), clock.get());
+        resolver.add(again);
         resolver.add(gone);
         for (int i = 0; i < 30; i++) {
             clock.addAndGet(25 * MS);
             resolver.resolvePending();
         }
+        assertEquals(50, pid(again.owner()));
+        assertTrue(again.inferred(), "marked inferred");
         assertEquals(UnknownOwner.TCP, gone.owner());
+    }
+
+    @Test
+    void anInboundConnectionWhoseSocketIsGoneGoesToTheListener() throws IOException {
+        socketLine("tcp", "0100000A:1F90", "00000000:0000", 0x0A, 700); // listening on 10.0.0.1:8080
+        process(70, 5, "web", 700);
+        TrackedFlow shortOne = new TrackedFlow(0, flow(ParsedPacket.TCP, "10.0.0.1", 8080, "10.0.0.5", 50123), clock.get());
+        resolver.add(shortOne);
+        for (int i = 0; i < 30; i++) {
+            clock.addAndGet(25 * MS);
+            resolver.resolvePending();
+        }
+        assertEquals(70, pid(shortOne.owner()));
+        assertTrue(shortOne.inferred());
     }
 
     @Test

@@ -177,7 +177,7 @@ class TraceJsonOutputTest {
             Map<String, Object> object = (Map<String, Object>) value;
             assertEquals(JSON_KEYS, object.keySet(), () -> "the documented keys: " + line);
             assertTrue(object.get("time") instanceof String t && Instant.parse(t) != null, line);
-            assertTrue(Set.of("process", "unknown", "forwarded").contains(object.get("kind")), line);
+            assertTrue(Set.of("process", "unknown", "forwarded", "encapsulated").contains(object.get("kind")), line);
             assertTrue(object.get("netns") instanceof BigDecimal, line);
             for (String key : List.of("pid", "uid", "sent_bytes", "received_bytes", "sent_packets", "received_packets",
                     "sent_bytes_per_second", "received_bytes_per_second", "inferred_sent_bytes",

@@ -205,4 +205,26 @@ class NamespaceTrafficTest {
         assertEquals(hostSide.minus(control), forwarded, "nothing of it unknown: " + s.accounts());
         assertTrue(forwarded.sentBytes() > 4_000_000, "the payload went out as forwarded: " + forwarded);
     }
+
+    @Test
+    void tunnelPacketsBetweenNodesAreEncapsulatedNotUnknown() throws Exception {
+        Host h = net.createHost(); // the namespace plays another node; the host sends it IPIP packets
+        harness = new EngineHarness(h.hostIf());
+        net.bringUp(h);
+        Endpoint tunnel = net.start(null, "ipip-raw", h.peerV4(), "0", "--count", "300", "--size", "1000",
+                "--hold", "0.3");
+        tunnel.expect("ready");
+        tunnel.expect("done");
+        tunnel.awaitExit(Duration.ofSeconds(10));
+
+        int ifindex = ifindex(h.hostIf());
+        EngineSnapshot s = harness.settle(h.hostIf());
+        Traffic encapsulated = onInterface(s, ifindex, x -> x.owner().equals(TransitOwner.ENCAPSULATED));
+        assertEquals(300, encapsulated.sentPackets(), "every outer packet: " + s.accounts());
+        assertEquals(300L * (14 + 20 + 20 + 1000), encapsulated.sentBytes(), "Ethernet + outer IP + inner packet");
+        Traffic hostSide = onInterface(s, ifindex, x -> x.owner().netns() == 0);
+        Traffic control = onInterface(s, ifindex, x -> x.owner().equals(UnknownOwner.OTHER));
+        assertEquals(hostSide.minus(control).sentPackets(), 300, "nothing else sent but the tunnel's packets");
+        assertTrue(control.sentPackets() < 10, "unknown holds only the link's own control frames: " + control);
+    }
 }
