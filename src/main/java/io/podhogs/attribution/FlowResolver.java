@@ -26,8 +26,8 @@ import java.util.function.LongSupplier;
  * connections do not.
  *
  * <p>Tables are re-read only when a pending flow misses, and then no more often than a floor
- * interval or four times the last read's duration, whichever is longer: a flood of new flows costs
- * at most about a fifth of a core here, never a spin. A flow that still misses after a table read
+ * interval or four times the last read's duration, whichever is longer: under a flood of new flows
+ * each kind of read takes at most a fifth of the engine thread, never a spin. A flow that still misses after a table read
  * that began at least {@code grace} after its first packet gives up: to its namespace's unknown
  * bucket, or to forwarded when its local end is no address of the host (the grace covers the TCP
  * handshake, before which an accepted socket has no inode).
@@ -479,10 +479,6 @@ public final class FlowResolver {
         fdScanStartNanos = start;
         fdScanDurationNanos = clock.getAsLong() - start;
         fdScans++;
-    }
-
-    public int pendingCount() {
-        return pending.size();
     }
 
     /** Forgets cached processes that are not among {@code live} PIDs (called now and then). */

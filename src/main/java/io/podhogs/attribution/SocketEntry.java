@@ -7,8 +7,6 @@ package io.podhogs.attribution;
  */
 public record SocketEntry(int protocol, long localHi, long localLo, int localPort, long remoteHi, long remoteLo,
                           int remotePort, int state, int uid, long inode) {
-    public static final int TCP_LISTEN = 0x0A;
-
     /** An unconnected UDP socket (or a TCP listener): it has no remote end. */
     public boolean unconnected() {
         return remoteHi == 0 && (remoteLo == 0 || remoteLo == io.podhogs.capture.Addresses.V4_MAPPED_LO_PREFIX)

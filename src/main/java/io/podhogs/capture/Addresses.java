@@ -9,8 +9,6 @@ import java.nio.ByteBuffer;
  * Used by the parser on the packet path (no objects) and by /proc readers and displays.
  */
 public final class Addresses {
-    /** High word of every IPv4-mapped address (::ffff:0:0/96 has it 0). */
-    public static final long V4_MAPPED_HI = 0L;
     /** Low word prefix of IPv4-mapped addresses: 0000:ffff in bits 32..63. */
     public static final long V4_MAPPED_LO_PREFIX = 0x0000_ffff_0000_0000L;
 

@@ -119,7 +119,7 @@ final class CaptureLoop implements RawPacketListener {
                 // keep the last values read; the handle is closing
             }
         }
-        return new CaptureStatus(name, counters.frames(), counters.bytes(), counters.truncated(), lastKernelDrops,
-                lastInterfaceDrops, running, error);
+        return new CaptureStatus(name, counters.frames(), counters.bytes(), counters.truncated(),
+                counters.failedFrames(), lastKernelDrops, lastInterfaceDrops, running, error);
     }
 }

@@ -7,11 +7,13 @@ package io.podhogs.capture;
  * @param frames frames that reached podhogs
  * @param bytes their bytes as interface counters count them
  * @param truncated frames whose headers were cut short (counted, with less detail)
+ * @param failed frames that could not be counted because of an error in podhogs (never expected;
+ *     the first error's message is in {@code error})
  * @param kernelDrops frames the kernel dropped because podhogs did not read them fast enough
  *     (pcap_stats ps_drop); they are lost to every account, so they are shown, never hidden
  * @param interfaceDrops frames the interface dropped (ps_ifdrop), when the driver reports them
  * @param running false once the capture thread ended, with {@code error} saying why
  */
-public record CaptureStatus(String name, long frames, long bytes, long truncated, long kernelDrops,
+public record CaptureStatus(String name, long frames, long bytes, long truncated, long failed, long kernelDrops,
                             long interfaceDrops, boolean running, String error) {
 }

@@ -13,10 +13,6 @@ public enum LinkType {
         this.dlt = dlt;
     }
 
-    public int dlt() {
-        return dlt;
-    }
-
     /** DLT_RAW has two numbers (12 on most systems, 14 on OpenBSD) besides LINKTYPE_RAW 101. */
     public static LinkType ofDlt(int dlt) {
         return switch (dlt) {

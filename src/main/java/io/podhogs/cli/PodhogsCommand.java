@@ -173,15 +173,10 @@ public final class PodhogsCommand implements Callable<Integer> {
                     return Cli.EXIT_USAGE;
                 }
             }
-            DropReporter drops = new DropReporter(err);
             if (terminal != null) {
                 try (Terminal t = terminal) {
                     new TopView(t, new UserNames(host), "podhogs " + Version.number(), format)
-                            .run(() -> {
-                                var snapshot = engine.snapshot();
-                                drops.check(snapshot);
-                                return snapshot;
-                            }, delay, count);
+                            .run(engine::snapshot, delay, count); // drops show in its header, not over it
                 }
                 return Cli.EXIT_OK;
             }
@@ -190,7 +185,7 @@ public final class PodhogsCommand implements Callable<Integer> {
             Consumer<io.podhogs.engine.EngineSnapshot> writer = json
                     ? s -> jsonWriter.write(s, format)
                     : s -> traceWriter.write(s, format);
-            refreshLoop(engine, writer, drops);
+            refreshLoop(engine, writer, new DropReporter(err));
             return Cli.EXIT_OK;
         }
     }

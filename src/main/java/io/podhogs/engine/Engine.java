@@ -1,7 +1,6 @@
 package io.podhogs.engine;
 
 import io.podhogs.accounting.Ledger;
-import io.podhogs.attribution.FlowKey;
 import io.podhogs.attribution.FlowResolver;
 import io.podhogs.attribution.FlowTable;
 import io.podhogs.attribution.FlowTableView;
@@ -15,9 +14,9 @@ import io.podhogs.capture.NetInterface;
 import io.podhogs.capture.NetInterfaces;
 import io.podhogs.host.HostFiles;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -163,7 +162,7 @@ public final class Engine implements AutoCloseable {
 
     private void takeNewAndReleasedFlows(long now) {
         if (flows.length < view.highWater()) {
-            flows = java.util.Arrays.copyOf(flows, Math.max(view.highWater(), flows.length * 2));
+            flows = Arrays.copyOf(flows, Math.max(view.highWater(), flows.length * 2));
         }
         for (int i = 0; i < view.releasedCount(); i++) {
             flows[view.releasedSlot(i)] = null;
@@ -284,10 +283,5 @@ public final class Engine implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    /** Keys of the flows tracked now, for tests and diagnostics. */
-    List<FlowKey> flowKeys() {
-        return java.util.Arrays.stream(flows).filter(java.util.Objects::nonNull).map(TrackedFlow::key).toList();
     }
 }

@@ -22,6 +22,14 @@ public record RowFormat(ViewMode mode, boolean sortBySent, Set<Integer> pids, bo
         return new RowFormat(mode, bySent, pids, commandLine, basename);
     }
 
+    public RowFormat withCommandLine(boolean show) {
+        return new RowFormat(mode, sortBySent, pids, show, basename);
+    }
+
+    public RowFormat withBasename(boolean show) {
+        return new RowFormat(mode, sortBySent, pids, commandLine, show);
+    }
+
     public List<AccountSnapshot> rows(List<AccountSnapshot> accounts) {
         Comparator<AccountSnapshot> byValue = Comparator.comparingDouble(
                 a -> sortBySent ? mode.sent(a) : mode.received(a));

@@ -82,8 +82,8 @@ public final class TopView {
             case 's' -> format = format.withSortBySent(true);
             case 'r' -> format = format.withSortBySent(false);
             case 'm' -> format = format.withMode(format.mode().next());
-            case 'l' -> format = new RowFormat(format.mode(), format.sortBySent(), format.pids(), !format.commandLine(), format.basename());
-            case 'b' -> format = new RowFormat(format.mode(), format.sortBySent(), format.pids(), format.commandLine(), !format.basename());
+            case 'l' -> format = format.withCommandLine(!format.commandLine());
+            case 'b' -> format = format.withBasename(!format.basename());
             default -> {
                 return false;
             }

@@ -33,10 +33,6 @@ public enum ViewMode {
         return unit;
     }
 
-    public boolean isRate() {
-        return rate;
-    }
-
     public double sent(AccountSnapshot a) {
         return (rate ? a.sentRate() : a.sentBytes()) / divisor;
     }
