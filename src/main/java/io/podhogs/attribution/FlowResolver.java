@@ -45,6 +45,7 @@ public final class FlowResolver {
      */
     private static final long NETNS_PATIENCE_NANOS = 10_000_000_000L;
     private static final int RECENT_OWNERS = 64;
+    private static final int SMALL_NAMESPACE = 64;
     private static final int RECENT_REMOTE_ENDS = 8192;
 
     /** A remote end as seen from one namespace. */
@@ -154,8 +155,9 @@ public final class FlowResolver {
         }
         if (pending.stream().anyMatch(f -> f.inode() != 0)) {
             // A short connection's socket lives for milliseconds: look in the few likely processes
-            // at once, and over all of /proc only as often as the floor allows.
-            quickOwners = SocketOwners.scan(host, processes, new ArrayList<>(recentOwners.keySet()));
+            // at once (those that owned flows lately, and all of a small namespace's), and over all
+            // of /proc only as often as the floor allows.
+            quickOwners = SocketOwners.scan(host, processes, likelyOwners());
             attempt(false);
         }
         if (pending.stream().anyMatch(f -> f.inode() != 0) && mayRun(fdScanStartNanos, FD_SCAN_FLOOR_NANOS, fdScanDurationNanos)) {
@@ -215,6 +217,21 @@ public final class FlowResolver {
                 it.remove();
             }
         }
+    }
+
+    /** Processes to look in first for the sockets of the pending flows. */
+    private Set<Integer> likelyOwners() {
+        Set<Integer> pids = new java.util.LinkedHashSet<>(recentOwners.keySet());
+        for (TrackedFlow flow : pending) {
+            if (flow.inode() != 0 && flow.key().has(FlowKey.PEER)) {
+                long netns = netnsOf(flow);
+                List<Integer> inside = netns == UNKNOWN_NETNS ? List.of() : namespaces.pids(netns);
+                if (inside.size() <= SMALL_NAMESPACE) {
+                    pids.addAll(inside); // a pod's few processes: cheaper than all of /proc
+                }
+            }
+        }
+        return pids;
     }
 
     private static boolean socketKind(FlowKey key) {

@@ -129,20 +129,27 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** One pass: exchange with the table, look up new flows, credit, and on a tick publish. */
+    /**
+     * One pass. On a tick: exchange with the table, look up new flows, credit, publish. Between
+     * ticks, woken by new flows: only take the new flows and look them up.
+     */
     private void cycle(long now, boolean tick) {
         try {
             newFlows.set(false);
-            view.beginExchange();
-            table.exchange(view);
+            if (tick) {
+                view.beginExchange();
+                table.exchange(view);
+            } else {
+                table.takeNewFlows(view); // a wake-up for new flows: no counter copy, no crediting
+            }
             takeNewAndReleasedFlows(now);
             if (interfacesStale && now - interfacesReadNanos >= INTERFACES_FLOOR_NANOS) {
                 interfacesStale = false;
                 refreshInterfaces(now);
             }
             resolver.resolvePending();
-            credit(now);
             if (tick) {
+                credit(now);
                 expireIdleFlows(now);
                 ledger.sample(now);
                 if (now - lastSlowWork >= SLOW_WORK_NANOS) {
