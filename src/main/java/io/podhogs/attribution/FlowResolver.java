@@ -90,6 +90,7 @@ public final class FlowResolver {
 
     private SocketOwners owners = SocketOwners.empty();
     private SocketOwners quickOwners = SocketOwners.empty();
+    private long quickScanNanos = Long.MIN_VALUE;
     private long fdScanStartNanos = Long.MIN_VALUE;
     private long fdScanDurationNanos;
     private long netnsScanStartNanos = Long.MIN_VALUE;
@@ -153,10 +154,13 @@ public final class FlowResolver {
         if (!pending.isEmpty()) {
             attempt(true);
         }
-        if (pending.stream().anyMatch(f -> f.inode() != 0)) {
+        long lastQuick = quickScanNanos;
+        if (pending.stream().anyMatch(f -> f.inode() != 0
+                && (lastQuick == Long.MIN_VALUE || f.inodeFoundNanos() - lastQuick >= 0))) {
             // A short connection's socket lives for milliseconds: look in the few likely processes
-            // at once (those that owned flows lately, and all of a small namespace's), and over all
-            // of /proc only as often as the floor allows.
+            // at once (those that owned flows lately, and all of a small namespace's), once per
+            // newly found socket, and over all of /proc only as often as the floor allows.
+            quickScanNanos = clock.getAsLong() + 1;
             quickOwners = SocketOwners.scan(host, processes, likelyOwners());
             attempt(false);
         }
