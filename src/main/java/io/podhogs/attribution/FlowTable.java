@@ -201,14 +201,7 @@ public final class FlowTable implements PacketSink {
             }
         }
         view.releaseCount = 0;
-        if (size * 2 > capacity) {
-            grow();
-        }
-        view.ensureCapacity(capacity);
-        System.arraycopy(newSlots, 0, view.newSlots, 0, newCount);
-        view.newCount = newCount;
-        newCount = 0;
-        view.highWater = highWater;
+        handOverNewSlots(view);
         System.arraycopy(sentBytes, 0, view.sentBytes, 0, highWater);
         System.arraycopy(sentPackets, 0, view.sentPackets, 0, highWater);
         System.arraycopy(receivedBytes, 0, view.receivedBytes, 0, highWater);
@@ -222,6 +215,12 @@ public final class FlowTable implements PacketSink {
      * they are looked up at once, without copying every counter.
      */
     public synchronized void takeNewFlows(FlowTableView view) {
+        handOverNewSlots(view);
+        view.releasedCount = 0;
+    }
+
+    /** Grows the table when it is half full, and gives the view the slots of the flows new since the last call. */
+    private void handOverNewSlots(FlowTableView view) {
         if (size * 2 > capacity) {
             grow();
         }
@@ -230,7 +229,6 @@ public final class FlowTable implements PacketSink {
         view.newCount = newCount;
         newCount = 0;
         view.highWater = highWater;
-        view.releasedCount = 0;
     }
 
     /** The key of a live slot. Engine thread only, for a slot it was handed and has not released. */
