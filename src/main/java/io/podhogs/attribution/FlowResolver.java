@@ -44,6 +44,9 @@ public final class FlowResolver {
      * processes, and a pod's veth carries frames (ARP, the first SYN) before its first process runs.
      */
     private static final long NETNS_PATIENCE_NANOS = 10_000_000_000L;
+    /** Retries of an unknown flow: after 1, 2, 4 ... 32 s, then it stays unknown. */
+    private static final int MAX_RETRIES = 6;
+    private static final long FIRST_RETRY_NANOS = 1_000_000_000L;
     private static final int RECENT_OWNERS = 64;
     private static final int SMALL_NAMESPACE = 64;
     private static final int RECENT_REMOTE_ENDS = 8192;
@@ -79,6 +82,8 @@ public final class FlowResolver {
     private final long graceNanos;
     private final NetnsRegistry namespaces;
     private final List<TrackedFlow> pending = new ArrayList<>();
+    /** Flows that went to unknown, looked up again now and then: a socket may turn up late. */
+    private final List<TrackedFlow> retrying = new ArrayList<>();
     private final Map<Integer, ProcessInfo> processCache = new HashMap<>();
     private final Map<Long, Sockets> socketsByNetns = new HashMap<>();
     private final Map<Integer, Long> netnsBehind = new HashMap<>();
@@ -147,6 +152,7 @@ public final class FlowResolver {
 
     /** Looks up every pending flow, re-reading the tables when misses allow it. */
     public void resolvePending() {
+        retryUnknown();
         if (pending.isEmpty()) {
             return;
         }
@@ -241,6 +247,36 @@ public final class FlowResolver {
     private static boolean socketKind(FlowKey key) {
         return (key.protocol() == ParsedPacket.TCP || key.protocol() == ParsedPacket.UDP)
                 && !key.has(FlowKey.NO_PORTS) && !key.has(FlowKey.FOREIGN);
+    }
+
+    /**
+     * A socket that turns up late (a server whose accept backlog lags under load: until accept(),
+     * a connection's socket has no inode) takes the flow's bytes from then on; what was counted
+     * unknown stays there, since counters never go down.
+     */
+    private void retryUnknown() {
+        long now = clock.getAsLong();
+        for (Iterator<TrackedFlow> it = retrying.iterator(); it.hasNext(); ) {
+            TrackedFlow flow = it.next();
+            if (now - flow.retryAtNanos() < 0) {
+                continue;
+            }
+            SocketEntry socket = findSocket(flow, true);
+            int pid = socket == null ? -1 : owners.owner(socket.inode());
+            if (socket != null && pid < 0 && mayRun(fdScanStartNanos, FD_SCAN_FLOOR_NANOS, fdScanDurationNanos)) {
+                scanFds();
+                pid = owners.owner(socket.inode());
+            }
+            ProcessInfo process = pid > 0 ? process(pid) : null;
+            if (process != null) {
+                flow.owner(new ProcessOwner(process, flow.key().has(FlowKey.PEER) ? netnsOf(flow) : 0));
+                it.remove();
+            } else if (flow.retries() >= MAX_RETRIES) {
+                it.remove();
+            } else {
+                flow.scheduleRetry(now + (FIRST_RETRY_NANOS << flow.retries()));
+            }
+        }
     }
 
     /** IPIP, IPv6 in IP, GRE and IPsec ESP: tunnels in the IP layer, which no socket owns. */
@@ -404,7 +440,12 @@ public final class FlowResolver {
                 if (inferred != null) {
                     flow.inferredOwner(inferred);
                 } else {
-                    flow.owner(ownerOfTheUnfound(flow));
+                    Owner unfound = ownerOfTheUnfound(flow);
+                    flow.owner(unfound);
+                    if (socketKind(key) && unfound instanceof UnknownOwner) {
+                        flow.scheduleRetry(clock.getAsLong() + FIRST_RETRY_NANOS);
+                        retrying.add(flow);
+                    }
                 }
                 it.remove();
             }

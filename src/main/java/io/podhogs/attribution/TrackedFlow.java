@@ -12,6 +12,8 @@ public final class TrackedFlow {
     private Owner owner;
     private boolean noFarSide;
     private boolean inferred;
+    private int retries;
+    private long retryAtNanos;
     private long inode;
     private long inodeFoundNanos;
     private long creditedSentBytes;
@@ -72,6 +74,19 @@ public final class TrackedFlow {
     void inferredOwner(Owner owner) {
         this.owner = owner;
         this.inferred = true;
+    }
+
+    int retries() {
+        return retries;
+    }
+
+    long retryAtNanos() {
+        return retryAtNanos;
+    }
+
+    void scheduleRetry(long atNanos) {
+        retries++;
+        retryAtNanos = atNanos;
     }
 
     /** Done with: owned, or a far side that is nobody's. */

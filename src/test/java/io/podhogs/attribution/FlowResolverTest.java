@@ -182,6 +182,24 @@ class FlowResolverTest {
     }
 
     @Test
+    void aSocketThatTurnsUpLateTakesTheFlowFromThen() throws IOException {
+        // An accepted connection still in the backlog has no inode: unknown at first.
+        TrackedFlow backlog = new TrackedFlow(0, flow(ParsedPacket.TCP, "10.0.0.1", 9000, "10.0.0.6", 41000), clock.get());
+        resolver.add(backlog);
+        for (int i = 0; i < 30; i++) {
+            clock.addAndGet(25 * MS);
+            resolver.resolvePending();
+        }
+        assertEquals(UnknownOwner.TCP, backlog.owner());
+        // The server calls accept() at last: the socket and its process appear.
+        socketLine("tcp", "0100000A:2328", "0600000A:A028", 1, 800);
+        process(80, 9, "slowserver", 800);
+        clock.addAndGet(1_100 * MS);
+        resolver.resolvePending();
+        assertEquals(80, pid(backlog.owner()), "the flow's bytes go to the server from now on");
+    }
+
+    @Test
     void anInboundConnectionWhoseSocketIsGoneGoesToTheListener() throws IOException {
         socketLine("tcp", "0100000A:1F90", "00000000:0000", 0x0A, 700); // listening on 10.0.0.1:8080
         process(70, 5, "web", 700);
