@@ -12,8 +12,9 @@ import io.podhogs.capture.ParsedPacket;
  * <p>Storage is a set of parallel primitive arrays indexed by a stable slot number, with an
  * open-addressing index in front: nothing is allocated per packet. A packet for a new flow takes a
  * free slot and queues the slot number for the engine; when the table is full (the engine grows it
- * ahead of need, so only a flood faster than one engine tick fills it) the packet is counted in the
- * overflow counters, still never dropped.
+ * ahead of need, up to {@value #MAX_CAPACITY} flows, so only a flood faster than one engine tick, or
+ * beyond that bound, fills it) the packet is counted in the overflow counters of its interface and
+ * side, still never dropped.
  *
  * <p>Threads: capture threads call {@link #accept}; the engine thread calls {@link #exchange}.
  * Both hold this object's monitor, which is uncontended almost always: the engine holds it for an
@@ -22,6 +23,13 @@ import io.podhogs.capture.ParsedPacket;
  */
 public final class FlowTable implements PacketSink {
     private static final int EMPTY = 0;
+    /** The most flows tracked at once (about 100 MB): a flood of new flows must not exhaust memory. */
+    public static final int MAX_CAPACITY = 1 << 20;
+    /**
+     * Overflow counters per interface, in this many buckets by interface index (a collision of two
+     * interfaces in one bucket, in an overflow, names the later one).
+     */
+    public static final int OVERFLOW_BUCKETS = 1024;
 
     private int capacity;
     private int[] index;
@@ -45,7 +53,10 @@ public final class FlowTable implements PacketSink {
     private int size;
     private int[] newSlots;
     private int newCount;
-    private final long[] overflow = new long[4];
+    /** Per bucket and side (host, far): sent bytes, sent packets, received bytes, received packets. */
+    private final long[] overflow = new long[OVERFLOW_BUCKETS * 2 * 4];
+    private final int[] overflowIfindex = new int[OVERFLOW_BUCKETS];
+    private long overflowPackets;
     private final Runnable onNewFlow;
     private volatile byte[] noFarSide = new byte[0];
 
@@ -125,8 +136,12 @@ public final class FlowTable implements PacketSink {
         int protoFlags = protocol << 8 | flags;
         int slot = find(p.ifindex, protoFlags, lHi, lLo, rHi, rLo, portPair);
         if (slot < 0) {
-            overflow[sent ? 0 : 2] += p.wireLength;
-            overflow[sent ? 1 : 3]++;
+            int bucket = p.ifindex & (OVERFLOW_BUCKETS - 1);
+            int at = (bucket * 2 + ((flags & FlowKey.PEER) != 0 ? 1 : 0)) * 4 + (sent ? 0 : 2);
+            overflow[at] += p.wireLength;
+            overflow[at + 1]++;
+            overflowIfindex[bucket] = p.ifindex;
+            overflowPackets++;
             return;
         }
         if (sent) {
@@ -206,7 +221,11 @@ public final class FlowTable implements PacketSink {
         System.arraycopy(sentPackets, 0, view.sentPackets, 0, highWater);
         System.arraycopy(receivedBytes, 0, view.receivedBytes, 0, highWater);
         System.arraycopy(receivedPackets, 0, view.receivedPackets, 0, highWater);
-        System.arraycopy(overflow, 0, view.overflow, 0, overflow.length);
+        if (view.overflowPackets != overflowPackets) {
+            System.arraycopy(overflow, 0, view.overflow, 0, overflow.length);
+            System.arraycopy(overflowIfindex, 0, view.overflowIfindex, 0, overflowIfindex.length);
+            view.overflowPackets = overflowPackets;
+        }
         view.size = size;
     }
 
@@ -221,7 +240,7 @@ public final class FlowTable implements PacketSink {
 
     /** Grows the table when it is half full, and gives the view the slots of the flows new since the last call. */
     private void handOverNewSlots(FlowTableView view) {
-        if (size * 2 > capacity) {
+        if (size * 2 > capacity && capacity < MAX_CAPACITY) {
             grow();
         }
         view.ensureCapacity(capacity);

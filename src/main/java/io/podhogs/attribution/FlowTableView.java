@@ -20,8 +20,10 @@ public final class FlowTableView {
     int releaseCount;
     int[] released = new int[0];
     int releasedCount;
-    /** Packets that found the table full: sent bytes, sent packets, received bytes, received packets. */
-    final long[] overflow = new long[4];
+    /** Packets that found the table full, as {@link FlowTable} keeps them per bucket and side. */
+    final long[] overflow = new long[FlowTable.OVERFLOW_BUCKETS * 2 * 4];
+    final int[] overflowIfindex = new int[FlowTable.OVERFLOW_BUCKETS];
+    long overflowPackets;
 
     void ensureCapacity(int capacity) {
         if (sentBytes.length < capacity) {
@@ -97,8 +99,21 @@ public final class FlowTableView {
         return receivedPackets[slot];
     }
 
-    /** Totals of the packets that found the table full, in the order sent bytes, sent packets, received bytes, received packets. */
-    public long overflow(int i) {
-        return overflow[i];
+    /** Packets that ever found the table full, in all. */
+    public long overflowPackets() {
+        return overflowPackets;
+    }
+
+    /**
+     * What found the table full on one bucket's interface and side ({@code farSide} false: the
+     * host's), field 0 to 3: sent bytes, sent packets, received bytes, received packets.
+     */
+    public long overflow(int bucket, boolean farSide, int field) {
+        return overflow[(bucket * 2 + (farSide ? 1 : 0)) * 4 + field];
+    }
+
+    /** The interface whose packets last overflowed into {@code bucket}. */
+    public int overflowIfindex(int bucket) {
+        return overflowIfindex[bucket];
     }
 }

@@ -54,7 +54,8 @@ public final class Engine implements AutoCloseable {
     private final Set<Integer> interfacesWithFlows = new HashSet<>();
     private final AtomicBoolean newFlows = new AtomicBoolean();
     private final long[] delta = new long[4];
-    private final long[] overflowCredited = new long[4];
+    private final long[] overflowCredited = new long[FlowTable.OVERFLOW_BUCKETS * 2 * 4];
+    private long overflowPacketsCredited;
     private final FlowTable table;
     private TrackedFlow[] flows = new TrackedFlow[0];
     private Capture capture;
@@ -196,12 +197,30 @@ public final class Engine implements AutoCloseable {
                 ledger.credit(flow.owner(), flow.key().ifindex(), delta, now, flow.inferred());
             }
         }
-        for (int i = 0; i < 4; i++) {
-            delta[i] = view.overflow(i) - overflowCredited[i];
-            overflowCredited[i] = view.overflow(i);
+        if (view.overflowPackets() != overflowPacketsCredited) {
+            creditOverflow(now);
         }
-        if (delta[1] != 0 || delta[3] != 0) {
-            ledger.credit(UnknownOwner.OTHER, 0, delta, now);
+    }
+
+    /**
+     * Packets that found the flow table full: to the unknown of their interface's side, so that each
+     * device's accounts still add up to its counters (the far side's namespace is not known here).
+     */
+    private void creditOverflow(long now) {
+        overflowPacketsCredited = view.overflowPackets();
+        for (int bucket = 0; bucket < FlowTable.OVERFLOW_BUCKETS; bucket++) {
+            for (int side = 0; side < 2; side++) {
+                int at = (bucket * 2 + side) * 4;
+                for (int i = 0; i < 4; i++) {
+                    long total = view.overflow(bucket, side == 1, i);
+                    delta[i] = total - overflowCredited[at + i];
+                    overflowCredited[at + i] = total;
+                }
+                if (delta[1] != 0 || delta[3] != 0) {
+                    ledger.credit(side == 0 ? UnknownOwner.OTHER : UnknownOwner.of(-1, -1),
+                            view.overflowIfindex(bucket), delta, now);
+                }
+            }
         }
     }
 
@@ -270,7 +289,7 @@ public final class Engine implements AutoCloseable {
 
     private void publish() {
         snapshot = new EngineSnapshot(Instant.now(), ledger.snapshot(), capture.status(), Map.copyOf(interfaceNames),
-                view.size(), view.overflow(1) + view.overflow(3), resolver.stats(), capture.description());
+                view.size(), view.overflowPackets(), resolver.stats(), capture.description());
     }
 
     /** Stops capturing, credits what is left, and publishes a last snapshot. */

@@ -68,7 +68,7 @@ class FlowTableTest {
             }
         }
         assertEquals(1000, view.size());
-        assertEquals(0, view.overflow(1), "never full: it grew ahead of need");
+        assertEquals(0, view.overflowPackets(), "never full: it grew ahead of need");
         assertTrue(table.capacity() >= 2000, "at most half full: " + table.capacity());
         for (int i = 0; i < 1000; i++) {
             int slot = slots.get(i);
@@ -127,8 +127,8 @@ class FlowTableTest {
         }
         view.beginExchange();
         table.exchange(view);
-        long sentBytes = view.overflow(0);
-        long receivedBytes = view.overflow(2);
+        long sentBytes = view.overflow(7, false, 0);
+        long receivedBytes = view.overflow(7, false, 2);
         for (int s = 0; s < view.highWater(); s++) {
             sentBytes += view.sentBytes(s);
             receivedBytes += view.receivedBytes(s);
@@ -136,7 +136,9 @@ class FlowTableTest {
         assertEquals(200 * 50, sentBytes);
         assertEquals(200 * 60, receivedBytes);
         assertEquals(64, view.highWater());
-        assertTrue(view.overflow(1) > 0, "the overflow counters took the rest");
+        assertTrue(view.overflowPackets() > 0, "the overflow counters took the rest");
+        assertEquals(7, view.overflowIfindex(7), "kept with their interface");
+        assertEquals(0, view.overflow(7, true, 1), "and their side: interface 7 has no far side");
     }
 
     @Test
