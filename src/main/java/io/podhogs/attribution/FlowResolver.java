@@ -219,7 +219,7 @@ public final class FlowResolver {
             }
             ProcessInfo process = pid > 0 ? process(pid) : null;
             if (process != null) {
-                long netns = flow.key().has(FlowKey.PEER) ? netnsOf(flow) : 0;
+                long netns = sideOf(flow);
                 ProcessOwner owner = new ProcessOwner(process, netns);
                 flow.owner(owner);
                 recentOwners.put(pid, Boolean.TRUE);
@@ -269,7 +269,7 @@ public final class FlowResolver {
             }
             ProcessInfo process = pid > 0 ? process(pid) : null;
             if (process != null) {
-                flow.owner(new ProcessOwner(process, flow.key().has(FlowKey.PEER) ? netnsOf(flow) : 0));
+                flow.owner(new ProcessOwner(process, sideOf(flow)));
                 it.remove();
             } else if (flow.retries() >= MAX_RETRIES) {
                 it.remove();
@@ -333,7 +333,7 @@ public final class FlowResolver {
      */
     private SocketEntry findSocket(TrackedFlow flow, boolean reread) {
         FlowKey key = flow.key();
-        long netns = key.has(FlowKey.PEER) ? netnsOf(flow) : namespaces.hostNetns();
+        long netns = tablesOf(flow);
         if (!key.has(FlowKey.PEER) || netns != UNKNOWN_NETNS) {
             SocketTable table = table(netns, reread);
             Sockets s = sockets(netns);
@@ -359,6 +359,16 @@ public final class FlowResolver {
             netnsBehind.put(key.ifindex(), foundIn);
         }
         return found;
+    }
+
+    /** The namespace whose tables hold the flow's socket: the host's, or the one behind its veth. */
+    private long tablesOf(TrackedFlow flow) {
+        return flow.key().has(FlowKey.PEER) ? netnsOf(flow) : namespaces.hostNetns();
+    }
+
+    /** The side an owner of the flow is on: 0 for the host's, else the namespace behind the veth. */
+    private long sideOf(TrackedFlow flow) {
+        return flow.key().has(FlowKey.PEER) ? netnsOf(flow) : 0;
     }
 
     /** The namespace behind the flow's veth, or {@link #UNKNOWN_NETNS}. */
@@ -458,7 +468,7 @@ public final class FlowResolver {
      */
     private Owner transit(TrackedFlow flow) {
         FlowKey key = flow.key();
-        long netns = key.has(FlowKey.PEER) ? netnsOf(flow) : namespaces.hostNetns();
+        long netns = tablesOf(flow);
         if (netns == UNKNOWN_NETNS) {
             return null;
         }
@@ -467,7 +477,7 @@ public final class FlowResolver {
             return null; // decided on a table read after the flow began, like a socket
         }
         if (s.table.kernelTunnel(key)) {
-            return TransitOwner.encapsulated(key.has(FlowKey.PEER) ? netns : 0);
+            return TransitOwner.encapsulated(sideOf(flow));
         }
         if (!key.has(FlowKey.PEER) && s.nat.translated(key)) {
             return TransitOwner.FORWARDED; // NAT: the host's address, another's connection
@@ -482,7 +492,7 @@ public final class FlowResolver {
      */
     private ProcessOwner infer(TrackedFlow flow) {
         FlowKey key = flow.key();
-        long netns = key.has(FlowKey.PEER) ? netnsOf(flow) : namespaces.hostNetns();
+        long netns = tablesOf(flow);
         if (netns == UNKNOWN_NETNS) {
             return null;
         }
@@ -490,7 +500,7 @@ public final class FlowResolver {
         if (!s.addresses.contains(key.localHi(), key.localLo())) {
             return null;
         }
-        long side = key.has(FlowKey.PEER) ? netns : 0;
+        long side = sideOf(flow);
         SocketEntry listener = s.table.listener(key);
         if (listener != null) {
             int pid = owners.owner(listener.inode());
