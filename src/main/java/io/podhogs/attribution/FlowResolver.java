@@ -34,7 +34,7 @@ import java.util.function.LongSupplier;
  */
 public final class FlowResolver {
     /** Floors between re-reads, and the share of time a re-read may take (one in {@value #DUTY}). */
-    private static final long SOCKET_READ_FLOOR_NANOS = 20_000_000L;
+    private static final long SOCKET_READ_FLOOR_NANOS = 1_000_000L;
     private static final long FD_SCAN_FLOOR_NANOS = 50_000_000L;
     private static final long NETNS_SCAN_FLOOR_NANOS = 100_000_000L;
     private static final int DUTY = 4;
@@ -50,6 +50,10 @@ public final class FlowResolver {
     private static final int RECENT_OWNERS = 64;
     private static final int SMALL_NAMESPACE = 64;
     private static final int RECENT_REMOTE_ENDS = 8192;
+    /** How long, and how many, new processes are looked in first for new sockets. */
+    private static final long YOUTH_NANOS = 30_000_000_000L;
+    private static final int YOUNG_PROCESSES = 128;
+    private static final long ARRIVALS_FLOOR_NANOS = 10_000_000L;
 
     /** A remote end as seen from one namespace. */
     private record RemoteEnd(long netns, int protocol, long hi, long lo, int port) {
@@ -79,8 +83,12 @@ public final class FlowResolver {
     private final HostFiles host;
     private final ProcessReader processes;
     private final LongSupplier clock;
+    private final HostSocketLookup hostLookup;
     private final long graceNanos;
     private final NetnsRegistry namespaces;
+    private final ProcessArrivals arrivals;
+    private long arrivalsStartNanos = Long.MIN_VALUE;
+    private long arrivalsDurationNanos;
     private final List<TrackedFlow> pending = new ArrayList<>();
     /** Flows that went to unknown, looked up again now and then: a socket may turn up late. */
     private final List<TrackedFlow> retrying = new ArrayList<>();
@@ -103,13 +111,17 @@ public final class FlowResolver {
     private long socketReads;
     private long fdScans;
 
-    public FlowResolver(HostFiles host, ProcessReader processes, LongSupplier clock, long graceNanos) {
+    public FlowResolver(HostFiles host, ProcessReader processes, LongSupplier clock, HostSocketLookup hostLookup,
+                        long graceNanos) {
         this.host = host;
         this.processes = processes;
         this.clock = clock;
+        this.hostLookup = hostLookup;
         this.graceNanos = graceNanos;
         this.namespaces = new NetnsRegistry(host);
         namespaces.refresh();
+        this.arrivals = new ProcessArrivals(host, YOUTH_NANOS, YOUNG_PROCESSES);
+        arrivals.refresh(clock.getAsLong());
     }
 
     /** The host's interfaces as last read, which decide the roles of the flows' interfaces. */
@@ -164,8 +176,14 @@ public final class FlowResolver {
         if (pending.stream().anyMatch(f -> f.inode() != 0
                 && (lastQuick == Long.MIN_VALUE || f.inodeFoundNanos() - lastQuick >= 0))) {
             // A short connection's socket lives for milliseconds: look in the few likely processes
-            // at once (those that owned flows lately, and all of a small namespace's), once per
-            // newly found socket, and over all of /proc only as often as the floor allows.
+            // at once (those that owned flows lately, new ones, and all of a small namespace's),
+            // once per newly found socket, and over all of /proc only as often as the floor allows.
+            if (mayRun(arrivalsStartNanos, ARRIVALS_FLOOR_NANOS, arrivalsDurationNanos)) {
+                long start = clock.getAsLong();
+                arrivals.refresh(start);
+                arrivalsStartNanos = start;
+                arrivalsDurationNanos = clock.getAsLong() - start;
+            }
             quickScanNanos = clock.getAsLong() + 1;
             quickOwners = SocketOwners.scan(host, processes, likelyOwners());
             attempt(false);
@@ -202,7 +220,10 @@ public final class FlowResolver {
                 continue;
             }
             if (flow.inode() == 0) {
-                SocketEntry socket = findSocket(flow, reread);
+                SocketEntry socket = flow.key().has(FlowKey.PEER) ? null : hostLookup.connection(flow.key());
+                if (socket == null) {
+                    socket = findSocket(flow, reread);
+                }
                 if (socket == null) {
                     Owner transit = transit(flow);
                     if (transit != null) {
@@ -232,6 +253,7 @@ public final class FlowResolver {
     /** Processes to look in first for the sockets of the pending flows. */
     private Set<Integer> likelyOwners() {
         Set<Integer> pids = new java.util.LinkedHashSet<>(recentOwners.keySet());
+        pids.addAll(arrivals.young());
         for (TrackedFlow flow : pending) {
             if (flow.inode() != 0 && flow.key().has(FlowKey.PEER)) {
                 long netns = netnsOf(flow);

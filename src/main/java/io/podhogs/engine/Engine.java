@@ -4,6 +4,7 @@ import io.podhogs.accounting.Ledger;
 import io.podhogs.attribution.FlowResolver;
 import io.podhogs.attribution.FlowTable;
 import io.podhogs.attribution.FlowTableView;
+import io.podhogs.attribution.HostSocketLookup;
 import io.podhogs.attribution.ProcessOwner;
 import io.podhogs.attribution.ProcessReader;
 import io.podhogs.attribution.TrackedFlow;
@@ -44,6 +45,7 @@ public final class Engine implements AutoCloseable {
     private final LongSupplier clock = System::nanoTime;
     private final ProcessReader processes;
     private final NetInterfaces interfaces;
+    private final HostSocketLookup hostLookup = HostSocketLookup.sockDiag();
     private final FlowResolver resolver;
     private final Ledger ledger;
     private final FlowTableView view = new FlowTableView();
@@ -70,7 +72,7 @@ public final class Engine implements AutoCloseable {
         this.host = host;
         this.processes = new ProcessReader(host);
         this.interfaces = new NetInterfaces(host);
-        this.resolver = new FlowResolver(host, processes, clock, config.lookupGrace().toNanos());
+        this.resolver = new FlowResolver(host, processes, clock, hostLookup, config.lookupGrace().toNanos());
         this.ledger = new Ledger(config.rateWindow().toNanos(), EngineConfig.TICK.toNanos());
         this.table = new FlowTable(1 << 14, this::wake);
     }
@@ -104,6 +106,7 @@ public final class Engine implements AutoCloseable {
             loop();
         } finally {
             cycle(clock.getAsLong(), true); // credit what the capture counted last, on this thread
+            hostLookup.close();
         }
     }
 

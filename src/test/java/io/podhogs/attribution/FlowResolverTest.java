@@ -41,7 +41,7 @@ class FlowResolverTest {
                 "     |-- 10.0.0.255", "        /32 link BROADCAST", ""));
         Files.writeString(host.proc("self", "net", "if_inet6"),
                 "fd000000000000000000000000000001 02 40 00 80 eth0\n");
-        resolver = new FlowResolver(host, new ProcessReader(host), clock::get, 500 * MS);
+        resolver = new FlowResolver(host, new ProcessReader(host), clock::get, HostSocketLookup.none(), 500 * MS);
         // The flows' interface: a physical Ethernet device (its own link), so no far side.
         resolver.interfaces(java.util.Map.of(2, new io.podhogs.capture.NetInterface("eth0", 2, 1, 0x02fc00000001L,
                 true, 2, "", false, false)));
