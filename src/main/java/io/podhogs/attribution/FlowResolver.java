@@ -71,13 +71,33 @@ public final class FlowResolver {
         };
     }
 
-    /** A namespace's socket table and when it was read. */
+    /** When something was last read, and how long that took. */
+    private static final class Read {
+        long start = Long.MIN_VALUE;
+        long duration;
+    }
+
+    /**
+     * A namespace's socket tables, its addresses and (the host's) NAT, each with its own read: the
+     * TCP files cost milliseconds whatever their size (the kernel walks its whole socket hash), the
+     * others microseconds, so one need not wait for the other.
+     */
     private static final class Sockets {
-        SocketTable table = SocketTable.empty();
+        SocketTable tcp = SocketTable.empty();
+        SocketTable udp = SocketTable.empty();
         HostAddresses addresses = HostAddresses.empty();
         NatTable nat = NatTable.empty();
-        long readStart = Long.MIN_VALUE;
-        long readDuration;
+        final Read tcpRead = new Read();
+        final Read udpRead = new Read();
+        final Read localRead = new Read();
+
+        Read read(int protocol) {
+            return protocol == ParsedPacket.TCP ? tcpRead : udpRead;
+        }
+
+        SocketTable table(int protocol) {
+            return protocol == ParsedPacket.TCP ? tcp : udp;
+        }
     }
 
     private final HostFiles host;
@@ -109,6 +129,10 @@ public final class FlowResolver {
     private long netnsScanStartNanos = Long.MIN_VALUE;
     private long netnsScanDurationNanos;
     private long socketReads;
+    /** When every pending host TCP flow was last looked up by {@link #hostLookup}. */
+    private long connectionLookupNanos = Long.MIN_VALUE;
+    /** When the last look of any kind by {@link #hostLookup} ended: flows newer than it are due one. */
+    private long lastLookupNanos = Long.MIN_VALUE;
     private long fdScans;
 
     public FlowResolver(HostFiles host, ProcessReader processes, LongSupplier clock, HostSocketLookup hostLookup,
@@ -163,36 +187,108 @@ public final class FlowResolver {
     }
 
     /** Looks up every pending flow, re-reading the tables when misses allow it. */
-    public void resolvePending() {
-        retryUnknown();
-        if (pending.isEmpty()) {
+    public void resolvePending(boolean tick) {
+        if (!pending.isEmpty()) {
+            // Cheapest first: the exact lookups and the few likely processes take microseconds, a
+            // table read milliseconds, and a short connection's socket lives for less than one.
+            // Between ticks nothing slower runs, so that the engine is free when the next
+            // connection starts.
+            lookUpConnections(tick);
+            scanLikelyOwnersOfNewSockets();
+            attempt(false);
+        }
+        if (!tick) {
             return;
         }
-        attempt(false);
         if (!pending.isEmpty()) {
             attempt(true);
-        }
-        long lastQuick = quickScanNanos;
-        if (pending.stream().anyMatch(f -> f.inode() != 0
-                && (lastQuick == Long.MIN_VALUE || f.inodeFoundNanos() - lastQuick >= 0))) {
-            // A short connection's socket lives for milliseconds: look in the few likely processes
-            // at once (those that owned flows lately, new ones, and all of a small namespace's),
-            // once per newly found socket, and over all of /proc only as often as the floor allows.
-            if (mayRun(arrivalsStartNanos, ARRIVALS_FLOOR_NANOS, arrivalsDurationNanos)) {
-                long start = clock.getAsLong();
-                arrivals.refresh(start);
-                arrivalsStartNanos = start;
-                arrivalsDurationNanos = clock.getAsLong() - start;
+            scanLikelyOwnersOfNewSockets();
+            if (pending.stream().anyMatch(f -> f.inode() != 0)
+                    && mayRun(fdScanStartNanos, FD_SCAN_FLOOR_NANOS, fdScanDurationNanos)) {
+                scanFds();
+                attempt(false);
             }
-            quickScanNanos = clock.getAsLong() + 1;
-            quickOwners = SocketOwners.scan(host, processes, likelyOwners());
-            attempt(false);
+            giveUp();
         }
-        if (pending.stream().anyMatch(f -> f.inode() != 0) && mayRun(fdScanStartNanos, FD_SCAN_FLOOR_NANOS, fdScanDurationNanos)) {
-            scanFds();
-            attempt(false);
+        retryUnknown();
+    }
+
+    /**
+     * The host's TCP connections, each found by its four-tuple without reading a table: newest
+     * first, since the newest is the one whose socket may be about to go; between ticks only the
+     * flows not looked up yet (an accepted connection's socket gets its inode when the server
+     * accepts it, which the ticks' looks catch).
+     */
+    private void lookUpConnections(boolean tick) {
+        if (!hostLookup.available()) {
+            return;
         }
-        giveUp();
+        long now = clock.getAsLong();
+        for (int i = pending.size() - 1; i >= 0; i--) {
+            TrackedFlow flow = pending.get(i);
+            FlowKey key = flow.key();
+            boolean due = tick || lastLookupNanos == Long.MIN_VALUE || flow.firstSeenNanos() - lastLookupNanos >= 0;
+            if (due && flow.inode() == 0 && exactlyLookedUp(key) && socketKind(key)) {
+                SocketEntry socket = hostLookup.connection(key);
+                if (socket != null) {
+                    if (hostLookup.listener(key) != null) {
+                        flow.markAccepted();
+                    }
+                    flow.inode(socket.inode(), clock.getAsLong());
+                }
+            }
+        }
+        lastLookupNanos = now + 1;
+        if (tick) {
+            connectionLookupNanos = now; // every pending flow has been asked for since
+        }
+    }
+
+    /**
+     * Looks for the sockets found since the last such look in the few likely processes (those that
+     * owned flows lately, new ones, and all of a small namespace's); all of /proc is scanned only as
+     * often as its floor allows. The processes known to be new are looked in before /proc is listed
+     * again for newer ones: a listing takes longer than a short connection's socket lives.
+     *
+     * <p>Accepted connections are left to the full scans, whose youngest-holder rule names a
+     * forking server's child. When every socket looked for is an outbound host connection (found
+     * by {@link #hostLookup}), the look stops at the first process that holds them all.
+     */
+    private void scanLikelyOwnersOfNewSockets() {
+        long lastQuick = quickScanNanos;
+        List<TrackedFlow> fresh = new ArrayList<>(); // the new ones: older ones wait for a full scan
+        for (TrackedFlow f : pending) {
+            if (f.inode() != 0 && !f.accepted() && (lastQuick == Long.MIN_VALUE || f.inodeFoundNanos() - lastQuick >= 0)) {
+                fresh.add(f);
+            }
+        }
+        if (fresh.isEmpty()) {
+            return;
+        }
+        quickScanNanos = clock.getAsLong() + 1;
+        Set<Long> wanted = null;
+        if (fresh.stream().allMatch(f -> exactlyLookedUp(f.key()))) {
+            wanted = new java.util.HashSet<>();
+            for (TrackedFlow f : fresh) {
+                wanted.add(f.inode());
+            }
+        }
+        List<Integer> likely = likelyOwners();
+        quickOwners = SocketOwners.scan(host, processes, likely, wanted);
+        attempt(false);
+        if (pending.stream().anyMatch(f -> f.inode() != 0)
+                && mayRun(arrivalsStartNanos, ARRIVALS_FLOOR_NANOS, arrivalsDurationNanos)) {
+            long start = clock.getAsLong();
+            arrivals.refresh(start);
+            arrivalsStartNanos = start;
+            arrivalsDurationNanos = clock.getAsLong() - start;
+            Set<Integer> looked = new java.util.HashSet<>(likely);
+            List<Integer> newer = arrivals.young().stream().filter(pid -> !looked.contains(pid)).toList();
+            if (!newer.isEmpty()) {
+                quickOwners = SocketOwners.scan(host, processes, newer, wanted);
+                attempt(false);
+            }
+        }
     }
 
     /** One pass over the pending flows; with {@code reread}, tables that missed may be read anew. */
@@ -220,10 +316,7 @@ public final class FlowResolver {
                 continue;
             }
             if (flow.inode() == 0) {
-                SocketEntry socket = flow.key().has(FlowKey.PEER) ? null : hostLookup.connection(flow.key());
-                if (socket == null) {
-                    socket = findSocket(flow, reread);
-                }
+                SocketEntry socket = findSocket(flow, reread);
                 if (socket == null) {
                     Owner transit = transit(flow);
                     if (transit != null) {
@@ -235,7 +328,7 @@ public final class FlowResolver {
                 flow.inode(socket.inode(), clock.getAsLong());
             }
             int pid = owners.owner(flow.inode());
-            if (pid < 0) {
+            if (pid < 0 && !flow.accepted()) {
                 pid = quickOwners.owner(flow.inode());
             }
             ProcessInfo process = pid > 0 ? process(pid) : null;
@@ -250,10 +343,22 @@ public final class FlowResolver {
         }
     }
 
-    /** Processes to look in first for the sockets of the pending flows. */
-    private Set<Integer> likelyOwners() {
-        Set<Integer> pids = new java.util.LinkedHashSet<>(recentOwners.keySet());
-        pids.addAll(arrivals.young());
+    /**
+     * Processes to look in first for the sockets of the pending flows, likeliest first: the newest
+     * processes (newest first, so that of a parent and the child it handed a socket to, the child
+     * comes first, as in a full scan's youngest-holder rule), then the latest owners, then a small
+     * namespace's.
+     */
+    private List<Integer> likelyOwners() {
+        Set<Integer> pids = new java.util.LinkedHashSet<>();
+        List<Integer> young = arrivals.young();
+        List<Integer> owners = new ArrayList<>(recentOwners.keySet());
+        for (int i = young.size() - 1; i >= 0; i--) {
+            pids.add(young.get(i));
+        }
+        for (int i = owners.size() - 1; i >= 0; i--) {
+            pids.add(owners.get(i));
+        }
         for (TrackedFlow flow : pending) {
             if (flow.inode() != 0 && flow.key().has(FlowKey.PEER)) {
                 long netns = netnsOf(flow);
@@ -263,7 +368,7 @@ public final class FlowResolver {
                 }
             }
         }
-        return pids;
+        return new ArrayList<>(pids);
     }
 
     private static boolean socketKind(FlowKey key) {
@@ -331,10 +436,7 @@ public final class FlowResolver {
         if (key.has(FlowKey.FOREIGN)) {
             return true;
         }
-        Sockets hostSockets = sockets(namespaces.hostNetns());
-        if (hostSockets.readStart == Long.MIN_VALUE) {
-            table(namespaces.hostNetns(), true); // the addresses come with the first read
-        }
+        Sockets hostSockets = local(namespaces.hostNetns(), hostLocalNeverRead());
         return !hostSockets.addresses.contains(key.localHi(), key.localLo()) && !linkScoped(key);
     }
 
@@ -356,10 +458,14 @@ public final class FlowResolver {
     private SocketEntry findSocket(TrackedFlow flow, boolean reread) {
         FlowKey key = flow.key();
         long netns = tablesOf(flow);
+        if (exactlyLookedUp(key)) {
+            local(netns, reread); // the socket is asked for on its own; NAT and addresses still matter
+            return hostLookup.connection(key);
+        }
         if (!key.has(FlowKey.PEER) || netns != UNKNOWN_NETNS) {
-            SocketTable table = table(netns, reread);
+            SocketTable table = table(netns, key.protocol(), reread);
             Sockets s = sockets(netns);
-            if (s.readStart - flow.firstSeenNanos() < 0) {
+            if (s.read(key.protocol()).start - flow.firstSeenNanos() < 0) {
                 return null;
             }
             return table.find(key, s.addresses.contains(key.localHi(), key.localLo()) || linkScoped(key));
@@ -368,8 +474,8 @@ public final class FlowResolver {
         SocketEntry found = null;
         long foundIn = UNKNOWN_NETNS;
         for (long candidate : namespaces.others()) {
-            SocketEntry e = table(candidate, reread).findConnected(key);
-            if (e != null && sockets(candidate).readStart - flow.firstSeenNanos() >= 0) {
+            SocketEntry e = table(candidate, key.protocol(), reread).findConnected(key);
+            if (e != null && sockets(candidate).read(key.protocol()).start - flow.firstSeenNanos() >= 0) {
                 if (found != null) {
                     return null; // the same connection in two namespaces: do not guess
                 }
@@ -381,6 +487,11 @@ public final class FlowResolver {
             netnsBehind.put(key.ifindex(), foundIn);
         }
         return found;
+    }
+
+    /** A host TCP flow, whose socket {@link #hostLookup} finds without reading the tables. */
+    private boolean exactlyLookedUp(FlowKey key) {
+        return hostLookup.available() && !key.has(FlowKey.PEER) && key.protocol() == ParsedPacket.TCP;
     }
 
     /** The namespace whose tables hold the flow's socket: the host's, or the one behind its veth. */
@@ -423,23 +534,49 @@ public final class FlowResolver {
         return socketsByNetns.computeIfAbsent(netns, n -> new Sockets());
     }
 
-    private SocketTable table(long netns, boolean reread) {
+    /** The namespace's socket table of {@code protocol}, read anew (with its addresses) if allowed. */
+    private SocketTable table(long netns, int protocol, boolean reread) {
         Sockets s = sockets(netns);
-        if (reread && mayRun(s.readStart, SOCKET_READ_FLOOR_NANOS, s.readDuration)) {
+        Read read = s.read(protocol);
+        if (reread && mayRun(read.start, SOCKET_READ_FLOOR_NANOS, read.duration)) {
             Path dir = namespaces.netDir(netns);
             if (dir != null) {
                 long start = clock.getAsLong();
-                s.table = SocketTable.read(host, dir);
+                SocketTable table = SocketTable.read(host, dir, protocol);
+                if (protocol == ParsedPacket.TCP) {
+                    s.tcp = table;
+                } else {
+                    s.udp = table;
+                }
+                read.start = start;
+                read.duration = clock.getAsLong() - start;
+                socketReads++;
+            }
+        }
+        local(netns, reread);
+        return s.table(protocol);
+    }
+
+    /** The namespace's addresses and (the host's) NAT, read anew if allowed. */
+    private Sockets local(long netns, boolean reread) {
+        Sockets s = sockets(netns);
+        if (reread && mayRun(s.localRead.start, SOCKET_READ_FLOOR_NANOS, s.localRead.duration)) {
+            Path dir = namespaces.netDir(netns);
+            if (dir != null) {
+                long start = clock.getAsLong();
                 s.addresses = HostAddresses.read(host, dir);
                 if (netns == namespaces.hostNetns()) {
                     s.nat = NatTable.read(host, dir); // only the host translates for others
                 }
-                s.readStart = start;
-                s.readDuration = clock.getAsLong() - start;
-                socketReads++;
+                s.localRead.start = start;
+                s.localRead.duration = clock.getAsLong() - start;
             }
         }
-        return s.table;
+        return s;
+    }
+
+    private boolean hostLocalNeverRead() {
+        return sockets(namespaces.hostNetns()).localRead.start == Long.MIN_VALUE;
     }
 
     private void giveUp() {
@@ -459,11 +596,14 @@ public final class FlowResolver {
                         && fdScanStartNanos - Math.max(deadline, flow.inodeFoundNanos()) >= 0;
             } else {
                 long lastRead;
-                if (!key.has(FlowKey.PEER)) {
-                    lastRead = sockets(namespaces.hostNetns()).readStart;
+                if (exactlyLookedUp(key)) {
+                    long localRead = sockets(namespaces.hostNetns()).localRead.start;
+                    lastRead = connectionLookupNanos - localRead < 0 ? connectionLookupNanos : localRead;
+                } else if (!key.has(FlowKey.PEER)) {
+                    lastRead = lastRead(sockets(namespaces.hostNetns()), key);
                 } else {
                     long netns = netnsOf(flow);
-                    lastRead = netns == UNKNOWN_NETNS ? netnsScanStartNanos : sockets(netns).readStart;
+                    lastRead = netns == UNKNOWN_NETNS ? netnsScanStartNanos : lastRead(sockets(netns), key);
                 }
                 hopeless = lastRead != Long.MIN_VALUE && lastRead - deadline >= 0;
             }
@@ -484,6 +624,12 @@ public final class FlowResolver {
         }
     }
 
+    /** The older of the flow's socket table read and its namespace's address read. */
+    private static long lastRead(Sockets s, FlowKey key) {
+        long table = s.read(key.protocol()).start;
+        return table - s.localRead.start < 0 ? table : s.localRead.start;
+    }
+
     /**
      * For a flow without a socket: encapsulated when its local UDP port is a kernel tunnel's of its
      * namespace, forwarded when the host translated its connection (conntrack), else null.
@@ -495,13 +641,12 @@ public final class FlowResolver {
             return null;
         }
         Sockets s = sockets(netns);
-        if (s.readStart - flow.firstSeenNanos() < 0) {
-            return null; // decided on a table read after the flow began, like a socket
-        }
-        if (s.table.kernelTunnel(key)) {
+        // Decided only on reads made after the flow began, like a socket.
+        long first = flow.firstSeenNanos();
+        if (key.protocol() == ParsedPacket.UDP && s.udpRead.start - first >= 0 && s.udp.kernelTunnel(key)) {
             return TransitOwner.encapsulated(sideOf(flow));
         }
-        if (!key.has(FlowKey.PEER) && s.nat.translated(key)) {
+        if (!key.has(FlowKey.PEER) && s.localRead.start - first >= 0 && s.nat.translated(key)) {
             return TransitOwner.FORWARDED; // NAT: the host's address, another's connection
         }
         return null;
@@ -523,7 +668,7 @@ public final class FlowResolver {
             return null;
         }
         long side = sideOf(flow);
-        SocketEntry listener = s.table.listener(key);
+        SocketEntry listener = exactlyLookedUp(key) ? hostLookup.listener(key) : s.table(key.protocol()).listener(key);
         if (listener != null) {
             int pid = owners.owner(listener.inode());
             if (pid < 0 && mayRun(fdScanStartNanos, FD_SCAN_FLOOR_NANOS, fdScanDurationNanos)) {
@@ -591,8 +736,8 @@ public final class FlowResolver {
 
     public ResolverStats stats() {
         Sockets hostSockets = sockets(namespaces.hostNetns());
-        return new ResolverStats(pending.size(), socketReads, hostSockets.readDuration, fdScans, fdScanDurationNanos,
-                hostSockets.table.size(), owners.size(), namespaces.others().size() + 1);
+        return new ResolverStats(pending.size(), socketReads, hostSockets.tcpRead.duration, fdScans, fdScanDurationNanos,
+                hostSockets.tcp.size() + hostSockets.udp.size(), owners.size(), namespaces.others().size() + 1);
     }
 
     /** Work done by the resolver, for self-monitoring. */

@@ -96,23 +96,35 @@ public final class FlowTable implements PacketSink {
      */
     @Override
     public synchronized void accept(ParsedPacket p) {
+        sides(p, true);
+    }
+
+    /**
+     * Makes the packet's flows known without counting it: for a connection's first packet seen
+     * early by a second handle, whose own copy of it the main capture counts when it comes.
+     */
+    public synchronized void announce(ParsedPacket p) {
+        sides(p, false);
+    }
+
+    private void sides(ParsedPacket p, boolean counted) {
         int protocol = p.ipVersion == 0 ? FlowKey.NON_IP : p.protocol & 0xff;
         int flags = p.hasPorts() || p.ipVersion == 0 || (p.protocol != ParsedPacket.TCP && p.protocol != ParsedPacket.UDP)
                 ? 0 : FlowKey.NO_PORTS;
         switch (p.direction) {
-            case OUTGOING -> count(p, protocol, flags, true, true);
-            case INCOMING -> count(p, protocol, flags, false, false);
+            case OUTGOING -> count(p, protocol, flags, true, true, counted);
+            case INCOMING -> count(p, protocol, flags, false, false, counted);
             case LOOPBACK -> {
-                count(p, protocol, flags, true, true);
-                count(p, protocol, flags, false, false);
+                count(p, protocol, flags, true, true, counted);
+                count(p, protocol, flags, false, false, counted);
                 return; // lo has no far side
             }
-            case OTHER_HOST -> count(p, protocol, flags | FlowKey.FOREIGN, false, false);
+            case OTHER_HOST -> count(p, protocol, flags | FlowKey.FOREIGN, false, false, counted);
         }
         byte[] skip = noFarSide;
         if (p.ifindex >= skip.length || skip[p.ifindex] == 0) {
             boolean farSideSent = p.direction != Direction.OUTGOING;
-            count(p, protocol, flags | FlowKey.PEER, farSideSent, farSideSent);
+            count(p, protocol, flags | FlowKey.PEER, farSideSent, farSideSent, counted);
         }
     }
 
@@ -125,8 +137,11 @@ public final class FlowTable implements PacketSink {
         noFarSide = interfaces;
     }
 
-    /** Adds one packet to the flow whose local end is the source ({@code localIsSource}) or destination. */
-    private void count(ParsedPacket p, int protocol, int flags, boolean localIsSource, boolean sent) {
+    /**
+     * Adds one packet to the flow whose local end is the source ({@code localIsSource}) or
+     * destination; with {@code counted} false, only makes sure the flow exists.
+     */
+    private void count(ParsedPacket p, int protocol, int flags, boolean localIsSource, boolean sent, boolean counted) {
         long lHi = localIsSource ? p.srcHi : p.dstHi;
         long lLo = localIsSource ? p.srcLo : p.dstLo;
         long rHi = localIsSource ? p.dstHi : p.srcHi;
@@ -135,6 +150,9 @@ public final class FlowTable implements PacketSink {
                 : localIsSource ? (p.srcPort << 16 | p.dstPort) : (p.dstPort << 16 | p.srcPort);
         int protoFlags = protocol << 8 | flags;
         int slot = find(p.ifindex, protoFlags, lHi, lLo, rHi, rLo, portPair);
+        if (!counted) {
+            return;
+        }
         if (slot < 0) {
             int bucket = p.ifindex & (OVERFLOW_BUCKETS - 1);
             int at = (bucket * 2 + ((flags & FlowKey.PEER) != 0 ? 1 : 0)) * 4 + (sent ? 0 : 2);

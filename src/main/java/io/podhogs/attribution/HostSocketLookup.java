@@ -1,5 +1,6 @@
 package io.podhogs.attribution;
 
+import io.podhogs.capture.Addresses;
 import io.podhogs.capture.ParsedPacket;
 import io.podhogs.host.SockDiag;
 import java.util.Optional;
@@ -13,13 +14,34 @@ public interface HostSocketLookup extends AutoCloseable {
     /** The socket holding exactly the flow's TCP connection now, with its inode; null if none. */
     SocketEntry connection(FlowKey key);
 
+    /** The TCP listener of the flow's local address and port; null if none. */
+    SocketEntry listener(FlowKey key);
+
+    /** False when every question goes to the tables instead. */
+    boolean available();
+
     @Override
     default void close() {
     }
 
     /** For hosts and tests where no such lookup exists: every question goes to the tables. */
     static HostSocketLookup none() {
-        return key -> null;
+        return new HostSocketLookup() {
+            @Override
+            public SocketEntry connection(FlowKey key) {
+                return null;
+            }
+
+            @Override
+            public SocketEntry listener(FlowKey key) {
+                return null;
+            }
+
+            @Override
+            public boolean available() {
+                return false;
+            }
+        };
     }
 
     /**
@@ -41,18 +63,41 @@ public interface HostSocketLookup extends AutoCloseable {
                 if (failed || key.protocol() != ParsedPacket.TCP) {
                     return null;
                 }
-                try {
-                    return diag.findTcp(key.localHi(), key.localLo(), key.localPort(),
-                                    key.remoteHi(), key.remoteLo(), key.remotePort())
-                            .filter(found -> found.state() != SockDiag.TCP_LISTEN && found.inode() != 0)
-                            .map(found -> new SocketEntry(ParsedPacket.TCP, key.localHi(), key.localLo(),
-                                    key.localPort(), key.remoteHi(), key.remoteLo(), key.remotePort(),
-                                    found.state(), found.uid(), found.inode()))
-                            .orElse(null);
-                } catch (IllegalStateException e) {
-                    close(); // the tables still answer, only later
+                return find(key.localHi(), key.localLo(), key.localPort(), key.remoteHi(), key.remoteLo(),
+                        key.remotePort())
+                        .filter(found -> found.state() != SockDiag.TCP_LISTEN && found.inode() != 0)
+                        .map(found -> new SocketEntry(ParsedPacket.TCP, key.localHi(), key.localLo(), key.localPort(),
+                                key.remoteHi(), key.remoteLo(), key.remotePort(), found.state(), found.uid(),
+                                found.inode()))
+                        .orElse(null);
+            }
+
+            /** Asked with no remote end, the kernel answers with the listener of the local port. */
+            @Override
+            public SocketEntry listener(FlowKey key) {
+                if (failed || key.protocol() != ParsedPacket.TCP) {
                     return null;
                 }
+                long noneLo = Addresses.isV4Mapped(key.localHi(), key.localLo()) ? Addresses.V4_MAPPED_LO_PREFIX : 0;
+                return find(key.localHi(), key.localLo(), key.localPort(), 0, noneLo, 0)
+                        .filter(found -> found.state() == SockDiag.TCP_LISTEN && found.inode() != 0)
+                        .map(found -> new SocketEntry(ParsedPacket.TCP, key.localHi(), key.localLo(), key.localPort(),
+                                0, noneLo, 0, found.state(), found.uid(), found.inode()))
+                        .orElse(null);
+            }
+
+            private Optional<SockDiag.Found> find(long lHi, long lLo, int lPort, long rHi, long rLo, int rPort) {
+                try {
+                    return diag.findTcp(lHi, lLo, lPort, rHi, rLo, rPort);
+                } catch (IllegalStateException e) {
+                    close(); // the tables still answer, only later
+                    return Optional.empty();
+                }
+            }
+
+            @Override
+            public boolean available() {
+                return !failed;
             }
 
             @Override

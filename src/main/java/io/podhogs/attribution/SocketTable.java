@@ -44,11 +44,20 @@ public final class SocketTable {
 
     /** Reads the namespace's tables through {@code netDir}, e.g. /proc/self/net or /proc/PID/net. */
     public static SocketTable read(HostFiles host, Path netDir) {
+        return read(host, netDir, List.of("tcp", "tcp6", "udp", "udp6"));
+    }
+
+    /** Reads only the tables of {@code protocol} (TCP or UDP), IPv4 and IPv6. */
+    public static SocketTable read(HostFiles host, Path netDir, int protocol) {
+        return read(host, netDir, protocol == ParsedPacket.TCP ? List.of("tcp", "tcp6") : List.of("udp", "udp6"));
+    }
+
+    private static SocketTable read(HostFiles host, Path netDir, List<String> files) {
         Map<Connected, SocketEntry> connected = new HashMap<>();
         Map<Bound, SocketEntry> bound = new HashMap<>();
         java.util.Set<Integer> kernelUdpPorts = new java.util.HashSet<>();
         int size = 0;
-        for (String file : List.of("tcp", "tcp6", "udp", "udp6")) {
+        for (String file : files) {
             int protocol = file.startsWith("tcp") ? ParsedPacket.TCP : ParsedPacket.UDP;
             for (SocketEntry e : ProcNetParser.parse(protocol, host.lines(netDir.resolve(file)))) {
                 size++;

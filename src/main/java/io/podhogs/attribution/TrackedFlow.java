@@ -12,6 +12,7 @@ public final class TrackedFlow {
     private Owner owner;
     private boolean noFarSide;
     private boolean inferred;
+    private boolean accepted;
     private int retries;
     private long retryAtNanos;
     private long inode;
@@ -40,6 +41,18 @@ public final class TrackedFlow {
 
     public long firstSeenNanos() {
         return firstSeenNanos;
+    }
+
+    /**
+     * A connection accepted from a listener: a forking server hands its socket to a child after a
+     * moment in which only the parent holds it, so a look right away would name the parent.
+     */
+    boolean accepted() {
+        return accepted;
+    }
+
+    void markAccepted() {
+        accepted = true;
     }
 
     /** Null while the flow is still being looked up. */

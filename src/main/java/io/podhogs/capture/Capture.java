@@ -14,12 +14,18 @@ public interface Capture extends AutoCloseable {
     @Override
     void close();
 
-    /** Opens and starts the capture that {@code config} asks for. */
-    static Capture start(CaptureConfig config, NetInterfaces interfaces, PacketSink sink) throws CaptureException {
+    /**
+     * Opens and starts the capture that {@code config} asks for: every frame to {@code sink}, and
+     * the first packet of each TCP connection also to {@code connectionStarts}, as early as the
+     * kernel can hand it over (see {@link ConnectionStartCapture}).
+     */
+    static Capture start(CaptureConfig config, NetInterfaces interfaces, PacketSink sink, PacketSink connectionStarts)
+            throws CaptureException {
         DeviceSelection selection = DeviceSelection.resolve(config, interfaces);
-        return switch (config.mode()) {
+        Capture main = switch (config.mode()) {
             case ANY -> AnyDeviceCapture.start(config, selection, sink);
             case PER_DEVICE -> PerDeviceCapture.start(config, selection, sink);
         };
+        return ConnectionStartCapture.attach(main, config, selection, connectionStarts);
     }
 }

@@ -35,6 +35,22 @@ final class PcapOpener {
         }
     }
 
+    /** A handle that delivers each frame as it comes, for the few frames whose timing matters. */
+    static PcapHandle openImmediate(String device, int snapLength, int bufferBytes) throws CaptureException {
+        try {
+            return new PcapHandle.Builder(device)
+                    .snaplen(snapLength)
+                    .bufferSize(bufferBytes)
+                    .immediateMode(true)
+                    .promiscuousMode(PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
+                    .build();
+        } catch (PcapNativeException e) {
+            throw explain(device, e);
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+            throw noLibpcap(e);
+        }
+    }
+
     /** Switches {@code any} to cooked v2 headers, which carry the interface index; false if unsupported. */
     static boolean useSll2(PcapHandle handle) {
         try {

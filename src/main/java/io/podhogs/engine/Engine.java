@@ -80,7 +80,7 @@ public final class Engine implements AutoCloseable {
     /** Opens the capture and starts counting; the first snapshot is there when this returns. */
     public void start() throws CaptureException {
         refreshInterfaces(clock.getAsLong());
-        capture = Capture.start(config.capture(), interfaces, table);
+        capture = Capture.start(config.capture(), interfaces, table, table::announce);
         running = true;
         cycle(clock.getAsLong(), true);
         if (snapshot == null) {
@@ -151,7 +151,7 @@ public final class Engine implements AutoCloseable {
                 interfacesStale = false;
                 refreshInterfaces(now);
             }
-            resolver.resolvePending();
+            resolver.resolvePending(tick);
             if (tick) {
                 credit(now);
                 expireIdleFlows(now);

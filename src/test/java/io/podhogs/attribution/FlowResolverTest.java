@@ -79,7 +79,7 @@ class FlowResolverTest {
     private Owner resolve(FlowKey key) {
         TrackedFlow f = new TrackedFlow(0, key, clock.get());
         resolver.add(f);
-        resolver.resolvePending();
+        resolver.resolvePending(true);
         return f.owner();
     }
 
@@ -119,7 +119,7 @@ class FlowResolverTest {
         TrackedFlow routed = new TrackedFlow(0, flow(ParsedPacket.UDP, "8.8.8.8", 53, "172.17.0.2", 40000), clock.get());
         resolver.add(routed);
         for (int i = 0; i < 30; i++) {
-            resolver.resolvePending();
+            resolver.resolvePending(true);
             clock.addAndGet(25 * MS);
         }
         assertEquals(TransitOwner.FORWARDED, routed.owner());
@@ -131,11 +131,11 @@ class FlowResolverTest {
         socketLine("udp", "00000000:17C1", "00000000:0000", 7, 0); // a Geneve kernel socket on *:6081
         TrackedFlow outer = new TrackedFlow(0, flow(ParsedPacket.UDP, "10.0.0.1", 51234, "10.0.0.7", 6081), clock.get());
         resolver.add(outer);
-        resolver.resolvePending();
+        resolver.resolvePending(true);
         assertEquals(TransitOwner.ENCAPSULATED, outer.owner(), "to the other node's tunnel port");
         TrackedFlow incoming = new TrackedFlow(1, flow(ParsedPacket.UDP, "10.0.0.1", 6081, "10.0.0.7", 40000), clock.get());
         resolver.add(incoming);
-        resolver.resolvePending();
+        resolver.resolvePending(true);
         assertEquals(TransitOwner.ENCAPSULATED, incoming.owner(), "to ours");
         assertEquals(TransitOwner.ENCAPSULATED, resolve(flow(47, "10.0.0.1", 0, "10.0.0.7", 0)), "GRE");
     }
@@ -154,16 +154,16 @@ class FlowResolverTest {
         FlowKey key = flow(ParsedPacket.TCP, "10.0.0.1", 40002, "10.0.0.2", 80);
         TrackedFlow f = new TrackedFlow(0, key, clock.get());
         resolver.add(f);
-        resolver.resolvePending();
+        resolver.resolvePending(true);
         assertNull(f.owner(), "still pending: the grace has not passed");
         clock.addAndGet(300 * MS);
-        resolver.resolvePending();
+        resolver.resolvePending(true);
         assertNull(f.owner(), "still pending at 300 ms");
         // The socket appears (an accepted connection after its handshake): found, not unknown.
         socketLine("tcp", "0100000A:9C42", "0200000A:0050", 1, 500);
         process(50, 1, "late", 500);
         clock.addAndGet(100 * MS);
-        resolver.resolvePending();
+        resolver.resolvePending(true);
         assertEquals(50, pid(f.owner()));
 
         // Two connections whose sockets are never seen: one to the remote end the process above
@@ -174,7 +174,7 @@ class FlowResolverTest {
         resolver.add(gone);
         for (int i = 0; i < 30; i++) {
             clock.addAndGet(25 * MS);
-            resolver.resolvePending();
+            resolver.resolvePending(true);
         }
         assertEquals(50, pid(again.owner()));
         assertTrue(again.inferred(), "marked inferred");
@@ -188,14 +188,14 @@ class FlowResolverTest {
         resolver.add(backlog);
         for (int i = 0; i < 30; i++) {
             clock.addAndGet(25 * MS);
-            resolver.resolvePending();
+            resolver.resolvePending(true);
         }
         assertEquals(UnknownOwner.TCP, backlog.owner());
         // The server calls accept() at last: the socket and its process appear.
         socketLine("tcp", "0100000A:2328", "0600000A:A028", 1, 800);
         process(80, 9, "slowserver", 800);
         clock.addAndGet(1_100 * MS);
-        resolver.resolvePending();
+        resolver.resolvePending(true);
         assertEquals(80, pid(backlog.owner()), "the flow's bytes go to the server from now on");
     }
 
@@ -207,7 +207,7 @@ class FlowResolverTest {
         resolver.add(shortOne);
         for (int i = 0; i < 30; i++) {
             clock.addAndGet(25 * MS);
-            resolver.resolvePending();
+            resolver.resolvePending(true);
         }
         assertEquals(70, pid(shortOne.owner()));
         assertTrue(shortOne.inferred());
@@ -219,7 +219,7 @@ class FlowResolverTest {
         for (int i = 0; i < 50; i++) {
             TrackedFlow f = new TrackedFlow(i, flow(ParsedPacket.UDP, "10.0.0.1", 20000 + i, "10.0.0.2", 9), clock.get());
             resolver.add(f);
-            resolver.resolvePending();
+            resolver.resolvePending(true);
             clock.addAndGet(MS / 4); // 50 misses within 12.5 ms
         }
         long during = resolver.stats().socketReads() - reads;

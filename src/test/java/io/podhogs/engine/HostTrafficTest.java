@@ -149,6 +149,27 @@ class HostTrafficTest {
         assertEquals(Traffic.NONE, requireProcess(s, udp.pid()).on(ifindex(a.hostIf())), "UDP client not on a");
     }
 
+    /**
+     * 150 outbound connections of 50 kB, each open for well under a millisecond over the veth: the
+     * connection-start handle and the exact socket lookup must catch some of them with their socket
+     * open, and the rest follow by the documented rule (the process last seen talking to the same
+     * remote end), so every byte is the client's; none is unknown.
+     */
+    @Test
+    void shortOutboundConnectionsAreTheirProcesssExactOrInferred() throws Exception {
+        Host h = hostWithEngine();
+        net.start(h.ns(), "tcp-sink", h.peerV4(), "5008").expect("ready");
+        Endpoint burst = net.start(null, "tcp-burst", h.peerV4(), "5008", "--count", "150", "--bytes", "50000",
+                "--pace", "0.004", "--hold", "0.5");
+        burst.expect("ready");
+        burst.expect("done");
+        burst.awaitExit(Duration.ofSeconds(30));
+
+        AccountSnapshot a = assertExact(harness.settle(h.hostIf()), h.hostIf(), burst.pid());
+        assertTrue(a.sentBytes() > 150 * 50_000, "payloads are in: " + a);
+        assertTrue(a.inferredSentBytes() < a.sentBytes(), "some connections were found with their socket: " + a);
+    }
+
     @Test
     void forkingServerChildrenKeepTheirOwnConnections() throws Exception {
         Host h = hostWithEngine();

@@ -62,6 +62,10 @@ class SockDiagTest {
             long[] a = Addresses.parse("127.0.0.1");
             Optional<SockDiag.Found> found = diag.findTcp(a[0], a[1], server.getLocalPort(), a[0], a[1], 40000);
             assertEquals(SockDiag.TCP_LISTEN, found.orElseThrow().state(), "the kernel's fallback: the listener");
+            Optional<SockDiag.Found> noRemote = diag.findTcp(a[0], a[1], server.getLocalPort(), 0,
+                    Addresses.V4_MAPPED_LO_PREFIX, 0);
+            assertEquals(found, noRemote, "asked with no remote end at all: the same listener");
+            assertTrue(ownSocketInodes().contains(found.get().inode()), "the listener's inode is this JVM's");
         }
     }
 
