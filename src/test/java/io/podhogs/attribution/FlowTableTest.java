@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -154,6 +155,32 @@ class FlowTableTest {
         assertEquals(a.localPort(), b.remotePort());
         assertEquals(40, view.sentBytes(view.newSlot(0)) + view.sentBytes(view.newSlot(1)));
         assertEquals(40, view.receivedBytes(view.newSlot(0)) + view.receivedBytes(view.newSlot(1)));
+    }
+
+    @Test
+    void anAnnouncedConnectionIsKnownAtOnceAndCountedOnlyByTheMainCapture() {
+        AtomicInteger wakes = new AtomicInteger();
+        FlowTable table = new FlowTable(64, wakes::incrementAndGet);
+        FlowTableView view = new FlowTableView();
+        table.announce(udp(3, Direction.OUTGOING, 74)); // the start handle's copy of the first packet
+        assertEquals(2, wakes.get(), "the engine is woken for both sides");
+        view.beginExchange();
+        table.exchange(view);
+        assertEquals(2, view.newCount());
+        for (int i = 0; i < 2; i++) {
+            int slot = view.newSlot(i);
+            assertEquals(0, view.sentBytes(slot) + view.receivedBytes(slot), "announcing counts nothing");
+        }
+        table.accept(udp(3, Direction.OUTGOING, 74)); // the main handle's copy, moments later
+        table.accept(udp(3, Direction.OUTGOING, 1000));
+        view.beginExchange();
+        table.exchange(view);
+        assertEquals(0, view.newCount(), "the same flows, no new ones");
+        assertEquals(2, wakes.get());
+        FlowKey host = table.key(0).has(FlowKey.PEER) ? table.key(1) : table.key(0);
+        int hostSlot = table.key(0).equals(host) ? 0 : 1;
+        assertEquals(1074, view.sentBytes(hostSlot), "every byte once, from the main capture");
+        assertEquals(1074, view.receivedBytes(1 - hostSlot), "and once for the far side");
     }
 
     @Test

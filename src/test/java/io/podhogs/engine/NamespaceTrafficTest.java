@@ -192,12 +192,26 @@ class NamespaceTrafficTest {
         burst.awaitExit(Duration.ofSeconds(20));
 
         int ifindex = ifindex(h.hostIf());
-        EngineSnapshot s = harness.settle(h.hostIf());
+        long netns = TestNet.netnsInode(h.ns());
+        harness.settle(h.hostIf());
+        EngineSnapshot s = settleFarSide(h.hostIf(), netns);
         AccountSnapshot listener = requireProcess(s, server.pid());
         Traffic control = onInterface(s, ifindex, a -> a.owner().equals(UnknownOwner.OTHER));
         // Exact or inferred, every byte of the 60 connections is the listener's, none unknown.
         assertEquals(sideOf(s, ifindex, 0).minus(control), listener.on(ifindex), "all to the listener's process");
         assertTrue(listener.receivedBytes() > 60 * 20_000, "payloads are in: " + listener);
+
+        // The far side: the namespace's accounts add up to the veth's counters (settleFarSide), so
+        // every byte is in the right namespace, and its TCP bytes are exactly what the listener
+        // received: each byte once on each side. Whether they reach the client process is timing:
+        // another namespace's sockets are read from /proc (milliseconds a read), and a connection
+        // that lives a millisecond is usually gone by then (README, "What is not there yet").
+        Traffic farTcp = onInterface(s, ifindex, a -> a.owner().netns() == netns
+                && !a.owner().name().startsWith("unknown other"));
+        assertEquals(listener.on(ifindex).receivedBytes(), farTcp.sentBytes(), "sent from the namespace = received by the host");
+        assertEquals(listener.on(ifindex).sentBytes(), farTcp.receivedBytes(), "and back");
+        assertTrue(s.accounts().stream().noneMatch(a -> a.owner().netns() != netns && a.owner().netns() != 0),
+                "no other namespace has any of it: " + s.accounts());
     }
 
     @Test
