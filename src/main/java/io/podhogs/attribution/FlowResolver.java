@@ -167,7 +167,8 @@ public final class FlowResolver {
     /**
      * What the interface alone decides: the far side of a device that has none is nobody's; the
      * host side of a bridge port or bond slave is forwarded (the host's own frames are counted on
-     * the master).
+     * the master), and so are frames a device sent from another's link address: a macvlan's on its
+     * lower device, counted for their sockets on the macvlan.
      */
     private boolean settledByInterface(TrackedFlow flow) {
         FlowKey key = flow.key();
@@ -179,11 +180,15 @@ public final class FlowResolver {
             flow.markNoFarSide();
             return true;
         }
-        if (!key.has(FlowKey.PEER) && device.enslaved()) {
+        if (!key.has(FlowKey.PEER) && (device.enslaved() || relayed(flow, device))) {
             flow.owner(TransitOwner.FORWARDED);
             return true;
         }
         return false;
+    }
+
+    private static boolean relayed(TrackedFlow flow, NetInterface device) {
+        return flow.linkSource() >= 0 && device.mac() > 0 && flow.linkSource() != device.mac();
     }
 
     /** Looks up every pending flow, re-reading the tables when misses allow it. */

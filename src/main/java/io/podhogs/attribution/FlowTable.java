@@ -46,6 +46,7 @@ public final class FlowTable implements PacketSink {
     private long[] sentPackets;
     private long[] receivedBytes;
     private long[] receivedPackets;
+    private long[] linkSource;
 
     private int[] freeSlots;
     private int freeCount;
@@ -85,6 +86,7 @@ public final class FlowTable implements PacketSink {
         sentPackets = new long[newCapacity];
         receivedBytes = new long[newCapacity];
         receivedPackets = new long[newCapacity];
+        linkSource = new long[newCapacity];
         freeSlots = new int[newCapacity];
         newSlots = new int[newCapacity];
     }
@@ -150,6 +152,9 @@ public final class FlowTable implements PacketSink {
                 : localIsSource ? (p.srcPort << 16 | p.dstPort) : (p.dstPort << 16 | p.srcPort);
         int protoFlags = protocol << 8 | flags;
         int slot = find(p.ifindex, protoFlags, lHi, lLo, rHi, rLo, portPair);
+        if (slot >= 0 && localIsSource && (flags & FlowKey.PEER) == 0) {
+            linkSource[slot] = p.linkSource;
+        }
         if (!counted) {
             return;
         }
@@ -205,6 +210,7 @@ public final class FlowTable implements PacketSink {
         remoteLo[s] = rLo;
         ports[s] = portPair;
         sentBytes[s] = sentPackets[s] = receivedBytes[s] = receivedPackets[s] = 0;
+        linkSource[s] = -1;
         size++;
         newSlots[newCount++] = s;
         onNewFlow.run();
@@ -269,6 +275,14 @@ public final class FlowTable implements PacketSink {
     }
 
     /** The key of a live slot. Engine thread only, for a slot it was handed and has not released. */
+    /**
+     * The link-layer source address of the slot's latest frame sent from the host's side (-1 if
+     * none yet, or the link has no such addresses): which device's frames they were.
+     */
+    public synchronized long linkSource(int s) {
+        return linkSource[s];
+    }
+
     public synchronized FlowKey key(int s) {
         int protoFlags = protocolFlags[s];
         return new FlowKey(ifindex[s], protoFlags >>> 8, localHi[s], localLo[s], ports[s] >>> 16, remoteHi[s],
@@ -322,6 +336,7 @@ public final class FlowTable implements PacketSink {
         long[] oldSentPackets = sentPackets;
         long[] oldReceivedBytes = receivedBytes;
         long[] oldReceivedPackets = receivedPackets;
+        long[] oldLinkSource = linkSource;
         int[] oldFree = freeSlots;
         int[] oldNew = newSlots;
         int[] oldIndex = index;
@@ -338,6 +353,7 @@ public final class FlowTable implements PacketSink {
         System.arraycopy(oldSentPackets, 0, sentPackets, 0, highWater);
         System.arraycopy(oldReceivedBytes, 0, receivedBytes, 0, highWater);
         System.arraycopy(oldReceivedPackets, 0, receivedPackets, 0, highWater);
+        System.arraycopy(oldLinkSource, 0, linkSource, 0, highWater);
         System.arraycopy(oldFree, 0, freeSlots, 0, freeCount);
         System.arraycopy(oldNew, 0, newSlots, 0, newCount);
         for (int entry : oldIndex) {

@@ -13,6 +13,7 @@ public final class TrackedFlow {
     private boolean noFarSide;
     private boolean inferred;
     private boolean accepted;
+    private long linkSource = -1;
     private int retries;
     private long retryAtNanos;
     private long inode;
@@ -53,6 +54,18 @@ public final class TrackedFlow {
 
     void markAccepted() {
         accepted = true;
+    }
+
+    /**
+     * The link-layer address its host-side frames were sent from, -1 if unknown: another than the
+     * device's own means the device relayed them (a macvlan upper's frames on its lower device).
+     */
+    public long linkSource() {
+        return linkSource;
+    }
+
+    public void linkSource(long address) {
+        linkSource = address;
     }
 
     /** Null while the flow is still being looked up. */

@@ -88,6 +88,9 @@ public final class FrameParser {
         p.ifindex = int32(f, 4);
         p.hardwareType = u16(f, 8);
         p.direction = direction(f[10] & 0xff, p.hardwareType);
+        if ((f[11] & 0xff) == 6) { // sll2_halen: an Ethernet-like source address follows
+            p.linkSource = mac(f, 12);
+        }
         p.wireLength = origLen - SLL2_HEADER + linkHeaderLength(p.hardwareType);
         parseEthertype(f, caplen, SLL2_HEADER, u16(f, 0), p);
     }
@@ -116,6 +119,7 @@ public final class FrameParser {
             return;
         }
         p.direction = ethernetDirection(f, p.hardwareType);
+        p.linkSource = mac(f, 6);
         parseEthertype(f, caplen, ETHERNET_HEADER, u16(f, 12), p);
     }
 

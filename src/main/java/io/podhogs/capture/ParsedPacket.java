@@ -34,6 +34,12 @@ public final class ParsedPacket {
     public int tcpFlags;
     /** The captured bytes ended before the headers podhogs needed: counted, but with less detail. */
     public boolean truncated;
+    /**
+     * The link-layer source address (a MAC in the low 48 bits) where the header names one, else -1:
+     * an outgoing frame from another address than its device's was relayed by it (a macvlan upper's
+     * frame on its lower device), not sent by the device's own stack.
+     */
+    public long linkSource;
     /** A non-first fragment whose first fragment (with the ports) was not seen. */
     public boolean orphanFragment;
 
@@ -48,6 +54,7 @@ public final class ParsedPacket {
         srcPort = dstPort = 0;
         tcpFlags = 0;
         truncated = false;
+        linkSource = -1;
         orphanFragment = false;
     }
 

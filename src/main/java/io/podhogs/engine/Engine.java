@@ -181,6 +181,7 @@ public final class Engine implements AutoCloseable {
         for (int i = 0; i < view.newCount(); i++) {
             int slot = view.newSlot(i);
             TrackedFlow flow = new TrackedFlow(slot, table.key(slot), now);
+            flow.linkSource(table.linkSource(slot));
             flows[slot] = flow;
             int ifindex = flow.key().ifindex();
             if (!currentInterfaces.containsKey(ifindex)) {

@@ -111,10 +111,10 @@ public final class TopView {
         out.add(fit(String.format(Locale.ROOT, "sort: %s  view: %s  flows: %d  kernel drops: %d",
                 format.sortBySent() ? "sent" : "received", mode.unit(), snapshot.flows(), snapshot.kernelDrops()), width));
         out.add("");
-        // PID USER PROGRAM DEV SENT RECEIVED: five columns of fixed width and five spaces between them.
-        int programWidth = Math.max(10, width - 7 - 1 - 9 - 1 - 1 - 10 - 1 - 14 - 1 - 14);
-        String row = "%7s %-9s %-" + programWidth + "s %-10s %14s %14s";
-        out.add(fit(String.format(Locale.ROOT, row, "PID", "USER", "PROGRAM", "DEV", "SENT " + mode.unit(),
+        // PID USER NETNS PROGRAM DEV SENT RECEIVED: six columns of fixed width and six spaces between them.
+        int programWidth = Math.max(10, width - 7 - 1 - 9 - 1 - 10 - 1 - 1 - 10 - 1 - 14 - 1 - 14);
+        String row = "%7s %-9s %-10s %-" + programWidth + "s %-10s %14s %14s";
+        out.add(fit(String.format(Locale.ROOT, row, "PID", "USER", "NETNS", "PROGRAM", "DEV", "SENT " + mode.unit(),
                 "RECEIVED " + mode.unit()), width));
         List<AccountSnapshot> rows = format.rows(snapshot.accounts());
         int room = Math.max(1, height - out.size() - 2);
@@ -128,10 +128,11 @@ public final class TopView {
             String pid = a.isProcess() ? Integer.toString(a.pid()) : "?";
             String user = a.isProcess() ? users.name(a.uid()) : "";
             String name = format.name(a) + (a.exited() ? " (exited)" : "");
-            out.add(fit(String.format(Locale.ROOT, row, pid, clip(user, 9), clip(name, programWidth),
+            String netns = a.owner().netns() == 0 ? "host" : Long.toString(a.owner().netns());
+            out.add(fit(String.format(Locale.ROOT, row, pid, clip(user, 9), netns, clip(name, programWidth),
                     clip(devices(snapshot, a), 10), mode.format(mode.sent(a)), mode.format(mode.received(a))), width));
         }
-        out.add(fit(String.format(Locale.ROOT, "  TOTAL %" + (programWidth + 21) + "s %14s %14s", "",
+        out.add(fit(String.format(Locale.ROOT, "  TOTAL %" + (programWidth + 32) + "s %14s %14s", "",
                 mode.format(sent), mode.format(received)), width));
         out.add(fit(KEYS, width));
         return out;

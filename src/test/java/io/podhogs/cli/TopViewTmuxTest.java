@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(300)
 class TopViewTmuxTest {
-    private static final int WIDTH = 120;
+    private static final int WIDTH = 132;
     private static final int HEIGHT = 30;
     private static final String SESSION = "phtest";
     private static final Duration DEADLINE = Duration.ofSeconds(40);
@@ -158,7 +158,7 @@ class TopViewTmuxTest {
     }
 
     private static Optional<String> header(String screen) {
-        return lines(screen).stream().filter(l -> l.matches("^ +PID +USER +PROGRAM +DEV +SENT .*")).findFirst();
+        return lines(screen).stream().filter(l -> l.matches("^ +PID +USER +NETNS +PROGRAM +DEV +SENT .*")).findFirst();
     }
 
     private static Optional<String> total(String screen) {
@@ -222,9 +222,12 @@ class TopViewTmuxTest {
         assertTrue(header(screen).orElseThrow().matches(".* SENT KB/s +RECEIVED KB/s$"), screen);
         assertTrue(total(screen).orElseThrow().matches("^  TOTAL +\\d+\\.\\d{3} +\\d+\\.\\d{3}$"), screen);
         String senderRow = row(screen, sender).orElseThrow();
-        assertTrue(senderRow.matches("^ *" + sender + " root +\\S*python3\\S* +" + veth.hostDevice + " .*"),
-                () -> "PID, user, program and device of the sender: '" + senderRow + "'\n" + screen);
+        assertTrue(senderRow.matches("^ *" + sender + " root +host +\\S*python3\\S* +" + veth.hostDevice + " .*"),
+                () -> "PID, user, namespace, program and device of the sender: '" + senderRow + "'\n" + screen);
         assertTrue(rowIndex(screen, receiver) < rowIndex(screen, sender), () -> "by received: receiver first\n" + screen);
+        long namespace = io.podhogs.testing.TestNet.netnsInode(veth.namespace);
+        assertTrue(lines.stream().anyMatch(l -> l.matches("^ *\\d+ root +" + namespace + " +\\S*python3.*")),
+                () -> "the namespace's processes, with their namespace\n" + screen);
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("q quit")), () -> "the keys\n" + screen);
         assertColumns(screen);
 

@@ -214,6 +214,44 @@ class NamespaceTrafficTest {
                 "no other namespace has any of it: " + s.accounts());
     }
 
+    /**
+     * A macvlan stacked on the host end of a veth carries the host's address: the host's sockets
+     * send through the macvlan, and each of their frames crosses the veth (its lower device) too.
+     * They are the client's on the macvlan only, forwarded on the lower device, and the server's
+     * on the far side of the veth: each byte once for each socket.
+     */
+    @Test
+    void aStackedDevicesFramesAreItsSocketsOnceAndForwardedOnItsLowerDevice() throws Exception {
+        harness = new EngineHarness(); // every device: the macvlan is made after the capture opened
+        Host h = net.createHost();
+        String upper = net.macvlanOn(h);
+        long netns = TestNet.netnsInode(h.ns());
+        Endpoint server = net.start(h.ns(), "tcp-sink", h.peerV4(), "5106", "--reply", "200000");
+        server.expect("ready");
+        Endpoint client = net.start(null, "tcp-send", h.peerV4(), "5106", "--bytes", "4000000", "--hold", "0.5");
+        client.expect("ready");
+        client.expect("done");
+        client.awaitExit(Duration.ofSeconds(10));
+        harness.settle(upper);
+        harness.settle(h.hostIf());
+        EngineSnapshot s = settleFarSide(h.hostIf(), netns);
+
+        int up = ifindex(upper);
+        int low = ifindex(h.hostIf());
+        AccountSnapshot sender = requireProcess(s, client.pid());
+        Traffic upperControl = onInterface(s, up, a -> a.owner().equals(UnknownOwner.OTHER));
+        assertEquals(sideOf(s, up, 0).minus(upperControl), sender.on(up), "the client's frames, on the macvlan");
+        assertEquals(Traffic.NONE, sender.on(low), "and not again on its lower device");
+        Traffic lowerControl = onInterface(s, low, a -> a.owner().equals(UnknownOwner.OTHER));
+        Traffic lowerForwarded = onInterface(s, low, a -> a.owner().equals(TransitOwner.FORWARDED));
+        assertEquals(sideOf(s, low, 0).minus(lowerControl), lowerForwarded, "the lower device's host side: forwarded");
+        AccountSnapshot receiver = requireProcess(s, server.pid());
+        Traffic farControl = onInterface(s, low, a -> a.owner().netns() == netns && !a.isProcess());
+        assertEquals(sideOf(s, low, netns).minus(farControl), receiver.on(low), "the namespace's side: the server's");
+        assertEquals(sender.on(up).sentBytes(), receiver.on(low).receivedBytes(), "each byte once for each socket");
+        assertTrue(receiver.receivedBytes() > 4_000_000, "payload is in: " + receiver);
+    }
+
     @Test
     void aNamespaceThatLivesOneSecondIsCountedExactly() throws Exception {
         harness = new EngineHarness(); // every device: the veth is born and removed while capturing

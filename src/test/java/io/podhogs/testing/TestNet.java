@@ -164,6 +164,33 @@ public final class TestNet implements AutoCloseable {
         sh(inNs + "ip link set " + h.peerIf() + " up");
     }
 
+    /**
+     * A macvlan on {@code h}'s host end, which becomes its lower device: the host's address goes on
+     * the macvlan, the veth itself gets none, so the host's sockets reach the namespace through the
+     * macvlan and every one of their frames crosses the veth too. Returns the macvlan's name; the
+     * links are up when this returns.
+     */
+    public String macvlanOn(Host h) {
+        String upper = "phm" + h.hostIf().substring(3);
+        sh("ip link add link " + h.hostIf() + " name " + upper + " type macvlan mode bridge");
+        links.add(0, upper); // removed before its lower device
+        quietIpv6("", h.hostIf());
+        quietIpv6("", upper);
+        quietIpv6(h.ns(), h.peerIf());
+        String inNs = "ip netns exec " + h.ns() + " ";
+        sh("ip addr add " + h.hostV4() + "/24 dev " + upper);
+        sh(inNs + "ip link set lo up");
+        sh(inNs + "ip addr add " + h.peerV4() + "/24 dev " + h.peerIf());
+        String upperMac = mac(upper, "");
+        String peerMac = mac(h.peerIf(), h.ns());
+        sh("ip neigh replace " + h.peerV4() + " lladdr " + peerMac + " dev " + upper + " nud permanent");
+        sh(inNs + "ip neigh replace " + h.hostV4() + " lladdr " + upperMac + " dev " + h.peerIf() + " nud permanent");
+        sh("ip link set " + h.hostIf() + " up");
+        sh("ip link set " + upper + " up");
+        sh(inNs + "ip link set " + h.peerIf() + " up");
+        return upper;
+    }
+
     private static String mac(String iface, String ns) {
         String out = ns.isEmpty() ? Shell.run("cat", "/sys/class/net/" + iface + "/address")
                 : Shell.run("ip", "netns", "exec", ns, "cat", "/sys/class/net/" + iface + "/address");
