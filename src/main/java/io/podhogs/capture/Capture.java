@@ -15,6 +15,13 @@ public interface Capture extends AutoCloseable {
     void close();
 
     /**
+     * The host's interfaces as the engine last read them, for captures that keep a handle per
+     * device. Called on the engine thread.
+     */
+    default void interfacesChanged(java.util.Collection<NetInterface> current) {
+    }
+
+    /**
      * Opens and starts the capture that {@code config} asks for: every frame to {@code sink}, and
      * the first packet of each TCP connection also to {@code connectionStarts}, as early as the
      * kernel can hand it over (see {@link ConnectionStartCapture}).

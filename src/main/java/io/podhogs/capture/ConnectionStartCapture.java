@@ -71,6 +71,11 @@ final class ConnectionStartCapture implements Capture {
     }
 
     @Override
+    public void interfacesChanged(java.util.Collection<NetInterface> current) {
+        main.interfacesChanged(current);
+    }
+
+    @Override
     public String description() {
         return main.description();
     }

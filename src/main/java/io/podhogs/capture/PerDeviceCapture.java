@@ -1,8 +1,14 @@
 package io.podhogs.capture;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
 import org.pcap4j.core.PcapHandle;
 
 /**
@@ -10,14 +16,29 @@ import org.pcap4j.core.PcapHandle;
  * MAC addresses ({@link FrameParser}), which is exact for a host's own traffic but not for frames
  * a bridge forwards out of a port. Kept for libpcap builds without LINUX_SLL2 and for comparison:
  * the README has the numbers that made {@code any} the default.
+ *
+ * <p>Devices come and go: each time the engine reads the host's interfaces, a handle is opened for
+ * every selected device that has none and closed for every device that went away or down (or, for
+ * named devices, came back under a new index). Frames a device carries before its handle opens are
+ * not seen: the {@code any} capture, which needs no handle per device, has them.
  */
 final class PerDeviceCapture implements Capture {
-    private final List<CaptureLoop> loops;
-    private final String description;
+    private static final Logger LOG = Logger.getLogger(PerDeviceCapture.class);
 
-    private PerDeviceCapture(List<CaptureLoop> loops, String description) {
-        this.loops = loops;
-        this.description = description;
+    private final CaptureConfig config;
+    private final Set<String> named;
+    private final PacketSink sink;
+    /** By interface index: indexes are not reused while a device lives, names are. */
+    private final Map<Integer, CaptureLoop> loops = new LinkedHashMap<>();
+    private final Map<Integer, String> names = new LinkedHashMap<>();
+    /** What the handles of devices that went away counted: totals never go down. */
+    private CaptureStatus gone;
+    private boolean closed;
+
+    private PerDeviceCapture(CaptureConfig config, Set<String> named, PacketSink sink) {
+        this.config = config;
+        this.named = named;
+        this.sink = sink;
     }
 
     static PerDeviceCapture start(CaptureConfig config, DeviceSelection selection, PacketSink sink)
@@ -25,46 +46,117 @@ final class PerDeviceCapture implements Capture {
         if (selection.devices().isEmpty()) {
             throw new CaptureException("no device to capture on: none is up (name one, or use -a)");
         }
-        // Bounded in total: the budget is shared out, with a floor per device.
-        int perDevice = Math.max(CaptureConfig.MIN_DEVICE_BUFFER_BYTES, config.bufferBytes() / selection.devices().size());
-        List<CaptureLoop> loops = new ArrayList<>();
+        Set<String> named = selection.named()
+                ? selection.devices().stream().map(NetInterface::name).collect(Collectors.toUnmodifiableSet())
+                : Set.of();
+        PerDeviceCapture capture = new PerDeviceCapture(config, named, sink);
         try {
             for (NetInterface device : selection.devices()) {
-                PcapHandle handle = PcapOpener.open(device.name(), config, perDevice);
-                try {
-                    PcapOpener.setFilter(handle, "", config.filter());
-                    LinkType linkType = LinkType.ofDlt(handle.getDlt().value());
-                    FrameParser parser = FrameParser.device(linkType, device.index(), device.hardwareType(), device.mac());
-                    loops.add(new CaptureLoop(device.name(), handle, parser, sink));
-                } catch (IllegalArgumentException e) {
-                    handle.close();
-                    throw new CaptureException("cannot capture on " + device.name() + ": " + e.getMessage(), e);
-                } catch (CaptureException | RuntimeException e) {
-                    handle.close();
-                    throw e;
-                }
+                capture.open(device, selection.devices().size());
             }
         } catch (CaptureException | RuntimeException e) {
-            loops.forEach(CaptureLoop::stop);
+            capture.close();
             throw e;
         }
-        loops.forEach(CaptureLoop::start);
-        String names = selection.devices().stream().map(NetInterface::name).collect(Collectors.joining(", "));
-        return new PerDeviceCapture(loops, "per device: " + names);
+        return capture;
+    }
+
+    private boolean wanted(NetInterface device) {
+        if (!named.isEmpty()) {
+            return named.contains(device.name());
+        }
+        return config.includeLoopback() || (device.up() && !device.loopback());
+    }
+
+    private void open(NetInterface device, int devices) throws CaptureException {
+        // Bounded in total: the budget is shared out, with a floor per device.
+        int buffer = Math.max(CaptureConfig.MIN_DEVICE_BUFFER_BYTES, config.bufferBytes() / Math.max(1, devices));
+        PcapHandle handle = PcapOpener.open(device.name(), config, buffer);
+        CaptureLoop loop;
+        try {
+            PcapOpener.setFilter(handle, "", config.filter());
+            LinkType linkType = LinkType.ofDlt(handle.getDlt().value());
+            FrameParser parser = FrameParser.device(linkType, device.index(), device.hardwareType(), device.mac());
+            loop = new CaptureLoop(device.name(), handle, parser, sink);
+        } catch (IllegalArgumentException e) {
+            handle.close();
+            throw new CaptureException("cannot capture on " + device.name() + ": " + e.getMessage(), e);
+        } catch (CaptureException | RuntimeException e) {
+            handle.close();
+            throw e;
+        }
+        loop.start();
+        loops.put(device.index(), loop);
+        names.put(device.index(), device.name());
     }
 
     @Override
-    public List<CaptureStatus> status() {
-        return loops.stream().map(CaptureLoop::status).toList();
+    public synchronized void interfacesChanged(Collection<NetInterface> current) {
+        if (closed) {
+            return;
+        }
+        Map<Integer, NetInterface> wanted = new LinkedHashMap<>();
+        for (NetInterface device : current) {
+            if (wanted(device)) {
+                wanted.put(device.index(), device);
+            }
+        }
+        for (Iterator<Map.Entry<Integer, CaptureLoop>> it = loops.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Integer, CaptureLoop> entry = it.next();
+            NetInterface device = wanted.get(entry.getKey());
+            if (device == null || !device.name().equals(names.get(entry.getKey()))) {
+                retire(entry.getValue());
+                names.remove(entry.getKey());
+                it.remove();
+            }
+        }
+        for (NetInterface device : wanted.values()) {
+            if (!loops.containsKey(device.index())) {
+                try {
+                    open(device, wanted.size());
+                } catch (CaptureException e) {
+                    // It may be gone again already; the next look at the interfaces tries again.
+                    LOG.warnf("cannot capture on %s yet: %s", device.name(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Stops a device's handle and keeps what it counted. */
+    private void retire(CaptureLoop loop) {
+        loop.stop();
+        CaptureStatus last = loop.status();
+        gone = gone == null
+                ? new CaptureStatus("devices gone", last.frames(), last.bytes(), last.truncated(), last.failed(),
+                        last.kernelDrops(), last.interfaceDrops(), true, "")
+                : new CaptureStatus("devices gone", gone.frames() + last.frames(), gone.bytes() + last.bytes(),
+                        gone.truncated() + last.truncated(), gone.failed() + last.failed(),
+                        gone.kernelDrops() + last.kernelDrops(), gone.interfaceDrops() + last.interfaceDrops(), true, "");
     }
 
     @Override
-    public String description() {
-        return description;
+    public synchronized List<CaptureStatus> status() {
+        List<CaptureStatus> status = new ArrayList<>();
+        loops.values().forEach(loop -> status.add(loop.status()));
+        if (gone != null) {
+            status.add(gone);
+        }
+        return status;
     }
 
     @Override
-    public void close() {
-        loops.forEach(CaptureLoop::stop);
+    public synchronized String description() {
+        String devices = named.isEmpty() ? "every device" + (config.includeLoopback() ? "" : " but loopback")
+                + " (" + names.size() + " now)"
+                : String.join(", ", names.values());
+        return "per device: " + devices;
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        loops.values().forEach(CaptureLoop::stop);
+        loops.clear();
+        names.clear();
     }
 }

@@ -107,7 +107,8 @@ public final class PodhogsCommand implements Callable<Integer> {
 
     @Option(names = "--capture", paramLabel = "MODE", defaultValue = "any", converter = CaptureModes.class,
             description = "any: one ring on the any device, cooked v2 headers (default);"
-                    + " per-device: one handle per device, direction by MAC address.")
+                    + " per-device: one handle per device, opened and closed as devices come and go,"
+                    + " direction by MAC address.")
     CaptureMode captureMode;
 
     @Option(names = "--snaplen", paramLabel = "BYTES", defaultValue = "" + CaptureConfig.DEFAULT_SNAP_LENGTH,

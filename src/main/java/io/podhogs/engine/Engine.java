@@ -289,6 +289,9 @@ public final class Engine implements AutoCloseable {
         currentInterfaces = Map.copyOf(current);
         resolver.interfaces(currentInterfaces);
         table.noFarSide(noFarSide);
+        if (capture != null) {
+            capture.interfacesChanged(currentInterfaces.values());
+        }
     }
 
     private void publish() {

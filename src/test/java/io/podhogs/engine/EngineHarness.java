@@ -20,8 +20,20 @@ final class EngineHarness implements AutoCloseable {
     final Engine engine;
 
     EngineHarness(String... devices) throws CaptureException {
-        engine = new Engine(EngineConfig.of(CaptureConfig.defaults(List.of(devices))), HostFiles.system());
+        this(CaptureConfig.defaults(List.of(devices)));
+    }
+
+    EngineHarness(CaptureConfig capture) throws CaptureException {
+        engine = new Engine(EngineConfig.of(capture), HostFiles.system());
         engine.start();
+    }
+
+    /** Every device that is up, with one handle per device ({@code --capture per-device}). */
+    static EngineHarness perDevice() throws CaptureException {
+        CaptureConfig d = CaptureConfig.defaults(List.of());
+        return new EngineHarness(new CaptureConfig(io.podhogs.capture.CaptureMode.PER_DEVICE, d.devices(),
+                d.includeLoopback(), d.snapLength(), d.bufferBytes(), d.bufferTimeoutMillis(), d.promiscuous(),
+                d.filter()));
     }
 
     static int ifindex(String iface) {
