@@ -608,7 +608,13 @@ public final class FlowResolver {
                     lastRead = lastRead(sockets(namespaces.hostNetns()), key);
                 } else {
                     long netns = netnsOf(flow);
-                    lastRead = netns == UNKNOWN_NETNS ? netnsScanStartNanos : lastRead(sockets(netns), key);
+                    if (netns == UNKNOWN_NETNS) {
+                        lastRead = netnsScanStartNanos;
+                    } else if (namespaces.netDir(netns) == null) {
+                        lastRead = clock.getAsLong(); // no process left in it: no socket to find
+                    } else {
+                        lastRead = lastRead(sockets(netns), key);
+                    }
                 }
                 hopeless = lastRead != Long.MIN_VALUE && lastRead - deadline >= 0;
             }
@@ -736,7 +742,8 @@ public final class FlowResolver {
         Set<Long> live = new java.util.HashSet<>(namespaces.others());
         live.add(namespaces.hostNetns());
         socketsByNetns.keySet().retainAll(live);
-        netnsBehind.values().removeIf(netns -> !live.contains(netns));
+        // A veth's namespace outlives its processes (a bind mount, a pod's last container exiting):
+        // the pin goes with the interface, in interfaces(), not with the processes.
     }
 
     public ResolverStats stats() {

@@ -82,13 +82,22 @@ public final class NetnsRegistry {
         return pidsByNetns.getOrDefault(netns, List.of());
     }
 
-    /** Where the namespace's /proc/net files are read: through its first process. */
+    /**
+     * Where the namespace's /proc/net files are read: through its first process that still runs. A
+     * namespace's first processes are often its setup's (ip netns exec ... ip addr add), gone a
+     * moment later, and a gone process's files read as empty, which must not pass for "no sockets".
+     */
     public Path netDir(long netns) {
         if (netns == hostNetns) {
             return host.proc("self", "net");
         }
-        List<Integer> pids = pids(netns);
-        return pids.isEmpty() ? null : host.proc(Integer.toString(pids.get(0)), "net");
+        for (int pid : pids(netns)) {
+            Path dir = host.proc(Integer.toString(pid), "net");
+            if (Files.isDirectory(dir) && netnsOf(Integer.toString(pid)) == netns) {
+                return dir;
+            }
+        }
+        return null;
     }
 
     /**
@@ -96,7 +105,14 @@ public final class NetnsRegistry {
      * (link-layer multicast, IGMP, IPv6 addresses): an up Ethernet-like interface is in at least one.
      */
     public Set<Integer> interfaceIndexes(long netns) {
-        return interfaceIndexes.computeIfAbsent(netns, this::readInterfaceIndexes);
+        Set<Integer> known = interfaceIndexes.get(netns);
+        if (known == null) {
+            known = readInterfaceIndexes(netns);
+            if (!known.isEmpty()) {
+                interfaceIndexes.put(netns, known); // an empty answer is read again next time
+            }
+        }
+        return known;
     }
 
     private Set<Integer> readInterfaceIndexes(long netns) {

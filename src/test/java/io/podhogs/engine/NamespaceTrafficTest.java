@@ -93,6 +93,35 @@ class NamespaceTrafficTest {
     }
 
     /** A process in a namespace talks to the host's over a routed veth: IPv6, UDP both ways. */
+    /**
+     * Starts a server of {@code kind} (tcp-ipv4, tcp-ipv6, connected-udp-ipv4 ...) in {@code
+     * serverNs} (null: the host) on {@code address}, and a client in {@code clientNs} that sends to
+     * it (3 MB of TCP, or 2000 datagrams of 500 bytes) and gets replies; returns both once the client
+     * is done and gone.
+     */
+    private Endpoint[] exchange(String kind, String serverNs, String address, String clientNs, String port) {
+        Endpoint server;
+        Endpoint client;
+        if (kind.startsWith("tcp")) {
+            server = net.start(serverNs, "tcp-sink", address, port, "--reply", "100000");
+            server.expect("ready");
+            client = net.start(clientNs, "tcp-send", address, port, "--bytes", "3000000", "--hold", "0.5");
+        } else {
+            server = net.start(serverNs, "udp-sink", address, port, "--reply", "300");
+            server.expect("ready");
+            List<String> args = new java.util.ArrayList<>(List.of("udp-send", address, port, "--count", "2000",
+                    "--size", "500", "--replies", "--hold", "0.5"));
+            if (kind.startsWith("connected")) {
+                args.add("--connected");
+            }
+            client = net.start(clientNs, args.toArray(String[]::new));
+        }
+        client.expect("ready");
+        client.expect("done");
+        client.awaitExit(Duration.ofSeconds(10));
+        return new Endpoint[] {server, client};
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"tcp-ipv6", "connected-udp-ipv4", "unconnected-udp-ipv6"})
     void everyKindOfSocketInANamespaceIsExactOnBothSides(String kind) throws Exception {
@@ -101,26 +130,9 @@ class NamespaceTrafficTest {
         net.bringUp(h);
         long netns = TestNet.netnsInode(h.ns());
         boolean v6 = kind.endsWith("ipv6");
-        String hostAddress = v6 ? h.hostV6() : h.hostV4();
-        Endpoint server;
-        Endpoint client;
-        if (kind.startsWith("tcp")) {
-            server = net.start(null, "tcp-sink", hostAddress, "5107", "--reply", "100000");
-            server.expect("ready");
-            client = net.start(h.ns(), "tcp-send", hostAddress, "5107", "--bytes", "3000000", "--hold", "0.5");
-        } else {
-            server = net.start(null, "udp-sink", hostAddress, "5108", "--reply", "300");
-            server.expect("ready");
-            List<String> args = new java.util.ArrayList<>(List.of("udp-send", hostAddress, "5108", "--count", "2000",
-                    "--size", "500", "--replies", "--hold", "0.5"));
-            if (kind.startsWith("connected")) {
-                args.add("--connected");
-            }
-            client = net.start(h.ns(), args.toArray(String[]::new));
-        }
-        client.expect("ready");
-        client.expect("done");
-        client.awaitExit(Duration.ofSeconds(10));
+        Endpoint[] ends = exchange(kind, null, v6 ? h.hostV6() : h.hostV4(), h.ns(), "5107");
+        Endpoint server = ends[0];
+        Endpoint client = ends[1];
 
         int ifindex = ifindex(h.hostIf());
         harness.settle(h.hostIf());
@@ -138,20 +150,18 @@ class NamespaceTrafficTest {
         }
     }
 
-    @Test
-    void podToPodOverABridgeIsOneSentAndOneReceivedAccountAndForwardedOnTheHost() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"tcp-ipv4", "tcp-ipv6", "connected-udp-ipv4", "unconnected-udp-ipv6"})
+    void podToPodOverABridgeIsOneSentAndOneReceivedAccountAndForwardedOnTheHost(String kind) throws Exception {
         harness = new EngineHarness(); // every device, from before the bridge and the pods exist
         Bridge bridge = net.createBridge();
         Host a = net.createPod(bridge, 1);
         Host b = net.createPod(bridge, 2);
         long netnsA = TestNet.netnsInode(a.ns());
         long netnsB = TestNet.netnsInode(b.ns());
-        Endpoint server = net.start(b.ns(), "tcp-sink", b.peerV4(), "5102", "--reply", "100000");
-        server.expect("ready");
-        Endpoint client = net.start(a.ns(), "tcp-send", b.peerV4(), "5102", "--bytes", "5000000", "--hold", "0.5");
-        client.expect("ready");
-        client.expect("done");
-        client.awaitExit(Duration.ofSeconds(10));
+        Endpoint[] ends = exchange(kind, b.ns(), kind.endsWith("ipv6") ? b.peerV6() : b.peerV4(), a.ns(), "5102");
+        Endpoint server = ends[0];
+        Endpoint client = ends[1];
 
         int ifA = ifindex(a.hostIf());
         int ifB = ifindex(b.hostIf());
@@ -167,6 +177,9 @@ class NamespaceTrafficTest {
         assertEquals(sender.total(), sender.on(ifA), "pod A counted nowhere else: not on B's veth, not on the bridge");
         assertEquals(receiver.total(), receiver.on(ifB), "pod B counted nowhere else");
         assertEquals(sender.sentBytes(), receiver.receivedBytes(), "what A sent, B received: one account each");
+        if (kind.contains("udp")) {
+            assertEquals(2000, sender.sentPackets(), "every datagram, once");
+        }
 
         for (int port : new int[] {ifA, ifB}) {
             Traffic hostSide = onInterface(s, port, x -> x.owner().netns() == 0);
@@ -278,8 +291,9 @@ class NamespaceTrafficTest {
                 "and kept after it went");
     }
 
-    @Test
-    void podEgressThroughMasqueradeIsThePodsOnceAndForwardedOnTheHost() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"tcp-ipv4", "connected-udp-ipv4", "unconnected-udp-ipv4"})
+    void podEgressThroughMasqueradeIsThePodsOnceAndForwardedOnTheHost(String kind) throws Exception {
         harness = new EngineHarness(); // every device: the pod's veth, the bridge, the way out
         Bridge bridge = net.createBridge();
         Host pod = net.createPod(bridge, 1);
@@ -288,12 +302,9 @@ class NamespaceTrafficTest {
         net.masquerade(bridge, outside);
         long podNetns = TestNet.netnsInode(pod.ns());
         long outsideNetns = TestNet.netnsInode(outside.ns());
-        Endpoint server = net.start(outside.ns(), "tcp-sink", outside.peerV4(), "5105", "--reply", "150000");
-        server.expect("ready");
-        Endpoint client = net.start(pod.ns(), "tcp-send", outside.peerV4(), "5105", "--bytes", "4000000", "--hold", "0.5");
-        client.expect("ready");
-        client.expect("done");
-        client.awaitExit(Duration.ofSeconds(10));
+        Endpoint[] ends = exchange(kind, outside.ns(), outside.peerV4(), pod.ns(), "5105");
+        Endpoint server = ends[0];
+        Endpoint client = ends[1];
 
         settleFarSide(pod.hostIf(), podNetns);
         EngineSnapshot s = settleFarSide(outside.hostIf(), outsideNetns);
@@ -312,7 +323,9 @@ class NamespaceTrafficTest {
         Traffic forwarded = onInterface(s, outIf, x -> x.owner().equals(TransitOwner.FORWARDED));
         Traffic control = onInterface(s, outIf, x -> x.owner().equals(UnknownOwner.OTHER));
         assertEquals(hostSide.minus(control), forwarded, "nothing of it unknown: " + s.accounts());
-        assertTrue(forwarded.sentBytes() > 4_000_000, "the payload went out as forwarded: " + forwarded);
+        assertTrue(forwarded.sentBytes() > (kind.startsWith("tcp") ? 3_000_000 : 2000 * 500),
+                "the payload went out as forwarded: " + forwarded);
+        assertEquals(sender.sentBytes(), receiver.receivedBytes(), "what the pod sent, the outside received");
     }
 
     @Test

@@ -102,6 +102,7 @@ public final class TestNet implements AutoCloseable {
         sh("ip link set " + pod.hostIf() + " master " + bridge.name());
         sh(inNs + "ip link set lo up");
         sh(inNs + "ip addr add " + pod.peerV4() + "/24 dev " + pod.peerIf());
+        sh(inNs + "ip -6 addr add " + pod.peerV6() + "/64 dev " + pod.peerIf() + " nodad");
         sh("ip link set " + pod.hostIf() + " up");
         sh(inNs + "ip link set " + pod.peerIf() + " up");
         sh(inNs + "ip route add default via " + bridge.v4());
