@@ -120,6 +120,7 @@ public final class FlowResolver {
     /** The last process seen talking to each remote end, for short outbound connections. */
     private final Map<RemoteEnd, ProcessOwner> recentRemoteEnds = lru(RECENT_REMOTE_ENDS);
     private Map<Integer, NetInterface> interfaces = Map.of();
+    private Set<Integer> uncountedInterfaces = Set.of();
 
     private SocketOwners owners = SocketOwners.empty();
     private SocketOwners quickOwners = SocketOwners.empty();
@@ -148,8 +149,12 @@ public final class FlowResolver {
         arrivals.refresh(clock.getAsLong());
     }
 
-    /** The host's interfaces as last read, which decide the roles of the flows' interfaces. */
-    public void interfaces(Map<Integer, NetInterface> current) {
+    /**
+     * The host's interfaces as last read, which decide the roles of the flows' interfaces, and
+     * those whose frames the user left out (by name pattern): their flows are nobody's.
+     */
+    public void interfaces(Map<Integer, NetInterface> current, Set<Integer> uncounted) {
+        uncountedInterfaces = Set.copyOf(uncounted);
         if (!current.keySet().equals(interfaces.keySet())) {
             namespaces.forgetInterfaces();
             netnsBehind.keySet().retainAll(current.keySet());
@@ -176,8 +181,8 @@ public final class FlowResolver {
         if (device == null) {
             return false;
         }
-        if (key.has(FlowKey.PEER) && !device.netnsBoundary()) {
-            flow.markNoFarSide();
+        if (uncountedInterfaces.contains(key.ifindex()) || key.has(FlowKey.PEER) && !device.netnsBoundary()) {
+            flow.markUncounted();
             return true;
         }
         if (!key.has(FlowKey.PEER) && (device.enslaved() || relayed(flow, device))) {

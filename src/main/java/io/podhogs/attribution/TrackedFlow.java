@@ -10,7 +10,7 @@ public final class TrackedFlow {
     private final FlowKey key;
     private final long firstSeenNanos;
     private Owner owner;
-    private boolean noFarSide;
+    private boolean uncounted;
     private boolean inferred;
     private boolean accepted;
     private long linkSource = -1;
@@ -78,15 +78,16 @@ public final class TrackedFlow {
     }
 
     /**
-     * True for the far side of an interface that turned out to have none (a physical device, a
-     * bridge): its bytes are the host side's, counted there, so this flow is credited to nobody.
+     * True for a flow credited to nobody: the far side of an interface that turned out to have none
+     * (a physical device, a bridge), whose bytes are the host side's and counted there, or a flow of
+     * an interface left out by the user's patterns.
      */
-    public boolean noFarSide() {
-        return noFarSide;
+    public boolean uncounted() {
+        return uncounted;
     }
 
-    void markNoFarSide() {
-        this.noFarSide = true;
+    void markUncounted() {
+        this.uncounted = true;
     }
 
     /**
@@ -115,9 +116,9 @@ public final class TrackedFlow {
         retryAtNanos = atNanos;
     }
 
-    /** Done with: owned, or a far side that is nobody's. */
+    /** Done with: owned, or nobody's. */
     public boolean settled() {
-        return owner != null || noFarSide;
+        return owner != null || uncounted;
     }
 
     long inode() {

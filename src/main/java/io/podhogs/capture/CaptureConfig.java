@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param bufferBytes kernel ring size in total, shared out among the handles
  * @param bufferTimeoutMillis longest a captured frame waits in the kernel before delivery
  * @param filter optional BPF filter (tcpdump syntax), and-ed with the device selection
+ * @param patterns which interfaces, by name, are counted at all: for "every device", including
+ *     devices that appear later (a BPF filter cannot name devices that do not exist yet)
  */
 public record CaptureConfig(
         CaptureMode mode,
@@ -22,7 +24,8 @@ public record CaptureConfig(
         int bufferBytes,
         int bufferTimeoutMillis,
         boolean promiscuous,
-        Optional<String> filter) {
+        Optional<String> filter,
+        InterfacePatterns patterns) {
 
     public static final int DEFAULT_SNAP_LENGTH = 256;
     public static final int DEFAULT_BUFFER_BYTES = 32 << 20;
@@ -42,6 +45,18 @@ public record CaptureConfig(
 
     public static CaptureConfig defaults(List<String> devices) {
         return new CaptureConfig(CaptureMode.ANY, devices, false, DEFAULT_SNAP_LENGTH, DEFAULT_BUFFER_BYTES,
-                DEFAULT_BUFFER_TIMEOUT_MILLIS, false, Optional.empty());
+                DEFAULT_BUFFER_TIMEOUT_MILLIS, false, Optional.empty(), InterfacePatterns.ALL);
+    }
+
+    /**
+     * Whether a device's frames are counted: a named device, or, for "every device", one that
+     * matches the patterns and is not loopback (unless -a). Up or down does not matter here: a
+     * device that is down carries no frames.
+     */
+    public boolean counts(NetInterface device) {
+        if (!devices.isEmpty()) {
+            return devices.contains(device.name()) && patterns.matches(device.name());
+        }
+        return (includeLoopback || !device.loopback()) && patterns.matches(device.name());
     }
 }

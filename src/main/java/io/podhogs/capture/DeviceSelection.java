@@ -10,9 +10,12 @@ import java.util.stream.Collectors;
  * @param named the user named these devices; otherwise it is "every device", which on the
  *     {@code any} capture includes devices that appear later
  * @param devices the named devices, or every device present now (for per-device captures)
- * @param excluded devices left out of "every device" (loopback, without -a)
+ * @param excluded devices left out of "every device" (loopback without -a, devices that are down,
+ *     devices the patterns leave out)
+ * @param patterns the include and exclude patterns, for the description
  */
-record DeviceSelection(boolean named, List<NetInterface> devices, List<NetInterface> excluded) {
+record DeviceSelection(boolean named, List<NetInterface> devices, List<NetInterface> excluded,
+                       InterfacePatterns patterns) {
 
     static DeviceSelection resolve(CaptureConfig config, NetInterfaces interfaces) throws CaptureException {
         if (!config.devices().isEmpty()) {
@@ -22,16 +25,16 @@ record DeviceSelection(boolean named, List<NetInterface> devices, List<NetInterf
                         "no such device: " + name + " (ip -br link lists the devices of this host)"));
                 named.add(device);
             }
-            return new DeviceSelection(true, named, List.of());
+            return new DeviceSelection(true, named, List.of(), config.patterns());
         }
         List<NetInterface> all = interfaces.list();
         List<NetInterface> devices = new ArrayList<>();
         List<NetInterface> excluded = new ArrayList<>();
         for (NetInterface device : all) {
-            boolean wanted = config.includeLoopback() || (device.up() && !device.loopback());
+            boolean wanted = config.counts(device) && (config.includeLoopback() || device.up());
             (wanted ? devices : excluded).add(device);
         }
-        return new DeviceSelection(false, devices, excluded);
+        return new DeviceSelection(false, devices, excluded, config.patterns());
     }
 
     /**
@@ -43,15 +46,18 @@ record DeviceSelection(boolean named, List<NetInterface> devices, List<NetInterf
         if (named) {
             return devices.stream().map(d -> "ifindex " + d.index()).collect(Collectors.joining(" or "));
         }
-        // "Every device that is up" needs no test: a device that is down carries no frames.
-        List<NetInterface> loopbacks = excluded.stream().filter(NetInterface::loopback).toList();
-        return loopbacks.stream().map(d -> "not ifindex " + d.index()).collect(Collectors.joining(" and "));
+        // "Every device that is up" needs no test: a device that is down carries no frames. Devices
+        // left out by name (loopback, patterns) are dropped in the kernel if they exist now; those
+        // that appear later, by the engine.
+        List<NetInterface> left = excluded.stream().filter(d -> d.up() || d.loopback()).toList();
+        return left.stream().map(d -> "not ifindex " + d.index()).collect(Collectors.joining(" and "));
     }
 
     String describe() {
         if (named) {
             return devices.stream().map(NetInterface::name).collect(Collectors.joining(", "));
         }
-        return excluded.stream().anyMatch(NetInterface::loopback) ? "all devices but loopback" : "all devices";
+        String all = excluded.stream().anyMatch(NetInterface::loopback) ? "all devices but loopback" : "all devices";
+        return patterns.isAll() ? all : all + " matching " + patterns.describe();
     }
 }

@@ -65,7 +65,7 @@ final class PerDeviceCapture implements Capture {
         if (!named.isEmpty()) {
             return named.contains(device.name());
         }
-        return config.includeLoopback() || (device.up() && !device.loopback());
+        return config.counts(device) && (config.includeLoopback() || device.up());
     }
 
     private void open(NetInterface device, int devices) throws CaptureException {

@@ -1,6 +1,7 @@
 package io.podhogs.cli;
 
 import io.podhogs.capture.CaptureConfig;
+import io.podhogs.capture.InterfacePatterns;
 import io.podhogs.capture.CaptureException;
 import io.podhogs.capture.CaptureMode;
 import io.podhogs.engine.Engine;
@@ -111,6 +112,15 @@ public final class PodhogsCommand implements Callable<Integer> {
                     + " direction by MAC address.")
     CaptureMode captureMode;
 
+    @Option(names = "--include", paramLabel = "GLOB", split = ",",
+            description = "Count only interfaces whose name matches (shell glob, repeatable or comma-separated:"
+                    + " --include 'veth*,eth0'), devices that appear later included.")
+    List<String> include = new ArrayList<>();
+
+    @Option(names = "--exclude", paramLabel = "GLOB", split = ",",
+            description = "Leave out interfaces whose name matches (shell glob, repeatable or comma-separated).")
+    List<String> exclude = new ArrayList<>();
+
     @Option(names = "--snaplen", paramLabel = "BYTES", defaultValue = "" + CaptureConfig.DEFAULT_SNAP_LENGTH,
             description = "Bytes kept of each frame: headers only. Default: ${DEFAULT-VALUE}.")
     int snapLength;
@@ -153,7 +163,8 @@ public final class PodhogsCommand implements Callable<Integer> {
                         + " MiB, not " + bufferMebibytes);
             }
             captureConfig = new CaptureConfig(captureMode, devices, allDevices, snapLength, bufferMebibytes << 20,
-                    CaptureConfig.DEFAULT_BUFFER_TIMEOUT_MILLIS, promiscuous, Optional.ofNullable(filter));
+                    CaptureConfig.DEFAULT_BUFFER_TIMEOUT_MILLIS, promiscuous, Optional.ofNullable(filter),
+                    new InterfacePatterns(include, exclude));
         } catch (IllegalArgumentException e) {
             return Cli.usageError(err, e.getMessage());
         }

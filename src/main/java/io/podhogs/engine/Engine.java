@@ -287,7 +287,13 @@ public final class Engine implements AutoCloseable {
         byte[] noFarSide = new byte[maxIndex + 1];
         current.values().forEach(i -> noFarSide[i.index()] = (byte) (i.netnsBoundary() ? 0 : 1));
         currentInterfaces = Map.copyOf(current);
-        resolver.interfaces(currentInterfaces);
+        Set<Integer> uncounted = new HashSet<>();
+        current.values().forEach(i -> {
+            if (!config.capture().counts(i)) {
+                uncounted.add(i.index());
+            }
+        });
+        resolver.interfaces(currentInterfaces, uncounted);
         table.noFarSide(noFarSide);
         if (capture != null) {
             capture.interfacesChanged(currentInterfaces.values());

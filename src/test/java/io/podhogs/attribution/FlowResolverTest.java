@@ -44,7 +44,7 @@ class FlowResolverTest {
         resolver = new FlowResolver(host, new ProcessReader(host), clock::get, HostSocketLookup.none(), 500 * MS);
         // The flows' interface: a physical Ethernet device (its own link), so no far side.
         resolver.interfaces(java.util.Map.of(2, new io.podhogs.capture.NetInterface("eth0", 2, 1, 0x02fc00000001L,
-                true, 2, "", false, false)));
+                true, 2, "", false, false)), java.util.Set.of());
     }
 
     private static final String HEADER =

@@ -33,7 +33,7 @@ final class EngineHarness implements AutoCloseable {
         CaptureConfig d = CaptureConfig.defaults(List.of());
         return new EngineHarness(new CaptureConfig(io.podhogs.capture.CaptureMode.PER_DEVICE, d.devices(),
                 d.includeLoopback(), d.snapLength(), d.bufferBytes(), d.bufferTimeoutMillis(), d.promiscuous(),
-                d.filter()));
+                d.filter(), d.patterns()));
     }
 
     static int ifindex(String iface) {
