@@ -59,6 +59,11 @@ public record AccountSnapshot(Owner owner, Map<Integer, Traffic> byInterface, Tr
         return owner.name();
     }
 
+    /** The container and pod of a process account's cgroup; none for the other accounts. */
+    public io.podhogs.identity.CgroupIdentity cgroup() {
+        return owner instanceof ProcessOwner p ? p.process().cgroup() : io.podhogs.identity.CgroupIdentity.NONE;
+    }
+
     public String commandLine() {
         return owner instanceof ProcessOwner p ? p.process().commandLine() : owner.name();
     }

@@ -1,5 +1,7 @@
 package io.podhogs.attribution;
 
+import io.podhogs.identity.CgroupIdentity;
+
 /**
  * A process, identified by PID and start time together, since PIDs are reused.
  *
@@ -7,6 +9,8 @@ package io.podhogs.attribution;
  * @param program what nethogs shows: the first word of the command line, else the kernel's name
  * @param commandLine the whole command line, words joined by spaces
  * @param comm the kernel's short name (/proc/PID/comm)
+ * @param cgroup the container and pod its cgroup path names ({@link CgroupIdentity#NONE} for none)
  */
-public record ProcessInfo(int pid, long startTime, int uid, String program, String commandLine, String comm) {
+public record ProcessInfo(int pid, long startTime, int uid, String program, String commandLine, String comm,
+                          CgroupIdentity cgroup) {
 }

@@ -1,9 +1,11 @@
 package io.podhogs.attribution;
 
 import io.podhogs.host.HostFiles;
+import io.podhogs.identity.CgroupIdentity;
+import io.podhogs.identity.CgroupPaths;
 import java.util.Optional;
 
-/** Reads one process's identity from /proc/PID. */
+/** Reads one process's identity from /proc/PID: its names, its user, and its cgroup's container. */
 public final class ProcessReader {
     private final HostFiles host;
 
@@ -48,7 +50,9 @@ public final class ProcessReader {
         String[] words = raw.split("\0");
         String commandLine = String.join(" ", words).strip();
         String program = words.length > 0 && !words[0].isEmpty() ? words[0] : comm;
-        return Optional.of(new ProcessInfo(pid, startTime, uid, program, commandLine.isEmpty() ? comm : commandLine, comm));
+        CgroupIdentity cgroup = CgroupPaths.parse(host.lines(host.proc(dir, "cgroup")));
+        return Optional.of(new ProcessInfo(pid, startTime, uid, program, commandLine.isEmpty() ? comm : commandLine, comm,
+                cgroup));
     }
 
     private static int parseIntOrMinusOne(String s) {

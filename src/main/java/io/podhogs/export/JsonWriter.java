@@ -3,6 +3,7 @@ package io.podhogs.export;
 import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.attribution.TransitOwner;
 import io.podhogs.engine.EngineSnapshot;
+import io.podhogs.identity.CgroupIdentity;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -11,7 +12,8 @@ import java.util.Locale;
  * numbers and rates are bytes per second over the rate window, whatever the view mode. {@code kind}
  * is process, unknown, forwarded or encapsulated; {@code netns} the inode of the namespace whose side of the
  * interfaces the account is on (0: the host's); the inferred bytes are those of connections whose
- * owner was inferred because their sockets were gone before they could be looked up.
+ * owner was inferred because their sockets were gone before they could be looked up; the container
+ * fields come from the process's cgroup (empty when it names none: every non-process account).
  */
 public final class JsonWriter {
     private final PrintStream out;
@@ -52,7 +54,17 @@ public final class JsonWriter {
                     .append(",\"received_bytes_per_second\":").append(String.format(Locale.ROOT, "%.1f", a.receivedRate()))
                     .append(",\"inferred_sent_bytes\":").append(a.inferredSentBytes())
                     .append(",\"inferred_received_bytes\":").append(a.inferredReceivedBytes())
-                    .append(",\"netns\":").append(a.owner().netns())
+                    .append(",\"netns\":").append(a.owner().netns());
+            CgroupIdentity cgroup = a.cgroup();
+            b.append(",\"container_runtime\":");
+            Json.string(b, cgroup.runtime());
+            b.append(",\"container_id\":");
+            Json.string(b, cgroup.containerId());
+            b.append(",\"pod_uid\":");
+            Json.string(b, cgroup.podUid());
+            b.append(",\"qos_class\":");
+            Json.string(b, cgroup.qos().apiName());
+            b
                     .append(",\"exited\":").append(a.exited())
                     .append(",\"kernel_drops\":").append(snapshot.kernelDrops())
                     .append("}\n");

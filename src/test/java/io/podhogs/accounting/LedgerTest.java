@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /** Rates slide on the engine's clock, not on packets, and totals never go down. */
 class LedgerTest {
     private static final long TICK = 100_000_000L;
-    private final ProcessOwner curl = new ProcessOwner(new ProcessInfo(42, 7, 0, "curl", "curl x", "curl"));
+    private final ProcessOwner curl = new ProcessOwner(new ProcessInfo(42, 7, 0, "curl", "curl x", "curl",
+            io.podhogs.identity.CgroupIdentity.NONE));
 
     @Test
     void ratesCoverTheWindowAndFallToZeroWhenTrafficStops() {
