@@ -61,7 +61,11 @@ public record AccountSnapshot(Owner owner, Map<Integer, Traffic> byInterface, Tr
 
     /** The container and pod of a process account's cgroup; none for the other accounts. */
     public io.podhogs.identity.CgroupIdentity cgroup() {
-        return owner instanceof ProcessOwner p ? p.process().cgroup() : io.podhogs.identity.CgroupIdentity.NONE;
+        if (owner instanceof ProcessOwner p) {
+            return p.process().cgroup();
+        }
+        return owner instanceof io.podhogs.attribution.ContainerOwner c ? c.identity()
+                : io.podhogs.identity.CgroupIdentity.NONE;
     }
 
     public String commandLine() {

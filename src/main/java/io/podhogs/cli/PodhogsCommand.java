@@ -4,6 +4,7 @@ import io.podhogs.capture.CaptureConfig;
 import io.podhogs.capture.InterfacePatterns;
 import io.podhogs.capture.CaptureException;
 import io.podhogs.capture.CaptureMode;
+import io.podhogs.accounting.ContainerAccounts;
 import io.podhogs.engine.Engine;
 import io.podhogs.engine.EngineConfig;
 import io.podhogs.export.DropReporter;
@@ -121,6 +122,11 @@ public final class PodhogsCommand implements Callable<Integer> {
             description = "Leave out interfaces whose name matches (shell glob, repeatable or comma-separated).")
     List<String> exclude = new ArrayList<>();
 
+    @Option(names = "--by", paramLabel = "LEVEL", defaultValue = "process",
+            description = "process (default), or container: one row per container, the sum of its processes and"
+                    + " of its network namespace's other traffic.")
+    String by;
+
     @Option(names = "--snaplen", paramLabel = "BYTES", defaultValue = "" + CaptureConfig.DEFAULT_SNAP_LENGTH,
             description = "Bytes kept of each frame: headers only. Default: ${DEFAULT-VALUE}.")
     int snapLength;
@@ -154,6 +160,9 @@ public final class PodhogsCommand implements Callable<Integer> {
         CaptureConfig captureConfig;
         try {
             format = new RowFormat(ViewMode.of(viewMode), sortBySent, new LinkedHashSet<>(pids), commandLine, basename);
+            if (!by.equals("process") && !by.equals("container")) {
+                throw new IllegalArgumentException("--by is process or container, not " + by);
+            }
             if (count < 0) {
                 throw new IllegalArgumentException("-c must be 0 (unlimited) or more");
             }
@@ -169,13 +178,16 @@ public final class PodhogsCommand implements Callable<Integer> {
             return Cli.usageError(err, e.getMessage());
         }
         boolean traceMode = trace || bughunt;
-        try (Engine engine = new Engine(EngineConfig.of(captureConfig).withRateWindow(window), host)) {
+        try (Engine engine = new Engine(EngineConfig.of(captureConfig).withRateWindow(window), host);
+             ContainerNames containers = by.equals("container") ? ContainerNames.ofThisHost() : ContainerNames.none()) {
             try {
                 engine.start();
             } catch (CaptureException e) {
                 err.println("podhogs: " + e.getMessage());
                 return Cli.EXIT_USAGE;
             }
+            RowFormat rows = by.equals("container")
+                    ? format.withGrouping(accounts -> ContainerAccounts.group(accounts, containers::name)) : format;
             Terminal terminal = null;
             if (!json && !traceMode) {
                 terminal = TerminalBuilder.builder().system(true).dumb(true).build();
@@ -187,7 +199,7 @@ public final class PodhogsCommand implements Callable<Integer> {
             }
             if (terminal != null) {
                 try (Terminal t = terminal) {
-                    new TopView(t, new UserNames(host), "podhogs " + Version.number(), format)
+                    new TopView(t, new UserNames(host), "podhogs " + Version.number(), rows)
                             .run(engine::snapshot, delay, count); // drops show in its header, not over it
                 }
                 return Cli.EXIT_OK;
@@ -195,8 +207,8 @@ public final class PodhogsCommand implements Callable<Integer> {
             JsonWriter jsonWriter = new JsonWriter(out, new UserNames(host));
             TraceWriter traceWriter = new TraceWriter(out);
             Consumer<io.podhogs.engine.EngineSnapshot> writer = json
-                    ? s -> jsonWriter.write(s, format)
-                    : s -> traceWriter.write(s, format);
+                    ? s -> jsonWriter.write(s, rows)
+                    : s -> traceWriter.write(s, rows);
             refreshLoop(engine, writer, new DropReporter(err));
             return Cli.EXIT_OK;
         }

@@ -31,6 +31,7 @@ public final class JsonWriter {
             b.append("{\"time\":");
             Json.string(b, time);
             b.append(",\"kind\":").append(a.isProcess() ? "\"process\""
+                    : a.owner() instanceof io.podhogs.attribution.ContainerOwner ? "\"container\""
                     : a.owner() instanceof TransitOwner t ? (t.name().startsWith("encapsulated") ? "\"encapsulated\""
                     : "\"forwarded\"") : "\"unknown\"");
             b.append(",\"pid\":").append(a.pid()).append(",\"uid\":").append(a.uid()).append(",\"user\":");

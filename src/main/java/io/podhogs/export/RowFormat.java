@@ -4,6 +4,7 @@ import io.podhogs.accounting.AccountSnapshot;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Which rows to show and in what order, shared by the trace, JSON and top views.
@@ -11,32 +12,45 @@ import java.util.Set;
  * @param pids only these processes (nethogs's {@code -P}); empty for all
  * @param commandLine show the whole command line instead of the program (nethogs's {@code -l})
  * @param basename show only the program's base name (nethogs's {@code -b})
+ * @param grouping what the accounts are summed into before they are shown: nothing (processes),
+ *     or their containers ({@code --by container})
  */
-public record RowFormat(ViewMode mode, boolean sortBySent, Set<Integer> pids, boolean commandLine, boolean basename) {
+public record RowFormat(ViewMode mode, boolean sortBySent, Set<Integer> pids, boolean commandLine, boolean basename,
+                        UnaryOperator<List<AccountSnapshot>> grouping) {
+
+    public RowFormat(ViewMode mode, boolean sortBySent, Set<Integer> pids, boolean commandLine, boolean basename) {
+        this(mode, sortBySent, pids, commandLine, basename, UnaryOperator.identity());
+    }
 
     public RowFormat withMode(ViewMode newMode) {
-        return new RowFormat(newMode, sortBySent, pids, commandLine, basename);
+        return new RowFormat(newMode, sortBySent, pids, commandLine, basename, grouping);
     }
 
     public RowFormat withSortBySent(boolean bySent) {
-        return new RowFormat(mode, bySent, pids, commandLine, basename);
+        return new RowFormat(mode, bySent, pids, commandLine, basename, grouping);
     }
 
     public RowFormat withCommandLine(boolean show) {
-        return new RowFormat(mode, sortBySent, pids, show, basename);
+        return new RowFormat(mode, sortBySent, pids, show, basename, grouping);
     }
 
     public RowFormat withBasename(boolean show) {
-        return new RowFormat(mode, sortBySent, pids, commandLine, show);
+        return new RowFormat(mode, sortBySent, pids, commandLine, show, grouping);
     }
 
+    public RowFormat withGrouping(UnaryOperator<List<AccountSnapshot>> by) {
+        return new RowFormat(mode, sortBySent, pids, commandLine, basename, by);
+    }
+
+    /** The rows to show: the -P processes (or all), grouped, sorted. */
     public List<AccountSnapshot> rows(List<AccountSnapshot> accounts) {
         Comparator<AccountSnapshot> byValue = Comparator.comparingDouble(
                 a -> sortBySent ? mode.sent(a) : mode.received(a));
         Comparator<AccountSnapshot> byOther = Comparator.comparingDouble(
                 a -> sortBySent ? mode.received(a) : mode.sent(a));
-        return accounts.stream()
-                .filter(a -> pids.isEmpty() || pids.contains(a.pid()))
+        List<AccountSnapshot> chosen = pids.isEmpty() ? accounts
+                : accounts.stream().filter(a -> pids.contains(a.pid())).toList();
+        return grouping.apply(chosen).stream()
                 .sorted(byValue.reversed().thenComparing(byOther.reversed())
                         .thenComparing(AccountSnapshot::program).thenComparingInt(AccountSnapshot::pid))
                 .toList();

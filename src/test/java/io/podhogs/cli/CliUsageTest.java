@@ -127,6 +127,7 @@ class CliUsageTest {
                 Arguments.of(List.of("--buffer-size", "2048"), "2048"),
                 Arguments.of(List.of("--buffer-size", "4097"), "4097"),
                 Arguments.of(List.of("--exclude", "veth["), "'veth['"),
+                Arguments.of(List.of("--by", "pod"), "--by"),
                 Arguments.of(List.of("--include", "a/b"), "'a/b'"),
                 Arguments.of(List.of("--bogus"), "'--bogus'"),
                 Arguments.of(List.of("-Z"), "'-Z'"));
@@ -157,7 +158,7 @@ class CliUsageTest {
         }
         // nethogs's own flags, by name, so that one cannot be dropped from the model unnoticed
         for (String name : List.of("-t", "-v", "-d", "-c", "-s", "-P", "-f", "-a", "-l", "-b", "-p", "-C", "-g", "-x",
-                "-V", "-h", "--json", "--window", "--capture", "--include", "--exclude", "--snaplen", "--buffer-size",
+                "-V", "-h", "--json", "--window", "--capture", "--include", "--exclude", "--by", "--snaplen", "--buffer-size",
                 "--help", "--version")) {
             assertTrue(r.out().lines().anyMatch(l -> l.matches("^\\s+(-\\w, )?" + name + "\\b.*")),
                     () -> "--help has a line describing " + name + "\n" + r.out());

@@ -17,6 +17,8 @@ public final class CliMain {
         java.util.List<String> command = new java.util.ArrayList<>();
         command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
+        // As the launcher does: the JBoss log manager, set before anything logs.
+        command.add("-Djava.util.logging.manager=org.jboss.logmanager.LogManager");
         command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), CliMain.class.getName()));
         command.addAll(java.util.List.of(args));
         return command;

@@ -1,0 +1,83 @@
+package io.podhogs.accounting;
+
+import io.podhogs.attribution.ContainerOwner;
+import io.podhogs.attribution.ProcessOwner;
+import io.podhogs.identity.CgroupIdentity;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The container level above processes: one account per container, the sum of its processes'
+ * accounts and of the traffic of its network namespace that no process took (unknown, tunnels),
+ * so a container whose processes all exited still owns its veth's traffic. Accounts in no
+ * container (the host's processes and buckets) are passed through as they are. Totals are sums of
+ * totals, so they never go down either.
+ */
+public final class ContainerAccounts {
+    private ContainerAccounts() {
+    }
+
+    /**
+     * @param names the runtime's name of a container ID, or null when it is not known
+     */
+    public static List<AccountSnapshot> group(List<AccountSnapshot> accounts, Function<String, String> names) {
+        // Which container owns each network namespace: the one whose processes are on its side.
+        Map<Long, CgroupIdentity> byNetns = new HashMap<>();
+        for (AccountSnapshot a : accounts) {
+            if (a.owner() instanceof ProcessOwner p && p.process().cgroup().inContainer() && p.netns() > 0) {
+                byNetns.putIfAbsent(p.netns(), p.process().cgroup());
+            }
+        }
+        Map<String, List<AccountSnapshot>> members = new LinkedHashMap<>();
+        Map<String, CgroupIdentity> identities = new HashMap<>();
+        Map<String, Long> netnsOf = new HashMap<>();
+        List<AccountSnapshot> result = new ArrayList<>();
+        for (AccountSnapshot a : accounts) {
+            CgroupIdentity container = a.owner() instanceof ProcessOwner p && p.process().cgroup().inContainer()
+                    ? p.process().cgroup()
+                    : !a.isProcess() && a.owner().netns() > 0 ? byNetns.get(a.owner().netns()) : null;
+            if (container == null) {
+                result.add(a);
+                continue;
+            }
+            members.computeIfAbsent(container.containerId(), id -> new ArrayList<>()).add(a);
+            identities.putIfAbsent(container.containerId(), container);
+            netnsOf.merge(container.containerId(), Math.max(0, a.owner().netns()), Math::max);
+        }
+        for (Map.Entry<String, List<AccountSnapshot>> e : members.entrySet()) {
+            CgroupIdentity identity = identities.get(e.getKey());
+            String name = names.apply(e.getKey());
+            if (name == null || name.isEmpty()) {
+                name = (identity.runtime().isEmpty() ? "container" : identity.runtime()) + ":" + e.getKey().substring(0, 12);
+            }
+            result.add(sum(new ContainerOwner(identity, name, netnsOf.get(e.getKey())), e.getValue()));
+        }
+        return result;
+    }
+
+    private static AccountSnapshot sum(ContainerOwner owner, List<AccountSnapshot> parts) {
+        Map<Integer, Traffic> byInterface = new LinkedHashMap<>();
+        Traffic total = Traffic.NONE;
+        double sentRate = 0;
+        double receivedRate = 0;
+        long inferredSent = 0;
+        long inferredReceived = 0;
+        boolean allExited = true;
+        for (AccountSnapshot a : parts) {
+            a.byInterface().forEach((ifindex, t) -> byInterface.merge(ifindex, t, Traffic::plus));
+            total = total.plus(a.total());
+            sentRate += a.sentRate();
+            receivedRate += a.receivedRate();
+            inferredSent += a.inferredSentBytes();
+            inferredReceived += a.inferredReceivedBytes();
+            allExited &= !a.isProcess() || a.exited();
+        }
+        boolean hasProcess = parts.stream().anyMatch(AccountSnapshot::isProcess);
+        return new AccountSnapshot(owner, byInterface, total, sentRate, receivedRate, hasProcess && allExited,
+                inferredSent, inferredReceived);
+    }
+}
