@@ -22,11 +22,15 @@ public final class ContainerAccounts {
     }
 
     /**
+     * @param containersByNetns each namespace's container, from its processes' cgroups (the
+     *     engine's look at the namespaces), so that a container none of whose processes has an
+     *     account (short-lived clients) still owns its namespace's traffic
      * @param names the runtime's name of a container ID, or null when it is not known
      */
-    public static List<AccountSnapshot> group(List<AccountSnapshot> accounts, Function<String, String> names) {
+    public static List<AccountSnapshot> group(List<AccountSnapshot> accounts, Map<Long, CgroupIdentity> containersByNetns,
+                                              Function<String, String> names) {
         // Which container owns each network namespace: the one whose processes are on its side.
-        Map<Long, CgroupIdentity> byNetns = new HashMap<>();
+        Map<Long, CgroupIdentity> byNetns = new HashMap<>(containersByNetns);
         for (AccountSnapshot a : accounts) {
             if (a.owner() instanceof ProcessOwner p && p.process().cgroup().inContainer() && p.netns() > 0) {
                 byNetns.putIfAbsent(p.netns(), p.process().cgroup());

@@ -121,6 +121,7 @@ public final class FlowResolver {
     private final Map<RemoteEnd, ProcessOwner> recentRemoteEnds = lru(RECENT_REMOTE_ENDS);
     private Map<Integer, NetInterface> interfaces = Map.of();
     private Set<Integer> uncountedInterfaces = Set.of();
+    private Map<Long, io.podhogs.identity.CgroupIdentity> containersByNetns = Map.of();
 
     private SocketOwners owners = SocketOwners.empty();
     private SocketOwners quickOwners = SocketOwners.empty();
@@ -747,8 +748,37 @@ public final class FlowResolver {
         Set<Long> live = new java.util.HashSet<>(namespaces.others());
         live.add(namespaces.hostNetns());
         socketsByNetns.keySet().retainAll(live);
+        Map<Long, io.podhogs.identity.CgroupIdentity> containers = new HashMap<>();
+        for (long netns : namespaces.others()) {
+            io.podhogs.identity.CgroupIdentity known = containersByNetns.get(netns);
+            if (known == null) {
+                known = containerOf(netns);
+            }
+            if (known.inContainer() || known.inPod()) {
+                containers.put(netns, known);
+            }
+        }
+        // A namespace whose processes are gone keeps its container while its accounts remain.
+        containersByNetns.forEach(containers::putIfAbsent);
+        containersByNetns = Map.copyOf(containers);
         // A veth's namespace outlives its processes (a bind mount, a pod's last container exiting):
         // the pin goes with the interface, in interfaces(), not with the processes.
+    }
+
+    /** The container of a namespace: what the cgroups of its processes name (the first that names one). */
+    private io.podhogs.identity.CgroupIdentity containerOf(long netns) {
+        for (int pid : namespaces.pids(netns)) {
+            io.podhogs.identity.CgroupIdentity identity = processes.cgroup(pid);
+            if (identity.inContainer()) {
+                return identity;
+            }
+        }
+        return io.podhogs.identity.CgroupIdentity.NONE;
+    }
+
+    /** Each network namespace's container, as of the last look at the namespaces. */
+    public Map<Long, io.podhogs.identity.CgroupIdentity> containersByNetns() {
+        return containersByNetns;
     }
 
     public ResolverStats stats() {

@@ -50,9 +50,14 @@ public final class ProcessReader {
         String[] words = raw.split("\0");
         String commandLine = String.join(" ", words).strip();
         String program = words.length > 0 && !words[0].isEmpty() ? words[0] : comm;
-        CgroupIdentity cgroup = CgroupPaths.parse(host.lines(host.proc(dir, "cgroup")));
+        CgroupIdentity cgroup = cgroup(pid);
         return Optional.of(new ProcessInfo(pid, startTime, uid, program, commandLine.isEmpty() ? comm : commandLine, comm,
                 cgroup));
+    }
+
+    /** The container and pod the process's cgroup path names. */
+    public CgroupIdentity cgroup(int pid) {
+        return CgroupPaths.parse(host.lines(host.proc(Integer.toString(pid), "cgroup")));
     }
 
     private static int parseIntOrMinusOne(String s) {

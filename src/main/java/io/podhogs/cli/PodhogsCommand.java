@@ -187,7 +187,9 @@ public final class PodhogsCommand implements Callable<Integer> {
                 return Cli.EXIT_USAGE;
             }
             RowFormat rows = by.equals("container")
-                    ? format.withGrouping(accounts -> ContainerAccounts.group(accounts, containers::name)) : format;
+                    ? format.withGrouping((accounts, snapshot) ->
+                            ContainerAccounts.group(accounts, snapshot.containersByNetns(), containers::name))
+                    : format;
             Terminal terminal = null;
             if (!json && !traceMode) {
                 terminal = TerminalBuilder.builder().system(true).dumb(true).build();

@@ -302,7 +302,8 @@ public final class Engine implements AutoCloseable {
 
     private void publish() {
         snapshot = new EngineSnapshot(Instant.now(), ledger.snapshot(), capture.status(), Map.copyOf(interfaceNames),
-                view.size(), view.overflowPackets(), resolver.stats(), capture.description());
+                view.size(), view.overflowPackets(), resolver.stats(), capture.description(),
+                resolver.containersByNetns());
     }
 
     /** Stops capturing, credits what is left, and publishes a last snapshot. */

@@ -3,6 +3,7 @@ package io.podhogs.engine;
 import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.attribution.FlowResolver.ResolverStats;
 import io.podhogs.capture.CaptureStatus;
+import io.podhogs.identity.CgroupIdentity;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -13,10 +14,13 @@ import java.util.Map;
  * @param interfaceNames ifindex to name, including interfaces gone since their traffic was counted
  * @param flows flows being tracked now
  * @param overflowPackets packets that found the flow table full (counted as unknown, not lost)
+ * @param containersByNetns the container each network namespace belongs to, by the cgroup of its
+ *     processes: a container's traffic that no process took is still the container's
  */
 public record EngineSnapshot(Instant time, List<AccountSnapshot> accounts, List<CaptureStatus> captures,
                              Map<Integer, String> interfaceNames, int flows, long overflowPackets,
-                             ResolverStats resolver, String captureDescription) {
+                             ResolverStats resolver, String captureDescription,
+                             Map<Long, CgroupIdentity> containersByNetns) {
 
     public long kernelDrops() {
         return captures.stream().mapToLong(CaptureStatus::kernelDrops).sum();

@@ -27,7 +27,7 @@ public final class JsonWriter {
     public void write(EngineSnapshot snapshot, RowFormat format) {
         StringBuilder b = new StringBuilder();
         String time = snapshot.time().toString();
-        for (AccountSnapshot a : format.rows(snapshot.accounts())) {
+        for (AccountSnapshot a : format.rows(snapshot)) {
             b.append("{\"time\":");
             Json.string(b, time);
             b.append(",\"kind\":").append(a.isProcess() ? "\"process\""

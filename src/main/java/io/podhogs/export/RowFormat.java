@@ -1,10 +1,11 @@
 package io.podhogs.export;
 
 import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.engine.EngineSnapshot;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.function.UnaryOperator;
+import java.util.function.BiFunction;
 
 /**
  * Which rows to show and in what order, shared by the trace, JSON and top views.
@@ -16,10 +17,10 @@ import java.util.function.UnaryOperator;
  *     or their containers ({@code --by container})
  */
 public record RowFormat(ViewMode mode, boolean sortBySent, Set<Integer> pids, boolean commandLine, boolean basename,
-                        UnaryOperator<List<AccountSnapshot>> grouping) {
+                        BiFunction<List<AccountSnapshot>, EngineSnapshot, List<AccountSnapshot>> grouping) {
 
     public RowFormat(ViewMode mode, boolean sortBySent, Set<Integer> pids, boolean commandLine, boolean basename) {
-        this(mode, sortBySent, pids, commandLine, basename, UnaryOperator.identity());
+        this(mode, sortBySent, pids, commandLine, basename, (accounts, snapshot) -> accounts);
     }
 
     public RowFormat withMode(ViewMode newMode) {
@@ -38,19 +39,20 @@ public record RowFormat(ViewMode mode, boolean sortBySent, Set<Integer> pids, bo
         return new RowFormat(mode, sortBySent, pids, commandLine, show, grouping);
     }
 
-    public RowFormat withGrouping(UnaryOperator<List<AccountSnapshot>> by) {
+    public RowFormat withGrouping(BiFunction<List<AccountSnapshot>, EngineSnapshot, List<AccountSnapshot>> by) {
         return new RowFormat(mode, sortBySent, pids, commandLine, basename, by);
     }
 
     /** The rows to show: the -P processes (or all), grouped, sorted. */
-    public List<AccountSnapshot> rows(List<AccountSnapshot> accounts) {
+    public List<AccountSnapshot> rows(EngineSnapshot snapshot) {
+        List<AccountSnapshot> accounts = snapshot.accounts();
         Comparator<AccountSnapshot> byValue = Comparator.comparingDouble(
                 a -> sortBySent ? mode.sent(a) : mode.received(a));
         Comparator<AccountSnapshot> byOther = Comparator.comparingDouble(
                 a -> sortBySent ? mode.received(a) : mode.sent(a));
         List<AccountSnapshot> chosen = pids.isEmpty() ? accounts
                 : accounts.stream().filter(a -> pids.contains(a.pid())).toList();
-        return grouping.apply(chosen).stream()
+        return grouping.apply(chosen, snapshot).stream()
                 .sorted(byValue.reversed().thenComparing(byOther.reversed())
                         .thenComparing(AccountSnapshot::program).thenComparingInt(AccountSnapshot::pid))
                 .toList();

@@ -116,7 +116,7 @@ public final class TopView {
         String row = "%7s %-9s %-10s %-" + programWidth + "s %-10s %14s %14s";
         out.add(fit(String.format(Locale.ROOT, row, "PID", "USER", "NETNS", "PROGRAM", "DEV", "SENT " + mode.unit(),
                 "RECEIVED " + mode.unit()), width));
-        List<AccountSnapshot> rows = format.rows(snapshot.accounts());
+        List<AccountSnapshot> rows = format.rows(snapshot);
         int room = Math.max(1, height - out.size() - 2);
         double sent = 0;
         double received = 0;

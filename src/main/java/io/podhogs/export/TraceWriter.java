@@ -25,7 +25,7 @@ public final class TraceWriter {
 
     public void write(EngineSnapshot snapshot, RowFormat format) {
         StringBuilder block = new StringBuilder("\nRefreshing:\n");
-        for (AccountSnapshot a : format.rows(snapshot.accounts())) {
+        for (AccountSnapshot a : format.rows(snapshot)) {
             block.append(format.name(a)).append('/').append(a.pid()).append('/').append(a.uid())
                     .append('\t').append(format.mode().format(format.mode().sent(a)))
                     .append('\t').append(format.mode().format(format.mode().received(a)))

@@ -45,7 +45,7 @@ class ContainerAccountsTest {
                 account(new UnknownOwner("unknown other [net:" + DB_NS + "]", DB_NS), DB_VETH, 5, 6, false),
                 account(process(4, "", 0), ETH0, 10_000, 20_000, false), // a host process
                 account(UnknownOwner.OTHER, ETH0, 7, 8, false));
-        List<AccountSnapshot> rows = ContainerAccounts.group(accounts, id -> id.equals(WEB) ? "web-1" : null);
+        List<AccountSnapshot> rows = ContainerAccounts.group(accounts, Map.of(), id -> id.equals(WEB) ? "web-1" : null);
 
         assertEquals(4, rows.size(), rows::toString);
         AccountSnapshot web = row(rows, "web-1");

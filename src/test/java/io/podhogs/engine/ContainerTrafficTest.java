@@ -1,0 +1,129 @@
+package io.podhogs.engine;
+
+import static io.podhogs.engine.EngineHarness.ifindex;
+import static io.podhogs.engine.EngineHarness.onInterface;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.accounting.ContainerAccounts;
+import io.podhogs.accounting.Traffic;
+import io.podhogs.attribution.ContainerOwner;
+import io.podhogs.identity.CgroupIdentity;
+import io.podhogs.identity.ContainerInfo;
+import io.podhogs.identity.DockerContainers;
+import io.podhogs.identity.QosClass;
+import io.podhogs.testing.Counters;
+import io.podhogs.testing.DockerHost;
+import io.podhogs.testing.Shell;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real containers on the real Docker engine: a server and a client exchange traffic over docker0,
+ * and the host fetches from the server too. Per container, the bytes are exact against the
+ * kernel's counters of its veth, with names and labels from the Docker API, and the same without
+ * them.
+ */
+class ContainerTrafficTest {
+    private final DockerHost docker = new DockerHost();
+    private EngineHarness harness;
+
+    @AfterEach
+    void tearDown() {
+        if (harness != null) {
+            harness.close();
+        }
+        docker.close();
+    }
+
+    /** The host end of a container's veth, found from the iflink of its eth0. */
+    private String hostVeth(String id) throws Exception {
+        int peer = Integer.parseInt(Shell.run("docker", "exec", id, "cat", "/sys/class/net/eth0/iflink").trim());
+        try (Stream<Path> links = Files.list(Path.of("/sys/class/net"))) {
+            for (Path link : links.toList()) {
+                if (Files.readString(link.resolve("ifindex")).trim().equals(Integer.toString(peer))) {
+                    return link.getFileName().toString();
+                }
+            }
+        }
+        throw new AssertionError("no host interface with index " + peer);
+    }
+
+    private static Traffic farSide(Traffic hostEnd) {
+        return new Traffic(hostEnd.receivedBytes(), hostEnd.receivedPackets(), hostEnd.sentBytes(), hostEnd.sentPackets());
+    }
+
+    private static AccountSnapshot row(List<AccountSnapshot> rows, String containerId) {
+        return rows.stream().filter(r -> r.owner() instanceof ContainerOwner c && c.identity().containerId().equals(containerId))
+                .findFirst().orElseThrow(() -> new AssertionError("no row for " + containerId + " in " + rows));
+    }
+
+    @Test
+    void twoContainersAndTheHostAreExactPerContainerWithNamesOrWithout() throws Exception {
+        harness = new EngineHarness(); // every device: the containers' veths come after the start
+        String uid = UUID.randomUUID().toString();
+        String server = docker.run(List.of("--name", docker.name("srv"), "--label", "com.docker.compose.service=srv",
+                        "--cgroup-parent", "/kubepods/burstable/pod" + uid),
+                "sh", "-c", "mkdir -p /www && dd if=/dev/zero of=/www/blob bs=1k count=2000 2>/dev/null"
+                        + " && exec httpd -f -p 8080 -h /www");
+        String ip = Shell.run("docker", "inspect", "-f", "{{.NetworkSettings.IPAddress}}", server).trim();
+        String client = docker.run(List.of("--name", docker.name("cli")),
+                "sh", "-c", "sleep 1; for i in 1 2 3; do wget -q -O /dev/null http://" + ip + ":8080/blob; done;"
+                        + " sleep 600");
+        // the host fetches once too: a host process, host side of docker0's routed path
+        Shell.run("python3", "-c", "import urllib.request;urllib.request.urlopen('http://" + ip + ":8080/blob').read()");
+        EngineHarness.sleep(4000); // the client's three fetches are over
+
+        String serverVeth = hostVeth(server);
+        String clientVeth = hostVeth(client);
+        long serverNetns = Long.parseLong(Files.readSymbolicLink(Path.of("/proc", Long.toString(docker.pid(server)),
+                "ns", "net")).toString().replaceAll("\\D", ""));
+        long clientNetns = Long.parseLong(Files.readSymbolicLink(Path.of("/proc", Long.toString(docker.pid(client)),
+                "ns", "net")).toString().replaceAll("\\D", ""));
+        EngineSnapshot s = harness.await(snap ->
+                        onInterface(snap, ifindex(serverVeth), a -> a.owner().netns() == serverNetns)
+                                .equals(farSide(Counters.of(serverVeth)))
+                        && onInterface(snap, ifindex(clientVeth), a -> a.owner().netns() == clientNetns)
+                                .equals(farSide(Counters.of(clientVeth)))
+                        && snap.resolver().pending() == 0,
+                () -> "both containers' sides to match their veths: " + harness.engine.snapshot().accounts());
+
+        // What the kernel counted, as of the snapshot the wait checked (a later read could already
+        // hold the link's next control frame).
+        Traffic serverTruth = onInterface(s, ifindex(serverVeth), a -> a.owner().netns() == serverNetns);
+        Traffic clientTruth = onInterface(s, ifindex(clientVeth), a -> a.owner().netns() == clientNetns);
+        try (DockerContainers names = DockerContainers.follow(DockerHost.SOCKET)) {
+            Function<String, String> byName = id -> names.byId(id).map(ContainerInfo::name).orElse(null);
+            for (Function<String, String> naming : List.<Function<String, String>>of(byName, id -> null)) {
+                List<AccountSnapshot> rows = ContainerAccounts.group(s.accounts(), s.containersByNetns(), naming);
+                AccountSnapshot srv = row(rows, server);
+                AccountSnapshot cli = row(rows, client);
+                assertEquals(serverTruth, srv.on(ifindex(serverVeth)), "the server, exact on its veth");
+                assertEquals(clientTruth, cli.on(ifindex(clientVeth)), "the client, exact on its veth");
+                assertEquals(srv.total(), srv.on(ifindex(serverVeth)), "and counted nowhere else");
+                assertEquals(cli.total(), cli.on(ifindex(clientVeth)), "and counted nowhere else");
+                assertTrue(cli.receivedBytes() > 3 * 2_048_000 && srv.sentBytes() > 4 * 2_048_000,
+                        "three fetches by the client and one by the host: " + srv + " " + cli);
+            }
+            List<AccountSnapshot> named = ContainerAccounts.group(s.accounts(), s.containersByNetns(), byName);
+            assertEquals(docker.name("srv"), ((ContainerOwner) row(named, server).owner()).name());
+            assertEquals(docker.name("cli"), ((ContainerOwner) row(named, client).owner()).name());
+            assertEquals("srv", names.byId(server).orElseThrow().labels().get("com.docker.compose.service"));
+            List<AccountSnapshot> unnamed = ContainerAccounts.group(s.accounts(), s.containersByNetns(), id -> null);
+            assertEquals("container:" + server.substring(0, 12), ((ContainerOwner) row(unnamed, server).owner()).name());
+        }
+        // Docker with a kubelet-style cgroup parent: the pod UID and QoS class are read from the path.
+        assertEquals(new CgroupIdentity("", server, uid, QosClass.BURSTABLE),
+                row(ContainerAccounts.group(s.accounts(), s.containersByNetns(), id -> null), server).cgroup());
+        assertEquals(new CgroupIdentity("docker", client, "", QosClass.NONE),
+                row(ContainerAccounts.group(s.accounts(), s.containersByNetns(), id -> null), client).cgroup());
+    }
+}
