@@ -55,7 +55,7 @@ public interface HostSocketLookup extends AutoCloseable {
             return none();
         }
         SockDiag diag = opened.get();
-        return new HostSocketLookup() {
+        HostSocketLookup lookup = new HostSocketLookup() {
             private boolean failed;
 
             @Override
@@ -108,5 +108,13 @@ public interface HostSocketLookup extends AutoCloseable {
                 }
             }
         };
+        // The first calls bind JNA's native functions and link this code's lambdas, milliseconds
+        // that are spent here, at start, rather than on the first connection, which may live for
+        // less than that.
+        long loopback = Addresses.V4_MAPPED_LO_PREFIX | 0x7f000001L;
+        FlowKey nothing = new FlowKey(0, ParsedPacket.TCP, 0, loopback, 1, 0, loopback, 1, 0);
+        lookup.connection(nothing);
+        lookup.listener(nothing);
+        return lookup.available() ? lookup : none();
     }
 }
