@@ -30,7 +30,11 @@ final class ContainerNames implements AutoCloseable {
 
     /** The container's name, or null when no runtime named it. */
     String name(String containerId) {
-        return docker == null ? null : docker.byId(containerId).map(ContainerInfo::name).orElse(null);
+        return info(containerId).map(ContainerInfo::name).orElse(null);
+    }
+
+    java.util.Optional<ContainerInfo> info(String containerId) {
+        return docker == null ? java.util.Optional.empty() : docker.byId(containerId);
     }
 
     @Override

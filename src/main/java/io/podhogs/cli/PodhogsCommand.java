@@ -179,7 +179,8 @@ public final class PodhogsCommand implements Callable<Integer> {
         }
         boolean traceMode = trace || bughunt;
         try (Engine engine = new Engine(EngineConfig.of(captureConfig).withRateWindow(window), host);
-             ContainerNames containers = by.equals("container") ? ContainerNames.ofThisHost() : ContainerNames.none()) {
+             ContainerNames containers = by.equals("container") || json ? ContainerNames.ofThisHost()
+                     : ContainerNames.none()) {
             try {
                 engine.start();
             } catch (CaptureException e) {
@@ -206,7 +207,7 @@ public final class PodhogsCommand implements Callable<Integer> {
                 }
                 return Cli.EXIT_OK;
             }
-            JsonWriter jsonWriter = new JsonWriter(out, new UserNames(host));
+            JsonWriter jsonWriter = new JsonWriter(out, new UserNames(host), containers::info);
             TraceWriter traceWriter = new TraceWriter(out);
             Consumer<io.podhogs.engine.EngineSnapshot> writer = json
                     ? s -> jsonWriter.write(s, rows)

@@ -4,6 +4,9 @@ import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.attribution.TransitOwner;
 import io.podhogs.engine.EngineSnapshot;
 import io.podhogs.identity.CgroupIdentity;
+import io.podhogs.identity.ContainerInfo;
+import java.util.Optional;
+import java.util.function.Function;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -13,15 +16,23 @@ import java.util.Locale;
  * is process, unknown, forwarded or encapsulated; {@code netns} the inode of the namespace whose side of the
  * interfaces the account is on (0: the host's); the inferred bytes are those of connections whose
  * owner was inferred because their sockets were gone before they could be looked up; the container
- * fields come from the process's cgroup (empty when it names none: every non-process account).
+ * fields come from the process's cgroup (empty when it names none: every non-process account), the
+ * container's name and image from its runtime (empty without one).
  */
 public final class JsonWriter {
     private final PrintStream out;
     private final UserNames users;
+    private final Function<String, Optional<ContainerInfo>> containers;
 
     public JsonWriter(PrintStream out, UserNames users) {
+        this(out, users, id -> Optional.empty());
+    }
+
+    /** @param containers what the runtime says of a container ID (Docker's name and image) */
+    public JsonWriter(PrintStream out, UserNames users, Function<String, Optional<ContainerInfo>> containers) {
         this.out = out;
         this.users = users;
+        this.containers = containers;
     }
 
     public void write(EngineSnapshot snapshot, RowFormat format) {
@@ -65,6 +76,11 @@ public final class JsonWriter {
             Json.string(b, cgroup.podUid());
             b.append(",\"qos_class\":");
             Json.string(b, cgroup.qos().apiName());
+            Optional<ContainerInfo> info = cgroup.inContainer() ? containers.apply(cgroup.containerId()) : Optional.empty();
+            b.append(",\"container_name\":");
+            Json.string(b, info.map(ContainerInfo::name).orElse(""));
+            b.append(",\"container_image\":");
+            Json.string(b, info.map(ContainerInfo::image).orElse(""));
             b
                     .append(",\"exited\":").append(a.exited())
                     .append(",\"kernel_drops\":").append(snapshot.kernelDrops())
