@@ -26,6 +26,13 @@ class InterfaceChurnTest {
         }
     }
 
+    /** The engine's threads: its capture loops and itself (other tests' clients may still be ending). */
+    private static long podhogsThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("podhogs-capture") || t.getName().equals("podhogs-engine"))
+                .count();
+    }
+
     @Test
     void aHundredVethPairsComingAndGoingLeaveDescriptorsAndThreadsAsTheyWere() throws Exception {
         try (EngineHarness harness = new EngineHarness()) {
@@ -47,7 +54,7 @@ class InterfaceChurnTest {
     private static void churn(EngineHarness harness, boolean handlePerDevice) throws Exception {
         EngineHarness.sleep(500);
         long fdsBefore = openDescriptors();
-        int threadsBefore = Thread.activeCount();
+        long threadsBefore = podhogsThreads();
         int handlesBefore = harness.engine.snapshot().captures().size();
         String tag = Integer.toString(ThreadLocalRandom.current().nextInt(1000, 9999));
         StringBuilder batch = new StringBuilder();
@@ -86,8 +93,10 @@ class InterfaceChurnTest {
         }
         EngineHarness.sleep(1500); // the engine's once-a-second look at interfaces and namespaces
 
-        assertEquals(fdsBefore, openDescriptors(), "open descriptors");
-        assertEquals(threadsBefore, Thread.activeCount(), "threads");
+        // Other tests' clients may still be closing in this JVM: fewer descriptors is no leak.
+        long fdsAfter = openDescriptors();
+        assertTrue(fdsAfter <= fdsBefore, "open descriptors: " + fdsBefore + " before, " + fdsAfter + " after");
+        assertEquals(threadsBefore, podhogsThreads(), "podhogs's threads");
         List<CaptureStatus> captures = harness.engine.snapshot().captures();
         assertTrue(captures.stream().allMatch(CaptureStatus::running), "still capturing: " + captures);
         if (handlePerDevice) {
