@@ -56,7 +56,7 @@ public final class ContainerAccounts {
             CgroupIdentity identity = identities.get(e.getKey());
             String name = names.apply(e.getKey());
             if (name == null || name.isEmpty()) {
-                name = (identity.runtime().isEmpty() ? "container" : identity.runtime()) + ":" + e.getKey().substring(0, 12);
+                name = identity.shortLabel();
             }
             result.add(sum(new ContainerOwner(identity, name, netnsOf.get(e.getKey())), e.getValue()));
         }

@@ -33,6 +33,15 @@ final class ContainerNames implements AutoCloseable {
         return info(containerId).map(ContainerInfo::name).orElse(null);
     }
 
+    /** The runtime's name of the container, else its runtime and short ID ("docker:00e135ce289b"). */
+    String label(io.podhogs.identity.CgroupIdentity container) {
+        String name = name(container.containerId());
+        if (name != null && !name.isEmpty()) {
+            return name;
+        }
+        return container.shortLabel();
+    }
+
     java.util.Optional<ContainerInfo> info(String containerId) {
         return docker == null ? java.util.Optional.empty() : docker.byId(containerId);
     }

@@ -127,6 +127,10 @@ public final class PodhogsCommand implements Callable<Integer> {
                     + " of its network namespace's other traffic.")
     String by;
 
+    @Option(names = "--show-container", description = "Put the container's name in front of the program of"
+            + " processes in one (web:/usr/sbin/nginx), in every view; trace lines keep nethogs's shape.")
+    boolean showContainer;
+
     @Option(names = "--snaplen", paramLabel = "BYTES", defaultValue = "" + CaptureConfig.DEFAULT_SNAP_LENGTH,
             description = "Bytes kept of each frame: headers only. Default: ${DEFAULT-VALUE}.")
     int snapLength;
@@ -179,7 +183,7 @@ public final class PodhogsCommand implements Callable<Integer> {
         }
         boolean traceMode = trace || bughunt;
         try (Engine engine = new Engine(EngineConfig.of(captureConfig).withRateWindow(window), host);
-             ContainerNames containers = by.equals("container") || json ? ContainerNames.ofThisHost()
+             ContainerNames containers = by.equals("container") || json || showContainer ? ContainerNames.ofThisHost()
                      : ContainerNames.none()) {
             try {
                 engine.start();
@@ -187,10 +191,11 @@ public final class PodhogsCommand implements Callable<Integer> {
                 err.println("podhogs: " + e.getMessage());
                 return Cli.EXIT_USAGE;
             }
-            RowFormat rows = by.equals("container")
+            RowFormat grouped = by.equals("container")
                     ? format.withGrouping((accounts, snapshot) ->
                             ContainerAccounts.group(accounts, snapshot.containersByNetns(), containers::name))
                     : format;
+            RowFormat rows = showContainer ? grouped.withContainerLabels(containers::label) : grouped;
             Terminal terminal = null;
             if (!json && !traceMode) {
                 terminal = TerminalBuilder.builder().system(true).dumb(true).build();

@@ -2,10 +2,12 @@ package io.podhogs.export;
 
 import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.engine.EngineSnapshot;
+import io.podhogs.identity.CgroupIdentity;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Which rows to show and in what order, shared by the trace, JSON and top views.
@@ -15,32 +17,42 @@ import java.util.function.BiFunction;
  * @param basename show only the program's base name (nethogs's {@code -b})
  * @param grouping what the accounts are summed into before they are shown: nothing (processes),
  *     or their containers ({@code --by container})
+ * @param containerLabel the label of a process's container in front of its name, or null for none
  */
 public record RowFormat(ViewMode mode, boolean sortBySent, Set<Integer> pids, boolean commandLine, boolean basename,
-                        BiFunction<List<AccountSnapshot>, EngineSnapshot, List<AccountSnapshot>> grouping) {
+                        BiFunction<List<AccountSnapshot>, EngineSnapshot, List<AccountSnapshot>> grouping,
+                        Function<CgroupIdentity, String> containerLabel) {
 
     public RowFormat(ViewMode mode, boolean sortBySent, Set<Integer> pids, boolean commandLine, boolean basename) {
-        this(mode, sortBySent, pids, commandLine, basename, (accounts, snapshot) -> accounts);
+        this(mode, sortBySent, pids, commandLine, basename, (accounts, snapshot) -> accounts, null);
     }
 
     public RowFormat withMode(ViewMode newMode) {
-        return new RowFormat(newMode, sortBySent, pids, commandLine, basename, grouping);
+        return new RowFormat(newMode, sortBySent, pids, commandLine, basename, grouping, containerLabel);
     }
 
     public RowFormat withSortBySent(boolean bySent) {
-        return new RowFormat(mode, bySent, pids, commandLine, basename, grouping);
+        return new RowFormat(mode, bySent, pids, commandLine, basename, grouping, containerLabel);
     }
 
     public RowFormat withCommandLine(boolean show) {
-        return new RowFormat(mode, sortBySent, pids, show, basename, grouping);
+        return new RowFormat(mode, sortBySent, pids, show, basename, grouping, containerLabel);
     }
 
     public RowFormat withBasename(boolean show) {
-        return new RowFormat(mode, sortBySent, pids, commandLine, show, grouping);
+        return new RowFormat(mode, sortBySent, pids, commandLine, show, grouping, containerLabel);
     }
 
     public RowFormat withGrouping(BiFunction<List<AccountSnapshot>, EngineSnapshot, List<AccountSnapshot>> by) {
-        return new RowFormat(mode, sortBySent, pids, commandLine, basename, by);
+        return new RowFormat(mode, sortBySent, pids, commandLine, basename, by, containerLabel);
+    }
+
+    /**
+     * Process rows in a container get the container's label in front of their name
+     * ({@code --show-container}: "web:/usr/sbin/nginx"), which keeps nethogs's program/pid/uid shape.
+     */
+    public RowFormat withContainerLabels(Function<CgroupIdentity, String> label) {
+        return new RowFormat(mode, sortBySent, pids, commandLine, basename, grouping, label);
     }
 
     /** The rows to show: the -P processes (or all), grouped, sorted. */
@@ -65,7 +77,11 @@ public record RowFormat(ViewMode mode, boolean sortBySent, Set<Integer> pids, bo
      * as ps shows them. JSON, which escapes, writes the names as they are.
      */
     public String name(AccountSnapshot a) {
-        return printable(rawName(a));
+        String name = rawName(a);
+        if (containerLabel != null && a.isProcess() && a.cgroup().inContainer()) {
+            name = containerLabel.apply(a.cgroup()) + ":" + name;
+        }
+        return printable(name);
     }
 
     private String rawName(AccountSnapshot a) {

@@ -21,4 +21,9 @@ public record CgroupIdentity(String runtime, String containerId, String podUid, 
     public boolean inPod() {
         return !podUid.isEmpty();
     }
+
+    /** What to call the container when its runtime gives no name: "docker:00e135ce289b". */
+    public String shortLabel() {
+        return (runtime.isEmpty() ? "container" : runtime) + ":" + containerId.substring(0, Math.min(12, containerId.length()));
+    }
 }

@@ -158,7 +158,7 @@ class CliUsageTest {
         }
         // nethogs's own flags, by name, so that one cannot be dropped from the model unnoticed
         for (String name : List.of("-t", "-v", "-d", "-c", "-s", "-P", "-f", "-a", "-l", "-b", "-p", "-C", "-g", "-x",
-                "-V", "-h", "--json", "--window", "--capture", "--include", "--exclude", "--by", "--snaplen", "--buffer-size",
+                "-V", "-h", "--json", "--window", "--capture", "--include", "--exclude", "--by", "--show-container", "--snaplen", "--buffer-size",
                 "--help", "--version")) {
             assertTrue(r.out().lines().anyMatch(l -> l.matches("^\\s+(-\\w, )?" + name + "\\b.*")),
                     () -> "--help has a line describing " + name + "\n" + r.out());

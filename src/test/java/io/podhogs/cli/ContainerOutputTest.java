@@ -59,4 +59,16 @@ class ContainerOutputTest {
                     () -> "a row for " + name + " with bytes both ways\n" + r);
         }
     }
+
+    @Test
+    void showContainerPutsTheNameInFrontOfTheProgramAndKeepsNethogssShape() throws Exception {
+        Podhogs.Result r = Podhogs.run(Duration.ofSeconds(60), "-t", "--show-container", "-v", "2", "-c", "4", "-d", "1");
+        assertEquals(0, r.exit(), r::toString);
+        String last = r.out().substring(r.out().lastIndexOf("Refreshing:"));
+        // "ph1234-web:httpd/23125/0": the container's name, then the program as nethogs shows it
+        assertTrue(last.lines().anyMatch(l -> l.matches("^" + web + ":\\S+/\\d+/0\\t\\d+\\t\\d+$")),
+                () -> "a process row of " + web + " with its name in front\n" + r);
+        assertTrue(last.lines().noneMatch(l -> l.matches("^[^/]+:(unknown|forwarded).*")),
+                () -> "buckets are no container's processes: no label\n" + r);
+    }
 }
