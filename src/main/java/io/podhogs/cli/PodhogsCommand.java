@@ -127,8 +127,9 @@ public final class PodhogsCommand implements Callable<Integer> {
                     + " of its network namespace's other traffic.")
     String by;
 
-    @Option(names = "--show-container", description = "Put the container's name in front of the program of"
-            + " processes in one (web:/usr/sbin/nginx), in every view; trace lines keep nethogs's shape.")
+    @Option(names = "--show-container", description = "Show the container of processes in one: in trace mode"
+            + " its name in front of the program (web:/usr/sbin/nginx, nethogs's shape kept); in the top view a"
+            + " column that 'c' turns from name to ID to image.")
     boolean showContainer;
 
     @Option(names = "--snaplen", paramLabel = "BYTES", defaultValue = "" + CaptureConfig.DEFAULT_SNAP_LENGTH,
@@ -207,7 +208,7 @@ public final class PodhogsCommand implements Callable<Integer> {
             }
             if (terminal != null) {
                 try (Terminal t = terminal) {
-                    new TopView(t, new UserNames(host), "podhogs " + Version.number(), rows)
+                    new TopView(t, new UserNames(host), "podhogs " + Version.number(), rows, containers::info)
                             .run(engine::snapshot, delay, count); // drops show in its header, not over it
                 }
                 return Cli.EXIT_OK;

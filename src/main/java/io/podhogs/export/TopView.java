@@ -1,5 +1,9 @@
 package io.podhogs.export;
 
+import io.podhogs.identity.CgroupIdentity;
+import io.podhogs.identity.ContainerInfo;
+import java.util.Optional;
+import java.util.function.Function;
 import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.engine.EngineSnapshot;
 import java.io.IOException;
@@ -25,16 +29,45 @@ import org.jline.utils.NonBlockingReader;
 public final class TopView {
     private static final String KEYS = "q quit  s sort by sent  r sort by received  m units  l command line  b basename";
 
+    private static final int CONTAINER_WIDTH = 20;
+
+    /** What the container column shows; 'c' goes from one to the next. */
+    enum ContainerColumn {
+        NAME("CONTAINER"), ID("CONTAINER ID"), IMAGE("IMAGE");
+
+        final String title;
+
+        ContainerColumn(String title) {
+            this.title = title;
+        }
+
+        ContainerColumn next() {
+            return values()[(ordinal() + 1) % values().length];
+        }
+    }
+
     private final Terminal terminal;
     private final UserNames users;
     private final String title;
+    private final Function<String, Optional<ContainerInfo>> containers;
     private RowFormat format;
+    private ContainerColumn containerColumn = ContainerColumn.NAME;
 
     public TopView(Terminal terminal, UserNames users, String title, RowFormat format) {
+        this(terminal, users, title, format, id -> Optional.empty());
+    }
+
+    /**
+     * @param containers what the runtime says of a container ID, for the container column that
+     *     {@code --show-container} (a format with container labels) adds
+     */
+    public TopView(Terminal terminal, UserNames users, String title, RowFormat format,
+                   Function<String, Optional<ContainerInfo>> containers) {
         this.terminal = terminal;
         this.users = users;
         this.title = title;
         this.format = format;
+        this.containers = containers;
     }
 
     /** Runs until 'q' (or {@code count} refreshes, if positive). */
@@ -77,8 +110,14 @@ public final class TopView {
         }
     }
 
-    private boolean handleKey(int key) {
+    boolean handleKey(int key) {
         switch (key) {
+            case 'c' -> {
+                if (format.containerLabel() == null) {
+                    return false;
+                }
+                containerColumn = containerColumn.next();
+            }
             case 's' -> format = format.withSortBySent(true);
             case 'r' -> format = format.withSortBySent(false);
             case 'm' -> format = format.withMode(format.mode().next());
@@ -111,11 +150,15 @@ public final class TopView {
         out.add(fit(String.format(Locale.ROOT, "sort: %s  view: %s  flows: %d  kernel drops: %d",
                 format.sortBySent() ? "sent" : "received", mode.unit(), snapshot.flows(), snapshot.kernelDrops()), width));
         out.add("");
-        // PID USER NETNS PROGRAM DEV SENT RECEIVED: six columns of fixed width and six spaces between them.
-        int programWidth = Math.max(10, width - 7 - 1 - 9 - 1 - 10 - 1 - 1 - 10 - 1 - 14 - 1 - 14);
-        String row = "%7s %-9s %-10s %-" + programWidth + "s %-10s %14s %14s";
-        out.add(fit(String.format(Locale.ROOT, row, "PID", "USER", "NETNS", "PROGRAM", "DEV", "SENT " + mode.unit(),
-                "RECEIVED " + mode.unit()), width));
+        // PID USER NETNS [CONTAINER] PROGRAM DEV SENT RECEIVED: columns of fixed width, a space between.
+        boolean containerCol = format.containerLabel() != null;
+        int extra = containerCol ? CONTAINER_WIDTH + 1 : 0;
+        int programWidth = Math.max(10, width - 7 - 1 - 9 - 1 - 10 - 1 - 1 - 10 - 1 - 14 - 1 - 14 - extra);
+        String row = "%7s %-9s %-10s " + (containerCol ? "%-" + CONTAINER_WIDTH + "s " : "%s")
+                + "%-" + programWidth + "s %-10s %14s %14s";
+        RowFormat names = containerCol ? format.withContainerLabels(null) : format; // the column, not a prefix
+        out.add(fit(String.format(Locale.ROOT, row, "PID", "USER", "NETNS", containerCol ? containerColumn.title : "",
+                "PROGRAM", "DEV", "SENT " + mode.unit(), "RECEIVED " + mode.unit()), width));
         List<AccountSnapshot> rows = format.rows(snapshot);
         int room = Math.max(1, height - out.size() - 2);
         double sent = 0;
@@ -127,15 +170,28 @@ public final class TopView {
         for (AccountSnapshot a : rows.subList(0, Math.min(rows.size(), room))) {
             String pid = a.isProcess() ? Integer.toString(a.pid()) : "?";
             String user = a.isProcess() ? users.name(a.uid()) : "";
-            String name = format.name(a) + (a.exited() ? " (exited)" : "");
+            String name = names.name(a) + (a.exited() ? " (exited)" : "");
             String netns = a.owner().netns() == 0 ? "host" : Long.toString(a.owner().netns());
-            out.add(fit(String.format(Locale.ROOT, row, pid, clip(user, 9), netns, clip(name, programWidth),
+            String container = containerCol ? clip(containerCell(a), CONTAINER_WIDTH) : "";
+            out.add(fit(String.format(Locale.ROOT, row, pid, clip(user, 9), netns, container, clip(name, programWidth),
                     clip(devices(snapshot, a), 10), mode.format(mode.sent(a)), mode.format(mode.received(a))), width));
         }
-        out.add(fit(String.format(Locale.ROOT, "  TOTAL %" + (programWidth + 32) + "s %14s %14s", "",
+        out.add(fit(String.format(Locale.ROOT, "  TOTAL %" + (programWidth + 32 + extra) + "s %14s %14s", "",
                 mode.format(sent), mode.format(received)), width));
-        out.add(fit(KEYS, width));
+        out.add(fit(containerCol ? KEYS + "  c container name/ID/image" : KEYS, width));
         return out;
+    }
+
+    private String containerCell(AccountSnapshot a) {
+        CgroupIdentity cgroup = a.cgroup();
+        if (!cgroup.inContainer()) {
+            return "";
+        }
+        return switch (containerColumn) {
+            case NAME -> format.containerLabel().apply(cgroup);
+            case ID -> cgroup.containerId().substring(0, 12);
+            case IMAGE -> containers.apply(cgroup.containerId()).map(ContainerInfo::image).orElse("");
+        };
     }
 
     private static String devices(EngineSnapshot snapshot, AccountSnapshot a) {
