@@ -500,6 +500,12 @@ public final class FlowResolver {
         return found;
     }
 
+    /** The tables of the namespace that holds the flow's socket, or null while it is not known. */
+    private Sockets socketsOf(TrackedFlow flow) {
+        long netns = tablesOf(flow);
+        return netns == UNKNOWN_NETNS ? null : sockets(netns);
+    }
+
     /** A host TCP flow, whose socket {@link #hostLookup} finds without reading the tables. */
     private boolean exactlyLookedUp(FlowKey key) {
         return hostLookup.available() && !key.has(FlowKey.PEER) && key.protocol() == ParsedPacket.TCP;
@@ -653,11 +659,10 @@ public final class FlowResolver {
      */
     private Owner transit(TrackedFlow flow) {
         FlowKey key = flow.key();
-        long netns = tablesOf(flow);
-        if (netns == UNKNOWN_NETNS) {
+        Sockets s = socketsOf(flow);
+        if (s == null) {
             return null;
         }
-        Sockets s = sockets(netns);
         // Decided only on reads made after the flow began, like a socket.
         long first = flow.firstSeenNanos();
         if (key.protocol() == ParsedPacket.UDP && s.udpRead.start - first >= 0 && s.udp.kernelTunnel(key)) {
@@ -676,11 +681,10 @@ public final class FlowResolver {
      */
     private ProcessOwner infer(TrackedFlow flow) {
         FlowKey key = flow.key();
-        long netns = tablesOf(flow);
-        if (netns == UNKNOWN_NETNS) {
+        Sockets s = socketsOf(flow);
+        if (s == null) {
             return null;
         }
-        Sockets s = sockets(netns);
         if (!s.addresses.contains(key.localHi(), key.localLo())) {
             return null;
         }

@@ -16,13 +16,9 @@ import io.podhogs.identity.QosClass;
 import io.podhogs.testing.Counters;
 import io.podhogs.testing.DockerHost;
 import io.podhogs.testing.Shell;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,19 +38,6 @@ class ContainerTrafficTest {
             harness.close();
         }
         docker.close();
-    }
-
-    /** The host end of a container's veth, found from the iflink of its eth0. */
-    private String hostVeth(String id) throws Exception {
-        int peer = Integer.parseInt(Shell.run("docker", "exec", id, "cat", "/sys/class/net/eth0/iflink").trim());
-        try (Stream<Path> links = Files.list(Path.of("/sys/class/net"))) {
-            for (Path link : links.toList()) {
-                if (Files.readString(link.resolve("ifindex")).trim().equals(Integer.toString(peer))) {
-                    return link.getFileName().toString();
-                }
-            }
-        }
-        throw new AssertionError("no host interface with index " + peer);
     }
 
     private static Traffic farSide(Traffic hostEnd) {
@@ -82,12 +65,10 @@ class ContainerTrafficTest {
         Shell.run("python3", "-c", "import urllib.request;urllib.request.urlopen('http://" + ip + ":8080/blob').read()");
         EngineHarness.sleep(4000); // the client's three fetches are over
 
-        String serverVeth = hostVeth(server);
-        String clientVeth = hostVeth(client);
-        long serverNetns = Long.parseLong(Files.readSymbolicLink(Path.of("/proc", Long.toString(docker.pid(server)),
-                "ns", "net")).toString().replaceAll("\\D", ""));
-        long clientNetns = Long.parseLong(Files.readSymbolicLink(Path.of("/proc", Long.toString(docker.pid(client)),
-                "ns", "net")).toString().replaceAll("\\D", ""));
+        String serverVeth = docker.hostVeth(server);
+        String clientVeth = docker.hostVeth(client);
+        long serverNetns = docker.netns(server);
+        long clientNetns = docker.netns(client);
         EngineSnapshot s = harness.await(snap ->
                         onInterface(snap, ifindex(serverVeth), a -> a.owner().netns() == serverNetns)
                                 .equals(farSide(Counters.of(serverVeth)))

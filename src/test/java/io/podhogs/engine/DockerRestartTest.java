@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -60,18 +59,6 @@ class DockerRestartTest {
         throw new AssertionError("timed out waiting for " + what);
     }
 
-    private static String hostVeth(String id) throws Exception {
-        int peer = Integer.parseInt(Shell.run("docker", "exec", id, "cat", "/sys/class/net/eth0/iflink").trim());
-        try (Stream<Path> links = Files.list(Path.of("/sys/class/net"))) {
-            for (Path link : links.toList()) {
-                if (Files.readString(link.resolve("ifindex")).trim().equals(Integer.toString(peer))) {
-                    return link.getFileName().toString();
-                }
-            }
-        }
-        throw new AssertionError("no host interface with index " + peer);
-    }
-
     @Test
     void countingGoesOnWhileTheDaemonIsAwayAndTheNamesComeBack() throws Exception {
         assertTrue(Shell.run("docker", "info", "--format", "{{.LiveRestoreEnabled}}").trim().equals("true"),
@@ -82,7 +69,7 @@ class DockerRestartTest {
                 "mkdir -p /www && dd if=/dev/zero of=/www/blob bs=1k count=200 2>/dev/null && httpd -p 8080 -h /www"
                         + " && while true; do wget -q -O /dev/null http://127.0.0.1:8080/blob;"
                         + " wget -q -O /dev/null http://172.17.0.1:1 2>/dev/null; sleep 0.1; done");
-        String veth = hostVeth(id);
+        String veth = docker.hostVeth(id);
         long pid = docker.pid(id);
         try (DockerContainers containers = DockerContainers.follow(DockerHost.SOCKET)) {
             assertEquals(name, containers.byId(id).orElseThrow().name());
@@ -102,8 +89,7 @@ class DockerRestartTest {
         // Counting never stopped: the container's side of its veth adds up to the kernel's counters,
         // compared once its traffic is frozen (docker pause).
         Shell.run("docker", "pause", id);
-        long netns = Long.parseLong(Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", "net"))
-                .toString().replaceAll("\\D", ""));
+        long netns = docker.netns(id);
         harness.await(s -> {
             Traffic k = Counters.of(veth);
             Traffic far = new Traffic(k.receivedBytes(), k.receivedPackets(), k.sentBytes(), k.sentPackets());

@@ -49,6 +49,25 @@ public final class DockerHost implements AutoCloseable {
         return Long.parseLong(Shell.run("docker", "inspect", "-f", "{{.State.Pid}}", id).trim());
     }
 
+    /** The inode of the container's network namespace. */
+    public long netns(String id) throws java.io.IOException {
+        return Long.parseLong(Files.readSymbolicLink(Path.of("/proc", Long.toString(pid(id)), "ns", "net"))
+                .toString().replaceAll("\\D", ""));
+    }
+
+    /** The host end of the container's veth, found from the iflink of its eth0. */
+    public String hostVeth(String id) throws java.io.IOException {
+        String peer = Shell.run("docker", "exec", id, "cat", "/sys/class/net/eth0/iflink").trim();
+        try (java.util.stream.Stream<Path> links = Files.list(Path.of("/sys/class/net"))) {
+            for (Path link : links.toList()) {
+                if (Files.readString(link.resolve("ifindex")).trim().equals(peer)) {
+                    return link.getFileName().toString();
+                }
+            }
+        }
+        throw new AssertionError("no host interface with index " + peer);
+    }
+
     @Override
     public void close() {
         for (String id : containers) {
