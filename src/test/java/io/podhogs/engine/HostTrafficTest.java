@@ -16,7 +16,6 @@ import io.podhogs.testing.TestNet.Host;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,17 +24,7 @@ import org.junit.jupiter.api.Test;
  * the veth's own counters, to the byte. The only other frames allowed are the link's own control
  * traffic (ICMPv6, ARP), which must land in "unknown other", so every frame is accounted.
  */
-class HostTrafficTest {
-    private final TestNet net = new TestNet();
-    private EngineHarness harness;
-
-    @AfterEach
-    void tearDown() {
-        if (harness != null) {
-            harness.close();
-        }
-        net.close();
-    }
+class HostTrafficTest extends EngineTrafficTest {
 
     /** One host, the engine capturing its veth from before the link's first frame. */
     private Host hostWithEngine() throws Exception {

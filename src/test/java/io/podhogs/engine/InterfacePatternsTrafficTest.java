@@ -16,24 +16,13 @@ import io.podhogs.testing.TestNet.Endpoint;
 import io.podhogs.testing.TestNet.Host;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * --exclude: an interface left out by name is counted nowhere, also when it appears after the
  * start (no BPF filter can name it then); the others stay exact.
  */
-class InterfacePatternsTrafficTest {
-    private final TestNet net = new TestNet();
-    private EngineHarness harness;
-
-    @AfterEach
-    void tearDown() {
-        if (harness != null) {
-            harness.close();
-        }
-        net.close();
-    }
+class InterfacePatternsTrafficTest extends EngineTrafficTest {
 
     @Test
     void anExcludedInterfaceIsCountedNowhereEvenWhenItAppearsLater() throws Exception {

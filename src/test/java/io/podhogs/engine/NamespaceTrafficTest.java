@@ -16,7 +16,6 @@ import io.podhogs.testing.TestNet.Bridge;
 import io.podhogs.testing.TestNet.Endpoint;
 import io.podhogs.testing.TestNet.Host;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,17 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * add up to the veth's counters (the far side sends what the host end receives), each packet of a
  * namespace's socket is in exactly one account of that namespace, and nothing is counted twice.
  */
-class NamespaceTrafficTest {
-    private final TestNet net = new TestNet();
-    private EngineHarness harness;
-
-    @AfterEach
-    void tearDown() {
-        if (harness != null) {
-            harness.close();
-        }
-        net.close();
-    }
+class NamespaceTrafficTest extends EngineTrafficTest {
 
     /** The far side's view of a host end's counters: it sent what the host end received. */
     private static Traffic farSide(Traffic hostEnd) {
