@@ -1,7 +1,10 @@
 package io.podhogs.accounting;
 
 import io.podhogs.attribution.Owner;
+import io.podhogs.identity.RemoteClass;
+import io.podhogs.identity.RemotePeer;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,6 +17,18 @@ final class Account {
     private final RateWindow window;
     /** Per interface index: sent bytes, sent packets, received bytes, received packets. */
     private final Map<Integer, long[]> byInterface = new LinkedHashMap<>();
+    /**
+     * Per remote peer, the same four counters: empty without a cluster to classify against. Named
+     * peers beyond {@value #NAMED_PEERS} count under their class only, so that an account talking to
+     * every pod of a big cluster stays small.
+     */
+    private final Map<RemotePeer, long[]> byRemote = new LinkedHashMap<>();
+    private int namedPeers;
+    /** Per remote class: the four counters, and a rate window once the class has had traffic. */
+    private final long[][] byClass = new long[RemoteClass.values().length][];
+    private final RateWindow[] classWindows = new RateWindow[RemoteClass.values().length];
+    private final int windowSamples;
+    private final long tickNanos;
     private long sentBytes;
     private long sentPackets;
     private long receivedBytes;
@@ -22,13 +37,18 @@ final class Account {
     private long inferredReceivedBytes;
     private boolean exited;
 
+    static final int NAMED_PEERS = 32;
+
     Account(Owner owner, int windowSamples, long nowNanos, long tickNanos) {
         this.owner = owner;
+        this.windowSamples = windowSamples;
+        this.tickNanos = tickNanos;
         // The first sample stands one tick back, so a new account shows a rate at its first refresh.
         this.window = new RateWindow(windowSamples, nowNanos - tickNanos);
     }
 
-    void credit(int ifindex, long sb, long sp, long rb, long rp, boolean inferred) {
+    /** @param peer the flow's other end, or null when there is no cluster to say */
+    void credit(int ifindex, long sb, long sp, long rb, long rp, boolean inferred, RemotePeer peer) {
         if (inferred) {
             inferredSentBytes += sb;
             inferredReceivedBytes += rb;
@@ -42,10 +62,90 @@ final class Account {
         on[1] += sp;
         on[2] += rb;
         on[3] += rp;
+        if (peer != null) {
+            long[] to = byRemote.get(peer);
+            if (to == null) {
+                RemotePeer key = peer;
+                if (peer.named() && namedPeers >= NAMED_PEERS) {
+                    key = RemotePeer.of(peer.remoteClass());
+                } else if (peer.named()) {
+                    namedPeers++;
+                }
+                to = byRemote.computeIfAbsent(key, k -> new long[4]);
+            }
+            to[0] += sb;
+            to[1] += sp;
+            to[2] += rb;
+            to[3] += rp;
+            long[] c = classCounters(peer.remoteClass());
+            c[0] += sb;
+            c[1] += sp;
+            c[2] += rb;
+            c[3] += rp;
+        }
+    }
+
+    private long[] classCounters(RemoteClass c) {
+        long[] counters = byClass[c.ordinal()];
+        if (counters == null) {
+            counters = byClass[c.ordinal()] = new long[4];
+            // Its window starts at the account's last sample, as a new account's starts a tick back:
+            // a class's first bytes are a rate at once.
+            classWindows[c.ordinal()] = new RateWindow(windowSamples, window.newestTime());
+        }
+        return counters;
+    }
+
+    /**
+     * Takes in another account's counters (a deleted pod's, into its workload's retired totals).
+     * The rate window moves with them, so that what was counted long ago shows as no rate now.
+     */
+    void absorb(Account other) {
+        other.byInterface.forEach((i, t) -> add(byInterface.computeIfAbsent(i, k -> new long[4]), t));
+        other.byRemote.forEach((peer, t) -> add(byRemote.computeIfAbsent(RemotePeer.of(peer.remoteClass()),
+                k -> new long[4]), t));
+        for (RemoteClass c : RemoteClass.values()) {
+            long[] theirs = other.byClass[c.ordinal()];
+            if (theirs != null) {
+                add(classCounters(c), theirs);
+                classWindows[c.ordinal()].shift(theirs[0], theirs[2]);
+            }
+        }
+        sentBytes += other.sentBytes;
+        sentPackets += other.sentPackets;
+        receivedBytes += other.receivedBytes;
+        receivedPackets += other.receivedPackets;
+        inferredSentBytes += other.inferredSentBytes;
+        inferredReceivedBytes += other.inferredReceivedBytes;
+        window.shift(other.sentBytes, other.receivedBytes);
+    }
+
+    private static void add(long[] to, long[] from) {
+        for (int i = 0; i < 4; i++) {
+            to[i] += from[i];
+        }
     }
 
     void sample(long nowNanos) {
         window.add(nowNanos, sentBytes, receivedBytes);
+        for (int c = 0; c < byClass.length; c++) {
+            if (byClass[c] != null) {
+                classWindows[c].add(nowNanos, byClass[c][0], byClass[c][2]);
+            }
+        }
+    }
+
+    /** Traffic and rates per remote class, for the classes that had any. */
+    Map<RemoteClass, RemoteClassTraffic> byRemoteClass() {
+        Map<RemoteClass, RemoteClassTraffic> result = new EnumMap<>(RemoteClass.class);
+        for (RemoteClass c : RemoteClass.values()) {
+            long[] t = byClass[c.ordinal()];
+            if (t != null) {
+                RateWindow w = classWindows[c.ordinal()];
+                result.put(c, new RemoteClassTraffic(new Traffic(t[0], t[1], t[2], t[3]), w.sentRate(), w.receivedRate()));
+            }
+        }
+        return result;
     }
 
     void markExited() {
@@ -64,6 +164,16 @@ final class Account {
     Map<Integer, Traffic> byInterface() {
         Map<Integer, Traffic> copy = new LinkedHashMap<>();
         byInterface.forEach((i, t) -> copy.put(i, new Traffic(t[0], t[1], t[2], t[3])));
+        return Collections.unmodifiableMap(copy);
+    }
+
+    /** The traffic with each remote peer, in the order the peers were first seen. */
+    Map<RemotePeer, Traffic> byRemote() {
+        if (byRemote.isEmpty()) {
+            return Map.of();
+        }
+        Map<RemotePeer, Traffic> copy = new LinkedHashMap<>();
+        byRemote.forEach((p, t) -> copy.put(p, new Traffic(t[0], t[1], t[2], t[3])));
         return Collections.unmodifiableMap(copy);
     }
 

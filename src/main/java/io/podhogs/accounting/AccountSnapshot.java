@@ -2,6 +2,8 @@ package io.podhogs.accounting;
 
 import io.podhogs.attribution.Owner;
 import io.podhogs.attribution.ProcessOwner;
+import io.podhogs.identity.RemoteClass;
+import io.podhogs.identity.RemotePeer;
 import java.util.List;
 import java.util.Map;
 
@@ -11,10 +13,27 @@ import java.util.Map;
  *
  * @param inferredSentBytes of the sent bytes, those of connections whose owner was inferred
  *     because their sockets were gone before they could be looked up (accounting.md)
+ * @param byRemote the traffic by the other end: its class and, where the cluster names it, its pod,
+ *     Service or node (a few dozen named per account, the rest under their class); empty without a
+ *     cluster
+ * @param byRemoteClass the traffic and rates by the other end's class, for the classes that had
+ *     any; empty without a cluster
  */
 public record AccountSnapshot(Owner owner, Map<Integer, Traffic> byInterface, Traffic total, double sentRate,
                               double receivedRate, boolean exited, long inferredSentBytes,
-                              long inferredReceivedBytes) {
+                              long inferredReceivedBytes, Map<RemotePeer, Traffic> byRemote,
+                              Map<RemoteClass, RemoteClassTraffic> byRemoteClass) {
+
+    public AccountSnapshot(Owner owner, Map<Integer, Traffic> byInterface, Traffic total, double sentRate,
+                           double receivedRate, boolean exited, long inferredSentBytes, long inferredReceivedBytes) {
+        this(owner, byInterface, total, sentRate, receivedRate, exited, inferredSentBytes, inferredReceivedBytes,
+                Map.of(), Map.of());
+    }
+
+    /** The traffic with one remote class (none when there was none, or no cluster). */
+    public RemoteClassTraffic with(RemoteClass remoteClass) {
+        return byRemoteClass.getOrDefault(remoteClass, RemoteClassTraffic.NONE);
+    }
 
     /** Interface indexes in the order the account's traffic first appeared on them. */
     public List<Integer> interfaces() {
@@ -43,6 +62,11 @@ public record AccountSnapshot(Owner owner, Map<Integer, Traffic> byInterface, Tr
 
     public boolean isProcess() {
         return owner instanceof ProcessOwner;
+    }
+
+    /** A sum of processes' accounts (a container, a pod ...), whose {@link #exited()} tells if all exited. */
+    public boolean hasProcesses() {
+        return owner instanceof io.podhogs.attribution.ContainerOwner || owner instanceof io.podhogs.attribution.PodOwner;
     }
 
     /** The process's PID, or 0 for unknown buckets (as nethogs prints them). */

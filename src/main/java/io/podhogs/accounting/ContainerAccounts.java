@@ -58,30 +58,8 @@ public final class ContainerAccounts {
             if (name == null || name.isEmpty()) {
                 name = identity.shortLabel();
             }
-            result.add(sum(new ContainerOwner(identity, name, netnsOf.get(e.getKey())), e.getValue()));
+            result.add(AccountSums.sum(new ContainerOwner(identity, name, netnsOf.get(e.getKey())), e.getValue()));
         }
         return result;
-    }
-
-    private static AccountSnapshot sum(ContainerOwner owner, List<AccountSnapshot> parts) {
-        Map<Integer, Traffic> byInterface = new LinkedHashMap<>();
-        Traffic total = Traffic.NONE;
-        double sentRate = 0;
-        double receivedRate = 0;
-        long inferredSent = 0;
-        long inferredReceived = 0;
-        boolean allExited = true;
-        for (AccountSnapshot a : parts) {
-            a.byInterface().forEach((ifindex, t) -> byInterface.merge(ifindex, t, Traffic::plus));
-            total = total.plus(a.total());
-            sentRate += a.sentRate();
-            receivedRate += a.receivedRate();
-            inferredSent += a.inferredSentBytes();
-            inferredReceived += a.inferredReceivedBytes();
-            allExited &= !a.isProcess() || a.exited();
-        }
-        boolean hasProcess = parts.stream().anyMatch(AccountSnapshot::isProcess);
-        return new AccountSnapshot(owner, byInterface, total, sentRate, receivedRate, hasProcess && allExited,
-                inferredSent, inferredReceived);
     }
 }

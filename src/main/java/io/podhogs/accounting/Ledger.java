@@ -2,10 +2,13 @@ package io.podhogs.accounting;
 
 import io.podhogs.attribution.Owner;
 import io.podhogs.attribution.ProcessOwner;
+import io.podhogs.identity.RemotePeer;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -29,13 +32,39 @@ public final class Ledger {
 
     /** Adds a flow's new bytes and packets to its owner's account. */
     public void credit(Owner owner, int ifindex, long[] delta, long nowNanos) {
-        credit(owner, ifindex, delta, nowNanos, false);
+        credit(owner, ifindex, delta, nowNanos, false, null);
     }
 
-    /** As {@link #credit(Owner, int, long[], long)}, marking the bytes inferred when the owner was. */
-    public void credit(Owner owner, int ifindex, long[] delta, long nowNanos, boolean inferred) {
-        accounts.computeIfAbsent(owner, o -> new Account(o, windowSamples, nowNanos, tickNanos))
-                .credit(ifindex, delta[0], delta[1], delta[2], delta[3], inferred);
+    /**
+     * As {@link #credit(Owner, int, long[], long)}, marking the bytes inferred when the owner was,
+     * and counting them against the flow's remote peer (null: no cluster to classify against).
+     */
+    public void credit(Owner owner, int ifindex, long[] delta, long nowNanos, boolean inferred, RemotePeer peer) {
+        account(owner, nowNanos).credit(ifindex, delta[0], delta[1], delta[2], delta[3], inferred, peer);
+    }
+
+    private Account account(Owner owner, long nowNanos) {
+        return accounts.computeIfAbsent(owner, o -> new Account(o, windowSamples, nowNanos, tickNanos));
+    }
+
+    /**
+     * Folds the accounts for which {@code into} names another owner into that owner's account, and
+     * forgets them: a deleted pod's accounts go into its workload's retired totals, so that memory
+     * stays bounded while no total above the pod ever goes down. Returns how many were retired.
+     */
+    public int retire(Function<Owner, Owner> into, long nowNanos) {
+        List<Account> retired = new ArrayList<>();
+        for (Iterator<Account> it = accounts.values().iterator(); it.hasNext(); ) {
+            Account a = it.next();
+            if (into.apply(a.owner()) != null) {
+                retired.add(a);
+                it.remove();
+            }
+        }
+        for (Account a : retired) {
+            account(into.apply(a.owner()), nowNanos).absorb(a);
+        }
+        return retired.size();
     }
 
     public void sample(long nowNanos) {
@@ -68,7 +97,8 @@ public final class Ledger {
         for (Account a : accounts.values()) {
             result.add(new AccountSnapshot(a.owner(), a.byInterface(),
                     new Traffic(a.sentBytes(), a.sentPackets(), a.receivedBytes(), a.receivedPackets()),
-                    a.sentRate(), a.receivedRate(), a.exited(), a.inferredSentBytes(), a.inferredReceivedBytes()));
+                    a.sentRate(), a.receivedRate(), a.exited(), a.inferredSentBytes(), a.inferredReceivedBytes(),
+                    a.byRemote(), a.byRemoteClass()));
         }
         return result;
     }

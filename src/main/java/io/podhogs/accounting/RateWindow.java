@@ -28,6 +28,19 @@ final class RateWindow {
         count = Math.min(count + 1, times.length);
     }
 
+    /** Adds to every sample: totals taken in from elsewhere, which are no rate of this window's. */
+    void shift(long sentTotal, long receivedTotal) {
+        for (int i = 0; i < times.length; i++) {
+            sent[i] += sentTotal;
+            received[i] += receivedTotal;
+        }
+    }
+
+    /** The time of the last sample. */
+    long newestTime() {
+        return times[newest()];
+    }
+
     private int oldest() {
         return (next - count + times.length) % times.length;
     }

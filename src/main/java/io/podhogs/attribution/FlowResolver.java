@@ -780,6 +780,15 @@ public final class FlowResolver {
         return io.podhogs.identity.CgroupIdentity.NONE;
     }
 
+    /** Forgets the namespaces of containers {@code gone} says are gone for good (a deleted pod's, after its grace). */
+    public void forgetContainers(java.util.function.Predicate<io.podhogs.identity.CgroupIdentity> gone) {
+        Set<Long> live = new java.util.HashSet<>(namespaces.others());
+        Map<Long, io.podhogs.identity.CgroupIdentity> kept = new HashMap<>(containersByNetns);
+        if (kept.entrySet().removeIf(e -> !live.contains(e.getKey()) && gone.test(e.getValue()))) {
+            containersByNetns = Map.copyOf(kept);
+        }
+    }
+
     /** Each network namespace's container, as of the last look at the namespaces. */
     public Map<Long, io.podhogs.identity.CgroupIdentity> containersByNetns() {
         return containersByNetns;

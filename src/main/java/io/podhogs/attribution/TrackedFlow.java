@@ -1,5 +1,8 @@
 package io.podhogs.attribution;
 
+import io.podhogs.identity.RemoteClassifier;
+import io.podhogs.identity.RemotePeer;
+
 /**
  * The engine's record of one flow: its key, its owner once found, and how much of its counters has
  * been credited to that owner. Bytes counted before the owner is known stay uncredited here until
@@ -24,6 +27,8 @@ public final class TrackedFlow {
     private long creditedReceivedPackets;
     private long seenPackets;
     private long lastChangeNanos;
+    private RemotePeer peer;
+    private long peerVersion = -1;
 
     public TrackedFlow(int slot, FlowKey key, long firstSeenNanos) {
         this.slot = slot;
@@ -66,6 +71,22 @@ public final class TrackedFlow {
 
     public void linkSource(long address) {
         linkSource = address;
+    }
+
+    /**
+     * The other end as {@code classifier} sees it: looked up once per classifier, not per packet or
+     * per tick, so a pod that appears later gets its name at the next classifier. Null without a
+     * cluster, and for frames that are not IP.
+     */
+    public RemotePeer peer(RemoteClassifier classifier) {
+        if (key.protocol() == FlowKey.NON_IP) {
+            return null; // ARP and the like: no remote address to classify
+        }
+        if (classifier.version() != peerVersion || !classifier.active()) {
+            peerVersion = classifier.version();
+            peer = classifier.classify(key.localHi(), key.localLo(), key.remoteHi(), key.remoteLo());
+        }
+        return peer;
     }
 
     /** Null while the flow is still being looked up. */

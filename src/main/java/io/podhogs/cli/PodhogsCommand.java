@@ -4,10 +4,10 @@ import io.podhogs.capture.CaptureConfig;
 import io.podhogs.capture.InterfacePatterns;
 import io.podhogs.capture.CaptureException;
 import io.podhogs.capture.CaptureMode;
-import io.podhogs.accounting.ContainerAccounts;
 import io.podhogs.engine.Engine;
 import io.podhogs.engine.EngineConfig;
 import io.podhogs.export.DropReporter;
+import io.podhogs.export.Level;
 import io.podhogs.export.JsonWriter;
 import io.podhogs.export.RowFormat;
 import io.podhogs.export.TopView;
@@ -15,6 +15,8 @@ import io.podhogs.export.TraceWriter;
 import io.podhogs.export.UserNames;
 import io.podhogs.export.ViewMode;
 import io.podhogs.host.HostFiles;
+import io.podhogs.identity.Cidr;
+import io.podhogs.identity.kubernetes.KubernetesOptions;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,10 +42,13 @@ import picocli.CommandLine.TypeConversionException;
         description = {
             "Per-process network bandwidth, like nethogs, but exact under load: every",
             "byte a process sends or receives, TCP and UDP, counted as the interfaces'",
-            "own counters count it. Default: a live top view (keys: q quit, s/r sort by",
-            "sent/received, m units, l command line, b basename). -t prints nethogs's",
-            "trace format; --json prints JSON lines. Needs root (or CAP_NET_RAW,",
-            "CAP_NET_ADMIN, CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH).",
+            "own counters count it, in every network namespace. --by sums processes",
+            "into containers and, with a Kubernetes cluster, into pods, namespaces and",
+            "workloads, with the bytes to outside the cluster and inside it. Default:",
+            "a live top view (keys: q quit, s/r sort by sent/received, m units, l",
+            "command line, b basename). -t prints nethogs's trace format; --json",
+            "prints JSON lines. Needs root (or CAP_NET_RAW, CAP_NET_ADMIN,",
+            "CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH).",
             ""},
         footer = {"", "Exit status: 0 done, 2 bad usage or capture impossible (the message says",
             "how to fix it), 1 internal error."})
@@ -123,9 +128,38 @@ public final class PodhogsCommand implements Callable<Integer> {
     List<String> exclude = new ArrayList<>();
 
     @Option(names = "--by", paramLabel = "LEVEL", defaultValue = "process",
-            description = "process (default), or container: one row per container, the sum of its processes and"
-                    + " of its network namespace's other traffic.")
+            description = "process (default); container: one row per container, the sum of its processes and"
+                    + " of its network namespace's other traffic; pod, namespace, workload: Kubernetes levels,"
+                    + " with the bytes to outside the cluster and inside it (needs a cluster).")
     String by;
+
+    @Option(names = "--kubernetes", paramLabel = "WHEN", defaultValue = "auto",
+            description = "auto (default): use the cluster this host is configured for (in-cluster service account,"
+                    + " KUBECONFIG, ~/.kube/config) when there is one; off: never.")
+    String kubernetes;
+
+    @Option(names = "--node-name", paramLabel = "NAME",
+            description = "This node's name in the cluster. Default: $NODE_NAME, else the host name.")
+    String nodeName;
+
+    @Option(names = "--pod-cidr", paramLabel = "CIDR", split = ",",
+            description = "The cluster's pod ranges, where nodes' spec.podCIDRs do not tell (Calico IPAM,"
+                    + " AWS VPC CNI).")
+    List<String> podCidrs = new ArrayList<>();
+
+    @Option(names = "--service-cidr", paramLabel = "CIDR", split = ",",
+            description = "The cluster's Service ranges, where no ServiceCIDR object tells (before Kubernetes 1.33).")
+    List<String> serviceCidrs = new ArrayList<>();
+
+    @Option(names = "--cluster-pod-index",
+            description = "Watch every pod of the cluster to name other nodes' pods (memory and API load grow with"
+                    + " the cluster).")
+    boolean clusterPodIndex;
+
+    @Option(names = "--pod-grace", paramLabel = "SECONDS", defaultValue = "300", converter = Seconds.class,
+            description = "How long a deleted pod keeps its own row before its totals join its workload's"
+                    + " deleted pods. Default: ${DEFAULT-VALUE}.")
+    Duration podGrace;
 
     @Option(names = "--show-container", description = "Show the container of processes in one: in trace mode"
             + " its name in front of the program (web:/usr/sbin/nginx, nethogs's shape kept); in the top view a"
@@ -163,11 +197,12 @@ public final class PodhogsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RowFormat format;
         CaptureConfig captureConfig;
+        Level level;
+        KubernetesOptions cluster;
         try {
             format = new RowFormat(ViewMode.of(viewMode), sortBySent, new LinkedHashSet<>(pids), commandLine, basename);
-            if (!by.equals("process") && !by.equals("container")) {
-                throw new IllegalArgumentException("--by is process or container, not " + by);
-            }
+            level = Level.parse(by);
+            cluster = clusterOptions(level);
             if (count < 0) {
                 throw new IllegalArgumentException("-c must be 0 (unlimited) or more");
             }
@@ -183,20 +218,23 @@ public final class PodhogsCommand implements Callable<Integer> {
             return Cli.usageError(err, e.getMessage());
         }
         boolean traceMode = trace || bughunt;
+        boolean namesWanted = level != Level.PROCESS || json || showContainer;
         try (Engine engine = new Engine(EngineConfig.of(captureConfig).withRateWindow(window), host);
-             ContainerNames containers = by.equals("container") || json || showContainer ? ContainerNames.ofThisHost()
-                     : ContainerNames.none()) {
+             Identities identities = namesWanted ? Identities.ofThisHost(cluster) : Identities.none()) {
+            if (level.kubernetes() && !identities.hasCluster()) {
+                return Cli.usageError(err, "--by " + by + " needs a Kubernetes cluster, and none is configured here"
+                        + " (no in-cluster service account, KUBECONFIG or ~/.kube/config)");
+            }
+            engine.cluster(identities.cluster());
             try {
                 engine.start();
             } catch (CaptureException e) {
                 err.println("podhogs: " + e.getMessage());
                 return Cli.EXIT_USAGE;
             }
-            RowFormat grouped = by.equals("container")
-                    ? format.withGrouping((accounts, snapshot) ->
-                            ContainerAccounts.group(accounts, snapshot.containersByNetns(), containers::name))
-                    : format;
-            RowFormat rows = showContainer ? grouped.withContainerLabels(containers::label) : grouped;
+            RowFormat grouped = format.withGrouping(level,
+                    (accounts, snapshot) -> level.group(accounts, snapshot, identities::name, identities));
+            RowFormat rows = showContainer ? grouped.withContainerLabels(identities::label) : grouped;
             Terminal terminal = null;
             if (!json && !traceMode) {
                 terminal = TerminalBuilder.builder().system(true).dumb(true).build();
@@ -208,18 +246,46 @@ public final class PodhogsCommand implements Callable<Integer> {
             }
             if (terminal != null) {
                 try (Terminal t = terminal) {
-                    new TopView(t, new UserNames(host), "podhogs " + Version.number(), rows, containers::info)
+                    new TopView(t, new UserNames(host), "podhogs " + Version.number(), rows, identities)
                             .run(engine::snapshot, delay, count); // drops show in its header, not over it
                 }
                 return Cli.EXIT_OK;
             }
-            JsonWriter jsonWriter = new JsonWriter(out, new UserNames(host), containers::info);
+            JsonWriter jsonWriter = new JsonWriter(out, new UserNames(host), identities);
             TraceWriter traceWriter = new TraceWriter(out);
             Consumer<io.podhogs.engine.EngineSnapshot> writer = json
                     ? s -> jsonWriter.write(s, rows)
                     : s -> traceWriter.write(s, rows);
             refreshLoop(engine, writer, new DropReporter(err));
             return Cli.EXIT_OK;
+        }
+    }
+
+    /** The cluster's options, or null when Kubernetes is off; checks them without asking any server. */
+    private KubernetesOptions clusterOptions(Level level) {
+        if (!kubernetes.equals("auto") && !kubernetes.equals("off")) {
+            throw new IllegalArgumentException("--kubernetes is auto or off, not " + kubernetes);
+        }
+        List<Cidr> pods = cidrs("--pod-cidr", podCidrs);
+        List<Cidr> services = cidrs("--service-cidr", serviceCidrs);
+        if (kubernetes.equals("off")) {
+            if (level.kubernetes()) {
+                throw new IllegalArgumentException("--by " + by + " needs Kubernetes, which --kubernetes off leaves out");
+            }
+            return null;
+        }
+        String node = nodeName != null ? nodeName : System.getenv("NODE_NAME");
+        if (node == null || node.isBlank()) {
+            node = host.read(host.proc("sys", "kernel", "hostname")).orElse("").trim().toLowerCase(Locale.ROOT);
+        }
+        return new KubernetesOptions(node, pods, services, clusterPodIndex, podGrace, KubernetesOptions.DEFAULT_RESYNC);
+    }
+
+    private static List<Cidr> cidrs(String option, List<String> values) {
+        try {
+            return values.stream().map(Cidr::parse).toList();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage());
         }
     }
 

@@ -8,12 +8,20 @@ import io.podhogs.attribution.HostSocketLookup;
 import io.podhogs.attribution.ProcessOwner;
 import io.podhogs.attribution.ProcessReader;
 import io.podhogs.attribution.TrackedFlow;
+import io.podhogs.attribution.TransitOwner;
 import io.podhogs.attribution.UnknownOwner;
 import io.podhogs.capture.Capture;
 import io.podhogs.capture.CaptureException;
 import io.podhogs.capture.NetInterface;
 import io.podhogs.capture.NetInterfaces;
+import io.podhogs.attribution.Owner;
+import io.podhogs.attribution.RetiredPodsOwner;
 import io.podhogs.host.HostFiles;
+import io.podhogs.identity.CgroupIdentity;
+import io.podhogs.identity.ClusterView;
+import io.podhogs.identity.RemoteClassifier;
+import io.podhogs.identity.kubernetes.PodDirectory;
+import io.podhogs.identity.kubernetes.PodInfo;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -64,6 +72,7 @@ public final class Engine implements AutoCloseable {
     private volatile Thread thread;
     private volatile boolean running;
     private volatile EngineSnapshot snapshot;
+    private volatile ClusterView cluster = ClusterView.NONE;
     private long lastSlowWork;
     private long lastErrorLog = Long.MIN_VALUE / 2;
 
@@ -93,6 +102,14 @@ public final class Engine implements AutoCloseable {
 
     public EngineSnapshot snapshot() {
         return snapshot;
+    }
+
+    /**
+     * What a cluster says (Kubernetes): remote classes for every credited byte, and deleted pods
+     * whose accounts to retire. Read as snapshots on the engine thread, never per packet.
+     */
+    public void cluster(ClusterView view) {
+        this.cluster = view;
     }
 
     private void wake() {
@@ -194,11 +211,14 @@ public final class Engine implements AutoCloseable {
     }
 
     private void credit(long now) {
+        RemoteClassifier classifier = cluster.classifier();
         int highWater = view.highWater();
         for (int s = 0; s < highWater; s++) {
             TrackedFlow flow = flows[s];
             if (flow != null && flow.takeDelta(view, now, delta)) {
-                ledger.credit(flow.owner(), flow.key().ifindex(), delta, now, flow.inferred());
+                // Frames the host relays belong to no socket here: they have no other end of their own.
+                ledger.credit(flow.owner(), flow.key().ifindex(), delta, now, flow.inferred(),
+                        flow.owner() instanceof TransitOwner ? null : flow.peer(classifier));
             }
         }
         if (view.overflowPackets() != overflowPacketsCredited) {
@@ -249,6 +269,28 @@ public final class Engine implements AutoCloseable {
             live.add(p.process().pid());
         }
         resolver.retainProcesses(live);
+        retireDeletedPods(now);
+    }
+
+    /**
+     * Folds the accounts of pods deleted longer than the grace period ago into their workload's
+     * retired totals: processes by their cgroup, a namespace's other traffic by its container.
+     */
+    private void retireDeletedPods(long now) {
+        PodDirectory pods = cluster.pods();
+        if (pods.pods().stream().noneMatch(PodInfo::deleted)) {
+            return;
+        }
+        Instant wallNow = Instant.now();
+        Map<Long, CgroupIdentity> byNetns = resolver.containersByNetns();
+        java.util.function.Function<CgroupIdentity, PodInfo> expired = c -> c == null || !(c.inPod() || c.inContainer())
+                ? null : pods.pod(c.podUid(), c.containerId()).filter(p -> pods.pastGrace(p, wallNow)).orElse(null);
+        ledger.retire(owner -> {
+            PodInfo pod = expired.apply(owner instanceof ProcessOwner p ? p.process().cgroup()
+                    : owner.netns() > 0 ? byNetns.get(owner.netns()) : null);
+            return pod == null ? null : (Owner) new RetiredPodsOwner(pod.namespace(), pod.workload());
+        }, now);
+        resolver.forgetContainers(c -> expired.apply(c) != null);
     }
 
     private boolean exited(ProcessOwner owner) {

@@ -1,14 +1,23 @@
 package io.podhogs.export;
 
 import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.accounting.RemoteClassTraffic;
+import io.podhogs.accounting.Traffic;
+import io.podhogs.attribution.ContainerOwner;
+import io.podhogs.attribution.NamespaceOwner;
+import io.podhogs.attribution.PodOwner;
+import io.podhogs.attribution.RetiredPodsOwner;
 import io.podhogs.attribution.TransitOwner;
+import io.podhogs.attribution.WorkloadOwner;
 import io.podhogs.engine.EngineSnapshot;
 import io.podhogs.identity.CgroupIdentity;
 import io.podhogs.identity.ContainerInfo;
-import java.util.Optional;
-import java.util.function.Function;
+import io.podhogs.identity.RemoteClass;
+import io.podhogs.identity.RemotePeer;
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code --json}: one JSON object a line, per account per refresh, for scripts. Bytes are whole
@@ -17,22 +26,50 @@ import java.util.Locale;
  * interfaces the account is on (0: the host's); the inferred bytes are those of connections whose
  * owner was inferred because their sockets were gone before they could be looked up; the container
  * fields come from the process's cgroup (empty when it names none: every non-process account), the
- * container's name and image from its runtime (empty without one).
+ * container's name and image from its runtime (empty without one). With a Kubernetes cluster, the
+ * pod fields (namespace, pod, container, workload, node, labels) come from the API, and
+ * {@code remote_classes} and {@code remote_peers} say where the bytes went: by class, and to which
+ * pods, Services and nodes where the cluster names them (empty without a cluster).
  */
 public final class JsonWriter {
     private final PrintStream out;
     private final UserNames users;
-    private final Function<String, Optional<ContainerInfo>> containers;
+    private final IdentityLookup identity;
 
     public JsonWriter(PrintStream out, UserNames users) {
-        this(out, users, id -> Optional.empty());
+        this(out, users, IdentityLookup.NONE);
     }
 
-    /** @param containers what the runtime says of a container ID (Docker's name and image) */
-    public JsonWriter(PrintStream out, UserNames users, Function<String, Optional<ContainerInfo>> containers) {
+    /** @param identity what the runtime (Docker's name and image) and the cluster say of a row */
+    public JsonWriter(PrintStream out, UserNames users, IdentityLookup identity) {
         this.out = out;
         this.users = users;
-        this.containers = containers;
+        this.identity = identity;
+    }
+
+    static String kind(AccountSnapshot a) {
+        if (a.isProcess()) {
+            return "process";
+        }
+        if (a.owner() instanceof ContainerOwner) {
+            return "container";
+        }
+        if (a.owner() instanceof PodOwner) {
+            return "pod";
+        }
+        if (a.owner() instanceof NamespaceOwner) {
+            return "namespace";
+        }
+        if (a.owner() instanceof WorkloadOwner) {
+            return "workload";
+        }
+        if (a.owner() instanceof RetiredPodsOwner) {
+            return "deleted_pods";
+        }
+        if (a.owner() instanceof TransitOwner t) {
+            return t.name().startsWith("encapsulated") ? "encapsulated" : "forwarded";
+        }
+        return "unknown";
     }
 
     public void write(EngineSnapshot snapshot, RowFormat format) {
@@ -41,10 +78,8 @@ public final class JsonWriter {
         for (AccountSnapshot a : format.rows(snapshot)) {
             b.append("{\"time\":");
             Json.string(b, time);
-            b.append(",\"kind\":").append(a.isProcess() ? "\"process\""
-                    : a.owner() instanceof io.podhogs.attribution.ContainerOwner ? "\"container\""
-                    : a.owner() instanceof TransitOwner t ? (t.name().startsWith("encapsulated") ? "\"encapsulated\""
-                    : "\"forwarded\"") : "\"unknown\"");
+            b.append(",\"kind\":");
+            Json.string(b, kind(a));
             b.append(",\"pid\":").append(a.pid()).append(",\"uid\":").append(a.uid()).append(",\"user\":");
             Json.string(b, a.isProcess() ? users.name(a.uid()) : "");
             b.append(",\"program\":");
@@ -76,11 +111,13 @@ public final class JsonWriter {
             Json.string(b, cgroup.podUid());
             b.append(",\"qos_class\":");
             Json.string(b, cgroup.qos().apiName());
-            Optional<ContainerInfo> info = cgroup.inContainer() ? containers.apply(cgroup.containerId()) : Optional.empty();
+            Optional<ContainerInfo> info = cgroup.inContainer() ? identity.container(cgroup.containerId()) : Optional.empty();
             b.append(",\"container_name\":");
             Json.string(b, info.map(ContainerInfo::name).orElse(""));
             b.append(",\"container_image\":");
             Json.string(b, info.map(ContainerInfo::image).orElse(""));
+            podFields(b, PodFields.of(a, identity));
+            remotes(b, a);
             b
                     .append(",\"exited\":").append(a.exited())
                     .append(",\"kernel_drops\":").append(snapshot.kernelDrops())
@@ -88,5 +125,68 @@ public final class JsonWriter {
         }
         out.print(b);
         out.flush();
+    }
+
+    private static void podFields(StringBuilder b, PodFields pod) {
+        field(b, "namespace", pod.namespace());
+        field(b, "pod", pod.pod());
+        field(b, "container", pod.container());
+        field(b, "workload_kind", pod.workloadKind());
+        field(b, "workload_name", pod.workloadName());
+        field(b, "node", pod.node());
+        b.append(",\"labels\":{");
+        boolean first = true;
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(pod.labels()).entrySet()) {
+            if (!first) {
+                b.append(',');
+            }
+            first = false;
+            Json.string(b, e.getKey()).append(':');
+            Json.string(b, e.getValue());
+        }
+        b.append('}');
+    }
+
+    private static void remotes(StringBuilder b, AccountSnapshot a) {
+        b.append(",\"remote_classes\":{");
+        boolean first = true;
+        for (Map.Entry<RemoteClass, RemoteClassTraffic> e : a.byRemoteClass().entrySet()) {
+            if (!first) {
+                b.append(',');
+            }
+            first = false;
+            Json.string(b, e.getKey().label()).append(':');
+            Traffic t = e.getValue().total();
+            b.append("{\"sent_bytes\":").append(t.sentBytes())
+                    .append(",\"received_bytes\":").append(t.receivedBytes())
+                    .append(",\"sent_packets\":").append(t.sentPackets())
+                    .append(",\"received_packets\":").append(t.receivedPackets())
+                    .append(",\"sent_bytes_per_second\":").append(String.format(Locale.ROOT, "%.1f", e.getValue().sentRate()))
+                    .append(",\"received_bytes_per_second\":")
+                    .append(String.format(Locale.ROOT, "%.1f", e.getValue().receivedRate())).append('}');
+        }
+        b.append("},\"remote_peers\":[");
+        first = true;
+        for (Map.Entry<RemotePeer, Traffic> e : a.byRemote().entrySet()) {
+            if (!e.getKey().named()) {
+                continue;
+            }
+            if (!first) {
+                b.append(',');
+            }
+            first = false;
+            b.append("{\"class\":");
+            Json.string(b, e.getKey().remoteClass().label());
+            field(b, "namespace", e.getKey().namespace());
+            field(b, "name", e.getKey().name());
+            b.append(",\"sent_bytes\":").append(e.getValue().sentBytes())
+                    .append(",\"received_bytes\":").append(e.getValue().receivedBytes()).append('}');
+        }
+        b.append(']');
+    }
+
+    private static void field(StringBuilder b, String name, String value) {
+        b.append(",\"").append(name).append("\":");
+        Json.string(b, value);
     }
 }

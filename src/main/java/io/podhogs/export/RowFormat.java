@@ -15,36 +15,37 @@ import java.util.function.Function;
  * @param pids only these processes (nethogs's {@code -P}); empty for all
  * @param commandLine show the whole command line instead of the program (nethogs's {@code -l})
  * @param basename show only the program's base name (nethogs's {@code -b})
- * @param grouping what the accounts are summed into before they are shown: nothing (processes),
- *     or their containers ({@code --by container})
+ * @param level what the rows are ({@code --by})
+ * @param grouping how the accounts are summed into that level before they are shown
  * @param containerLabel the label of a process's container in front of its name, or null for none
  */
 public record RowFormat(ViewMode mode, boolean sortBySent, Set<Integer> pids, boolean commandLine, boolean basename,
-                        BiFunction<List<AccountSnapshot>, EngineSnapshot, List<AccountSnapshot>> grouping,
+                        Level level, BiFunction<List<AccountSnapshot>, EngineSnapshot, List<AccountSnapshot>> grouping,
                         Function<CgroupIdentity, String> containerLabel) {
 
     public RowFormat(ViewMode mode, boolean sortBySent, Set<Integer> pids, boolean commandLine, boolean basename) {
-        this(mode, sortBySent, pids, commandLine, basename, (accounts, snapshot) -> accounts, null);
+        this(mode, sortBySent, pids, commandLine, basename, Level.PROCESS, (accounts, snapshot) -> accounts, null);
     }
 
     public RowFormat withMode(ViewMode newMode) {
-        return new RowFormat(newMode, sortBySent, pids, commandLine, basename, grouping, containerLabel);
+        return new RowFormat(newMode, sortBySent, pids, commandLine, basename, level, grouping, containerLabel);
     }
 
     public RowFormat withSortBySent(boolean bySent) {
-        return new RowFormat(mode, bySent, pids, commandLine, basename, grouping, containerLabel);
+        return new RowFormat(mode, bySent, pids, commandLine, basename, level, grouping, containerLabel);
     }
 
     public RowFormat withCommandLine(boolean show) {
-        return new RowFormat(mode, sortBySent, pids, show, basename, grouping, containerLabel);
+        return new RowFormat(mode, sortBySent, pids, show, basename, level, grouping, containerLabel);
     }
 
     public RowFormat withBasename(boolean show) {
-        return new RowFormat(mode, sortBySent, pids, commandLine, show, grouping, containerLabel);
+        return new RowFormat(mode, sortBySent, pids, commandLine, show, level, grouping, containerLabel);
     }
 
-    public RowFormat withGrouping(BiFunction<List<AccountSnapshot>, EngineSnapshot, List<AccountSnapshot>> by) {
-        return new RowFormat(mode, sortBySent, pids, commandLine, basename, by, containerLabel);
+    /** Rows of {@code by}, summed by {@code grouping}. */
+    public RowFormat withGrouping(Level by, BiFunction<List<AccountSnapshot>, EngineSnapshot, List<AccountSnapshot>> grouping) {
+        return new RowFormat(mode, sortBySent, pids, commandLine, basename, by, grouping, containerLabel);
     }
 
     /**
@@ -52,7 +53,7 @@ public record RowFormat(ViewMode mode, boolean sortBySent, Set<Integer> pids, bo
      * ({@code --show-container}: "web:/usr/sbin/nginx"), which keeps nethogs's program/pid/uid shape.
      */
     public RowFormat withContainerLabels(Function<CgroupIdentity, String> label) {
-        return new RowFormat(mode, sortBySent, pids, commandLine, basename, grouping, label);
+        return new RowFormat(mode, sortBySent, pids, commandLine, basename, level, grouping, label);
     }
 
     /** The rows to show: the -P processes (or all), grouped, sorted. */

@@ -2,8 +2,7 @@ package io.podhogs.export;
 
 import io.podhogs.identity.CgroupIdentity;
 import io.podhogs.identity.ContainerInfo;
-import java.util.Optional;
-import java.util.function.Function;
+import io.podhogs.identity.RemoteClass;
 import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.engine.EngineSnapshot;
 import java.io.IOException;
@@ -49,25 +48,24 @@ public final class TopView {
     private final Terminal terminal;
     private final UserNames users;
     private final String title;
-    private final Function<String, Optional<ContainerInfo>> containers;
+    private final IdentityLookup identity;
     private RowFormat format;
     private ContainerColumn containerColumn = ContainerColumn.NAME;
 
     public TopView(Terminal terminal, UserNames users, String title, RowFormat format) {
-        this(terminal, users, title, format, id -> Optional.empty());
+        this(terminal, users, title, format, IdentityLookup.NONE);
     }
 
     /**
-     * @param containers what the runtime says of a container ID, for the container column that
-     *     {@code --show-container} (a format with container labels) adds
+     * @param identity what the runtime says of a container ID, for the container column that
+     *     {@code --show-container} (a format with container labels) adds, and the cluster's pods
      */
-    public TopView(Terminal terminal, UserNames users, String title, RowFormat format,
-                   Function<String, Optional<ContainerInfo>> containers) {
+    public TopView(Terminal terminal, UserNames users, String title, RowFormat format, IdentityLookup identity) {
         this.terminal = terminal;
         this.users = users;
         this.title = title;
         this.format = format;
-        this.containers = containers;
+        this.identity = identity;
     }
 
     /** Runs until 'q' (or {@code count} refreshes, if positive). */
@@ -135,7 +133,7 @@ public final class TopView {
         int height = terminal.getHeight() > 0 ? terminal.getHeight() : 24;
         List<AttributedString> lines = new ArrayList<>();
         for (String line : lines(snapshot, width, height)) {
-            lines.add(line.startsWith("    PID") || line.startsWith("  TOTAL")
+            lines.add(line.startsWith("    PID") || line.startsWith("  TOTAL") || line.startsWith("NAMESPACE")
                     ? new AttributedStringBuilder().style(AttributedStyle.INVERSE).append(line).toAttributedString()
                     : new AttributedString(line));
         }
@@ -150,6 +148,10 @@ public final class TopView {
         out.add(fit(String.format(Locale.ROOT, "sort: %s  view: %s  flows: %d  kernel drops: %d",
                 format.sortBySent() ? "sent" : "received", mode.unit(), snapshot.flows(), snapshot.kernelDrops()), width));
         out.add("");
+        if (format.level().kubernetes()) {
+            podTable(snapshot, width, height, out);
+            return out;
+        }
         // PID USER NETNS [CONTAINER] PROGRAM DEV SENT RECEIVED: columns of fixed width, a space between.
         boolean containerCol = format.containerLabel() != null;
         int extra = containerCol ? CONTAINER_WIDTH + 1 : 0;
@@ -190,8 +192,69 @@ public final class TopView {
         return switch (containerColumn) {
             case NAME -> format.containerLabel().apply(cgroup);
             case ID -> cgroup.containerId().substring(0, 12);
-            case IMAGE -> containers.apply(cgroup.containerId()).map(ContainerInfo::image).orElse("");
+            case IMAGE -> identity.container(cgroup.containerId()).map(ContainerInfo::image).orElse("");
         };
+    }
+
+    /**
+     * Pods, namespaces or workloads: NAMESPACE NAME [WORKLOAD] SENT RECEIVED EXTERNAL CLUSTER, the
+     * last two the bytes (both ways) exchanged with outside the cluster and inside it.
+     */
+    private void podTable(EngineSnapshot snapshot, int width, int height, List<String> out) {
+        ViewMode mode = format.mode();
+        boolean workloadCol = format.level() == Level.POD;
+        String nameTitle = switch (format.level()) {
+            case NAMESPACE -> "NAMESPACE";
+            case WORKLOAD -> "WORKLOAD";
+            default -> "POD";
+        };
+        boolean namespaceCol = format.level() != Level.NAMESPACE;
+        int fixed = (namespaceCol ? 16 : 0) + (workloadCol ? 25 : 0) + 4 * 15;
+        int nameWidth = Math.max(10, width - fixed);
+        String row = (namespaceCol ? "%-15s " : "%s") + "%-" + nameWidth + "s " + (workloadCol ? "%-24s " : "%s")
+                + "%14s %14s %14s %14s";
+        out.add(fit(String.format(Locale.ROOT, row, namespaceCol ? "NAMESPACE" : "", nameTitle,
+                workloadCol ? "WORKLOAD" : "", "SENT " + mode.unit(), "RECEIVED " + mode.unit(), "EXTERNAL",
+                "CLUSTER"), width));
+        List<AccountSnapshot> rows = format.rows(snapshot);
+        int room = Math.max(1, height - out.size() - 2);
+        double[] totals = new double[4];
+        for (AccountSnapshot a : rows) {
+            double[] v = podValues(a, mode);
+            for (int i = 0; i < 4; i++) {
+                totals[i] += v[i];
+            }
+        }
+        for (AccountSnapshot a : rows.subList(0, Math.min(rows.size(), room))) {
+            PodFields pod = PodFields.of(a, identity);
+            String name = switch (format.level()) {
+                case NAMESPACE -> pod.namespace().isEmpty() ? format.name(a) : pod.namespace();
+                case WORKLOAD -> pod.workload() == null ? format.name(a) : pod.workload().toString();
+                default -> pod.pod().isEmpty() ? format.name(a) : pod.pod();
+            };
+            if (a.owner() instanceof io.podhogs.attribution.RetiredPodsOwner) {
+                name = format.level() == Level.POD ? "(deleted pods)" : name + " (deleted pods)";
+            }
+            double[] v = podValues(a, mode);
+            out.add(fit(String.format(Locale.ROOT, row, namespaceCol ? clip(pod.namespace(), 15) : "",
+                    clip(name, nameWidth), workloadCol ? clip(pod.workload() == null ? "" : pod.workload().toString(), 24)
+                    : "", mode.format(v[0]), mode.format(v[1]), mode.format(v[2]), mode.format(v[3])), width));
+        }
+        out.add(fit(String.format(Locale.ROOT, "  TOTAL %" + Math.max(1, width - 8 - 4 * 15) + "s %14s %14s %14s %14s",
+                "", mode.format(totals[0]), mode.format(totals[1]), mode.format(totals[2]), mode.format(totals[3])), width));
+        out.add(fit(KEYS, width));
+    }
+
+    /** Sent, received, external (both ways), in the cluster (both ways), in the view's unit. */
+    private static double[] podValues(AccountSnapshot a, ViewMode mode) {
+        double external = mode.sent(a.with(RemoteClass.EXTERNAL)) + mode.received(a.with(RemoteClass.EXTERNAL));
+        double cluster = 0;
+        for (RemoteClass c : RemoteClass.values()) {
+            if (c.inCluster()) {
+                cluster += mode.sent(a.with(c)) + mode.received(a.with(c));
+            }
+        }
+        return new double[] {mode.sent(a), mode.received(a), external, cluster};
     }
 
     private static String devices(EngineSnapshot snapshot, AccountSnapshot a) {

@@ -2,6 +2,7 @@ package io.podhogs.export;
 
 import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.engine.EngineSnapshot;
+import io.podhogs.identity.RemoteClass;
 import java.io.PrintStream;
 
 /**
@@ -14,7 +15,9 @@ import java.io.PrintStream;
  * </pre>
  *
  * Unknown buckets print as nethogs prints them ({@code unknown TCP/0/0}). Unlike nethogs, numbers
- * are printed in full rather than in six significant digits.
+ * are printed in full rather than in six significant digits. Rows of pods, namespaces and workloads
+ * ({@code --by pod} ...), which nethogs has not, add one field per remote class after the
+ * received column, in the same unit: {@code external=SENT/RECEIVED}.
  */
 public final class TraceWriter {
     private final PrintStream out;
@@ -28,8 +31,15 @@ public final class TraceWriter {
         for (AccountSnapshot a : format.rows(snapshot)) {
             block.append(format.name(a)).append('/').append(a.pid()).append('/').append(a.uid())
                     .append('\t').append(format.mode().format(format.mode().sent(a)))
-                    .append('\t').append(format.mode().format(format.mode().received(a)))
-                    .append('\n');
+                    .append('\t').append(format.mode().format(format.mode().received(a)));
+            if (format.level().kubernetes()) {
+                for (RemoteClass c : RemoteClass.values()) {
+                    block.append('\t').append(c.label()).append('=')
+                            .append(format.mode().format(format.mode().sent(a.with(c)))).append('/')
+                            .append(format.mode().format(format.mode().received(a.with(c))));
+                }
+            }
+            block.append('\n');
         }
         out.print(block);
         out.flush();

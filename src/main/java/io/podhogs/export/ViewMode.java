@@ -1,6 +1,7 @@
 package io.podhogs.export;
 
 import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.accounting.RemoteClassTraffic;
 import java.util.Locale;
 
 /** nethogs's view modes ({@code -v}), with its numbering and units (KB = 1024 bytes). */
@@ -39,6 +40,14 @@ public enum ViewMode {
 
     public double received(AccountSnapshot a) {
         return (rate ? a.receivedRate() : a.receivedBytes()) / divisor;
+    }
+
+    public double sent(RemoteClassTraffic t) {
+        return (rate ? t.sentRate() : t.total().sentBytes()) / divisor;
+    }
+
+    public double received(RemoteClassTraffic t) {
+        return (rate ? t.receivedRate() : t.total().receivedBytes()) / divisor;
     }
 
     /** Numbers in full: whole bytes as integers, everything else with three decimals, never exponents. */

@@ -18,14 +18,14 @@ public record Cidr(long hi, long lo, int prefixLength) {
         String s = text.trim();
         int slash = s.indexOf('/');
         if (slash < 0 || !s.substring(0, slash).matches("[0-9a-fA-F.:]+") || !s.substring(slash + 1).matches("\\d{1,3}")) {
-            throw new IllegalArgumentException("not an address range (like 10.244.0.0/16 or fd00::/108): " + text);
+            throw new IllegalArgumentException("not an address range: '" + text + "' (like 10.244.0.0/16 or fd00::/108)");
         }
         String address = s.substring(0, slash);
         long[] a = Addresses.parse(address);
         int length = Integer.parseInt(s.substring(slash + 1));
         boolean v4 = !address.contains(":");
         if (length > (v4 ? 32 : 128)) {
-            throw new IllegalArgumentException("prefix length " + length + " is too long in " + text);
+            throw new IllegalArgumentException("prefix length " + length + " is too long in '" + text + "'");
         }
         int prefix = v4 ? length + 96 : length;
         return new Cidr(a[0] & mask(prefix, 0), a[1] & mask(prefix, 64), prefix);

@@ -15,6 +15,12 @@ public enum RemoteClass {
     SERVICE("service"),
     /** A node of the cluster (this one included, and its loopback): kubelet, hostNetwork pods. */
     NODE("node"),
+    /**
+     * Traffic that stays on the link whatever the cluster: link-local addresses (169.254/16,
+     * fe80::/10; a cloud's metadata server, NodeLocal DNSCache), multicast (IPv6 neighbour
+     * discovery, MLD), broadcast. Neither inside nor outside the cluster.
+     */
+    LINK_LOCAL("link_local"),
     /** Neither a pod, a Service nor a node: the internet, other networks, cloud APIs. */
     EXTERNAL("external");
 
@@ -22,6 +28,11 @@ public enum RemoteClass {
 
     RemoteClass(String label) {
         this.label = label;
+    }
+
+    /** A pod, a Service or a node: traffic that stays inside the cluster. */
+    public boolean inCluster() {
+        return this == SAME_NODE_POD || this == OTHER_NODE_POD || this == SERVICE || this == NODE;
     }
 
     /** The name in JSON, in metric labels and on the command line. */

@@ -20,6 +20,7 @@ public final class RemoteClassifier {
 
     private static final RemotePeer NODE = RemotePeer.of(RemoteClass.NODE);
     private static final RemotePeer EXTERNAL = RemotePeer.of(RemoteClass.EXTERNAL);
+    private static final RemotePeer LINK_LOCAL = RemotePeer.of(RemoteClass.LINK_LOCAL);
 
     private final long version;
     // Open addressing: keys[2i], keys[2i+1] = hi, lo; peers[i] null for an empty slot.
@@ -50,6 +51,26 @@ public final class RemoteClassifier {
         return active;
     }
 
+    /**
+     * The other end of a flow between a local and a remote address: a flow to a multicast or
+     * broadcast address received here (IGMP reports flooded on a bridge) stays on the link whoever
+     * sent it.
+     */
+    public RemotePeer classify(long localHi, long localLo, long remoteHi, long remoteLo) {
+        if (active && isGroup(localHi, localLo)) {
+            return LINK_LOCAL;
+        }
+        return classify(remoteHi, remoteLo);
+    }
+
+    private static boolean isGroup(long hi, long lo) {
+        if (Addresses.isV4Mapped(hi, lo)) {
+            int v4 = (int) lo;
+            return (v4 >>> 28) == 0xE || v4 == -1;
+        }
+        return (hi >>> 56) == 0xFF;
+    }
+
     /** The peer at an address (128-bit form, see capture.Addresses), or null without a cluster. */
     public RemotePeer classify(long hi, long lo) {
         if (!active) {
@@ -68,8 +89,21 @@ public final class RemoteClassifier {
                 return r.peer();
             }
         }
-        if ((hi == 0 && lo == 1) || (Addresses.isV4Mapped(hi, lo) && ((lo >>> 24) & 0xff) == 127)) {
-            return NODE; // loopback: this node
+        if (Addresses.isV4Mapped(hi, lo)) {
+            int v4 = (int) lo;
+            if ((v4 >>> 24) == 127) {
+                return NODE; // loopback: this node
+            }
+            if ((v4 >>> 16) == 0xA9FE || (v4 >>> 28) == 0xE || v4 == -1 || v4 == 0) {
+                return LINK_LOCAL; // 169.254/16, 224/4 multicast, broadcast, unspecified
+            }
+            return EXTERNAL;
+        }
+        if (hi == 0 && lo == 1) {
+            return NODE;
+        }
+        if ((hi >>> 54) == 0x3FA || (hi >>> 56) == 0xFF || (hi == 0 && lo == 0)) {
+            return LINK_LOCAL; // fe80::/10, ff00::/8 multicast, unspecified
         }
         return EXTERNAL;
     }

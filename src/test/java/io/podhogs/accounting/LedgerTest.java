@@ -54,4 +54,33 @@ class LedgerTest {
         assertEquals(1, accounts.size());
         return accounts.get(0);
     }
+
+    @Test
+    void retiredAccountsKeepTheirTotalsUnderTheirNewOwnerWithoutARateSpike() {
+        Ledger ledger = new Ledger(2_000_000_000L, TICK);
+        io.podhogs.identity.RemotePeer internet = io.podhogs.identity.RemotePeer.of(io.podhogs.identity.RemoteClass.EXTERNAL);
+        io.podhogs.attribution.Owner retired = new io.podhogs.attribution.RetiredPodsOwner("shop",
+                new io.podhogs.identity.kubernetes.Workload("Deployment", "web"));
+        long now = 0;
+        for (int i = 0; i < 30; i++) {
+            now += TICK;
+            ledger.credit(curl, 3, new long[] {1000, 1, 10, 1}, now, false, internet);
+            ledger.sample(now);
+        }
+        for (int i = 0; i < 30; i++) { // quiet for 3 s: no rate left
+            now += TICK;
+            ledger.sample(now);
+        }
+        assertEquals(1, ledger.retire(o -> o.equals(curl) ? retired : null, now));
+        now += TICK;
+        ledger.sample(now);
+        AccountSnapshot after = only(ledger.snapshot());
+        assertEquals(retired, after.owner());
+        assertEquals(new Traffic(30_000, 30, 300, 30), after.total());
+        assertEquals(new Traffic(30_000, 30, 300, 30), after.on(3));
+        assertEquals(new Traffic(30_000, 30, 300, 30), after.with(io.podhogs.identity.RemoteClass.EXTERNAL).total());
+        assertEquals(0.0, after.sentRate(), "old bytes are no rate now");
+        assertEquals(0.0, after.with(io.podhogs.identity.RemoteClass.EXTERNAL).sentRate());
+        assertEquals(0, ledger.retire(o -> null, now), "nothing else to retire");
+    }
 }

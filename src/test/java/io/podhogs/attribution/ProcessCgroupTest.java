@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.podhogs.host.HostFiles;
 import io.podhogs.identity.CgroupIdentity;
 import io.podhogs.identity.QosClass;
+import io.podhogs.testing.Cgroups;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,11 +21,7 @@ import org.junit.jupiter.api.Test;
  * then shows in /proc/PID/cgroup is read back as their container and pod.
  */
 class ProcessCgroupTest {
-    /** A cgroup v1 hierarchy (this machine's hybrid layout), else the v2 one. */
-    private static final Path HIERARCHY = Files.isDirectory(Path.of("/sys/fs/cgroup/pids"))
-            ? Path.of("/sys/fs/cgroup/pids") : Path.of("/sys/fs/cgroup");
-
-    private final List<Path> made = new ArrayList<>();
+    private final Cgroups cgroups = new Cgroups();
     private final List<Process> processes = new ArrayList<>();
 
     @AfterEach
@@ -35,23 +29,7 @@ class ProcessCgroupTest {
         for (Process p : processes) {
             p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
-        List<Path> reverse = new ArrayList<>(made);
-        Collections.reverse(reverse);
-        for (Path dir : reverse) {
-            Files.deleteIfExists(dir); // rmdir of an empty cgroup removes it
-        }
-    }
-
-    private Path cgroup(String relative) throws IOException {
-        Path dir = HIERARCHY;
-        for (String part : relative.split("/")) {
-            dir = dir.resolve(part);
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectory(dir);
-                made.add(dir);
-            }
-        }
-        return dir;
+        cgroups.close();
     }
 
     private long sleeperIn(Path cgroup) throws IOException {
@@ -61,17 +39,11 @@ class ProcessCgroupTest {
         return p.pid();
     }
 
-    private static String containerId() {
-        byte[] b = new byte[32];
-        ThreadLocalRandom.current().nextBytes(b);
-        return HexFormat.of().formatHex(b);
-    }
-
     @Test
     void aProcessInAKubeletPodCgroupIsReadAsItsContainerAndPod() throws IOException {
         String uid = UUID.randomUUID().toString();
-        String id = containerId();
-        long pid = sleeperIn(cgroup("kubepods/burstable/pod" + uid + "/" + id));
+        String id = Cgroups.containerId();
+        long pid = sleeperIn(cgroups.kubeletContainer(uid, id));
         ProcessInfo info = new ProcessReader(HostFiles.system()).read((int) pid).orElseThrow();
         assertEquals(new CgroupIdentity("", id, uid, QosClass.BURSTABLE), info.cgroup(),
                 () -> read("/proc/" + pid + "/cgroup"));
@@ -79,8 +51,8 @@ class ProcessCgroupTest {
 
     @Test
     void aProcessInADockerCgroupIsReadAsADockerContainer() throws IOException {
-        String id = containerId();
-        long pid = sleeperIn(cgroup("docker/" + id));
+        String id = Cgroups.containerId();
+        long pid = sleeperIn(cgroups.cgroup("docker/" + id));
         ProcessInfo info = new ProcessReader(HostFiles.system()).read((int) pid).orElseThrow();
         assertEquals(new CgroupIdentity("docker", id, "", QosClass.NONE), info.cgroup(),
                 () -> read("/proc/" + pid + "/cgroup"));

@@ -127,7 +127,13 @@ class CliUsageTest {
                 Arguments.of(List.of("--buffer-size", "2048"), "2048"),
                 Arguments.of(List.of("--buffer-size", "4097"), "4097"),
                 Arguments.of(List.of("--exclude", "veth["), "'veth['"),
-                Arguments.of(List.of("--by", "pod"), "--by"),
+                Arguments.of(List.of("--by", "rack"), "rack"),
+                Arguments.of(List.of("--by", "pod"), "none is configured here"),
+                Arguments.of(List.of("--by", "workload", "--kubernetes", "off"), "--kubernetes off"),
+                Arguments.of(List.of("--kubernetes", "maybe"), "maybe"),
+                Arguments.of(List.of("--pod-cidr", "10.244.0.0"), "'10.244.0.0'"),
+                Arguments.of(List.of("--service-cidr", "10.96.0.0/40"), "10.96.0.0/40"),
+                Arguments.of(List.of("--pod-grace", "0"), "seconds"),
                 Arguments.of(List.of("--include", "a/b"), "'a/b'"),
                 Arguments.of(List.of("--bogus"), "'--bogus'"),
                 Arguments.of(List.of("-Z"), "'-Z'"));
@@ -158,7 +164,8 @@ class CliUsageTest {
         }
         // nethogs's own flags, by name, so that one cannot be dropped from the model unnoticed
         for (String name : List.of("-t", "-v", "-d", "-c", "-s", "-P", "-f", "-a", "-l", "-b", "-p", "-C", "-g", "-x",
-                "-V", "-h", "--json", "--window", "--capture", "--include", "--exclude", "--by", "--show-container", "--snaplen", "--buffer-size",
+                "-V", "-h", "--json", "--window", "--capture", "--include", "--exclude", "--by", "--show-container", "--kubernetes", "--node-name", "--pod-cidr", "--service-cidr",
+                "--cluster-pod-index", "--pod-grace", "--snaplen", "--buffer-size",
                 "--help", "--version")) {
             assertTrue(r.out().lines().anyMatch(l -> l.matches("^\\s+(-\\w, )?" + name + "\\b.*")),
                     () -> "--help has a line describing " + name + "\n" + r.out());

@@ -34,7 +34,9 @@ class TraceJsonOutputTest {
     static final Set<String> JSON_KEYS = Set.of("time", "kind", "pid", "uid", "user", "program", "command",
             "interfaces", "sent_bytes", "received_bytes", "sent_packets", "received_packets", "sent_bytes_per_second",
             "received_bytes_per_second", "inferred_sent_bytes", "inferred_received_bytes", "netns", "container_runtime",
-            "container_id", "pod_uid", "qos_class", "container_name", "container_image", "exited", "kernel_drops");
+            "container_id", "pod_uid", "qos_class", "container_name", "container_image", "namespace", "pod", "container",
+            "workload_kind", "workload_name", "node", "labels", "remote_classes", "remote_peers", "exited",
+            "kernel_drops");
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(90);
 
     private Veth veth;

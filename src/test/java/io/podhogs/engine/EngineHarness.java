@@ -83,7 +83,12 @@ final class EngineHarness implements AutoCloseable {
     }
 
     EngineSnapshot await(Predicate<EngineSnapshot> condition, java.util.function.Supplier<String> what) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
+        return await(condition, what, java.time.Duration.ofSeconds(10));
+    }
+
+    EngineSnapshot await(Predicate<EngineSnapshot> condition, java.util.function.Supplier<String> what,
+                         java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             EngineSnapshot s = engine.snapshot();
             if (condition.test(s)) {

@@ -46,9 +46,19 @@ class TopViewContainerColumnTest {
     void theColumnShowsTheNameThenTheIdThenTheImage() {
         RowFormat format = new RowFormat(ViewMode.KB_PER_SECOND, false, Set.of(), false, false)
                 .withContainerLabels(c -> "web-1");
-        TopView view = new TopView(null, new UserNames(HostFiles.system()), "podhogs", format,
-                id -> id.equals(ID) ? Optional.of(new ContainerInfo(ID, "web-1", "nginx:1.27", Map.of(), "running"))
-                        : Optional.empty());
+        IdentityLookup docker = new IdentityLookup() {
+            @Override
+            public Optional<ContainerInfo> container(String id) {
+                return id.equals(ID) ? Optional.of(new ContainerInfo(ID, "web-1", "nginx:1.27", Map.of(), "running"))
+                        : Optional.empty();
+            }
+
+            @Override
+            public io.podhogs.identity.kubernetes.PodDirectory pods() {
+                return io.podhogs.identity.kubernetes.PodDirectory.EMPTY;
+            }
+        };
+        TopView view = new TopView(null, new UserNames(HostFiles.system()), "podhogs", format, docker);
         List<String> lines = view.lines(snapshot(), 140, 20);
         assertTrue(lines.get(3).matches("^ +PID +USER +NETNS +CONTAINER +PROGRAM +DEV +SENT .*"), lines.get(3));
         assertTrue(rowOf(lines, 7).matches("^ +7 +\\S+ +4026532301 +web-1 +/usr/sbin/nginx +veth1 .*"), rowOf(lines, 7));

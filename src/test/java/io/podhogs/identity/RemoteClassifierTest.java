@@ -47,12 +47,29 @@ class RemoteClassifierTest {
             8.8.8.8            | external       | ''
             2001:db8::1        | external       | ''
             10.245.0.1         | external       | ''
+            169.254.169.254    | link_local     | ''
+            169.254.20.10      | link_local     | ''
+            224.0.0.251        | link_local     | ''
+            255.255.255.255    | link_local     | ''
+            fe80::1            | link_local     | ''
+            ff02::16           | link_local     | ''
+            ff05::1:3          | link_local     | ''
+            fec0::1            | external       | ''
             """)
     void addressesAreClassifiedExactFirstThenLongestRange(String address, String remoteClass, String name) {
         long[] a = Addresses.parse(address);
         RemotePeer peer = CLUSTER.classify(a[0], a[1]);
         assertEquals(remoteClass, peer.remoteClass().label());
         assertEquals(name, peer.qualifiedName());
+    }
+
+    @Test
+    void multicastReceivedFromANodeStaysOnTheLink() {
+        long[] group = Addresses.parse("224.0.0.22");
+        long[] node = Addresses.parse("192.168.50.12");
+        long[] pod = Addresses.parse("10.244.1.5");
+        assertEquals(RemoteClass.LINK_LOCAL, CLUSTER.classify(group[0], group[1], node[0], node[1]).remoteClass());
+        assertEquals(RemoteClass.NODE, CLUSTER.classify(pod[0], pod[1], node[0], node[1]).remoteClass());
     }
 
     @Test

@@ -16,6 +16,12 @@ public final class Counters {
                 read(iface, "rx_packets"));
     }
 
+    /** The namespace end's view of a veth whose host end is {@code iface}: it sent what the host end received. */
+    public static Traffic farSide(String iface) {
+        Traffic hostEnd = of(iface);
+        return new Traffic(hostEnd.receivedBytes(), hostEnd.receivedPackets(), hostEnd.sentBytes(), hostEnd.sentPackets());
+    }
+
     private static long read(String iface, String counter) {
         try {
             return Long.parseLong(Files.readString(Path.of("/sys/class/net", iface, "statistics", counter)).trim());

@@ -27,6 +27,7 @@ public final class TestNet implements AutoCloseable {
     private final List<String[]> undo = new ArrayList<>();
     private final Path script;
     private int hosts;
+    private int rules;
 
     public TestNet() {
         try {
@@ -224,6 +225,60 @@ public final class TestNet implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * As {@link #start}, in {@code cgroup} from its first instruction: the shell that becomes the
+     * endpoint joins the cgroup before it execs, so no socket of it ever exists outside.
+     */
+    public Endpoint startIn(Path cgroup, String ns, String... args) {
+        List<String> command = new ArrayList<>(List.of("sh", "-c", "echo $$ > \"$0/cgroup.procs\" && exec \"$@\"",
+                cgroup.toString()));
+        if (ns != null) {
+            command.addAll(List.of("ip", "netns", "exec", ns));
+        }
+        command.addAll(List.of("python3", "-u", script.toString()));
+        command.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            processes.add(p);
+            return new Endpoint(p, new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One more address on {@code h}'s namespace end, and this host's route to it through the pair. */
+    public void addPeerAddress(Host h, String address) {
+        Shell.run("ip", "netns", "exec", h.ns(), "ip", "addr", "add", address + "/32", "dev", h.peerIf());
+        Shell.run("ip", "route", "add", address + "/32", "via", h.peerV4(), "dev", h.hostIf());
+        // The route goes with the link; nothing to undo.
+    }
+
+    /**
+     * An iptables rule that only counts (ACCEPT, first in {@code chain}) in {@code ns} (null: this
+     * host, where it is removed again by {@link #close()}); returns a reader of its packets and bytes.
+     */
+    public java.util.function.Supplier<long[]> countRule(String ns, String chain, String... match) {
+        String[] in = ns == null ? new String[0] : new String[] {"ip", "netns", "exec", ns};
+        String label = "podhogs-test-" + this.tag + "-" + (rules++);
+        String[] rule = concat(concat(new String[] {chain}, match), "-m", "comment", "--comment", label, "-j", "ACCEPT");
+        Shell.run(concat(concat(in, "iptables", "-w", "-I"), rule));
+        if (ns == null) {
+            undo.add(concat(concat(in, "iptables", "-w", "-D"), rule));
+        }
+        return () -> {
+            String listing = Shell.run(concat(in, "iptables", "-w", "-S", chain, "-v"));
+            for (String line : listing.split("\n")) {
+                // "-A OUTPUT -d 10.1.2.3/32 -m comment --comment tag -c 12 3456 -j ACCEPT"
+                int c = line.indexOf(" -c ");
+                if (line.contains(" " + label + " ") && c > 0) {
+                    String[] counts = line.substring(c + 4).trim().split(" ");
+                    return new long[] {Long.parseLong(counts[0]), Long.parseLong(counts[1])};
+                }
+            }
+            throw new IllegalStateException("no rule " + label + " in " + listing);
+        };
     }
 
     /** A running endpoint; {@code pid()} is the pid podhogs must name ('ip netns exec' execs). */

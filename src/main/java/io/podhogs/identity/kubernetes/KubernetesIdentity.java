@@ -163,6 +163,11 @@ public final class KubernetesIdentity implements ClusterView, AutoCloseable {
             informer.start();
         }
 
+        /** Listed once, or known to be absent or failing: nothing more to wait for. */
+        boolean settled() {
+            return absent || failing || informer.hasSynced();
+        }
+
         /** Logs the return of a watch that was lost. */
         void checkBack() {
             if (failing && informer.isWatching()) {
@@ -264,6 +269,9 @@ public final class KubernetesIdentity implements ClusterView, AutoCloseable {
                 }
             } else {
                 watched.forEach(Watched::checkBack);
+                if (!classifier.active() && watched.stream().allMatch(Watched::settled)) {
+                    changed(); // the last first list was empty: no event said it came
+                }
                 expireTombstones();
                 LockSupport.parkNanos(dirty.get() ? REBUILD_FLOOR_MILLIS * 1_000_000 : IDLE_CHECK_MILLIS * 1_000_000);
             }
@@ -292,10 +300,28 @@ public final class KubernetesIdentity implements ClusterView, AutoCloseable {
         lastKnown.keySet().retainAll(infos.stream().map(PodInfo::uid).toList());
         infos.addAll(tombstones.values());
         directory = new PodDirectory(infos, nodePods.informer.hasSynced(), options.deletedPodGrace());
-        classifier = ClusterAddresses.classifier(++version, new ClusterAddresses.Sources(options.nodeName(), infos,
-                clusterPods == null ? List.of() : clusterPods.items(), nodes.items(), services.items(),
-                serviceCidrs.items(), options.podCidrs(), options.serviceCidrs()));
+        // Before the first full lists every address would look external: classify nothing until then.
+        if (watched.stream().allMatch(Watched::settled)) {
+            classifier = ClusterAddresses.classifier(++version, new ClusterAddresses.Sources(options.nodeName(), infos,
+                    clusterPods == null ? List.of() : clusterPods.items(), nodes.items(), services.items(),
+                    serviceCidrs.items(), options.podCidrs(), options.serviceCidrs()));
+        }
         checkNodeName();
+    }
+
+    /**
+     * Waits until every informer has its first full list (or has failed once), so that what is
+     * counted from then on is classified; false if that took longer than {@code timeout}.
+     */
+    public boolean awaitFirstLists(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!classifier.active()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
     }
 
     /** A wrong node name shows as no pods at all: say so once, where it can be fixed. */

@@ -219,6 +219,17 @@ class KubernetesIdentityTest {
     }
 
     @Test
+    void nothingIsClassifiedBeforeTheFirstListsNorWhileTheyFail() throws Exception {
+        api.server().expect().get().withPath("/api/v1/services?resourceVersion=0")
+                .andReturn(500, "{\"kind\":\"Status\",\"code\":500}").always();
+        api.nodePods(NODE, List.of(db()));
+        identity = KubernetesIdentity.start(api.client(), KubernetesOptions.forNode(NODE));
+        assertFalse(identity.classifier().active(), "before any list");
+        assertTrue(identity.awaitFirstLists(Duration.ofSeconds(10)), "a failing list does not hold the others up");
+        assertEquals(new RemotePeer(RemoteClass.SAME_NODE_POD, "shop", "db-0"), peer("10.244.1.6"));
+    }
+
+    @Test
     void aClusterWithoutServiceCidrObjectsStillClassifiesByServicesAndConfiguredRanges() {
         api.server().expect().get().withPath("/apis/networking.k8s.io/v1/servicecidrs?resourceVersion=0")
                 .andReturn(404, "{\"kind\":\"Status\",\"code\":404,\"reason\":\"NotFound\"}").always();
@@ -240,6 +251,11 @@ class KubernetesIdentityTest {
     }
 
     private RemotePeer peer(String address) {
+        try {
+            assertTrue(identity.awaitFirstLists(Duration.ofSeconds(10)), "the first lists");
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
         long[] a = Addresses.parse(address);
         return identity.classifier().classify(a[0], a[1]);
     }

@@ -1,0 +1,51 @@
+package io.podhogs.export;
+
+import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.accounting.ContainerAccounts;
+import io.podhogs.accounting.PodAccounts;
+import io.podhogs.engine.EngineSnapshot;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/** What the rows are ({@code --by}): processes, or the sums of containers, pods, namespaces or workloads. */
+public enum Level {
+    PROCESS, CONTAINER, POD, NAMESPACE, WORKLOAD;
+
+    public static Level parse(String text) {
+        for (Level l : values()) {
+            if (l.name().toLowerCase(Locale.ROOT).equals(text)) {
+                return l;
+            }
+        }
+        throw new IllegalArgumentException("--by is process, container, pod, namespace or workload, not " + text);
+    }
+
+    /** Levels that only a Kubernetes cluster can fill. */
+    public boolean kubernetes() {
+        return this == POD || this == NAMESPACE || this == WORKLOAD;
+    }
+
+    /**
+     * The accounts of a snapshot summed into this level.
+     *
+     * @param containerNames a container's name (the pod spec's, the runtime's), or null
+     */
+    public List<AccountSnapshot> group(List<AccountSnapshot> accounts, EngineSnapshot snapshot,
+                                       Function<String, String> containerNames, IdentityLookup identity) {
+        if (this == PROCESS) {
+            return accounts;
+        }
+        List<AccountSnapshot> containers = ContainerAccounts.group(accounts, snapshot.containersByNetns(), containerNames);
+        if (this == CONTAINER) {
+            return containers;
+        }
+        List<AccountSnapshot> pods = PodAccounts.pods(containers, identity.pods());
+        return switch (this) {
+            case NAMESPACE -> PodAccounts.namespaces(pods);
+            case WORKLOAD -> PodAccounts.workloads(pods);
+            default -> pods;
+        };
+    }
+
+}

@@ -1,0 +1,62 @@
+package io.podhogs.export;
+
+import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.attribution.NamespaceOwner;
+import io.podhogs.attribution.PodOwner;
+import io.podhogs.attribution.RetiredPodsOwner;
+import io.podhogs.attribution.WorkloadOwner;
+import io.podhogs.identity.CgroupIdentity;
+import io.podhogs.identity.kubernetes.PodInfo;
+import io.podhogs.identity.kubernetes.Workload;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The Kubernetes side of one row, whatever its level: a process's or container's pod (by its
+ * cgroup), a pod's own, a namespace's or workload's name. Empty strings where the level or the
+ * cluster does not say.
+ *
+ * @param container the container's name in the pod spec
+ * @param labels the pod's labels, for rows of one pod
+ */
+public record PodFields(String namespace, String pod, String podUid, String container, Workload workload, String node,
+                        Map<String, String> labels) {
+    public static final PodFields NONE = new PodFields("", "", "", "", null, "", Map.of());
+
+    public static PodFields of(AccountSnapshot a, IdentityLookup identity) {
+        if (a.owner() instanceof PodOwner p) {
+            Optional<PodInfo> info = identity.pods().byUid(p.uid());
+            return new PodFields(p.namespace(), p.podName(), p.uid(), "", p.workload(),
+                    info.map(PodInfo::node).orElse(""), info.map(PodInfo::labels).orElse(Map.of()));
+        }
+        if (a.owner() instanceof NamespaceOwner n) {
+            return new PodFields(n.namespace(), "", "", "", null, "", Map.of());
+        }
+        if (a.owner() instanceof WorkloadOwner w) {
+            return new PodFields(w.namespace(), "", "", "", w.workload(), "", Map.of());
+        }
+        if (a.owner() instanceof RetiredPodsOwner r) {
+            return new PodFields(r.namespace(), "", "", "", r.workload(), "", Map.of());
+        }
+        CgroupIdentity cgroup = a.cgroup();
+        if (!cgroup.inContainer() && !cgroup.inPod()) {
+            return NONE;
+        }
+        return identity.pods().pod(cgroup.podUid(), cgroup.containerId())
+                .map(p -> new PodFields(p.namespace(), p.name(), p.uid(), containerName(p, cgroup), p.workload(), p.node(),
+                        p.labels()))
+                .orElse(new PodFields("", "", cgroup.podUid(), "", null, "", Map.of()));
+    }
+
+    private static String containerName(PodInfo pod, CgroupIdentity cgroup) {
+        return pod.containerNames().getOrDefault(cgroup.containerId(), "");
+    }
+
+    public String workloadKind() {
+        return workload == null ? "" : workload.kind();
+    }
+
+    public String workloadName() {
+        return workload == null ? "" : workload.name();
+    }
+}

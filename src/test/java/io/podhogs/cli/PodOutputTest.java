@@ -1,0 +1,124 @@
+package io.podhogs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.podhogs.testing.ApiObjects;
+import io.podhogs.testing.ApiObjects.Container;
+import io.podhogs.testing.Cgroups;
+import io.podhogs.testing.MockApi;
+import io.podhogs.testing.TestNet;
+import io.podhogs.testing.TestNet.Bridge;
+import io.podhogs.testing.TestNet.Host;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * --by pod as a user of the command line sees it: podhogs finds the cluster through KUBECONFIG
+ * (here fabric8's mock API server), this node by --node-name, and shows two pods that talk to each
+ * other over a bridge, in trace and JSON.
+ */
+class PodOutputTest {
+    private static final String NODE = "podhogs-cli-node";
+    private final TestNet net = new TestNet();
+    private final Cgroups cgroups = new Cgroups();
+    private final MockApi api = MockApi.start();
+    private Path kubeconfig;
+
+    @BeforeEach
+    void podsTalking() throws Exception {
+        Bridge bridge = net.createBridge();
+        Host web = net.createPod(bridge, 1);
+        Host db = net.createPod(bridge, 2);
+        String webUid = UUID.randomUUID().toString();
+        String dbUid = UUID.randomUUID().toString();
+        String webId = Cgroups.containerId();
+        String dbId = Cgroups.containerId();
+        Pod webPod = ApiObjects.pod(webUid, "shop", "web-5d8f7-q2x9z", NODE, Map.of("app", "web", "pod-template-hash", "5d8f7"),
+                "ReplicaSet", "web-5d8f7", List.of(web.peerV4()), List.of(new Container("app", "containerd://" + webId)));
+        Pod dbPod = ApiObjects.pod(dbUid, "shop", "db-0", NODE, Map.of("app", "db"), "StatefulSet", "db",
+                List.of(db.peerV4()), List.of(new Container("postgres", "containerd://" + dbId)));
+        api.nodePods(NODE, List.of(webPod, dbPod));
+        api.client().nodes().resource(ApiObjects.node(NODE, bridge.v4(), "10.232." + bridge.subnet() + ".0/24")).create();
+        kubeconfig = Files.createTempFile("podhogs-kubeconfig", ".yaml");
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: mock
+                  cluster:
+                    server: http://localhost:%d
+                contexts:
+                - name: mock
+                  context: {cluster: mock, user: mock, namespace: default}
+                current-context: mock
+                users:
+                - name: mock
+                  user: {token: test}
+                """.formatted(api.port()));
+        net.startIn(cgroups.kubeletContainer(dbUid, dbId), db.ns(), "udp-sink", db.peerV4(), "5401").expect("ready");
+        net.startIn(cgroups.kubeletContainer(webUid, webId), web.ns(), "udp-send", db.peerV4(), "5401", "--connected",
+                "--count", "6000", "--size", "1000", "--pace", "0.003").expect("ready");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        net.close();
+        cgroups.close();
+        api.close();
+        Files.deleteIfExists(kubeconfig);
+    }
+
+    private Podhogs.Result run(String... args) throws Exception {
+        return Podhogs.runWithPrefix(List.of("env", "KUBECONFIG=" + kubeconfig), Duration.ofSeconds(60), args);
+    }
+
+    @Test
+    void traceRowsArePodsWithTheirBytesByRemoteClass() throws Exception {
+        Podhogs.Result r = run("-t", "--by", "pod", "--node-name", NODE, "-v", "2", "-c", "4", "-d", "1");
+        assertEquals(0, r.exit(), r::toString);
+        String last = r.out().substring(r.out().lastIndexOf("Refreshing:"));
+        String classes = "\\tsame_node_pod=(\\d+)/(\\d+)\\tother_node_pod=0/0\\tservice=0/0\\tnode=\\d+/\\d+"
+                + "\\tlink_local=\\d+/\\d+\\texternal=0/0";
+        Matcher web = Pattern.compile("(?m)^shop/web-5d8f7-q2x9z/0/0\\t(\\d+)\\t(\\d+)" + classes + "$").matcher(last);
+        Matcher db = Pattern.compile("(?m)^shop/db-0/0/0\\t(\\d+)\\t(\\d+)" + classes + "$").matcher(last);
+        assertTrue(web.find(), () -> "a row for the web pod with its remote classes\n" + r);
+        assertTrue(db.find(), () -> "a row for the db pod\n" + r);
+        long webToDb = Long.parseLong(web.group(3));
+        assertTrue(webToDb >= 1000L * 1000, () -> "a second's datagrams at least: " + webToDb + "\n" + r);
+        assertEquals(webToDb, Long.parseLong(db.group(4)), () -> "what web sent to a pod of this node, db received\n" + r);
+    }
+
+    @Test
+    void jsonRowsCarryThePodsNamesWorkloadLabelsAndPeers() throws Exception {
+        Podhogs.Result r = run("--json", "--by", "pod", "--node-name", NODE, "-c", "4", "-d", "1");
+        assertEquals(0, r.exit(), r::toString);
+        List<Map<?, ?>> last = r.out().lines().<Map<?, ?>>map(l -> (Map<?, ?>) MiniJson.parse(l)).toList();
+        String lastTime = (String) last.get(last.size() - 1).get("time");
+        Map<?, ?> web = last.stream().filter(o -> lastTime.equals(o.get("time")) && "web-5d8f7-q2x9z".equals(o.get("pod")))
+                .findFirst().orElseThrow(() -> new AssertionError("no web pod row\n" + r));
+        assertEquals("pod", web.get("kind"));
+        assertEquals("shop", web.get("namespace"));
+        assertEquals("Deployment", web.get("workload_kind"), "its ReplicaSet followed by the pod-template-hash");
+        assertEquals("web", web.get("workload_name"));
+        assertEquals(NODE, web.get("node"));
+        assertEquals(Map.of("app", "web", "pod-template-hash", "5d8f7"), web.get("labels"));
+        Map<?, ?> sameNode = (Map<?, ?>) ((Map<?, ?>) web.get("remote_classes")).get("same_node_pod");
+        assertTrue(((BigDecimal) sameNode.get("sent_bytes")).longValue() >= 1000L * 1000, r::toString);
+        List<?> peers = (List<?>) web.get("remote_peers");
+        assertTrue(peers.stream().map(p -> (Map<?, ?>) p).anyMatch(p -> "same_node_pod".equals(p.get("class"))
+                && "shop".equals(p.get("namespace")) && "db-0".equals(p.get("name"))
+                && p.get("sent_bytes").equals(sameNode.get("sent_bytes"))), () -> "db named as web's peer: " + peers);
+    }
+}
