@@ -187,6 +187,36 @@ class KubernetesIdentityTest {
     }
 
     @Test
+    void anApiServerThatIsNotThereAtStartIsWaitedFor() throws Exception {
+        int port = api.port();
+        api.stop();
+        identity = KubernetesIdentity.start(api.client(), KubernetesOptions.forNode(NODE));
+        assertTrue(identity.awaitFirstLists(Duration.ofSeconds(5)), "failing lists do not hold podhogs up");
+        assertTrue(identity.pods().pods().isEmpty());
+
+        restarted = MockApi.startOn(port);
+        restarted.nodePods(NODE, List.of(db()));
+        await("the pods once the API server is there", d -> d.byUid("uid-db").isPresent());
+    }
+
+    @Test
+    void theClusterWidePodIndexNamesOtherNodesPods() {
+        api.nodePods(NODE, List.of(db()));
+        KubernetesClient client = api.client();
+        // The index lists every pod without a field selector: the CRUD store answers that.
+        client.pods().inNamespace("shop").resource(ApiObjects.pod("uid-remote", "shop", "cache-1", "node-2", Map.of(),
+                "StatefulSet", "cache", List.of("10.244.2.7"), List.of())).create();
+        client.pods().inNamespace("shop").resource(db()).create();
+        identity = KubernetesIdentity.start(client, new KubernetesOptions(NODE, List.of(), List.of(), true,
+                KubernetesOptions.DEFAULT_GRACE, KubernetesOptions.DEFAULT_RESYNC));
+        await("this node's pod", d -> d.pods().size() == 1);
+        assertEquals(new RemotePeer(RemoteClass.OTHER_NODE_POD, "shop", "cache-1"), peer("10.244.2.7"));
+        assertEquals(new RemotePeer(RemoteClass.SAME_NODE_POD, "shop", "db-0"), peer("10.244.1.6"));
+        assertEquals(1, identity.pods().pods().size(), "the index names peers; it adds no pods to this node's");
+        assertTrue(api.requests().contains("GET /api/v1/pods?resourceVersion=0"), "every pod, listed");
+    }
+
+    @Test
     void remoteAddressesAreClassifiedFromNodesServicesAndServiceCidrs() {
         api.nodePods(NODE, List.of(web("uid-web", Map.of("app", "web")), ApiObjects.hostNetworkPod("uid-cni", "kube-system",
                 "cni-agent", NODE, List.of())));
