@@ -137,6 +137,9 @@ final class Account {
 
     /** Traffic and rates per remote class, for the classes that had any. */
     Map<RemoteClass, RemoteClassTraffic> byRemoteClass() {
+        if (byRemote.isEmpty()) {
+            return Map.of(); // no cluster, or no classified bytes yet
+        }
         Map<RemoteClass, RemoteClassTraffic> result = new EnumMap<>(RemoteClass.class);
         for (RemoteClass c : RemoteClass.values()) {
             long[] t = byClass[c.ordinal()];

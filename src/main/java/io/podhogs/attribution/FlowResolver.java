@@ -754,11 +754,11 @@ public final class FlowResolver {
         socketsByNetns.keySet().retainAll(live);
         Map<Long, io.podhogs.identity.CgroupIdentity> containers = new HashMap<>();
         for (long netns : namespaces.others()) {
-            io.podhogs.identity.CgroupIdentity known = containersByNetns.get(netns);
-            if (known == null) {
-                known = containerOf(netns);
-            }
-            if (known.inContainer() || known.inPod()) {
+            // Asked again each time: a namespace's inode is reused by the next namespace made after
+            // it is freed, often the next pod's, so what an inode named once says nothing now.
+            io.podhogs.identity.CgroupIdentity now = containerOf(netns);
+            io.podhogs.identity.CgroupIdentity known = now.inContainer() || now.inPod() ? now : containersByNetns.get(netns);
+            if (known != null && (known.inContainer() || known.inPod())) {
                 containers.put(netns, known);
             }
         }
@@ -787,6 +787,11 @@ public final class FlowResolver {
         if (kept.entrySet().removeIf(e -> !live.contains(e.getKey()) && gone.test(e.getValue()))) {
             containersByNetns = Map.copyOf(kept);
         }
+    }
+
+    /** The network namespaces other than the host's that exist, as of the last look. */
+    public Set<Long> liveNamespaces() {
+        return Set.copyOf(namespaces.others());
     }
 
     /** Each network namespace's container, as of the last look at the namespaces. */

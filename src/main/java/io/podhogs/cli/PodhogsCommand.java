@@ -62,7 +62,7 @@ public final class PodhogsCommand implements Callable<Integer> {
     @Option(names = "-t", description = "Trace mode: nethogs 0.8.7's 'Refreshing:' blocks of program/pid/uid, sent, received.")
     boolean trace;
 
-    @Option(names = "--json", description = "One JSON object per process per refresh (bytes, packets, rates in bytes/s).")
+    @Option(names = "--json", description = "One JSON object per row per refresh (bytes, packets, rates in bytes/s).")
     boolean json;
 
     @Option(names = "-v", paramLabel = "MODE", defaultValue = "0",

@@ -283,11 +283,13 @@ public final class Engine implements AutoCloseable {
         }
         Instant wallNow = Instant.now();
         Map<Long, CgroupIdentity> byNetns = resolver.containersByNetns();
+        // A pod past its grace has no namespace left: a live one under its inode is another pod's.
+        Set<Long> live = resolver.liveNamespaces();
         java.util.function.Function<CgroupIdentity, PodInfo> expired = c -> c == null || !(c.inPod() || c.inContainer())
                 ? null : pods.pod(c.podUid(), c.containerId()).filter(p -> pods.pastGrace(p, wallNow)).orElse(null);
         ledger.retire(owner -> {
             PodInfo pod = expired.apply(owner instanceof ProcessOwner p ? p.process().cgroup()
-                    : owner.netns() > 0 ? byNetns.get(owner.netns()) : null);
+                    : owner.netns() > 0 && !live.contains(owner.netns()) ? byNetns.get(owner.netns()) : null);
             return pod == null ? null : (Owner) new RetiredPodsOwner(pod.namespace(), pod.workload());
         }, now);
         resolver.forgetContainers(c -> expired.apply(c) != null);

@@ -9,6 +9,9 @@ import io.podhogs.capture.Addresses;
  * @param prefixLength of the 128-bit form (an IPv4 /16 is a /112)
  */
 public record Cidr(long hi, long lo, int prefixLength) {
+    /** Four dotted octets, or an IPv6 literal (it has a ':'), and a prefix length: nothing a resolver would look up. */
+    private static final java.util.regex.Pattern LITERAL = java.util.regex.Pattern.compile(
+            "(\\d{1,3}(\\.\\d{1,3}){3}|[0-9a-fA-F.:]*:[0-9a-fA-F.:]*)/\\d{1,3}");
 
     /**
      * Parses "10.244.0.0/16" or "fd00:10:96::/112". A literal only: a name would be looked up in
@@ -17,7 +20,7 @@ public record Cidr(long hi, long lo, int prefixLength) {
     public static Cidr parse(String text) {
         String s = text.trim();
         int slash = s.indexOf('/');
-        if (slash < 0 || !s.substring(0, slash).matches("[0-9a-fA-F.:]+") || !s.substring(slash + 1).matches("\\d{1,3}")) {
+        if (slash < 0 || !LITERAL.matcher(s).matches()) {
             throw new IllegalArgumentException("not an address range: '" + text + "' (like 10.244.0.0/16 or fd00::/108)");
         }
         String address = s.substring(0, slash);

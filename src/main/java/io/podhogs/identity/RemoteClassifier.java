@@ -108,6 +108,12 @@ public final class RemoteClassifier {
         return EXTERNAL;
     }
 
+    /** The same addresses, peers and ranges (whatever the version). */
+    public boolean sameAs(RemoteClassifier other) {
+        return active == other.active && java.util.Arrays.equals(keys, other.keys)
+                && java.util.Arrays.equals(peers, other.peers) && ranges.equals(other.ranges);
+    }
+
     private static int hash(long hi, long lo) {
         long h = hi * 0x9E3779B97F4A7C15L ^ lo * 0xC2B2AE3D27D4EB4FL;
         return (int) (h ^ (h >>> 32));

@@ -14,7 +14,6 @@ import io.podhogs.testing.TestNet.Host;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -68,9 +67,20 @@ class PodOutputTest {
                   user: {token: test}
                 """.formatted(api.port()));
         net.startIn(cgroups.kubeletContainer(dbUid, dbId), db.ns(), "udp-sink", db.peerV4(), "5401").expect("ready");
-        net.startIn(cgroups.kubeletContainer(webUid, webId), web.ns(), "udp-send", db.peerV4(), "5401", "--connected",
-                "--count", "6000", "--size", "1000", "--pace", "0.003").expect("ready");
+        dbAddress = db.peerV4();
+        startWeb = () -> {
+            TestNet.Endpoint sender = net.startIn(cgroups.kubeletContainer(webUid, webId), web.ns(), "udp-send",
+                    db.peerV4(), "5401", "--connected", "--count", "" + DATAGRAMS, "--size", "1000", "--pace", "0.002");
+            sender.expect("ready");
+            sender.expect("done");
+        };
     }
+
+    /** 1000 bytes of UDP, 8 of UDP header, 20 of IP and 14 of Ethernet, on each veth. */
+    private static final int DATAGRAMS = 500;
+    private static final long SENT = DATAGRAMS * (1000L + 8 + 20 + 14);
+    private Runnable startWeb;
+    private String dbAddress;
 
     @AfterEach
     void tearDown() throws Exception {
@@ -80,13 +90,50 @@ class PodOutputTest {
         Files.deleteIfExists(kubeconfig);
     }
 
+    /**
+     * Runs podhogs, and once it has shown its first refresh (capturing, the cluster listed) has web
+     * send its datagrams to db, all of them before podhogs's last refresh.
+     */
     private Podhogs.Result run(String... args) throws Exception {
-        return Podhogs.runWithPrefix(List.of("env", "KUBECONFIG=" + kubeconfig), Duration.ofSeconds(60), args);
+        Process p = new ProcessBuilder(Podhogs.command(List.of("env", "KUBECONFIG=" + kubeconfig), args))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectError(ProcessBuilder.Redirect.PIPE).start();
+        // JSON prints rows only once there are accounts: a host process's datagrams to db make the first.
+        TestNet.Endpoint probe = net.start(null, "udp-send", dbAddress, "5401", "--count", "200", "--size", "10",
+                "--pace", "0.05");
+        StringBuilder out = new StringBuilder();
+        StringBuilder err = new StringBuilder();
+        Thread errReader = new Thread(() -> {
+            try {
+                err.append(new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            } catch (java.io.IOException e) {
+                err.append(e);
+            }
+        });
+        errReader.start();
+        try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            boolean started = false;
+            String line;
+            while ((line = reader.readLine()) != null) {
+                out.append(line).append('\n');
+                if (!started && !line.isBlank()) {
+                    started = true;
+                    startWeb.run();
+                }
+            }
+        }
+        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        errReader.join();
+        probe.process().destroy();
+        return new Podhogs.Result(p.exitValue(), out.toString(), err.toString());
     }
 
     @Test
     void traceRowsArePodsWithTheirBytesByRemoteClass() throws Exception {
-        Podhogs.Result r = run("-t", "--by", "pod", "--node-name", NODE, "-v", "2", "-c", "4", "-d", "1");
+        Podhogs.Result r = run("-t", "--by", "pod", "--node-name", NODE, "-v", "2", "-c", "4", "-d", "1.5");
         assertEquals(0, r.exit(), r::toString);
         String last = r.out().substring(r.out().lastIndexOf("Refreshing:"));
         String classes = "\\tsame_node_pod=(\\d+)/(\\d+)\\tother_node_pod=0/0\\tservice=0/0\\tnode=\\d+/\\d+"
@@ -95,14 +142,13 @@ class PodOutputTest {
         Matcher db = Pattern.compile("(?m)^shop/db-0/0/0\\t(\\d+)\\t(\\d+)" + classes + "$").matcher(last);
         assertTrue(web.find(), () -> "a row for the web pod with its remote classes\n" + r);
         assertTrue(db.find(), () -> "a row for the db pod\n" + r);
-        long webToDb = Long.parseLong(web.group(3));
-        assertTrue(webToDb >= 1000L * 1000, () -> "a second's datagrams at least: " + webToDb + "\n" + r);
-        assertEquals(webToDb, Long.parseLong(db.group(4)), () -> "what web sent to a pod of this node, db received\n" + r);
+        assertEquals(SENT, Long.parseLong(web.group(3)), () -> "every datagram web sent to a pod of this node\n" + r);
+        assertEquals(SENT, Long.parseLong(db.group(4)), () -> "every datagram db received from a pod of this node\n" + r);
     }
 
     @Test
     void jsonRowsCarryThePodsNamesWorkloadLabelsAndPeers() throws Exception {
-        Podhogs.Result r = run("--json", "--by", "pod", "--node-name", NODE, "-c", "4", "-d", "1");
+        Podhogs.Result r = run("--json", "--by", "pod", "--node-name", NODE, "-c", "4", "-d", "1.5");
         assertEquals(0, r.exit(), r::toString);
         List<Map<?, ?>> last = r.out().lines().<Map<?, ?>>map(l -> (Map<?, ?>) MiniJson.parse(l)).toList();
         String lastTime = (String) last.get(last.size() - 1).get("time");
@@ -115,7 +161,8 @@ class PodOutputTest {
         assertEquals(NODE, web.get("node"));
         assertEquals(Map.of("app", "web", "pod-template-hash", "5d8f7"), web.get("labels"));
         Map<?, ?> sameNode = (Map<?, ?>) ((Map<?, ?>) web.get("remote_classes")).get("same_node_pod");
-        assertTrue(((BigDecimal) sameNode.get("sent_bytes")).longValue() >= 1000L * 1000, r::toString);
+        assertEquals(SENT, ((BigDecimal) sameNode.get("sent_bytes")).longValue(), r::toString);
+        assertEquals((long) DATAGRAMS, ((BigDecimal) sameNode.get("sent_packets")).longValue(), r::toString);
         List<?> peers = (List<?>) web.get("remote_peers");
         assertTrue(peers.stream().map(p -> (Map<?, ?>) p).anyMatch(p -> "same_node_pod".equals(p.get("class"))
                 && "shop".equals(p.get("namespace")) && "db-0".equals(p.get("name"))

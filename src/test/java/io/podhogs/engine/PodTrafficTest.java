@@ -132,7 +132,7 @@ class PodTrafficTest extends EngineTrafficTest {
         identity = KubernetesIdentity.start(client, KubernetesOptions.forNode(NODE).withGrace(Duration.ofSeconds(1)));
         harness.engine.cluster(identity);
         assertTrue(identity.awaitFirstLists(Duration.ofSeconds(10)), "the API's first lists");
-        harness.await(s -> identity.pods().pods().size() == 3 && identity.watching()
+        harness.await(s -> identity.pods().pods().size() == 3 && identity.watching() && identity.classifier().active()
                 && identity.classifier().classify(0, io.podhogs.capture.Addresses.parse("10.233.96.10")[1]).named(),
                 "the API's pods, nodes and Services");
 

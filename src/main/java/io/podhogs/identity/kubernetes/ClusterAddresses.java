@@ -39,7 +39,8 @@ final class ClusterAddresses {
             }
         }
         for (Pod p : s.clusterPods()) {
-            if (p.getSpec() != null && Boolean.TRUE.equals(p.getSpec().getHostNetwork()) || p.getStatus() == null) {
+            if (p.getSpec() == null || Boolean.TRUE.equals(p.getSpec().getHostNetwork()) || p.getStatus() == null
+                    || finished(p)) {
                 continue;
             }
             RemoteClass c = s.nodeName().equals(p.getSpec().getNodeName()) ? RemoteClass.SAME_NODE_POD
@@ -87,6 +88,12 @@ final class ClusterAddresses {
         s.configuredServiceCidrs().forEach(c -> b.range(c, service));
         s.configuredPodCidrs().forEach(c -> b.range(c, RemotePeer.of(RemoteClass.OTHER_NODE_POD)));
         return b.build();
+    }
+
+    /** A pod that ran to its end keeps its IP in its status, though the IP may be another pod's now. */
+    private static boolean finished(Pod p) {
+        String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
+        return "Succeeded".equals(phase) || "Failed".equals(phase);
     }
 
     private static List<String> podCidrs(Node n) {

@@ -83,6 +83,18 @@ public final class KubernetesIdentity implements ClusterView, AutoCloseable {
         thread.start();
     }
 
+    /** Starts one informer; if one cannot even be made, those already started are stopped. */
+    private <T> Watched<T> watch(String what, Informable<T> source, boolean required, ResourceEventHandler<T> events) {
+        try {
+            Watched<T> w = new Watched<>(what, source, required, events);
+            watched.add(w);
+            return w;
+        } catch (RuntimeException e) {
+            watched.forEach(w -> w.informer.stop());
+            throw e;
+        }
+    }
+
     /**
      * Starts on the cluster this process is configured for (in-cluster service account, KUBECONFIG,
      * ~/.kube/config), or returns empty on a host with none of them: then nothing about pods is
@@ -93,8 +105,16 @@ public final class KubernetesIdentity implements ClusterView, AutoCloseable {
             return Optional.empty();
         }
         Config config = Config.autoConfigure(null);
+        // A get that cannot be answered (an owner's) must not hold the identity thread for long.
+        config.setRequestTimeout(5_000);
+        config.setRequestRetryBackoffLimit(2);
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-        return Optional.of(new KubernetesIdentity(client, true, options, Clock.systemUTC()));
+        try {
+            return Optional.of(new KubernetesIdentity(client, true, options, Clock.systemUTC()));
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
     }
 
     /** On a client the caller made (tests, the agent's injected client); the caller closes it. */
@@ -141,6 +161,8 @@ public final class KubernetesIdentity implements ClusterView, AutoCloseable {
         final SharedIndexInformer<T> informer;
         volatile boolean failing;
         volatile boolean absent;
+        /** Refused for good (401, 403): waiting will not bring its list. */
+        volatile boolean refused;
 
         Watched(String what, Informable<T> source, boolean required, ResourceEventHandler<T> events) {
             this.what = what;
@@ -153,6 +175,8 @@ public final class KubernetesIdentity implements ClusterView, AutoCloseable {
                             + " Services' cluster IPs and --service-cidr", what);
                     return false;
                 }
+                int code = code(t);
+                refused = code == 401 || code == 403;
                 if (!failing) {
                     failing = true;
                     LOG.warnf("Kubernetes API at %s: cannot list or watch %s (%s); retrying, counting goes on and"
@@ -163,15 +187,25 @@ public final class KubernetesIdentity implements ClusterView, AutoCloseable {
             informer.start();
         }
 
-        /** Listed once, or known to be absent or failing: nothing more to wait for. */
+        /**
+         * What it lists is known, or will not be: listed once, absent from the API, or refused.
+         * A list that fails for a while (the server away, a 500) is neither: classifying without
+         * it would call its pods or Services external.
+         */
+        boolean known() {
+            return absent || refused || informer.hasSynced();
+        }
+
+        /** Known, or failing for now: nothing more a start should wait for. */
         boolean settled() {
-            return absent || failing || informer.hasSynced();
+            return known() || failing;
         }
 
         /** Logs the return of a watch that was lost. */
         void checkBack() {
             if (failing && informer.isWatching()) {
                 failing = false;
+                refused = false;
                 LOG.infof("Kubernetes API: watching %s again", what);
             }
         }
@@ -179,12 +213,6 @@ public final class KubernetesIdentity implements ClusterView, AutoCloseable {
         List<T> items() {
             return informer == null || absent ? List.of() : informer.getStore().list();
         }
-    }
-
-    private <T> Watched<T> watch(String what, Informable<T> source, boolean required, ResourceEventHandler<T> events) {
-        Watched<T> w = new Watched<>(what, source, required, events);
-        watched.add(w);
-        return w;
     }
 
     /** The HTTP status of the API's answer behind {@code t}, 0 when there was none. */
@@ -269,7 +297,7 @@ public final class KubernetesIdentity implements ClusterView, AutoCloseable {
                 }
             } else {
                 watched.forEach(Watched::checkBack);
-                if (!classifier.active() && watched.stream().allMatch(Watched::settled)) {
+                if (!classifier.active() && watched.stream().allMatch(Watched::known)) {
                     changed(); // the last first list was empty: no event said it came
                 }
                 expireTombstones();
@@ -294,28 +322,37 @@ public final class KubernetesIdentity implements ClusterView, AutoCloseable {
             PodInfo info = PodInfos.of(p, workloads.of(p));
             infos.add(info);
             lastKnown.put(info.uid(), info);
-            tombstones.remove(info.uid());
+            // No tombstones.remove here: a deletion seen after the store was read must stay (onAdd
+            // clears a tombstone; pod UIDs are never reused).
         }
         workloads.retain(WorkloadResolver.ownerKeys(pods));
         lastKnown.keySet().retainAll(infos.stream().map(PodInfo::uid).toList());
-        infos.addAll(tombstones.values());
+        tombstones.values().stream().filter(t -> infos.stream().noneMatch(i -> i.uid().equals(t.uid())))
+                .forEach(infos::add);
         directory = new PodDirectory(infos, nodePods.informer.hasSynced(), options.deletedPodGrace());
         // Before the first full lists every address would look external: classify nothing until then.
-        if (watched.stream().allMatch(Watched::settled)) {
-            classifier = ClusterAddresses.classifier(++version, new ClusterAddresses.Sources(options.nodeName(), infos,
-                    clusterPods == null ? List.of() : clusterPods.items(), nodes.items(), services.items(),
-                    serviceCidrs.items(), options.podCidrs(), options.serviceCidrs()));
+        if (watched.stream().allMatch(Watched::known)) {
+            RemoteClassifier previous = classifier;
+            RemoteClassifier next = ClusterAddresses.classifier(version + 1, new ClusterAddresses.Sources(
+                    options.nodeName(), infos, clusterPods == null ? List.of() : clusterPods.items(), nodes.items(),
+                    services.items(), serviceCidrs.items(), options.podCidrs(), options.serviceCidrs()));
+            // The same content keeps its version: flows are looked up again only when something changed.
+            if (!next.sameAs(previous)) {
+                version++;
+                classifier = next;
+            }
         }
         checkNodeName();
     }
 
     /**
-     * Waits until every informer has its first full list (or has failed once), so that what is
-     * counted from then on is classified; false if that took longer than {@code timeout}.
+     * Waits until every informer has its first full list, or has failed once (the failure is in
+     * the log, and the classifier waits for the lists, not the caller); false if that took longer
+     * than {@code timeout}.
      */
     public boolean awaitFirstLists(java.time.Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!classifier.active()) {
+        while (!watched.stream().allMatch(Watched::settled)) {
             if (System.nanoTime() > deadline) {
                 return false;
             }

@@ -9,7 +9,8 @@ import java.util.Map;
  *
  * @param containerNames container ID (the runtime's hex ID, without "containerd://") to the name
  *     in the pod spec, for init, ordinary and ephemeral containers
- * @param podIps the pod's addresses; empty for hostNetwork pods, whose addresses are the node's
+ * @param podIps the pod's addresses; empty for hostNetwork pods, whose addresses are the node's,
+ *     and for pods that ran to their end (Succeeded, Failed), whose addresses may be another's now
  * @param deletedAt when the API stopped listing it, or null while it exists: a deleted pod is kept
  *     for a grace period so that its totals do not vanish between two looks
  */

@@ -24,7 +24,9 @@ final class PodInfos {
         List<String> ips = new ArrayList<>();
         Map<String, String> containers = new HashMap<>();
         if (status != null) {
-            if (!hostNetwork) {
+            // A pod that ran to its end keeps its IP in its status, though it may be another pod's now.
+            boolean finished = "Succeeded".equals(status.getPhase()) || "Failed".equals(status.getPhase());
+            if (!hostNetwork && !finished) {
                 if (status.getPodIPs() != null && !status.getPodIPs().isEmpty()) {
                     status.getPodIPs().stream().map(PodIP::getIp).filter(Objects::nonNull).forEach(ips::add);
                 } else if (status.getPodIP() != null) {
@@ -35,7 +37,7 @@ final class PodInfos {
                     orEmpty(status.getContainerStatuses()), orEmpty(status.getEphemeralContainerStatuses()))) {
                 for (ContainerStatus c : statuses) {
                     String id = containerId(c.getContainerID());
-                    if (!id.isEmpty()) {
+                    if (!id.isEmpty() && c.getName() != null) {
                         containers.put(id, c.getName());
                     }
                 }
@@ -43,7 +45,7 @@ final class PodInfos {
         }
         return new PodInfo(meta.getUid(), meta.getNamespace(), meta.getName(),
                 spec == null || spec.getNodeName() == null ? "" : spec.getNodeName(),
-                meta.getLabels() == null ? Map.of() : meta.getLabels(), workload, hostNetwork, ips, containers, null);
+                labels(meta.getLabels()), workload, hostNetwork, ips, containers, null);
     }
 
     /**
@@ -56,6 +58,19 @@ final class PodInfos {
         }
         int scheme = statusId.indexOf("://");
         return (scheme < 0 ? statusId : statusId.substring(scheme + 3)).toLowerCase(Locale.ROOT);
+    }
+
+    /** Labels without the null keys or values a hand-made object could carry (Map.copyOf refuses them). */
+    private static Map<String, String> labels(Map<String, String> labels) {
+        Map<String, String> clean = new HashMap<>();
+        if (labels != null) {
+            labels.forEach((k, v) -> {
+                if (k != null && v != null) {
+                    clean.put(k, v);
+                }
+            });
+        }
+        return clean;
     }
 
     private static <T> List<T> orEmpty(List<T> list) {

@@ -37,11 +37,23 @@ final class WorkloadResolver {
             return new Workload("Pod", pod.getMetadata().getName());
         }
         OwnerReference ref = controller.get();
-        return switch (ref.getKind()) {
-            case "ReplicaSet", "Job" -> byOwnerUid.computeIfAbsent(ref.getUid() == null ? ref.getName() : ref.getUid(),
-                    uid -> ownersController(pod, ref));
-            default -> new Workload(ref.getKind(), ref.getName());
-        };
+        if (!ref.getKind().equals("ReplicaSet") && !ref.getKind().equals("Job")) {
+            return new Workload(ref.getKind(), ref.getName());
+        }
+        String key = ref.getUid() == null ? ref.getName() : ref.getUid();
+        Workload known = byOwnerUid.get(key);
+        if (known != null) {
+            return known;
+        }
+        Answer answer = ownersController(pod, ref);
+        if (answer.final_()) {
+            byOwnerUid.put(key, answer.workload()); // a failure that may pass is asked again next time
+        }
+        return answer.workload();
+    }
+
+    /** @param final_ whether asking again would give the same (an answer, a 403, a 404) */
+    private record Answer(Workload workload, boolean final_) {
     }
 
     /** The workload as far as the pod's own owner references and names tell, without asking the API. */
@@ -61,7 +73,7 @@ final class WorkloadResolver {
         byOwnerUid.keySet().retainAll(ownerUids);
     }
 
-    private Workload ownersController(Pod pod, OwnerReference ref) {
+    private Answer ownersController(Pod pod, OwnerReference ref) {
         String namespace = pod.getMetadata().getNamespace();
         try {
             HasMetadata owner = ref.getKind().equals("ReplicaSet")
@@ -69,11 +81,12 @@ final class WorkloadResolver {
                     : client.batch().v1().jobs().inNamespace(namespace).withName(ref.getName()).get();
             if (owner != null) {
                 List<OwnerReference> up = owner.getMetadata().getOwnerReferences();
-                return up == null ? new Workload(ref.getKind(), ref.getName())
+                return new Answer(up == null ? new Workload(ref.getKind(), ref.getName())
                         : up.stream().filter(r -> Boolean.TRUE.equals(r.getController())).findFirst()
                                 .map(r -> new Workload(r.getKind(), r.getName()))
-                                .orElse(new Workload(ref.getKind(), ref.getName()));
+                                .orElse(new Workload(ref.getKind(), ref.getName())), true);
             }
+            return new Answer(byName(pod, ref), true); // gone already: its name is all there is
         } catch (KubernetesClientException e) {
             if (!refusalLogged) {
                 refusalLogged = true;
@@ -81,8 +94,8 @@ final class WorkloadResolver {
                         + " grant get on replicasets and jobs for exact ones", ref.getKind(), namespace, ref.getName(),
                         e.getCode() == 0 ? e.getMessage() : "HTTP " + e.getCode());
             }
+            return new Answer(byName(pod, ref), e.getCode() == 403 || e.getCode() == 404);
         }
-        return byName(pod, ref);
     }
 
     /** The Deployment controller names its ReplicaSets "deployment-hash" and labels the pods with the hash. */
