@@ -1,14 +1,36 @@
 package io.podhogs.cli;
 
+import io.podhogs.agent.Agent;
 import io.podhogs.host.HostFiles;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import jakarta.inject.Inject;
 
-/** Entry point: Quarkus starts, then hands the arguments to the command line. */
+/**
+ * Entry point: {@code podhogs agent} runs the node agent (HTTP: metrics, API, health) until
+ * SIGTERM; anything else is the command line, which opens no port.
+ */
 @QuarkusMain
 public class Main implements QuarkusApplication {
+    static final String AGENT = "agent";
+
+    @Inject
+    Agent agent;
+
+    public static void main(String... args) {
+        if (args.length == 0 || !args[0].equals(AGENT)) {
+            // Decided before Quarkus starts: the HTTP server listens in agent mode only.
+            System.setProperty("quarkus.http.host-enabled", "false");
+        }
+        Quarkus.run(Main.class, args);
+    }
+
     @Override
     public int run(String... args) {
+        if (args.length > 0 && args[0].equals(AGENT)) {
+            return agent.runUntilStopped(System.err);
+        }
         return Cli.execute(args, System.out, System.err, HostFiles.system());
     }
 }

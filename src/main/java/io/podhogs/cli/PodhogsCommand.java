@@ -16,6 +16,7 @@ import io.podhogs.export.UserNames;
 import io.podhogs.export.ViewMode;
 import io.podhogs.host.HostFiles;
 import io.podhogs.identity.Cidr;
+import io.podhogs.identity.Identities;
 import io.podhogs.identity.kubernetes.KubernetesOptions;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -51,7 +52,9 @@ import picocli.CommandLine.TypeConversionException;
             "CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH).",
             ""},
         footer = {"", "Exit status: 0 done, 2 bad usage or capture impossible (the message says",
-            "how to fix it), 1 internal error."})
+            "how to fix it), 1 internal error.", "",
+            "podhogs agent runs the node agent instead: Prometheus metrics at",
+            "http://NODE:9810/metrics, health at /q/health; settings in README.md."})
 public final class PodhogsCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "DEVICE", arity = "0..*",
@@ -274,10 +277,7 @@ public final class PodhogsCommand implements Callable<Integer> {
             }
             return null;
         }
-        String node = nodeName != null ? nodeName : System.getenv("NODE_NAME");
-        if (node == null || node.isBlank()) {
-            node = host.read(host.proc("sys", "kernel", "hostname")).orElse("").trim().toLowerCase(Locale.ROOT);
-        }
+        String node = KubernetesOptions.nodeName(Optional.ofNullable(nodeName), host);
         return new KubernetesOptions(node, pods, services, clusterPodIndex, podGrace, KubernetesOptions.DEFAULT_RESYNC);
     }
 

@@ -1,5 +1,6 @@
 package io.podhogs.export;
 
+import io.podhogs.identity.IdentityLookup;
 import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.accounting.ContainerAccounts;
 import io.podhogs.accounting.PodAccounts;

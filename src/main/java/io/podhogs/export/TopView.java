@@ -1,5 +1,6 @@
 package io.podhogs.export;
 
+import io.podhogs.identity.IdentityLookup;
 import io.podhogs.identity.CgroupIdentity;
 import io.podhogs.identity.ContainerInfo;
 import io.podhogs.identity.RemoteClass;

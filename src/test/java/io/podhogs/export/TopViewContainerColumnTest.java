@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.podhogs.identity.IdentityLookup;
 import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.accounting.Traffic;
 import io.podhogs.attribution.FlowResolver.ResolverStats;

@@ -3,6 +3,7 @@ package io.podhogs.export;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.podhogs.identity.IdentityLookup;
 import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.accounting.PodAccounts;
 import io.podhogs.accounting.RemoteClassTraffic;

@@ -122,13 +122,17 @@ public final class KubernetesIdentity implements ClusterView, AutoCloseable {
         return new KubernetesIdentity(client, false, options, Clock.systemUTC());
     }
 
-    /** A service account in a pod, or a kubeconfig file: what fabric8's auto-configuration reads. */
+    /**
+     * A service account in a pod, or a kubeconfig file (the kubeconfig system property, KUBECONFIG,
+     * ~/.kube/config): what fabric8's auto-configuration reads.
+     */
     public static boolean configured() {
         if (System.getenv("KUBERNETES_SERVICE_HOST") != null
                 && Files.exists(Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token"))) {
             return true;
         }
-        String kubeconfig = System.getenv("KUBECONFIG");
+        // fabric8 reads the kubeconfig system property before the environment variable.
+        String kubeconfig = System.getProperty("kubeconfig", System.getenv("KUBECONFIG"));
         if (kubeconfig != null && !kubeconfig.isBlank()) {
             return List.of(kubeconfig.split(java.io.File.pathSeparator)).stream().anyMatch(f -> Files.exists(Path.of(f)));
         }

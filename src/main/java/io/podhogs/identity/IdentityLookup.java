@@ -1,6 +1,5 @@
-package io.podhogs.export;
+package io.podhogs.identity;
 
-import io.podhogs.identity.ContainerInfo;
 import io.podhogs.identity.kubernetes.PodDirectory;
 import java.util.Optional;
 

@@ -1,10 +1,5 @@
-package io.podhogs.cli;
+package io.podhogs.identity;
 
-import io.podhogs.export.IdentityLookup;
-import io.podhogs.identity.CgroupIdentity;
-import io.podhogs.identity.ClusterView;
-import io.podhogs.identity.ContainerInfo;
-import io.podhogs.identity.DockerContainers;
 import io.podhogs.identity.kubernetes.KubernetesIdentity;
 import io.podhogs.identity.kubernetes.KubernetesOptions;
 import io.podhogs.identity.kubernetes.PodDirectory;
@@ -18,7 +13,7 @@ import java.util.Optional;
  * for a cluster (service account, KUBECONFIG, ~/.kube/config). Neither is an error when absent:
  * containers are then shown by runtime and ID, and no pods.
  */
-final class Identities implements IdentityLookup, AutoCloseable {
+public final class Identities implements IdentityLookup, AutoCloseable {
     private static final java.time.Duration FIRST_LISTS = java.time.Duration.ofSeconds(5);
 
     private final DockerContainers docker;
@@ -29,12 +24,12 @@ final class Identities implements IdentityLookup, AutoCloseable {
         this.kubernetes = kubernetes;
     }
 
-    static Identities none() {
+    public static Identities none() {
         return new Identities(null, null);
     }
 
     /** @param cluster the cluster's options, or null to leave Kubernetes out */
-    static Identities ofThisHost(KubernetesOptions cluster) {
+    public static Identities ofThisHost(KubernetesOptions cluster) {
         String host = System.getenv("DOCKER_HOST");
         String socket = host != null && host.startsWith("unix://") ? host.substring("unix://".length())
                 : "/var/run/docker.sock";
@@ -53,11 +48,11 @@ final class Identities implements IdentityLookup, AutoCloseable {
         return new Identities(docker, kubernetes);
     }
 
-    ClusterView cluster() {
+    public ClusterView cluster() {
         return kubernetes == null ? ClusterView.NONE : kubernetes;
     }
 
-    boolean hasCluster() {
+    public boolean hasCluster() {
         return kubernetes != null;
     }
 
@@ -65,7 +60,7 @@ final class Identities implements IdentityLookup, AutoCloseable {
      * The container's name, or null when nobody named it: "namespace/pod/container" from the pod
      * spec, else the runtime's.
      */
-    String name(String containerId) {
+    public String name(String containerId) {
         PodDirectory pods = pods();
         String inPod = pods.containerName(containerId);
         if (inPod != null) {
@@ -75,7 +70,7 @@ final class Identities implements IdentityLookup, AutoCloseable {
     }
 
     /** The container's name, else its runtime and short ID ("docker:00e135ce289b"). */
-    String label(CgroupIdentity container) {
+    public String label(CgroupIdentity container) {
         String name = name(container.containerId());
         return name != null && !name.isEmpty() ? name : container.shortLabel();
     }

@@ -1,0 +1,170 @@
+package io.podhogs.agent;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.podhogs.capture.CaptureConfig;
+import io.podhogs.capture.CaptureException;
+import io.podhogs.capture.CaptureMode;
+import io.podhogs.capture.CaptureStatus;
+import io.podhogs.capture.InterfacePatterns;
+import io.podhogs.engine.Engine;
+import io.podhogs.engine.EngineConfig;
+import io.podhogs.engine.EngineSnapshot;
+import io.podhogs.export.metrics.MetricsExporter;
+import io.podhogs.export.metrics.MetricsOptions;
+import io.podhogs.host.HostFiles;
+import io.podhogs.identity.Cidr;
+import io.podhogs.identity.Identities;
+import io.podhogs.identity.IdentityLookup;
+import io.podhogs.identity.kubernetes.KubernetesOptions;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The node agent: the engine, the container and pod names beside it, and a refresher that brings
+ * the Prometheus series up to date with the engine's snapshots. Started by {@code podhogs agent}
+ * (or a test), stopped with Quarkus (SIGTERM).
+ */
+@ApplicationScoped
+public class Agent {
+    private static final Logger LOG = Logger.getLogger(Agent.class);
+
+    @Inject
+    AgentConfig config;
+
+    @Inject
+    MeterRegistry registry;
+
+    private volatile Engine engine;
+    private volatile Identities identities = Identities.none();
+    private volatile boolean firstRefreshDone;
+    private ScheduledExecutorService refresher;
+
+    /** Runs until Quarkus is asked to stop; 2 when capture cannot start (the message says why). */
+    public int runUntilStopped(PrintStream err) {
+        try {
+            start();
+        } catch (CaptureException | IllegalArgumentException e) {
+            err.println("podhogs: " + e.getMessage());
+            return 2;
+        }
+        // SIGTERM (the kubelet stopping the pod) and SIGINT end the agent as a request, not as a
+        // kill: captures closed, exit status 0.
+        for (String signal : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> Quarkus.asyncExit(0));
+        }
+        Quarkus.waitForExit();
+        return 0;
+    }
+
+    /** Starts capturing and exporting; a second call does nothing. */
+    public synchronized void start() throws CaptureException {
+        if (engine != null) {
+            return;
+        }
+        HostFiles host = new HostFiles(Path.of(config.procRoot()), Path.of(config.sysRoot()), Path.of(config.etcRoot()));
+        KubernetesOptions cluster = clusterOptions(host);
+        Engine started = new Engine(EngineConfig.of(captureConfig()).withRateWindow(config.window()), host);
+        Identities names = Identities.ofThisHost(cluster);
+        started.cluster(names.cluster());
+        try {
+            started.start();
+        } catch (CaptureException e) {
+            names.close();
+            throw e;
+        }
+        identities = names;
+        engine = started;
+        MetricsExporter exporter = new MetricsExporter(registry, new MetricsOptions(
+                cluster == null ? KubernetesOptions.nodeName(config.kubernetes().nodeName(), host) : cluster.nodeName(),
+                config.metrics().podLabels().orElse(List.of()), config.metrics().processes(),
+                config.metrics().maxProcessSeries()));
+        refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "podhogs-metrics");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = config.metrics().refresh().toMillis();
+        refresher.scheduleWithFixedDelay(() -> refresh(exporter), 0, every, TimeUnit.MILLISECONDS);
+        LOG.infof("agent capturing on %s", started.snapshot().captureDescription());
+    }
+
+    private void refresh(MetricsExporter exporter) {
+        try {
+            exporter.update(engine.snapshot(), identities, identities::name);
+            firstRefreshDone = true;
+        } catch (RuntimeException e) {
+            LOG.errorf("agent: the metrics refresh failed: %s", e); // the next one tries again
+        }
+    }
+
+    private CaptureConfig captureConfig() {
+        CaptureMode mode = switch (config.capture()) {
+            case "any" -> CaptureMode.ANY;
+            case "per-device" -> CaptureMode.PER_DEVICE;
+            default -> throw new IllegalArgumentException("podhogs.capture is any or per-device, not " + config.capture());
+        };
+        return new CaptureConfig(mode, config.interfaces().orElse(List.of()), false, config.snaplen(),
+                config.bufferMib() << 20, CaptureConfig.DEFAULT_BUFFER_TIMEOUT_MILLIS, false, config.filter(),
+                new InterfacePatterns(config.include().orElse(List.of()), config.exclude().orElse(List.of())));
+    }
+
+    private KubernetesOptions clusterOptions(HostFiles host) {
+        AgentConfig.Kubernetes k = config.kubernetes();
+        if (k.mode().equals("off")) {
+            return null;
+        }
+        if (!k.mode().equals("auto")) {
+            throw new IllegalArgumentException("podhogs.kubernetes.mode is auto or off, not " + k.mode());
+        }
+        return new KubernetesOptions(KubernetesOptions.nodeName(k.nodeName(), host),
+                k.podCidrs().orElse(List.of()).stream().map(Cidr::parse).toList(),
+                k.serviceCidrs().orElse(List.of()).stream().map(Cidr::parse).toList(), k.clusterPodIndex(), k.podGrace(),
+                KubernetesOptions.DEFAULT_RESYNC);
+    }
+
+    /** The engine's last snapshot, once started. */
+    public Optional<EngineSnapshot> snapshot() {
+        Engine e = engine;
+        return e == null ? Optional.empty() : Optional.ofNullable(e.snapshot());
+    }
+
+    public IdentityLookup identity() {
+        return identities;
+    }
+
+    /** Started, and every capture thread still running. */
+    public boolean live() {
+        return snapshot().map(s -> s.captures().stream().allMatch(CaptureStatus::running)).orElse(false);
+    }
+
+    /** The series have been brought up to date once: a scrape shows what podhogs counted. */
+    public boolean ready() {
+        return firstRefreshDone;
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        close();
+    }
+
+    /** Stops exporting and capturing; the last counts stay in the registry until the process ends. */
+    public synchronized void close() {
+        if (refresher != null) {
+            refresher.shutdownNow();
+        }
+        if (engine != null) {
+            engine.close();
+        }
+        identities.close();
+    }
+}

@@ -1,0 +1,92 @@
+package io.podhogs.agent;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The agent's settings, from application.properties, environment variables (PODHOGS_...) or
+ * system properties, as Quarkus reads configuration. Every one has a default that suits a node.
+ */
+@ConfigMapping(prefix = "podhogs")
+public interface AgentConfig {
+    /** Devices to capture; empty: every device that is up, and those that come later. */
+    Optional<List<String>> interfaces();
+
+    /** Only interfaces whose names match these globs. */
+    Optional<List<String>> include();
+
+    /** Leave out interfaces whose names match these globs. */
+    Optional<List<String>> exclude();
+
+    /** A BPF filter (tcpdump syntax). */
+    Optional<String> filter();
+
+    /** any (one ring on the any device) or per-device. */
+    @WithDefault("any")
+    String capture();
+
+    @WithDefault("256")
+    int snaplen();
+
+    /** The kernel capture buffer in MiB. */
+    @WithDefault("32")
+    int bufferMib();
+
+    /** Where the host's /proc, /sys and /etc are (in a container: the host's, mounted). */
+    @WithDefault("/proc")
+    String procRoot();
+
+    @WithDefault("/sys")
+    String sysRoot();
+
+    @WithDefault("/etc")
+    String etcRoot();
+
+    /** The span of the rates. */
+    @WithDefault("2s")
+    Duration window();
+
+    Kubernetes kubernetes();
+
+    Metrics metrics();
+
+    interface Kubernetes {
+        /** auto: the cluster this host is configured for, when there is one; off: never. */
+        @WithDefault("auto")
+        String mode();
+
+        /** This node's name (the downward API's spec.nodeName); default NODE_NAME, else the host name. */
+        Optional<String> nodeName();
+
+        Optional<List<String>> podCidrs();
+
+        Optional<List<String>> serviceCidrs();
+
+        @WithDefault("false")
+        boolean clusterPodIndex();
+
+        /** How long a deleted pod keeps its own series and row. */
+        @WithDefault("300s")
+        Duration podGrace();
+    }
+
+    interface Metrics {
+        /** Pod labels turned into metric labels (label_NAME), for the pod series only. */
+        Optional<List<String>> podLabels();
+
+        /** Per-process series: off by default (one series per process can be many). */
+        @WithDefault("false")
+        boolean processes();
+
+        /** At most this many process series; what the cap leaves out is counted. */
+        @WithDefault("1000")
+        int maxProcessSeries();
+
+        /** How often the series are brought up to date with the engine. */
+        @WithDefault("1s")
+        Duration refresh();
+    }
+}

@@ -1,0 +1,189 @@
+package io.podhogs.export.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.accounting.ContainerAccounts;
+import io.podhogs.accounting.PodAccounts;
+import io.podhogs.accounting.RemoteClassTraffic;
+import io.podhogs.accounting.Traffic;
+import io.podhogs.attribution.ContainerOwner;
+import io.podhogs.attribution.NamespaceOwner;
+import io.podhogs.attribution.PodOwner;
+import io.podhogs.attribution.TransitOwner;
+import io.podhogs.attribution.UnknownOwner;
+import io.podhogs.attribution.WorkloadOwner;
+import io.podhogs.capture.CaptureStatus;
+import io.podhogs.engine.EngineSnapshot;
+import io.podhogs.export.PodFields;
+import io.podhogs.identity.IdentityLookup;
+import io.podhogs.identity.RemoteClass;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Prometheus series from engine snapshots, named podhogs_* (never cAdvisor's own names, which would
+ * collide on the same scrape) and shaped like cAdvisor's
+ * {@code container_network_transmit_bytes_total}: counters of bytes and packets, transmit and
+ * receive, per pod, container, namespace, workload and interface, and per pod and remote class.
+ * Namespace and workload counters are sums that include their deleted pods' retired totals, so
+ * they never go down when a pod goes. Per-process series are opt-in and capped.
+ */
+public final class MetricsExporter {
+    private static final String[] DIRECTIONS = {"transmit", "receive"};
+
+    private final Series series;
+    private final MetricsOptions options;
+
+    public MetricsExporter(MeterRegistry registry, MetricsOptions options) {
+        this.series = new Series(registry);
+        this.options = options;
+    }
+
+    /**
+     * Brings every series up to date with {@code snapshot}.
+     *
+     * @param containerNames a container's name (the pod spec's, Docker's), or null
+     */
+    public void update(EngineSnapshot snapshot, IdentityLookup identity, Function<String, String> containerNames) {
+        series.beginRefresh();
+        String node = options.node();
+        List<AccountSnapshot> containers = ContainerAccounts.group(snapshot.accounts(), snapshot.containersByNetns(),
+                containerNames);
+        List<AccountSnapshot> pods = PodAccounts.pods(containers, identity.pods());
+        for (AccountSnapshot a : pods) {
+            if (a.owner() instanceof PodOwner p && !p.namespace().isEmpty()) {
+                String[] tags = podTags(a, p, identity, node);
+                traffic("pod", a.total(), tags);
+                for (Map.Entry<RemoteClass, RemoteClassTraffic> c : a.byRemoteClass().entrySet()) {
+                    traffic("pod.remote", c.getValue().total(), append(tags, "remote_class", c.getKey().label()));
+                }
+            }
+        }
+        for (AccountSnapshot a : containers) {
+            if (a.owner() instanceof ContainerOwner c) {
+                PodFields pod = PodFields.of(a, identity);
+                String name = pod.container().isEmpty() ? c.name() : pod.container();
+                traffic("container", a.total(), "namespace", pod.namespace(), "pod", pod.pod(), "container", name,
+                        "node", node);
+            }
+        }
+        for (AccountSnapshot a : PodAccounts.namespaces(pods)) {
+            if (a.owner() instanceof NamespaceOwner n) {
+                traffic("namespace", a.total(), "namespace", n.namespace(), "node", node);
+            }
+        }
+        for (AccountSnapshot a : PodAccounts.workloads(pods)) {
+            if (a.owner() instanceof WorkloadOwner w) {
+                traffic("workload", a.total(), "namespace", w.namespace(), "workload_kind", w.workload().kind(),
+                        "workload", w.workload().name(), "node", node);
+            }
+        }
+        interfaces(snapshot, node);
+        if (options.processes()) {
+            processes(snapshot, identity, node);
+        }
+        self(snapshot, node);
+        series.endRefresh();
+    }
+
+    private String[] podTags(AccountSnapshot a, PodOwner p, IdentityLookup identity, String node) {
+        Map<String, String> labels = PodFields.of(a, identity).labels();
+        List<String> tags = new ArrayList<>(List.of("namespace", p.namespace(), "pod", p.podName(), "node", node,
+                "workload_kind", p.workload() == null ? "" : p.workload().kind(),
+                "workload", p.workload() == null ? "" : p.workload().name()));
+        for (String label : options.podLabels()) {
+            tags.add("label_" + sanitize(label));
+            tags.add(labels.getOrDefault(label, ""));
+        }
+        return tags.toArray(String[]::new);
+    }
+
+    /** Prometheus label names: letters, digits and underscores ("app.kubernetes.io/name" -> "app_kubernetes_io_name"). */
+    static String sanitize(String label) {
+        return label.replaceAll("[^A-Za-z0-9_]", "_").toLowerCase(Locale.ROOT);
+    }
+
+    private static String[] append(String[] tags, String... more) {
+        String[] all = new String[tags.length + more.length];
+        System.arraycopy(tags, 0, all, 0, tags.length);
+        System.arraycopy(more, 0, all, tags.length, more.length);
+        return all;
+    }
+
+    /** podhogs_LEVEL_network_{transmit,receive}_{bytes,packets}_total. */
+    private void traffic(String level, Traffic t, String... tags) {
+        String prefix = "podhogs." + level + ".network.";
+        long[][] values = {{t.sentBytes(), t.sentPackets()}, {t.receivedBytes(), t.receivedPackets()}};
+        for (int d = 0; d < 2; d++) {
+            String per = (d == 0 ? " sent, per " : " received, per ") + level.replace(".remote", " and remote class");
+            series.counter(prefix + DIRECTIONS[d] + ".bytes", "Bytes" + per, values[d][0], tags);
+            series.counter(prefix + DIRECTIONS[d] + ".packets", "Packets" + per, values[d][1], tags);
+        }
+    }
+
+    /** What the host's side of each interface carried, every account's (sockets, forwarded, unknown). */
+    private void interfaces(EngineSnapshot snapshot, String node) {
+        Map<Integer, Traffic> byInterface = new HashMap<>();
+        for (AccountSnapshot a : snapshot.accounts()) {
+            if (a.owner().netns() == 0) {
+                a.byInterface().forEach((i, t) -> byInterface.merge(i, t, Traffic::plus));
+            }
+        }
+        byInterface.forEach((i, t) -> traffic("interface", t, "interface", snapshot.interfaceName(i), "node", node));
+    }
+
+    private void processes(EngineSnapshot snapshot, IdentityLookup identity, String node) {
+        List<AccountSnapshot> processes = new ArrayList<>(snapshot.accounts().stream().filter(AccountSnapshot::isProcess)
+                .toList());
+        // The busiest keep their series when there are more than the cap.
+        processes.sort(Comparator.comparingLong((AccountSnapshot a) -> a.sentBytes() + a.receivedBytes()).reversed());
+        int shown = Math.min(processes.size(), options.maxProcessSeries());
+        for (AccountSnapshot a : processes.subList(0, shown)) {
+            PodFields pod = PodFields.of(a, identity);
+            traffic("process", a.total(), "pid", Integer.toString(a.pid()), "program", a.program(), "namespace",
+                    pod.namespace(), "pod", pod.pod(), "container", pod.container(), "node", node);
+        }
+        series.gauge("podhogs.process.series.dropped", "Processes left without a series by the cap"
+                + " (podhogs.metrics.max-process-series)", processes.size() - shown, "node", node);
+    }
+
+    private void self(EngineSnapshot s, String node) {
+        for (CaptureStatus c : s.captures()) {
+            series.counter("podhogs.capture.frames", "Frames that reached podhogs", c.frames(), "capture", c.name(),
+                    "node", node);
+            series.counter("podhogs.capture.bytes", "Bytes of the frames that reached podhogs", c.bytes(), "capture",
+                    c.name(), "node", node);
+            series.counter("podhogs.capture.kernel.drops", "Frames the kernel dropped before podhogs read them",
+                    c.kernelDrops(), "capture", c.name(), "node", node);
+            series.gauge("podhogs.capture.running", "1 while the capture's thread runs", c.running() ? 1 : 0,
+                    "capture", c.name(), "node", node);
+        }
+        long[] unknown = new long[2];
+        long[] forwarded = new long[2];
+        for (AccountSnapshot a : s.accounts()) {
+            long[] into = a.owner() instanceof UnknownOwner ? unknown : a.owner() instanceof TransitOwner ? forwarded : null;
+            if (into != null) {
+                into[0] += a.sentBytes();
+                into[1] += a.receivedBytes();
+            }
+        }
+        for (int d = 0; d < 2; d++) {
+            series.counter("podhogs.unknown.bytes", "Bytes no socket was found for", unknown[d], "direction",
+                    DIRECTIONS[d], "node", node);
+            series.counter("podhogs.forwarded.bytes", "Bytes the host relayed or tunnelled, no socket's here",
+                    forwarded[d], "direction", DIRECTIONS[d], "node", node);
+        }
+        series.gauge("podhogs.flows.tracked", "Flows in the flow table", s.flows(), "node", node);
+        series.gauge("podhogs.socket.table.read.seconds", "Duration of the last read of the host's socket table",
+                s.resolver().lastSocketReadNanos() / 1e9, "node", node);
+        series.gauge("podhogs.fd.scan.seconds", "Duration of the last scan of processes' sockets",
+                s.resolver().lastFdScanNanos() / 1e9, "node", node);
+        series.gauge("podhogs.network.namespaces", "Network namespaces seen", s.resolver().namespaces(), "node", node);
+        series.gauge("podhogs.series", "Series podhogs exports", series.size(), "node", node);
+    }
+}

@@ -1,0 +1,166 @@
+package io.podhogs.agent;
+
+import static io.restassured.RestAssured.get;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.podhogs.accounting.Traffic;
+import io.podhogs.testing.ApiObjects;
+import io.podhogs.testing.ApiObjects.Container;
+import io.podhogs.testing.Cgroups;
+import io.podhogs.testing.Counters;
+import io.podhogs.testing.MockApi;
+import io.podhogs.testing.TestNet;
+import io.podhogs.testing.TestNet.Bridge;
+import io.podhogs.testing.TestNet.Endpoint;
+import io.podhogs.testing.TestNet.Host;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent as Prometheus sees it: pods made of real processes in kubelet-shaped cgroups and real
+ * namespaces, named by fabric8's mock API server, scraped at /metrics; the bytes of each series
+ * checked against the kernel's veth counters and the datagrams sent.
+ */
+@QuarkusTest
+@TestProfile(AgentMetricsTest.Node.class)
+class AgentMetricsTest {
+    static final String NODE = "podhogs-agent-node";
+    /** 1000 bytes of UDP payload, 8 of UDP header, 20 of IP, 14 of Ethernet. */
+    private static final int DATAGRAMS = 400;
+    private static final long SENT = DATAGRAMS * 1042L;
+
+    public static final class Node implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("podhogs.kubernetes.node-name", NODE, "podhogs.metrics.pod-labels", "app,tier",
+                    "podhogs.metrics.refresh", "200ms");
+        }
+    }
+
+    @Inject
+    Agent agent;
+
+    private final TestNet net = new TestNet();
+    private final Cgroups cgroups = new Cgroups();
+    private final MockApi api = MockApi.start();
+    private Path kubeconfig;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        agent.close();
+        System.clearProperty("kubeconfig");
+        net.close();
+        cgroups.close();
+        api.close();
+        if (kubeconfig != null) {
+            Files.deleteIfExists(kubeconfig);
+        }
+    }
+
+    private Scrape scrape() {
+        return new Scrape(get("/metrics").then().statusCode(200).extract().asString());
+    }
+
+    private Scrape await(String what, java.util.function.Predicate<Scrape> condition, Supplier<String> detail) {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        Scrape s = scrape();
+        while (!condition.test(s)) {
+            if (System.nanoTime() > deadline) {
+                fail(what + " never came: " + detail.get() + "\n" + s.text().lines()
+                        .filter(l -> l.startsWith("podhogs_pod") || l.startsWith("podhogs_namespace")).toList());
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            s = scrape();
+        }
+        return s;
+    }
+
+    @Test
+    void podSeriesCarryTheExactBytesWithTheirLabels() throws Exception {
+        // The bridge first, for its subnet; the pods' links only once the agent captures, so that
+        // their veths' counters count from before their first frame.
+        Bridge bridge = net.createBridge();
+        String webIp = "10.232." + bridge.subnet() + ".11";
+        String dbIp = "10.232." + bridge.subnet() + ".12";
+        String webUid = UUID.randomUUID().toString();
+        String dbUid = UUID.randomUUID().toString();
+        String webId = Cgroups.containerId();
+        String dbId = Cgroups.containerId();
+        Pod webPod = ApiObjects.pod(webUid, "shop", "web-6b7c8-x1y2z", NODE,
+                Map.of("app", "web", "tier", "front", "pod-template-hash", "6b7c8"), "ReplicaSet", "web-6b7c8",
+                List.of(webIp), List.of(new Container("app", "containerd://" + webId)));
+        Pod dbPod = ApiObjects.pod(dbUid, "shop", "db-0", NODE, Map.of("app", "db"), "StatefulSet", "db",
+                List.of(dbIp), List.of(new Container("postgres", "containerd://" + dbId)));
+        api.nodePods(NODE, List.of(webPod, dbPod));
+        api.client().nodes().resource(ApiObjects.node(NODE, bridge.v4(), "10.232." + bridge.subnet() + ".0/24")).create();
+        kubeconfig = Files.createTempFile("podhogs-kubeconfig", ".yaml");
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - {name: mock, cluster: {server: "http://localhost:%d"}}
+                contexts:
+                - {name: mock, context: {cluster: mock, user: mock}}
+                current-context: mock
+                users:
+                - {name: mock, user: {token: test}}
+                """.formatted(api.port()));
+        System.setProperty("kubeconfig", kubeconfig.toString());
+        agent.start();
+        Host web = net.createPod(bridge, 1);
+        Host db = net.createPod(bridge, 2);
+        assertEquals(webIp, web.peerV4());
+        assertEquals(dbIp, db.peerV4());
+
+        net.startIn(cgroups.kubeletContainer(dbUid, dbId), db.ns(), "udp-sink", db.peerV4(), "5501").expect("ready");
+        Endpoint sender = net.startIn(cgroups.kubeletContainer(webUid, webId), web.ns(), "udp-send", db.peerV4(), "5501",
+                "--connected", "--count", "" + DATAGRAMS, "--size", "1000", "--pace", "0.001");
+        sender.expect("ready");
+        sender.expect("done");
+
+        Map<String, String> webPodLabels = Map.of("namespace", "shop", "pod", "web-6b7c8-x1y2z", "node", NODE);
+        Scrape s = await("the web pod's bytes as its veth counted them", x -> x.value(
+                "podhogs_pod_network_transmit_bytes_total", webPodLabels).orElse(-1.0)
+                        == Counters.farSide(web.hostIf()).sentBytes()
+                        && x.value("podhogs_pod_network_receive_bytes_total", webPodLabels).orElse(-1.0)
+                        == Counters.farSide(web.hostIf()).receivedBytes(),
+                () -> "veth " + Counters.farSide(web.hostIf()));
+        Traffic webVeth = Counters.farSide(web.hostIf());
+        assertEquals((double) webVeth.sentPackets(), s.value("podhogs_pod_network_transmit_packets_total", webPodLabels)
+                .orElseThrow());
+        assertEquals(Map.of("namespace", "shop", "pod", "web-6b7c8-x1y2z", "node", NODE, "workload_kind", "Deployment",
+                "workload", "web", "label_app", "web", "label_tier", "front"),
+                s.labels("podhogs_pod_network_transmit_bytes_total", webPodLabels), "the allowlisted labels only");
+        assertEquals((double) SENT, s.value("podhogs_pod_remote_network_transmit_bytes_total",
+                Map.of("pod", "web-6b7c8-x1y2z", "remote_class", "same_node_pod")).orElseThrow(), "every datagram, to a pod of this node");
+        assertEquals((double) SENT, s.value("podhogs_pod_remote_network_receive_bytes_total",
+                Map.of("pod", "db-0", "remote_class", "same_node_pod")).orElseThrow());
+        assertEquals(s.value("podhogs_pod_network_transmit_bytes_total", webPodLabels).orElseThrow(),
+                s.value("podhogs_container_network_transmit_bytes_total", Map.of("pod", "web-6b7c8-x1y2z", "container", "app"))
+                        .orElseThrow(), "one container: the pod's bytes");
+        double shop = s.value("podhogs_namespace_network_receive_bytes_total", Map.of("namespace", "shop")).orElseThrow();
+        assertEquals(Counters.farSide(web.hostIf()).receivedBytes() + Counters.farSide(db.hostIf()).receivedBytes(),
+                shop, 0.0, "the namespace is its two pods");
+        assertEquals(s.value("podhogs_pod_network_transmit_bytes_total", webPodLabels).orElseThrow(),
+                s.value("podhogs_workload_network_transmit_bytes_total", Map.of("workload_kind", "Deployment",
+                        "workload", "web")).orElseThrow());
+        get("/q/health/ready").then().statusCode(200);
+        get("/q/health/live").then().statusCode(200);
+    }
+}
