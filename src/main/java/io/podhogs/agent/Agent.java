@@ -9,6 +9,8 @@ import io.podhogs.capture.InterfacePatterns;
 import io.podhogs.engine.Engine;
 import io.podhogs.engine.EngineConfig;
 import io.podhogs.engine.EngineSnapshot;
+import io.podhogs.export.Levels;
+import io.podhogs.export.api.ApiView;
 import io.podhogs.export.metrics.MetricsExporter;
 import io.podhogs.export.metrics.MetricsOptions;
 import io.podhogs.host.HostFiles;
@@ -48,6 +50,7 @@ public class Agent {
     private volatile Engine engine;
     private volatile Identities identities = Identities.none();
     private volatile boolean firstRefreshDone;
+    private final ApiView api = new ApiView();
     private ScheduledExecutorService refresher;
 
     /** Runs until Quarkus is asked to stop; 2 when capture cannot start (the message says why). */
@@ -101,7 +104,9 @@ public class Agent {
 
     private void refresh(MetricsExporter exporter) {
         try {
-            exporter.update(engine.snapshot(), identities, identities::name);
+            Levels levels = Levels.of(engine.snapshot(), identities, identities::name);
+            exporter.update(levels, identities);
+            api.update(levels, identities, System.nanoTime());
             firstRefreshDone = true;
         } catch (RuntimeException e) {
             LOG.errorf("agent: the metrics refresh failed: %s", e); // the next one tries again
@@ -137,6 +142,11 @@ public class Agent {
     public Optional<EngineSnapshot> snapshot() {
         Engine e = engine;
         return e == null ? Optional.empty() : Optional.ofNullable(e.snapshot());
+    }
+
+    /** The rows the JSON API serves, as of the last refresh. */
+    public ApiView api() {
+        return api;
     }
 
     public IdentityLookup identity() {

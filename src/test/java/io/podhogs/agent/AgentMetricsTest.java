@@ -162,5 +162,27 @@ class AgentMetricsTest {
                         "workload", "web")).orElseThrow());
         get("/q/health/ready").then().statusCode(200);
         get("/q/health/live").then().statusCode(200);
+
+        // The JSON API: the same pod, found by label, with the same bytes.
+        String pods = get("/api/v1/pods?namespace=shop&selector=app=web,tier!=back").then().statusCode(200)
+                .extract().asString();
+        io.restassured.path.json.JsonPath json = new io.restassured.path.json.JsonPath(pods);
+        assertEquals(1, json.getList("$").size(), pods);
+        assertEquals("web-6b7c8-x1y2z", json.getString("[0].pod"));
+        assertEquals("Deployment", json.getString("[0].workload_kind"));
+        assertEquals("web", json.getString("[0].workload"));
+        assertEquals(webVeth.sentBytes(), json.getLong("[0].usage.sent_bytes"), pods);
+        assertEquals(SENT, json.getLong("[0].usage.remote_classes.same_node_pod.sent_bytes"), pods);
+        assertEquals(java.util.Set.of("2s", "10s", "40s"), json.getMap("[0].usage.rates").keySet(), pods);
+        assertEquals(2, new io.restassured.path.json.JsonPath(get("/api/v1/pods?sort=bytes").asString()).getList("$").size());
+        assertEquals("db-0", new io.restassured.path.json.JsonPath(get("/api/v1/pods?sort=received-bytes&limit=1")
+                .asString()).getString("[0].pod"), "the pod that received the most, alone");
+        String processes = get("/api/v1/processes?namespace=shop&selector=app=db").asString();
+        assertEquals(SENT, new io.restassured.path.json.JsonPath(processes).getLong("[0].usage.received_bytes"),
+                "db's sink process received every datagram: " + processes);
+        get("/api/v1/pods?sort=loudest").then().statusCode(400)
+                .body(org.hamcrest.Matchers.containsString("sort is sent, received"));
+        get("/api/v1/pods?selector=a%3D%3Db%3Dc,%25").then().statusCode(400);
+        get("/q/openapi").then().statusCode(200).body(org.hamcrest.Matchers.containsString("/api/v1/pods"));
     }
 }

@@ -2,8 +2,6 @@ package io.podhogs.export.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.podhogs.accounting.AccountSnapshot;
-import io.podhogs.accounting.ContainerAccounts;
-import io.podhogs.accounting.PodAccounts;
 import io.podhogs.accounting.RemoteClassTraffic;
 import io.podhogs.accounting.Traffic;
 import io.podhogs.attribution.ContainerOwner;
@@ -14,16 +12,15 @@ import io.podhogs.attribution.UnknownOwner;
 import io.podhogs.attribution.WorkloadOwner;
 import io.podhogs.capture.CaptureStatus;
 import io.podhogs.engine.EngineSnapshot;
+import io.podhogs.export.Levels;
 import io.podhogs.export.PodFields;
 import io.podhogs.identity.IdentityLookup;
 import io.podhogs.identity.RemoteClass;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Prometheus series from engine snapshots, named podhogs_* (never cAdvisor's own names, which would
@@ -44,18 +41,11 @@ public final class MetricsExporter {
         this.options = options;
     }
 
-    /**
-     * Brings every series up to date with {@code snapshot}.
-     *
-     * @param containerNames a container's name (the pod spec's, Docker's), or null
-     */
-    public void update(EngineSnapshot snapshot, IdentityLookup identity, Function<String, String> containerNames) {
+    /** Brings every series up to date with one refresh's levels. */
+    public void update(Levels levels, IdentityLookup identity) {
         series.beginRefresh();
         String node = options.node();
-        List<AccountSnapshot> containers = ContainerAccounts.group(snapshot.accounts(), snapshot.containersByNetns(),
-                containerNames);
-        List<AccountSnapshot> pods = PodAccounts.pods(containers, identity.pods());
-        for (AccountSnapshot a : pods) {
+        for (AccountSnapshot a : levels.pods()) {
             if (a.owner() instanceof PodOwner p && !p.namespace().isEmpty()) {
                 String[] tags = podTags(a, p, identity, node);
                 traffic("pod", a.total(), tags);
@@ -64,7 +54,7 @@ public final class MetricsExporter {
                 }
             }
         }
-        for (AccountSnapshot a : containers) {
+        for (AccountSnapshot a : levels.containers()) {
             if (a.owner() instanceof ContainerOwner c) {
                 PodFields pod = PodFields.of(a, identity);
                 String name = pod.container().isEmpty() ? c.name() : pod.container();
@@ -72,20 +62,21 @@ public final class MetricsExporter {
                         "node", node);
             }
         }
-        for (AccountSnapshot a : PodAccounts.namespaces(pods)) {
+        for (AccountSnapshot a : levels.namespaces()) {
             if (a.owner() instanceof NamespaceOwner n) {
                 traffic("namespace", a.total(), "namespace", n.namespace(), "node", node);
             }
         }
-        for (AccountSnapshot a : PodAccounts.workloads(pods)) {
+        for (AccountSnapshot a : levels.workloads()) {
             if (a.owner() instanceof WorkloadOwner w) {
                 traffic("workload", a.total(), "namespace", w.namespace(), "workload_kind", w.workload().kind(),
                         "workload", w.workload().name(), "node", node);
             }
         }
-        interfaces(snapshot, node);
+        EngineSnapshot snapshot = levels.snapshot();
+        levels.interfaces().forEach((i, t) -> traffic("interface", t, "interface", snapshot.interfaceName(i), "node", node));
         if (options.processes()) {
-            processes(snapshot, identity, node);
+            processes(levels.processes(), identity, node);
         }
         self(snapshot, node);
         series.endRefresh();
@@ -126,20 +117,8 @@ public final class MetricsExporter {
         }
     }
 
-    /** What the host's side of each interface carried, every account's (sockets, forwarded, unknown). */
-    private void interfaces(EngineSnapshot snapshot, String node) {
-        Map<Integer, Traffic> byInterface = new HashMap<>();
-        for (AccountSnapshot a : snapshot.accounts()) {
-            if (a.owner().netns() == 0) {
-                a.byInterface().forEach((i, t) -> byInterface.merge(i, t, Traffic::plus));
-            }
-        }
-        byInterface.forEach((i, t) -> traffic("interface", t, "interface", snapshot.interfaceName(i), "node", node));
-    }
-
-    private void processes(EngineSnapshot snapshot, IdentityLookup identity, String node) {
-        List<AccountSnapshot> processes = new ArrayList<>(snapshot.accounts().stream().filter(AccountSnapshot::isProcess)
-                .toList());
+    private void processes(List<AccountSnapshot> all, IdentityLookup identity, String node) {
+        List<AccountSnapshot> processes = new ArrayList<>(all);
         // The busiest keep their series when there are more than the cap.
         processes.sort(Comparator.comparingLong((AccountSnapshot a) -> a.sentBytes() + a.receivedBytes()).reversed());
         int shown = Math.min(processes.size(), options.maxProcessSeries());

@@ -1,0 +1,36 @@
+package io.podhogs.export;
+
+import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.accounting.ContainerAccounts;
+import io.podhogs.accounting.PodAccounts;
+import io.podhogs.accounting.Traffic;
+import io.podhogs.engine.EngineSnapshot;
+import io.podhogs.identity.IdentityLookup;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Every account level of one snapshot, summed once for all the exports of a refresh (metrics, API).
+ *
+ * @param interfaces the host's side of each interface (index to traffic): every account's bytes there
+ */
+public record Levels(EngineSnapshot snapshot, List<AccountSnapshot> processes, List<AccountSnapshot> containers,
+                     List<AccountSnapshot> pods, List<AccountSnapshot> namespaces, List<AccountSnapshot> workloads,
+                     Map<Integer, Traffic> interfaces) {
+
+    /** @param containerNames a container's name (the pod spec's, Docker's), or null */
+    public static Levels of(EngineSnapshot s, IdentityLookup identity, Function<String, String> containerNames) {
+        List<AccountSnapshot> containers = ContainerAccounts.group(s.accounts(), s.containersByNetns(), containerNames);
+        List<AccountSnapshot> pods = PodAccounts.pods(containers, identity.pods());
+        Map<Integer, Traffic> interfaces = new HashMap<>();
+        for (AccountSnapshot a : s.accounts()) {
+            if (a.owner().netns() == 0) {
+                a.byInterface().forEach((i, t) -> interfaces.merge(i, t, Traffic::plus));
+            }
+        }
+        return new Levels(s, s.accounts().stream().filter(AccountSnapshot::isProcess).toList(), containers, pods,
+                PodAccounts.namespaces(pods), PodAccounts.workloads(pods), Map.copyOf(interfaces));
+    }
+}

@@ -1,0 +1,61 @@
+package io.podhogs.export.api;
+
+import java.util.List;
+import java.util.Map;
+
+/** The rows the JSON API serves, one record per kind; every one carries its {@link Usage}. */
+public final class Rows {
+    private Rows() {
+    }
+
+    /** A row of any kind: what filtering, sorting and limiting need. */
+    public interface Row {
+        Usage usage();
+
+        /** The Kubernetes namespace, or "" outside pods. */
+        String namespace();
+
+        /** The pod's labels, for label selectors; empty for rows of no single pod. */
+        Map<String, String> labels();
+    }
+
+    public record Pod(String namespace, String pod, String uid, String workloadKind, String workload, String node,
+                      Map<String, String> labels, boolean deleted, Usage usage) implements Row {
+    }
+
+    public record Container(String namespace, String pod, String container, String containerId, String runtime,
+                            Map<String, String> labels, Usage usage) implements Row {
+    }
+
+    public record Process(int pid, String program, String command, int uid, long netns, String namespace, String pod,
+                          String container, List<String> interfaces, boolean exited, Map<String, String> labels,
+                          Usage usage) implements Row {
+    }
+
+    public record Namespace(String namespace, Usage usage) implements Row {
+        @Override
+        public Map<String, String> labels() {
+            return Map.of();
+        }
+    }
+
+    public record Workload(String namespace, String workloadKind, String workload, Usage usage) implements Row {
+        @Override
+        public Map<String, String> labels() {
+            return Map.of();
+        }
+    }
+
+    /** The host's side of one interface: every account's bytes there (sockets, forwarded, unknown). */
+    public record Interface(String name, Usage usage) implements Row {
+        @Override
+        public String namespace() {
+            return "";
+        }
+
+        @Override
+        public Map<String, String> labels() {
+            return Map.of();
+        }
+    }
+}
