@@ -124,9 +124,35 @@ def fork_server(a):
         c.close()
 
 
+def udp_forks(a):
+    """--count child processes, in waves of --wave, each sending one --size datagram from each of
+    --flows sockets of its own (distinct flows) and lingering --hold seconds before it exits: process
+    and flow churn, as a busy node's cron jobs and short clients make it."""
+    say("ready")
+    children = []
+    for _ in range(a.count):
+        pid = os.fork()
+        if pid == 0:
+            socks = []
+            for _ in range(a.flows):
+                s = socket.socket(family(a.addr), socket.SOCK_DGRAM)
+                s.sendto(b"f" * a.size, (a.addr, a.port))
+                socks.append(s)
+            time.sleep(a.hold)
+            os._exit(0)
+        children.append(pid)
+        if len(children) >= a.wave:
+            for c in children:
+                os.waitpid(c, 0)
+            children = []
+    for c in children:
+        os.waitpid(c, 0)
+    say("done")
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("mode", choices=["tcp-sink", "tcp-send", "tcp-burst", "ipip-raw", "udp-sink", "udp-send", "fork-server"])
+    p.add_argument("mode", choices=["tcp-sink", "tcp-send", "tcp-burst", "ipip-raw", "udp-sink", "udp-send", "fork-server", "udp-forks"])
     p.add_argument("addr")
     p.add_argument("port", type=int)
     p.add_argument("--bytes", type=int, default=0)
@@ -137,9 +163,11 @@ def main():
     p.add_argument("--replies", action="store_true")
     p.add_argument("--pace", type=float, default=0)
     p.add_argument("--hold", type=float, default=1.0)
+    p.add_argument("--flows", type=int, default=1)
+    p.add_argument("--wave", type=int, default=100)
     a = p.parse_args()
     {"tcp-sink": tcp_sink, "tcp-send": tcp_send, "tcp-burst": tcp_burst, "ipip-raw": ipip_raw, "udp-sink": udp_sink, "udp-send": udp_send,
-     "fork-server": fork_server}[a.mode](a)
+     "fork-server": fork_server, "udp-forks": udp_forks}[a.mode](a)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ final class Account {
     private long inferredSentBytes;
     private long inferredReceivedBytes;
     private boolean exited;
+    private long lastCreditNanos;
 
     static final int NAMED_PEERS = 32;
 
@@ -45,10 +46,12 @@ final class Account {
         this.tickNanos = tickNanos;
         // The first sample stands one tick back, so a new account shows a rate at its first refresh.
         this.window = new RateWindow(windowSamples, nowNanos - tickNanos);
+        this.lastCreditNanos = nowNanos;
     }
 
     /** @param peer the flow's other end, or null when there is no cluster to say */
-    void credit(int ifindex, long sb, long sp, long rb, long rp, boolean inferred, RemotePeer peer) {
+    void credit(int ifindex, long sb, long sp, long rb, long rp, boolean inferred, RemotePeer peer, long nowNanos) {
+        lastCreditNanos = nowNanos;
         if (inferred) {
             inferredSentBytes += sb;
             inferredReceivedBytes += rb;
@@ -149,6 +152,11 @@ final class Account {
             }
         }
         return result;
+    }
+
+    /** When bytes last came (the account's creation, before any). */
+    long lastCreditNanos() {
+        return lastCreditNanos;
     }
 
     void markExited() {

@@ -88,6 +88,9 @@ public record AccountSnapshot(Owner owner, Map<Integer, Traffic> byInterface, Tr
         if (owner instanceof ProcessOwner p) {
             return p.process().cgroup();
         }
+        if (owner instanceof io.podhogs.attribution.ExitedProcessesOwner e) {
+            return e.cgroup();
+        }
         return owner instanceof io.podhogs.attribution.ContainerOwner c ? c.identity()
                 : io.podhogs.identity.CgroupIdentity.NONE;
     }

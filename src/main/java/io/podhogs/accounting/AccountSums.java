@@ -57,9 +57,10 @@ final class AccountSums {
             inferredSent += a.inferredSentBytes();
             inferredReceived += a.inferredReceivedBytes();
             // A level is exited when every process under it is (containers and pods made of them).
-            boolean processes = a.isProcess() || a.hasProcesses();
+            boolean retired = a.owner() instanceof io.podhogs.attribution.ExitedProcessesOwner;
+            boolean processes = a.isProcess() || a.hasProcesses() || retired;
             hasProcess |= processes;
-            allExited &= !processes || a.exited();
+            allExited &= !processes || retired || a.exited();
         }
         return new AccountSnapshot(owner, byInterface, total, sentRate, receivedRate, hasProcess && allExited,
                 inferredSent, inferredReceived, byRemote, byClass);

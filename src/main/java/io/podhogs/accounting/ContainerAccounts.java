@@ -1,6 +1,7 @@
 package io.podhogs.accounting;
 
 import io.podhogs.attribution.ContainerOwner;
+import io.podhogs.attribution.ExitedProcessesOwner;
 import io.podhogs.attribution.ProcessOwner;
 import io.podhogs.identity.CgroupIdentity;
 import java.util.ArrayList;
@@ -43,6 +44,7 @@ public final class ContainerAccounts {
         for (AccountSnapshot a : accounts) {
             CgroupIdentity container = a.owner() instanceof ProcessOwner p && p.process().cgroup().inContainer()
                     ? p.process().cgroup()
+                    : a.owner() instanceof ExitedProcessesOwner e && e.cgroup().inContainer() ? e.cgroup()
                     : !a.isProcess() && a.owner().netns() > 0 ? byNetns.get(a.owner().netns()) : null;
             if (container == null) {
                 result.add(a);

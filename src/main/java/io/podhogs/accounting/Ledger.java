@@ -4,7 +4,6 @@ import io.podhogs.attribution.Owner;
 import io.podhogs.attribution.ProcessOwner;
 import io.podhogs.identity.RemotePeer;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +39,7 @@ public final class Ledger {
      * and counting them against the flow's remote peer (null: no cluster to classify against).
      */
     public void credit(Owner owner, int ifindex, long[] delta, long nowNanos, boolean inferred, RemotePeer peer) {
-        account(owner, nowNanos).credit(ifindex, delta[0], delta[1], delta[2], delta[3], inferred, peer);
+        account(owner, nowNanos).credit(ifindex, delta[0], delta[1], delta[2], delta[3], inferred, peer, nowNanos);
     }
 
     private Account account(Owner owner, long nowNanos) {
@@ -54,15 +53,17 @@ public final class Ledger {
      */
     public int retire(Function<Owner, Owner> into, long nowNanos) {
         List<Account> retired = new ArrayList<>();
-        for (Iterator<Account> it = accounts.values().iterator(); it.hasNext(); ) {
-            Account a = it.next();
-            if (into.apply(a.owner()) != null) {
+        List<Owner> targets = new ArrayList<>();
+        for (Account a : accounts.values()) {
+            Owner target = into.apply(a.owner());
+            if (target != null) {
                 retired.add(a);
-                it.remove();
+                targets.add(target);
             }
         }
-        for (Account a : retired) {
-            account(into.apply(a.owner()), nowNanos).absorb(a);
+        for (int i = 0; i < retired.size(); i++) {
+            accounts.remove(retired.get(i).owner());
+            account(targets.get(i), nowNanos).absorb(retired.get(i));
         }
         return retired.size();
     }
@@ -80,6 +81,22 @@ public final class Ledger {
                 account.markExited();
             }
         }
+    }
+
+    /**
+     * Folds the accounts of processes that exited and got no bytes for {@code idleNanos} into their
+     * container's (or the host's) exited processes: memory bounded under churn, totals kept.
+     */
+    public int retireExited(long idleNanos, long nowNanos) {
+        return retire(owner -> {
+            Account a = accounts.get(owner);
+            return owner instanceof ProcessOwner p && a.exited() && nowNanos - a.lastCreditNanos() >= idleNanos
+                    ? new io.podhogs.attribution.ExitedProcessesOwner(p.process().cgroup(), p.netns()) : null;
+        }, nowNanos);
+    }
+
+    public int size() {
+        return accounts.size();
     }
 
     public List<ProcessOwner> liveProcesses() {

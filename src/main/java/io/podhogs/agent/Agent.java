@@ -77,7 +77,8 @@ public class Agent {
         }
         HostFiles host = new HostFiles(Path.of(config.procRoot()), Path.of(config.sysRoot()), Path.of(config.etcRoot()));
         KubernetesOptions cluster = clusterOptions(host);
-        Engine started = new Engine(EngineConfig.of(captureConfig()).withRateWindow(config.window()), host);
+        Engine started = new Engine(EngineConfig.of(captureConfig()).withRateWindow(config.window())
+                .withExitedRetention(config.exitedRetention()), host);
         Identities names = Identities.ofThisHost(cluster);
         started.cluster(names.cluster());
         try {

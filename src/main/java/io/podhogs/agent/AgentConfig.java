@@ -49,6 +49,10 @@ public interface AgentConfig {
     @WithDefault("2s")
     Duration window();
 
+    /** An exited process keeps its own account (and series) this long after its last bytes. */
+    @WithDefault("5m")
+    Duration exitedRetention();
+
     Kubernetes kubernetes();
 
     Metrics metrics();

@@ -105,8 +105,9 @@ public final class PodhogsCommand implements Callable<Integer> {
     boolean tcpAndUdp;
 
     @Option(names = "-g", paramLabel = "REFRESHES",
-            description = "Accepted for nethogs compatibility: podhogs keeps the totals of exited processes.")
-    int garbageCollectionPeriod;
+            description = "An exited process keeps its own row this many refreshes after its last bytes, then its"
+                    + " totals join its container's (or the host's) 'exited processes' row. Default: 5 minutes' worth.")
+    Integer garbageCollectionPeriod;
 
     @Option(names = "-x", description = "nethogs's bughunt mode: same as -t.")
     boolean bughunt;
@@ -222,7 +223,10 @@ public final class PodhogsCommand implements Callable<Integer> {
         }
         boolean traceMode = trace || bughunt;
         boolean namesWanted = level != Level.PROCESS || json || showContainer;
-        try (Engine engine = new Engine(EngineConfig.of(captureConfig).withRateWindow(window), host);
+        Duration retention = garbageCollectionPeriod == null ? EngineConfig.DEFAULT_EXITED_RETENTION
+                : delay.multipliedBy(Math.max(1, garbageCollectionPeriod));
+        try (Engine engine = new Engine(EngineConfig.of(captureConfig).withRateWindow(window)
+                .withExitedRetention(retention), host);
              Identities identities = namesWanted ? Identities.ofThisHost(cluster) : Identities.none()) {
             if (level.kubernetes() && !identities.hasCluster()) {
                 return Cli.usageError(err, "--by " + by + " needs a Kubernetes cluster, and none is configured here"

@@ -270,6 +270,7 @@ public final class Engine implements AutoCloseable {
         }
         resolver.retainProcesses(live);
         retireDeletedPods(now);
+        ledger.retireExited(config.exitedRetention().toNanos(), now);
     }
 
     /**

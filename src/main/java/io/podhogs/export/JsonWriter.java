@@ -67,6 +67,9 @@ public final class JsonWriter {
         if (a.owner() instanceof RetiredPodsOwner) {
             return "deleted_pods";
         }
+        if (a.owner() instanceof io.podhogs.attribution.ExitedProcessesOwner) {
+            return "exited_processes";
+        }
         if (a.owner() instanceof TransitOwner t) {
             return t.name().startsWith("encapsulated") ? "encapsulated" : "forwarded";
         }

@@ -83,4 +83,23 @@ class LedgerTest {
         assertEquals(0.0, after.with(io.podhogs.identity.RemoteClass.EXTERNAL).sentRate());
         assertEquals(0, ledger.retire(o -> null, now), "nothing else to retire");
     }
+
+    @Test
+    void exitedProcessesIdleLongerThanTheRetentionAreFoldedAndLiveOnesStay() {
+        Ledger ledger = new Ledger(2_000_000_000L, TICK);
+        ProcessOwner gone = new ProcessOwner(new ProcessInfo(43, 8, 0, "cron", "cron", "cron",
+                io.podhogs.identity.CgroupIdentity.NONE));
+        ledger.credit(curl, 3, new long[] {100, 1, 10, 1}, TICK);
+        ledger.credit(gone, 3, new long[] {700, 7, 70, 7}, TICK);
+        ledger.markExited(p -> p.equals(gone));
+        assertEquals(0, ledger.retireExited(5 * TICK, 3 * TICK), "not idle long enough yet");
+        assertEquals(1, ledger.retireExited(5 * TICK, 6 * TICK));
+        List<AccountSnapshot> after = ledger.snapshot();
+        assertEquals(2, after.size(), after::toString);
+        AccountSnapshot folded = after.stream().filter(a -> a.owner() instanceof io.podhogs.attribution.ExitedProcessesOwner)
+                .findFirst().orElseThrow();
+        assertEquals(new Traffic(700, 7, 70, 7), folded.total());
+        assertTrue(after.stream().anyMatch(a -> a.owner().equals(curl)), "a live process keeps its account");
+        assertEquals(0, ledger.retireExited(5 * TICK, 100 * TICK), "the live one is never folded");
+    }
 }
