@@ -22,6 +22,14 @@ public interface Capture extends AutoCloseable {
     }
 
     /**
+     * Reopens handles whose threads ended by themselves (an error from libpcap), after a backoff
+     * that starts at a second; called now and then on the engine thread. Counting carries on in
+     * the same counters; what came while a handle was closed is not seen, and the restart is logged.
+     */
+    default void restartStopped(long nowNanos) {
+    }
+
+    /**
      * Opens and starts the capture that {@code config} asks for: every frame to {@code sink}, and
      * the first packet of each TCP connection also to {@code connectionStarts}, as early as the
      * kernel can hand it over (see {@link ConnectionStartCapture}).

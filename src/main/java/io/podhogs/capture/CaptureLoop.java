@@ -20,7 +20,7 @@ final class CaptureLoop implements RawPacketListener {
     private final PcapHandle handle;
     private final FrameParser parser;
     private final PacketSink sink;
-    private final CaptureCounters counters = new CaptureCounters();
+    private final CaptureCounters counters;
     private final ParsedPacket packet = new ParsedPacket();
     private final Thread thread;
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -29,8 +29,22 @@ final class CaptureLoop implements RawPacketListener {
     private volatile String error = "";
     private long lastKernelDrops;
     private long lastInterfaceDrops;
+    private final long kernelDropsBefore;
+    private final long interfaceDropsBefore;
 
     CaptureLoop(String name, PcapHandle handle, FrameParser parser, PacketSink sink) {
+        this(name, handle, parser, sink, new CaptureCounters(), 0, 0);
+    }
+
+    /**
+     * A loop that carries on where an ended one stopped: the same counters, and the drops its
+     * handles reported before (a new handle's statistics start at zero).
+     */
+    CaptureLoop(String name, PcapHandle handle, FrameParser parser, PacketSink sink, CaptureCounters counters,
+                long kernelDropsBefore, long interfaceDropsBefore) {
+        this.counters = counters;
+        this.kernelDropsBefore = kernelDropsBefore;
+        this.interfaceDropsBefore = interfaceDropsBefore;
         this.name = name;
         this.handle = handle;
         this.parser = parser;
@@ -120,6 +134,11 @@ final class CaptureLoop implements RawPacketListener {
             }
         }
         return new CaptureStatus(name, counters.frames(), counters.bytes(), counters.truncated(),
-                counters.failedFrames(), lastKernelDrops, lastInterfaceDrops, running, error);
+                counters.failedFrames(), kernelDropsBefore + lastKernelDrops, interfaceDropsBefore + lastInterfaceDrops,
+                running, error);
+    }
+
+    CaptureCounters counters() {
+        return counters;
     }
 }

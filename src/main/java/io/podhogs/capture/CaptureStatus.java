@@ -13,7 +13,13 @@ package io.podhogs.capture;
  *     (pcap_stats ps_drop); they are lost to every account, so they are shown, never hidden
  * @param interfaceDrops frames the interface dropped (ps_ifdrop), when the driver reports them
  * @param running false once the capture thread ended, with {@code error} saying why
+ * @param restarts how often the capture was reopened after its thread ended by itself
  */
 public record CaptureStatus(String name, long frames, long bytes, long truncated, long failed, long kernelDrops,
-                            long interfaceDrops, boolean running, String error) {
+                            long interfaceDrops, boolean running, String error, int restarts) {
+
+    public CaptureStatus(String name, long frames, long bytes, long truncated, long failed, long kernelDrops,
+                         long interfaceDrops, boolean running, String error) {
+        this(name, frames, bytes, truncated, failed, kernelDrops, interfaceDrops, running, error, 0);
+    }
 }

@@ -76,6 +76,11 @@ final class ConnectionStartCapture implements Capture {
     }
 
     @Override
+    public void restartStopped(long nowNanos) {
+        main.restartStopped(nowNanos);
+    }
+
+    @Override
     public String description() {
         return main.description();
     }

@@ -261,6 +261,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private void slowWork(long now) {
+        capture.restartStopped(now);
         refreshInterfaces(now);
         resolver.refreshNamespaces();
         ledger.markExited(this::exited);

@@ -141,6 +141,8 @@ public final class MetricsExporter {
                     c.kernelDrops(), "capture", c.name(), "node", node);
             series.gauge("podhogs.capture.running", "1 while the capture's thread runs", c.running() ? 1 : 0,
                     "capture", c.name(), "node", node);
+            series.counter("podhogs.capture.restarts", "Times the capture was reopened after its thread ended",
+                    c.restarts(), "capture", c.name(), "node", node);
         }
         long[] unknown = new long[2];
         long[] forwarded = new long[2];

@@ -1,0 +1,157 @@
+package io.podhogs.agent;
+
+import static io.restassured.RestAssured.get;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.podhogs.accounting.Traffic;
+import io.podhogs.engine.EngineSnapshot;
+import io.podhogs.testing.Counters;
+import io.podhogs.testing.TestNet;
+import io.podhogs.testing.TestNet.Endpoint;
+import io.podhogs.testing.TestNet.Host;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntPredicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.pcap4j.core.PcapHandle;
+
+/**
+ * Liveness follows the capture: its thread is made to end as a libpcap error would end it (its
+ * loop broken from outside), the agent's liveness turns red, the engine reopens the capture after
+ * its backoff, liveness turns green again, and traffic made afterwards is counted to the byte.
+ */
+@QuarkusTest
+@TestProfile(AgentHealthTest.NoCluster.class)
+class AgentHealthTest {
+
+    public static final class NoCluster implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("podhogs.kubernetes.mode", "off", "podhogs.metrics.refresh", "200ms");
+        }
+    }
+
+    @Inject
+    Agent agent;
+
+    private final TestNet net = new TestNet();
+
+    @AfterEach
+    void tearDown() {
+        agent.close();
+        net.close();
+    }
+
+    private static int awaitStatus(String path, IntPredicate wanted, String what) {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            int status = get(path).statusCode();
+            if (wanted.test(status)) {
+                return status;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return fail(what + " never came");
+    }
+
+    @Test
+    void aCaptureThatEndsTurnsLivenessRedUntilTheEngineReopensIt() throws Exception {
+        agent.start();
+        awaitStatus("/q/health/ready", s -> s == 200, "readiness");
+        assertEquals(200, get("/q/health/live").statusCode());
+
+        // pcap_breakloop from outside: the loop returns as if libpcap had given up on the handle.
+        Object main = reachable(io.quarkus.arc.ClientProxy.unwrap(agent), Object.class).stream()
+                .filter(o -> o.getClass().getSimpleName().equals("AnyDeviceCapture")).findFirst()
+                .orElseThrow(() -> new AssertionError("no any-device capture in the agent"));
+        Object loop = field(main, "loop");
+        ((PcapHandle) field(loop, "handle")).breakLoop();
+        awaitStatus("/q/health/live", s -> s == 503, "liveness turning red");
+        awaitStatus("/q/health/live", s -> s == 200, "liveness green again, the capture reopened");
+        EngineSnapshot after = agent.snapshot().orElseThrow();
+        assertEquals(1, after.captures().get(0).restarts(), "one restart, counted");
+        long until = System.nanoTime() + 5_000_000_000L;
+        double restarts = 0;
+        while (restarts < 1 && System.nanoTime() < until) {
+            restarts = new Scrape(get("/metrics").asString()).value("podhogs_capture_restarts_total",
+                    Map.of("capture", "any")).orElse(0.0);
+        }
+        assertEquals(1.0, restarts, "the restart in the metrics too");
+
+        Host h = net.createHost();
+        net.bringUp(h);
+        Endpoint server = net.start(h.ns(), "tcp-sink", h.peerV4(), "5701");
+        server.expect("ready");
+        Endpoint client = net.start(null, "tcp-send", h.peerV4(), "5701", "--bytes", "300000", "--hold", "0.2");
+        client.expect("ready");
+        client.expect("done");
+        int ifindex = Integer.parseInt(Files.readString(Path.of("/sys/class/net", h.hostIf(), "ifindex")).trim());
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        Traffic counted = Traffic.NONE;
+        while (System.nanoTime() < deadline) {
+            counted = agent.snapshot().orElseThrow().accounts().stream().filter(a -> a.owner().netns() == 0)
+                    .map(a -> a.on(ifindex)).reduce(Traffic.NONE, Traffic::plus);
+            if (counted.equals(Counters.of(h.hostIf()))) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        fail("after the restart the veth's bytes were not all counted: " + counted + ", kernel " + Counters.of(h.hostIf()));
+    }
+
+    private static Object field(Object o, String name) throws ReflectiveOperationException {
+        Field f = o.getClass().getDeclaredField(name);
+        f.setAccessible(true);
+        return f.get(o);
+    }
+
+    /** Every object of {@code type} reachable from {@code root} through fields, a few levels deep. */
+    private static <T> List<T> reachable(Object root, Class<T> type) {
+        List<T> found = new ArrayList<>();
+        walk(root, type, found, new IdentityHashMap<>(), 0);
+        return found;
+    }
+
+    private static <T> void walk(Object o, Class<T> type, List<T> found, Map<Object, Boolean> seen, int depth) {
+        if (o == null || depth > 6 || seen.put(o, true) != null || o.getClass().getName().startsWith("java.")) {
+            return;
+        }
+        if (type.isInstance(o) && depth > 0) {
+            found.add(type.cast(o));
+            if (type != Object.class) {
+                return;
+            }
+        }
+        if (!o.getClass().getName().startsWith("io.podhogs")) {
+            return;
+        }
+        for (Class<?> c = o.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (f.getType().isPrimitive() || java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                    continue;
+                }
+                try {
+                    f.setAccessible(true);
+                    walk(f.get(o), type, found, seen, depth + 1);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    // not reachable this way
+                }
+            }
+        }
+    }
+}
