@@ -107,7 +107,10 @@ public class Agent {
         try {
             Levels levels = Levels.of(engine.snapshot(), identities, identities::name);
             exporter.update(levels, identities);
-            api.update(levels, identities, System.nanoTime());
+            long now = System.nanoTime();
+            // Connections only while someone asks for them (the engine stops copying 10 s after).
+            boolean asked = now - engine.flowsCopiedNanos() < 10_000_000_000L;
+            api.update(levels, asked ? engine.lastFlows() : List.of(), engine.flowsCopiedNanos(), identities, now);
             firstRefreshDone = true;
         } catch (RuntimeException e) {
             LOG.errorf("agent: the metrics refresh failed: %s", e); // the next one tries again
@@ -148,6 +151,28 @@ public class Agent {
     /** The rows the JSON API serves, as of the last refresh. */
     public ApiView api() {
         return api;
+    }
+
+    /**
+     * The API's rows with connections no older than two seconds: the engine copies its flows only
+     * while someone asks, so the first ask waits for the next copy (up to 3 s).
+     */
+    public ApiView.Snapshot withConnections() {
+        Engine e = engine;
+        if (e == null) {
+            return api.current();
+        }
+        e.flows();
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        while (System.nanoTime() - api.current().connectionsNanos() > 2_000_000_000L && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return api.current();
     }
 
     public IdentityLookup identity() {

@@ -84,6 +84,16 @@ public class ApiResource {
     }
 
     @GET
+    @Path("/connections")
+    @Operation(summary = "Connections (5-tuples from their sockets' side) with their owner, remote class and rates")
+    public List<Rows.Connection> connections(@QueryParam("namespace") String namespace,
+                                             @QueryParam("selector") String selector, @QueryParam("sort") String sort,
+                                             @QueryParam("limit") @DefaultValue("0") int limit) {
+        RowQuery query = new RowQuery(namespace, selector, sort, limit);
+        return query.apply(agent.withConnections().connections());
+    }
+
+    @GET
     @Path("/interfaces")
     @Operation(summary = "The host's side of each interface: every account's bytes there")
     public List<Rows.Interface> interfaces(@QueryParam("sort") String sort, @QueryParam("limit") @DefaultValue("0") int limit) {

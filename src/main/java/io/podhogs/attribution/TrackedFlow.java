@@ -155,6 +155,28 @@ public final class TrackedFlow {
         this.inodeFoundNanos = nowNanos;
     }
 
+    /** Bytes credited to the owner so far, sent. */
+    public long creditedSentBytes() {
+        return creditedSentBytes;
+    }
+
+    public long creditedSentPackets() {
+        return creditedSentPackets;
+    }
+
+    public long creditedReceivedBytes() {
+        return creditedReceivedBytes;
+    }
+
+    public long creditedReceivedPackets() {
+        return creditedReceivedPackets;
+    }
+
+    /** The peer the last classifier named (null without a cluster, or before the first credit). */
+    public RemotePeer lastPeer() {
+        return peer;
+    }
+
     public long lastChangeNanos() {
         return lastChangeNanos;
     }

@@ -73,6 +73,10 @@ public final class Engine implements AutoCloseable {
     private volatile boolean running;
     private volatile EngineSnapshot snapshot;
     private volatile ClusterView cluster = ClusterView.NONE;
+    /** Until when someone wants the flows (the API's connections); they are copied only then. */
+    private volatile long flowsWantedUntilNanos = Long.MIN_VALUE;
+    private volatile java.util.List<FlowSnapshot> flowList = java.util.List.of();
+    private volatile long flowListNanos = Long.MIN_VALUE;
     private long lastSlowWork;
     private long lastErrorLog = Long.MIN_VALUE / 2;
 
@@ -102,6 +106,25 @@ public final class Engine implements AutoCloseable {
 
     public EngineSnapshot snapshot() {
         return snapshot;
+    }
+
+    /**
+     * The flows being tracked, copied at the engine's next second for a while after each call (a
+     * node may track a million: they are copied only while someone looks). Empty until then.
+     */
+    public java.util.List<FlowSnapshot> flows() {
+        flowsWantedUntilNanos = clock.getAsLong() + 10_000_000_000L;
+        return flowList;
+    }
+
+    /** The last copy of the flows, without asking for more. */
+    public java.util.List<FlowSnapshot> lastFlows() {
+        return flowList;
+    }
+
+    /** When {@link #flows()}'s list was copied (System.nanoTime), Long.MIN_VALUE before the first. */
+    public long flowsCopiedNanos() {
+        return flowListNanos;
     }
 
     /**
@@ -176,6 +199,9 @@ public final class Engine implements AutoCloseable {
                 if (now - lastSlowWork >= SLOW_WORK_NANOS) {
                     lastSlowWork = now;
                     slowWork(now);
+                    if (flowsWantedUntilNanos - now > 0) {
+                        copyFlows(now);
+                    }
                 }
                 publish();
             }
@@ -295,6 +321,24 @@ public final class Engine implements AutoCloseable {
             return pod == null ? null : (Owner) new RetiredPodsOwner(pod.namespace(), pod.workload());
         }, now);
         resolver.forgetContainers(c -> expired.apply(c) != null);
+    }
+
+    private void copyFlows(long now) {
+        java.util.List<FlowSnapshot> copy = new java.util.ArrayList<>();
+        int highWater = view.highWater();
+        for (int s = 0; s < highWater; s++) {
+            TrackedFlow flow = flows[s];
+            // Connections: TCP and UDP flows of sockets here (not ARP, ICMP or relayed frames).
+            if (flow != null && flow.owner() != null && !(flow.owner() instanceof TransitOwner)
+                    && (flow.key().protocol() == io.podhogs.capture.ParsedPacket.TCP
+                    || flow.key().protocol() == io.podhogs.capture.ParsedPacket.UDP)) {
+                copy.add(new FlowSnapshot(flow.key(), flow.owner(), flow.lastPeer(), new io.podhogs.accounting.Traffic(
+                        flow.creditedSentBytes(), flow.creditedSentPackets(), flow.creditedReceivedBytes(),
+                        flow.creditedReceivedPackets()), flow.inferred()));
+            }
+        }
+        flowList = java.util.List.copyOf(copy);
+        flowListNanos = now;
     }
 
     private boolean exited(ProcessOwner owner) {

@@ -39,7 +39,11 @@ public record PodFields(String namespace, String pod, String podUid, String cont
         if (a.owner() instanceof RetiredPodsOwner r) {
             return new PodFields(r.namespace(), "", "", "", r.workload(), "", Map.of());
         }
-        CgroupIdentity cgroup = a.cgroup();
+        return of(a.cgroup(), identity);
+    }
+
+    /** The pod fields of whatever runs in {@code cgroup}. */
+    public static PodFields of(CgroupIdentity cgroup, IdentityLookup identity) {
         if (!cgroup.inContainer() && !cgroup.inPod()) {
             return NONE;
         }

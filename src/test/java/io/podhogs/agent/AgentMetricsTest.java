@@ -180,6 +180,14 @@ class AgentMetricsTest {
         String processes = get("/api/v1/processes?namespace=shop&selector=app=db").asString();
         assertEquals(SENT, new io.restassured.path.json.JsonPath(processes).getLong("[0].usage.received_bytes"),
                 "db's sink process received every datagram: " + processes);
+        String connections = get("/api/v1/connections?namespace=shop&selector=app=web").asString();
+        io.restassured.path.json.JsonPath c = new io.restassured.path.json.JsonPath(connections);
+        assertEquals(1, c.getList("$").size(), connections);
+        assertEquals("udp", c.getString("[0].protocol"));
+        assertEquals(dbIp + ":5501", c.getString("[0].remote"), connections);
+        assertEquals("same_node_pod", c.getString("[0].remote_class"));
+        assertEquals("shop/db-0", c.getString("[0].remote_name"));
+        assertEquals(SENT, c.getLong("[0].usage.sent_bytes"), "the connection's every datagram: " + connections);
         get("/api/v1/pods?sort=loudest").then().statusCode(400)
                 .body(org.hamcrest.Matchers.containsString("sort is sent, received"));
         get("/api/v1/pods?selector=a%3D%3Db%3Dc,%25").then().statusCode(400);

@@ -6,7 +6,12 @@ import io.podhogs.attribution.NamespaceOwner;
 import io.podhogs.attribution.PodOwner;
 import io.podhogs.attribution.ProcessOwner;
 import io.podhogs.attribution.WorkloadOwner;
+import io.podhogs.attribution.FlowKey;
+import io.podhogs.capture.Addresses;
+import io.podhogs.capture.ParsedPacket;
+import io.podhogs.engine.FlowSnapshot;
 import io.podhogs.export.Levels;
+import io.podhogs.identity.CgroupIdentity;
 import io.podhogs.export.PodFields;
 import io.podhogs.identity.IdentityLookup;
 import io.podhogs.identity.kubernetes.PodInfo;
@@ -20,20 +25,29 @@ import java.util.Map;
  */
 public final class ApiView {
     private final RowHistory history = new RowHistory();
-    private volatile Snapshot current = new Snapshot(List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+    private volatile Snapshot current = new Snapshot(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+            List.of(), Long.MIN_VALUE);
 
-    /** Every level's rows at one refresh. */
+    /**
+     * Every level's rows at one refresh.
+     *
+     * @param connectionsNanos when the engine copied the flows the connections come from
+     */
     public record Snapshot(List<Rows.Pod> pods, List<Rows.Container> containers, List<Rows.Process> processes,
                            List<Rows.Namespace> namespaces, List<Rows.Workload> workloads,
-                           List<Rows.Interface> interfaces) {
+                           List<Rows.Interface> interfaces, List<Rows.Connection> connections, long connectionsNanos) {
     }
 
     public Snapshot current() {
         return current;
     }
 
-    /** Rebuilds the rows from one refresh's levels (the refresher thread only). */
-    public void update(Levels levels, IdentityLookup identity, long nowNanos) {
+    /**
+     * Rebuilds the rows from one refresh's levels and the engine's last copy of its flows (the
+     * refresher thread only).
+     */
+    public void update(Levels levels, List<FlowSnapshot> flows, long flowsNanos, IdentityLookup identity,
+                       long nowNanos) {
         history.beginRefresh();
         List<Rows.Pod> pods = new ArrayList<>();
         for (AccountSnapshot a : levels.pods()) {
@@ -80,8 +94,37 @@ public final class ApiView {
             String name = levels.snapshot().interfaceName(i);
             interfaces.add(new Rows.Interface(name, history.usage("interface/" + i, t, Map.of(), nowNanos)));
         });
+        List<Rows.Connection> connections = new ArrayList<>();
+        for (FlowSnapshot f : flows) {
+            connections.add(connection(f, levels, identity, nowNanos));
+        }
         history.endRefresh();
         current = new Snapshot(List.copyOf(pods), List.copyOf(containers), List.copyOf(processes), List.copyOf(namespaces),
-                List.copyOf(workloads), List.copyOf(interfaces));
+                List.copyOf(workloads), List.copyOf(interfaces), List.copyOf(connections), flowsNanos);
+    }
+
+    private Rows.Connection connection(FlowSnapshot f, Levels levels, IdentityLookup identity, long nowNanos) {
+        FlowKey k = f.key();
+        CgroupIdentity cgroup = f.owner() instanceof ProcessOwner p ? p.process().cgroup()
+                : levels.snapshot().containersByNetns().getOrDefault(f.owner().netns(), CgroupIdentity.NONE);
+        PodFields pod = PodFields.of(cgroup, identity);
+        String protocol = switch (k.protocol()) {
+            case ParsedPacket.TCP -> "tcp";
+            case ParsedPacket.UDP -> "udp";
+            default -> Integer.toString(k.protocol());
+        };
+        String key = "connection/" + k;
+        return new Rows.Connection(protocol, endpoint(k.localHi(), k.localLo(), k.localPort()),
+                endpoint(k.remoteHi(), k.remoteLo(), k.remotePort()), levels.snapshot().interfaceName(k.ifindex()),
+                f.owner() instanceof ProcessOwner p ? p.process().pid() : 0, f.owner().name(), f.owner().netns(),
+                pod.namespace(), pod.pod(), pod.container(), f.peer() == null ? "" : f.peer().remoteClass().label(),
+                f.peer() == null ? "" : f.peer().qualifiedName(), f.inferred(), pod.labels(),
+                history.usage(key, f.credited(), Map.of(), nowNanos));
+    }
+
+    /** "10.0.0.1:443", "[fd00::1]:443". */
+    private static String endpoint(long hi, long lo, int port) {
+        String address = Addresses.format(hi, lo);
+        return (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
     }
 }

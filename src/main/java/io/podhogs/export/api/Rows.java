@@ -46,6 +46,18 @@ public final class Rows {
         }
     }
 
+    /**
+     * One connection from its socket's side: protocol, addresses and ports, the interface it was
+     * counted on, its owner, and its other end's class and name.
+     *
+     * @param inferred its owner was inferred (its socket was gone before it could be looked up)
+     */
+    public record Connection(String protocol, String local, String remote, String iface, int pid, String program,
+                             long netns, String namespace, String pod, String container, String remoteClass,
+                             String remoteName, boolean inferred, Map<String, String> labels, Usage usage)
+            implements Row {
+    }
+
     /** The host's side of one interface: every account's bytes there (sockets, forwarded, unknown). */
     public record Interface(String name, Usage usage) implements Row {
         @Override
