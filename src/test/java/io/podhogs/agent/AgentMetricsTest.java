@@ -109,18 +109,7 @@ class AgentMetricsTest {
                 List.of(dbIp), List.of(new Container("postgres", "containerd://" + dbId)));
         api.nodePods(NODE, List.of(webPod, dbPod));
         api.client().nodes().resource(ApiObjects.node(NODE, bridge.v4(), "10.232." + bridge.subnet() + ".0/24")).create();
-        kubeconfig = Files.createTempFile("podhogs-kubeconfig", ".yaml");
-        Files.writeString(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - {name: mock, cluster: {server: "http://localhost:%d"}}
-                contexts:
-                - {name: mock, context: {cluster: mock, user: mock}}
-                current-context: mock
-                users:
-                - {name: mock, user: {token: test}}
-                """.formatted(api.port()));
+        kubeconfig = api.kubeconfig();
         System.setProperty("kubeconfig", kubeconfig.toString());
         agent.start();
         Host web = net.createPod(bridge, 1);

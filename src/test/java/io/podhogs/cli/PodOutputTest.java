@@ -50,22 +50,7 @@ class PodOutputTest {
                 List.of(db.peerV4()), List.of(new Container("postgres", "containerd://" + dbId)));
         api.nodePods(NODE, List.of(webPod, dbPod));
         api.client().nodes().resource(ApiObjects.node(NODE, bridge.v4(), "10.232." + bridge.subnet() + ".0/24")).create();
-        kubeconfig = Files.createTempFile("podhogs-kubeconfig", ".yaml");
-        Files.writeString(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster:
-                    server: http://localhost:%d
-                contexts:
-                - name: mock
-                  context: {cluster: mock, user: mock, namespace: default}
-                current-context: mock
-                users:
-                - name: mock
-                  user: {token: test}
-                """.formatted(api.port()));
+        kubeconfig = api.kubeconfig();
         net.startIn(cgroups.kubeletContainer(dbUid, dbId), db.ns(), "udp-sink", db.peerV4(), "5401").expect("ready");
         dbAddress = db.peerV4();
         startWeb = () -> {

@@ -15,15 +15,12 @@ import io.podhogs.attribution.RetiredPodsOwner;
 import io.podhogs.attribution.UnknownOwner;
 import io.podhogs.engine.EngineSnapshot;
 import io.podhogs.host.HostFiles;
-import io.podhogs.identity.ContainerInfo;
 import io.podhogs.identity.RemoteClass;
 import io.podhogs.identity.RemotePeer;
-import io.podhogs.identity.kubernetes.PodDirectory;
 import io.podhogs.identity.kubernetes.Workload;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -58,18 +55,7 @@ class TopViewPodTableTest {
                     case WORKLOAD -> PodAccounts.workloads(accounts);
                     default -> accounts;
                 });
-        IdentityLookup none = new IdentityLookup() {
-            @Override
-            public Optional<ContainerInfo> container(String id) {
-                return Optional.empty();
-            }
-
-            @Override
-            public PodDirectory pods() {
-                return PodDirectory.EMPTY;
-            }
-        };
-        return new TopView(null, new UserNames(HostFiles.system()), "podhogs", format, none).lines(snapshot(), 140, 20);
+        return new TopView(null, new UserNames(HostFiles.system()), "podhogs", format, IdentityLookup.NONE).lines(snapshot(), 140, 20);
     }
 
     private static String rowOf(List<String> lines, String start) {

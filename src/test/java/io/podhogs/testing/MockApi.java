@@ -67,6 +67,29 @@ public final class MockApi implements AutoCloseable {
         return client;
     }
 
+    /**
+     * A kubeconfig file for this server, as kubectl and fabric8 read one; the caller deletes it.
+     */
+    public java.nio.file.Path kubeconfig() {
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("podhogs-kubeconfig", ".yaml");
+            java.nio.file.Files.writeString(file, """
+                    apiVersion: v1
+                    kind: Config
+                    clusters:
+                    - {name: mock, cluster: {server: "http://localhost:%d"}}
+                    contexts:
+                    - {name: mock, context: {cluster: mock, user: mock, namespace: default}}
+                    current-context: mock
+                    users:
+                    - {name: mock, user: {token: test}}
+                    """.formatted(port()));
+            return file;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A watch event {@code afterMillis} after the watch opened. */
     public record Event(long afterMillis, String type, Pod pod) {
     }

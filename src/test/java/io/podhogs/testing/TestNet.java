@@ -212,19 +212,7 @@ public final class TestNet implements AutoCloseable {
 
     /** A traffic endpoint (see traffic.py) in {@code ns}, or on this host when ns is null. */
     public Endpoint start(String ns, String... args) {
-        List<String> command = new ArrayList<>();
-        if (ns != null) {
-            command.addAll(List.of("ip", "netns", "exec", ns));
-        }
-        command.addAll(List.of("python3", "-u", script.toString()));
-        command.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            processes.add(p);
-            return new Endpoint(p, new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return launch(new ArrayList<>(), ns, args);
     }
 
     /**
@@ -232,8 +220,11 @@ public final class TestNet implements AutoCloseable {
      * endpoint joins the cgroup before it execs, so no socket of it ever exists outside.
      */
     public Endpoint startIn(Path cgroup, String ns, String... args) {
-        List<String> command = new ArrayList<>(List.of("sh", "-c", "echo $$ > \"$0/cgroup.procs\" && exec \"$@\"",
-                cgroup.toString()));
+        return launch(new ArrayList<>(List.of("sh", "-c", "echo $$ > \"$0/cgroup.procs\" && exec \"$@\"",
+                cgroup.toString())), ns, args);
+    }
+
+    private Endpoint launch(List<String> command, String ns, String... args) {
         if (ns != null) {
             command.addAll(List.of("ip", "netns", "exec", ns));
         }
