@@ -23,7 +23,23 @@ public class Main implements QuarkusApplication {
             // Decided before Quarkus starts: the HTTP server listens in agent mode only.
             System.setProperty("quarkus.http.host-enabled", "false");
         }
-        Quarkus.run(Main.class, args);
+        Quarkus.run(Main.class, (status, failure) -> {
+            if (failure != null) {
+                // A setting Quarkus cannot start with (PODHOGS_SNAPLEN=abc): one line, as for a bad option.
+                System.err.println("podhogs: cannot start: " + rootMessage(failure));
+                System.exit(Cli.EXIT_USAGE);
+            }
+            System.exit(status);
+        }, args);
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message.replaceAll("\\s+", " ").trim();
     }
 
     @Override
