@@ -2,6 +2,8 @@ package io.podhogs.cli;
 
 import io.podhogs.agent.Agent;
 import io.podhogs.host.HostFiles;
+import io.quarkus.runtime.ApplicationLifecycleManager;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -23,13 +25,16 @@ public class Main implements QuarkusApplication {
             // Decided before Quarkus starts: the HTTP server listens in agent mode only.
             System.setProperty("quarkus.http.host-enabled", "false");
         }
+        // Whatever ends the process otherwise (System.exit in a jar, a test launcher's own record)
+        // still does; a failure to start is first said in one line, as a bad option is.
+        java.util.function.BiConsumer<Integer, Throwable> otherwise = ApplicationLifecycleManager.getDefaultExitCodeHandler();
         Quarkus.run(Main.class, (status, failure) -> {
-            if (failure != null) {
-                // A setting Quarkus cannot start with (PODHOGS_SNAPLEN=abc): one line, as for a bad option.
+            if (failure != null && LaunchMode.current() == LaunchMode.NORMAL) {
                 System.err.println("podhogs: cannot start: " + rootMessage(failure));
-                System.exit(Cli.EXIT_USAGE);
+                otherwise.accept(Cli.EXIT_USAGE, null);
+                return;
             }
-            System.exit(status);
+            otherwise.accept(status, failure);
         }, args);
     }
 
