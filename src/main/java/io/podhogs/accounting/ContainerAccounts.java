@@ -45,7 +45,9 @@ public final class ContainerAccounts {
             CgroupIdentity container = a.owner() instanceof ProcessOwner p && p.process().cgroup().inContainer()
                     ? p.process().cgroup()
                     : a.owner() instanceof ExitedProcessesOwner e && e.cgroup().inContainer() ? e.cgroup()
-                    : !a.isProcess() && a.owner().netns() > 0 ? byNetns.get(a.owner().netns()) : null;
+                    // a namespace's buckets, not processes folded from outside any container
+                    : !a.isProcess() && !(a.owner() instanceof ExitedProcessesOwner) && a.owner().netns() > 0
+                    ? byNetns.get(a.owner().netns()) : null;
             if (container == null) {
                 result.add(a);
                 continue;

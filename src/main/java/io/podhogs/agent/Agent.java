@@ -49,9 +49,11 @@ public class Agent {
 
     private volatile Engine engine;
     private volatile Identities identities = Identities.none();
-    private volatile boolean firstRefreshDone;
+    private volatile long lastRefreshNanos = Long.MIN_VALUE;
+    private volatile boolean everRefreshed;
     private final ApiView api = new ApiView();
     private ScheduledExecutorService refresher;
+    private MetricsExporter exporter;
 
     /** Runs until Quarkus is asked to stop; 2 when capture cannot start (the message says why). */
     public int runUntilStopped(PrintStream err) {
@@ -75,6 +77,7 @@ public class Agent {
         if (engine != null) {
             return;
         }
+        checkSettings();
         HostFiles host = new HostFiles(Path.of(config.procRoot()), Path.of(config.sysRoot()), Path.of(config.etcRoot()));
         KubernetesOptions cluster = clusterOptions(host);
         Engine started = new Engine(EngineConfig.of(captureConfig()).withRateWindow(config.window())
@@ -89,7 +92,7 @@ public class Agent {
         }
         identities = names;
         engine = started;
-        MetricsExporter exporter = new MetricsExporter(registry, new MetricsOptions(
+        exporter = new MetricsExporter(registry, new MetricsOptions(
                 cluster == null ? KubernetesOptions.nodeName(config.kubernetes().nodeName(), host) : cluster.nodeName(),
                 config.metrics().podLabels().orElse(List.of()), config.metrics().processes(),
                 config.metrics().maxProcessSeries()));
@@ -99,21 +102,51 @@ public class Agent {
             return t;
         });
         long every = config.metrics().refresh().toMillis();
-        refresher.scheduleWithFixedDelay(() -> refresh(exporter), 0, every, TimeUnit.MILLISECONDS);
+        MetricsExporter exporting = exporter;
+        refresher.scheduleWithFixedDelay(() -> refresh(exporting), 0, every, TimeUnit.MILLISECONDS);
         LOG.infof("agent capturing on %s", started.snapshot().captureDescription());
     }
 
     private void refresh(MetricsExporter exporter) {
+        // Throwable: an uncaught one would end the scheduled task for good, silently.
         try {
             Levels levels = Levels.of(engine.snapshot(), identities, identities::name);
-            exporter.update(levels, identities);
-            long now = System.nanoTime();
-            // Connections only while someone asks for them (the engine stops copying 10 s after).
-            boolean asked = now - engine.flowsCopiedNanos() < 10_000_000_000L;
-            api.update(levels, asked ? engine.lastFlows() : List.of(), engine.flowsCopiedNanos(), identities, now);
-            firstRefreshDone = true;
-        } catch (RuntimeException e) {
-            LOG.errorf("agent: the metrics refresh failed: %s", e); // the next one tries again
+            boolean exported = attempt("metrics", () -> exporter.update(levels, identities));
+            // Connections only from a copy the engine made for someone who asked (it stops 10 s after).
+            List<io.podhogs.engine.FlowSnapshot> flows = engine.lastFlows();
+            long copied = engine.flowsCopiedNanos();
+            boolean listed = attempt("API rows", () -> api.update(levels, flows, copied, identities, System.nanoTime()));
+            if (exported && listed) {
+                lastRefreshNanos = System.nanoTime();
+                everRefreshed = true;
+            }
+        } catch (Throwable t) {
+            LOG.errorf("agent: the refresh failed: %s", t); // the next one tries again
+        }
+    }
+
+    private static boolean attempt(String what, Runnable step) {
+        try {
+            step.run();
+            return true;
+        } catch (Throwable t) {
+            LOG.errorf("agent: bringing the %s up to date failed: %s", what, t);
+            return false;
+        }
+    }
+
+    /** What Quarkus can read but podhogs cannot use, refused before anything starts. */
+    private void checkSettings() {
+        if (config.bufferMib() < 1 || config.bufferMib() > 2047) {
+            throw new IllegalArgumentException("podhogs.buffer-mib must be between 1 and 2047, not " + config.bufferMib());
+        }
+        if (config.metrics().refresh().toMillis() < 1) {
+            throw new IllegalArgumentException("podhogs.metrics.refresh must be 1ms or more, not "
+                    + config.metrics().refresh());
+        }
+        if (config.metrics().maxProcessSeries() < 0) {
+            throw new IllegalArgumentException("podhogs.metrics.max-process-series must be 0 or more, not "
+                    + config.metrics().maxProcessSeries());
         }
     }
 
@@ -164,7 +197,7 @@ public class Agent {
         }
         e.flows();
         long deadline = System.nanoTime() + 3_000_000_000L;
-        while (System.nanoTime() - api.current().connectionsNanos() > 2_000_000_000L && System.nanoTime() < deadline) {
+        while (stale(api.current().connectionsNanos()) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(50);
             } catch (InterruptedException ex) {
@@ -173,6 +206,11 @@ public class Agent {
             }
         }
         return api.current();
+    }
+
+    /** Never copied (Long.MIN_VALUE: no subtraction, which would wrap), or copied over 2 s ago. */
+    private static boolean stale(long copiedNanos) {
+        return copiedNanos == Long.MIN_VALUE || System.nanoTime() - copiedNanos > 2_000_000_000L;
     }
 
     public IdentityLookup identity() {
@@ -184,23 +222,40 @@ public class Agent {
         return snapshot().map(s -> s.captures().stream().allMatch(CaptureStatus::running)).orElse(false);
     }
 
-    /** The series have been brought up to date once: a scrape shows what podhogs counted. */
+    /**
+     * The series were brought up to date lately (within ten refresh periods, and at least once): a
+     * scrape shows what podhogs counted, not a refresher that stopped.
+     */
     public boolean ready() {
-        return firstRefreshDone;
+        long period = Math.max(1_000_000_000L, config.metrics().refresh().toNanos());
+        return everRefreshed && System.nanoTime() - lastRefreshNanos < 10 * period;
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    void stop(@Observes(notifyObserver = jakarta.enterprise.event.Reception.IF_EXISTS) ShutdownEvent event) {
         close();
     }
 
-    /** Stops exporting and capturing; the last counts stay in the registry until the process ends. */
+    /** Stops exporting and capturing and removes podhogs's series; {@link #start()} may follow. */
     public synchronized void close() {
         if (refresher != null) {
             refresher.shutdownNow();
+            try {
+                refresher.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            refresher = null;
+        }
+        if (exporter != null) {
+            exporter.close();
+            exporter = null;
         }
         if (engine != null) {
             engine.close();
+            engine = null;
         }
         identities.close();
+        identities = Identities.none();
+        everRefreshed = false;
     }
 }

@@ -74,7 +74,7 @@ public final class Engine implements AutoCloseable {
     private volatile EngineSnapshot snapshot;
     private volatile ClusterView cluster = ClusterView.NONE;
     /** Until when someone wants the flows (the API's connections); they are copied only then. */
-    private volatile long flowsWantedUntilNanos = Long.MIN_VALUE;
+    private volatile long flowsWantedUntilNanos = System.nanoTime(); // nobody has asked yet
     private volatile java.util.List<FlowSnapshot> flowList = java.util.List.of();
     private volatile long flowListNanos = Long.MIN_VALUE;
     private long lastSlowWork;
@@ -201,6 +201,8 @@ public final class Engine implements AutoCloseable {
                     slowWork(now);
                     if (flowsWantedUntilNanos - now > 0) {
                         copyFlows(now);
+                    } else if (!flowList.isEmpty()) {
+                        flowList = java.util.List.of(); // nobody looks any more: let the copy go
                     }
                 }
                 publish();
@@ -317,6 +319,7 @@ public final class Engine implements AutoCloseable {
                 ? null : pods.pod(c.podUid(), c.containerId()).filter(p -> pods.pastGrace(p, wallNow)).orElse(null);
         ledger.retire(owner -> {
             PodInfo pod = expired.apply(owner instanceof ProcessOwner p ? p.process().cgroup()
+                    : owner instanceof io.podhogs.attribution.ExitedProcessesOwner e ? e.cgroup()
                     : owner.netns() > 0 && !live.contains(owner.netns()) ? byNetns.get(owner.netns()) : null);
             return pod == null ? null : (Owner) new RetiredPodsOwner(pod.namespace(), pod.workload());
         }, now);

@@ -96,7 +96,8 @@ public final class ApiView {
         });
         List<Rows.Connection> connections = new ArrayList<>();
         for (FlowSnapshot f : flows) {
-            connections.add(connection(f, levels, identity, nowNanos));
+            // Timed by the copy, not the refresh: the engine copies once a second, the refresher may run more often.
+            connections.add(connection(f, levels, identity, flowsNanos));
         }
         history.endRefresh();
         current = new Snapshot(List.copyOf(pods), List.copyOf(containers), List.copyOf(processes), List.copyOf(namespaces),

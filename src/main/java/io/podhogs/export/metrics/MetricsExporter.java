@@ -48,9 +48,9 @@ public final class MetricsExporter {
         for (AccountSnapshot a : levels.pods()) {
             if (a.owner() instanceof PodOwner p && !p.namespace().isEmpty()) {
                 String[] tags = podTags(a, p, identity, node);
-                traffic("pod", a.total(), tags);
+                traffic("pod", p.uid(), a.total(), tags);
                 for (Map.Entry<RemoteClass, RemoteClassTraffic> c : a.byRemoteClass().entrySet()) {
-                    traffic("pod.remote", c.getValue().total(), append(tags, "remote_class", c.getKey().label()));
+                    traffic("pod.remote", p.uid(), c.getValue().total(), append(tags, "remote_class", c.getKey().label()));
                 }
             }
         }
@@ -58,28 +58,33 @@ public final class MetricsExporter {
             if (a.owner() instanceof ContainerOwner c) {
                 PodFields pod = PodFields.of(a, identity);
                 String name = pod.container().isEmpty() ? c.name() : pod.container();
-                traffic("container", a.total(), "namespace", pod.namespace(), "pod", pod.pod(), "container", name,
-                        "node", node);
+                traffic("container", c.identity().containerId(), a.total(), "namespace", pod.namespace(), "pod",
+                        pod.pod(), "container", name, "node", node);
             }
         }
         for (AccountSnapshot a : levels.namespaces()) {
             if (a.owner() instanceof NamespaceOwner n) {
-                traffic("namespace", a.total(), "namespace", n.namespace(), "node", node);
+                traffic("namespace", n, a.total(), "namespace", n.namespace(), "node", node);
             }
         }
         for (AccountSnapshot a : levels.workloads()) {
             if (a.owner() instanceof WorkloadOwner w) {
-                traffic("workload", a.total(), "namespace", w.namespace(), "workload_kind", w.workload().kind(),
+                traffic("workload", w, a.total(), "namespace", w.namespace(), "workload_kind", w.workload().kind(),
                         "workload", w.workload().name(), "node", node);
             }
         }
         EngineSnapshot snapshot = levels.snapshot();
-        levels.interfaces().forEach((i, t) -> traffic("interface", t, "interface", snapshot.interfaceName(i), "node", node));
+        levels.interfaces().forEach((i, t) -> traffic("interface", i, t, "interface", snapshot.interfaceName(i), "node", node));
         if (options.processes()) {
             processes(levels.processes(), identity, node);
         }
         self(snapshot, node);
         series.endRefresh();
+    }
+
+    /** Removes every series this exporter made. */
+    public void close() {
+        series.clear();
     }
 
     private String[] podTags(AccountSnapshot a, PodOwner p, IdentityLookup identity, String node) {
@@ -106,14 +111,14 @@ public final class MetricsExporter {
         return all;
     }
 
-    /** podhogs_LEVEL_network_{transmit,receive}_{bytes,packets}_total. */
-    private void traffic(String level, Traffic t, String... tags) {
+    /** podhogs_LEVEL_network_{transmit,receive}_{bytes,packets}_total, fed by {@code contributor}'s totals. */
+    private void traffic(String level, Object contributor, Traffic t, String... tags) {
         String prefix = "podhogs." + level + ".network.";
         long[][] values = {{t.sentBytes(), t.sentPackets()}, {t.receivedBytes(), t.receivedPackets()}};
         for (int d = 0; d < 2; d++) {
             String per = (d == 0 ? " sent, per " : " received, per ") + level.replace(".remote", " and remote class");
-            series.counter(prefix + DIRECTIONS[d] + ".bytes", "Bytes" + per, values[d][0], tags);
-            series.counter(prefix + DIRECTIONS[d] + ".packets", "Packets" + per, values[d][1], tags);
+            series.counter(prefix + DIRECTIONS[d] + ".bytes", "Bytes" + per, contributor, values[d][0], tags);
+            series.counter(prefix + DIRECTIONS[d] + ".packets", "Packets" + per, contributor, values[d][1], tags);
         }
     }
 
@@ -124,7 +129,7 @@ public final class MetricsExporter {
         int shown = Math.min(processes.size(), options.maxProcessSeries());
         for (AccountSnapshot a : processes.subList(0, shown)) {
             PodFields pod = PodFields.of(a, identity);
-            traffic("process", a.total(), "pid", Integer.toString(a.pid()), "program", a.program(), "namespace",
+            traffic("process", a.owner(), a.total(), "pid", Integer.toString(a.pid()), "program", a.program(), "namespace",
                     pod.namespace(), "pod", pod.pod(), "container", pod.container(), "node", node);
         }
         series.gauge("podhogs.process.series.dropped", "Processes left without a series by the cap"
@@ -133,31 +138,27 @@ public final class MetricsExporter {
 
     private void self(EngineSnapshot s, String node) {
         for (CaptureStatus c : s.captures()) {
-            series.counter("podhogs.capture.frames", "Frames that reached podhogs", c.frames(), "capture", c.name(),
-                    "node", node);
-            series.counter("podhogs.capture.bytes", "Bytes of the frames that reached podhogs", c.bytes(), "capture",
+            series.counter("podhogs.capture.frames", "Frames that reached podhogs", c.name(), c.frames(), "capture",
                     c.name(), "node", node);
+            series.counter("podhogs.capture.bytes", "Bytes of the frames that reached podhogs", c.name(), c.bytes(),
+                    "capture", c.name(), "node", node);
             series.counter("podhogs.capture.kernel.drops", "Frames the kernel dropped before podhogs read them",
-                    c.kernelDrops(), "capture", c.name(), "node", node);
+                    c.name(), c.kernelDrops(), "capture", c.name(), "node", node);
             series.gauge("podhogs.capture.running", "1 while the capture's thread runs", c.running() ? 1 : 0,
                     "capture", c.name(), "node", node);
             series.counter("podhogs.capture.restarts", "Times the capture was reopened after its thread ended",
-                    c.restarts(), "capture", c.name(), "node", node);
+                    c.name(), c.restarts(), "capture", c.name(), "node", node);
         }
-        long[] unknown = new long[2];
-        long[] forwarded = new long[2];
+        // Each bucket feeds the sums on its own: one retired with a deleted pod keeps what it gave.
         for (AccountSnapshot a : s.accounts()) {
-            long[] into = a.owner() instanceof UnknownOwner ? unknown : a.owner() instanceof TransitOwner ? forwarded : null;
-            if (into != null) {
-                into[0] += a.sentBytes();
-                into[1] += a.receivedBytes();
+            String name = a.owner() instanceof UnknownOwner ? "podhogs.unknown.bytes"
+                    : a.owner() instanceof TransitOwner ? "podhogs.forwarded.bytes" : null;
+            if (name != null) {
+                String help = name.contains("unknown") ? "Bytes no socket was found for"
+                        : "Bytes the host relayed or tunnelled, no socket's here";
+                series.counter(name, help, a.owner(), a.sentBytes(), "direction", DIRECTIONS[0], "node", node);
+                series.counter(name, help, a.owner(), a.receivedBytes(), "direction", DIRECTIONS[1], "node", node);
             }
-        }
-        for (int d = 0; d < 2; d++) {
-            series.counter("podhogs.unknown.bytes", "Bytes no socket was found for", unknown[d], "direction",
-                    DIRECTIONS[d], "node", node);
-            series.counter("podhogs.forwarded.bytes", "Bytes the host relayed or tunnelled, no socket's here",
-                    forwarded[d], "direction", DIRECTIONS[d], "node", node);
         }
         series.gauge("podhogs.flows.tracked", "Flows in the flow table", s.flows(), "node", node);
         series.gauge("podhogs.socket.table.read.seconds", "Duration of the last read of the host's socket table",

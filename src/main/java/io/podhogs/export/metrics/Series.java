@@ -12,9 +12,11 @@ import java.util.Map;
 
 /**
  * The series the exporter keeps in the registry, by name and labels: each refresh says which exist
- * and their values; series not said again are removed (a pod retired after its grace, a process
- * series beyond the cap). Counters only ever go up, even if an account is summed differently
- * from one refresh to the next. One thread (the agent's refresher) calls it.
+ * and what feeds them; series not named again are removed (a pod retired after its grace, a
+ * process beyond the cap). A counter is fed by contributors (the pod UIDs, container IDs, interface
+ * indexes ... behind one set of labels), each with a cumulative total: the counter adds what each
+ * contributor grew by since the last refresh, so two pods of one name add up, a contributor that
+ * goes keeps what it gave, and a counter never goes down. One thread (the agent's refresher) calls it.
  */
 final class Series {
     private final MeterRegistry registry;
@@ -29,6 +31,8 @@ final class Series {
         volatile double value;
         Meter meter;
         long generation;
+        /** Per contributor: its total at the last refresh, and the refresh that last named it. */
+        final Map<Object, double[]> contributors = new HashMap<>();
     }
 
     Series(MeterRegistry registry) {
@@ -40,17 +44,22 @@ final class Series {
     }
 
     /**
-     * A counter's value now.
+     * A counter fed by {@code contributor}'s cumulative {@code total}.
      *
      * @param tags label name, value, name, value ...
      */
-    void counter(String name, String help, double value, String... tags) {
+    void counter(String name, String help, Object contributor, double total, String... tags) {
         Holder h = holder(name, tags);
         if (h.meter == null) {
             h.meter = FunctionCounter.builder(name, h, x -> x.value).description(help).tags(Tags.of(tags))
                     .register(registry);
         }
-        h.value = Math.max(h.value, value);
+        double[] last = h.contributors.get(contributor);
+        double grew = last == null ? total : total - last[0];
+        if (grew > 0) {
+            h.value += grew;
+        }
+        h.contributors.put(contributor, new double[] {total, generation});
     }
 
     /** A gauge's value now. */
@@ -68,15 +77,23 @@ final class Series {
         return h;
     }
 
-    /** Removes the series this refresh did not name. */
+    /** Removes the series this refresh did not name, and the contributors it did not name. */
     void endRefresh() {
         for (Iterator<Holder> it = held.values().iterator(); it.hasNext(); ) {
             Holder h = it.next();
             if (h.generation != generation) {
                 registry.remove(h.meter);
                 it.remove();
+            } else {
+                h.contributors.values().removeIf(c -> c[1] != generation);
             }
         }
+    }
+
+    /** Removes every series (the agent stops): a later exporter starts from a clean registry. */
+    void clear() {
+        held.values().forEach(h -> registry.remove(h.meter));
+        held.clear();
     }
 
     int size() {
