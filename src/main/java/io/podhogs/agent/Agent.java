@@ -57,16 +57,21 @@ public class Agent {
 
     /** Runs until Quarkus is asked to stop; 2 when capture cannot start (the message says why). */
     public int runUntilStopped(PrintStream err) {
+        // SIGTERM (the kubelet stopping the pod) and SIGINT end the agent as a request, not as a
+        // kill: captures closed, exit status 0. Set before starting, so that a signal during the
+        // start is one too; a second signal gets the JVM's default (a stop that hangs can be killed).
+        for (String name : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal signal = new sun.misc.Signal(name);
+            sun.misc.Signal.handle(signal, s -> {
+                sun.misc.Signal.handle(signal, sun.misc.SignalHandler.SIG_DFL);
+                Quarkus.asyncExit(0);
+            });
+        }
         try {
             start();
         } catch (CaptureException | IllegalArgumentException e) {
             err.println("podhogs: " + e.getMessage());
             return 2;
-        }
-        // SIGTERM (the kubelet stopping the pod) and SIGINT end the agent as a request, not as a
-        // kill: captures closed, exit status 0.
-        for (String signal : new String[] {"TERM", "INT"}) {
-            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> Quarkus.asyncExit(0));
         }
         Quarkus.waitForExit();
         return 0;

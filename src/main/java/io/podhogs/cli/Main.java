@@ -30,12 +30,26 @@ public class Main implements QuarkusApplication {
         java.util.function.BiConsumer<Integer, Throwable> otherwise = ApplicationLifecycleManager.getDefaultExitCodeHandler();
         Quarkus.run(Main.class, (status, failure) -> {
             if (failure != null && LaunchMode.current() == LaunchMode.NORMAL) {
-                System.err.println("podhogs: cannot start: " + rootMessage(failure));
-                otherwise.accept(Cli.EXIT_USAGE, null);
+                // A setting Quarkus could not read is the caller's to fix (2); anything else is
+                // podhogs's own fault (1). One line either way.
+                boolean ours = !badSetting(failure);
+                System.err.println((ours ? "podhogs: internal error: " : "podhogs: cannot start: ") + rootMessage(failure));
+                otherwise.accept(ours ? Cli.EXIT_INTERNAL : Cli.EXIT_USAGE, null);
                 return;
             }
             otherwise.accept(status, failure);
         }, args);
+    }
+
+    private static boolean badSetting(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String type = c.getClass().getName();
+            if (type.endsWith("ConfigValidationException") || type.endsWith("ConfigurationException")
+                    || String.valueOf(c.getMessage()).startsWith("Configuration validation failed")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String rootMessage(Throwable t) {
