@@ -16,11 +16,20 @@ import java.util.Map;
  * @param overflowPackets packets that found the flow table full (counted as unknown, not lost)
  * @param containersByNetns the container each network namespace belongs to, by the cgroup of its
  *     processes: a container's traffic that no process took is still the container's
+ * @param liveInterfaces the interfaces that exist now (interfaceNames also names those gone)
  */
 public record EngineSnapshot(Instant time, List<AccountSnapshot> accounts, List<CaptureStatus> captures,
                              Map<Integer, String> interfaceNames, int flows, long overflowPackets,
                              ResolverStats resolver, String captureDescription,
-                             Map<Long, CgroupIdentity> containersByNetns) {
+                             Map<Long, CgroupIdentity> containersByNetns, java.util.Set<Integer> liveInterfaces) {
+
+    /** A snapshot in which every named interface still exists. */
+    public EngineSnapshot(Instant time, List<AccountSnapshot> accounts, List<CaptureStatus> captures,
+                          Map<Integer, String> interfaceNames, int flows, long overflowPackets, ResolverStats resolver,
+                          String captureDescription, Map<Long, CgroupIdentity> containersByNetns) {
+        this(time, accounts, captures, interfaceNames, flows, overflowPackets, resolver, captureDescription,
+                containersByNetns, java.util.Set.copyOf(interfaceNames.keySet()));
+    }
 
     public long kernelDrops() {
         return captures.stream().mapToLong(CaptureStatus::kernelDrops).sum();

@@ -14,7 +14,8 @@ import java.util.function.Function;
 /**
  * Every account level of one snapshot, summed once for all the exports of a refresh (metrics, API).
  *
- * @param interfaces the host's side of each interface (index to traffic): every account's bytes there
+ * @param interfaces the host's side of each interface that exists now (index to traffic): every
+ *     account's bytes there
  */
 public record Levels(EngineSnapshot snapshot, List<AccountSnapshot> processes, List<AccountSnapshot> containers,
                      List<AccountSnapshot> pods, List<AccountSnapshot> namespaces, List<AccountSnapshot> workloads,
@@ -27,7 +28,12 @@ public record Levels(EngineSnapshot snapshot, List<AccountSnapshot> processes, L
         Map<Integer, Traffic> interfaces = new HashMap<>();
         for (AccountSnapshot a : s.accounts()) {
             if (a.owner().netns() == 0) {
-                a.byInterface().forEach((i, t) -> interfaces.merge(i, t, Traffic::plus));
+                a.byInterface().forEach((i, t) -> {
+                    // An interface's series and row go with it, as its kernel counters do.
+                    if (s.liveInterfaces().contains(i)) {
+                        interfaces.merge(i, t, Traffic::plus);
+                    }
+                });
             }
         }
         return new Levels(s, s.accounts().stream().filter(AccountSnapshot::isProcess).toList(), containers, pods,

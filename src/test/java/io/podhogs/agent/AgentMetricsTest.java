@@ -2,6 +2,7 @@ package io.podhogs.agent;
 
 import static io.restassured.RestAssured.get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.fabric8.kubernetes.api.model.Pod;
@@ -181,5 +182,16 @@ class AgentMetricsTest {
                 .body(org.hamcrest.Matchers.containsString("sort is sent, received"));
         get("/api/v1/pods?selector=a%3D%3Db%3Dc,%25").then().statusCode(400);
         get("/q/openapi").then().statusCode(200).body(org.hamcrest.Matchers.containsString("/api/v1/pods"));
+
+        // An interface's series go with it, as its kernel counters do; the pod's bytes stay.
+        Map<String, String> webVethLabels = Map.of("interface", web.hostIf());
+        assertEquals((double) Counters.of(web.hostIf()).sentBytes(), scrape().value(
+                "podhogs_interface_network_transmit_bytes_total", webVethLabels).orElseThrow(), "the host side of web's veth");
+        double podBefore = scrape().value("podhogs_pod_network_transmit_bytes_total", webPodLabels).orElseThrow();
+        io.podhogs.testing.Shell.run("ip", "link", "del", web.hostIf());
+        Scrape gone = await("web's veth series gone", x -> x.value("podhogs_interface_network_transmit_bytes_total",
+                webVethLabels).isEmpty(), () -> "");
+        double podAfter = gone.value("podhogs_pod_network_transmit_bytes_total", webPodLabels).orElseThrow();
+        assertTrue(podAfter >= podBefore, () -> "the pod keeps its bytes: " + podBefore + " then " + podAfter);
     }
 }
