@@ -20,6 +20,8 @@ final class RowHistory {
     static final long[] WINDOWS_NANOS = {2_000_000_000L, 10_000_000_000L, 40_000_000_000L};
     private static final String[] WINDOW_NAMES = {"2s", "10s", "40s"};
 
+    private static final long SPACING_NANOS = 1_000_000_000L;
+
     private final Map<String, Samples> rows = new HashMap<>();
     private long generation;
 
@@ -42,6 +44,10 @@ final class RowHistory {
     Usage usage(String key, Traffic total, Map<RemoteClass, RemoteClassTraffic> byClass, long nowNanos) {
         Samples s = rows.computeIfAbsent(key, k -> new Samples());
         s.generation = generation;
+        // Samples a second apart, and the newest: at most ~42 per row whatever the refresh period.
+        if (s.ring.size() >= 2 && s.ring.peekLast()[0] - secondNewest(s.ring)[0] < SPACING_NANOS) {
+            s.ring.removeLast();
+        }
         s.ring.addLast(new long[] {nowNanos, total.sentBytes(), total.receivedBytes()});
         // Keep one sample at or beyond the longest window, so that its rate spans all of it.
         while (s.ring.size() > 2) {
@@ -67,6 +73,12 @@ final class RowHistory {
                 new Usage.Rate(s.peakSent, s.peakReceived), classes);
     }
 
+    private static long[] secondNewest(ArrayDeque<long[]> ring) {
+        Iterator<long[]> it = ring.descendingIterator();
+        it.next();
+        return it.next();
+    }
+
     /** From the newest sample back to the oldest one within the window (or the oldest kept). */
     private static Usage.Rate rate(ArrayDeque<long[]> ring, long nowNanos, long windowNanos) {
         long[] newest = ring.peekLast();
@@ -83,6 +95,12 @@ final class RowHistory {
             return new Usage.Rate(0, 0);
         }
         return new Usage.Rate((newest[1] - from[1]) / seconds, (newest[2] - from[2]) / seconds);
+    }
+
+    /** How many samples a row keeps (for tests of the bound). */
+    int samples(String key) {
+        Samples s = rows.get(key);
+        return s == null ? 0 : s.ring.size();
     }
 
     /** Forgets the rows this refresh did not show. */

@@ -51,4 +51,18 @@ class RowHistoryTest {
         assertEquals(0.0, u.rates().get("2s").sent(), "one sample: no rate yet");
         assertEquals(0.0, u.peak().sent());
     }
+
+    @Test
+    void frequentRefreshesKeepSamplesASecondApart() {
+        Usage u = null;
+        for (int tenth = 0; tenth <= 600; tenth++) { // 60 s of refreshes every 100 ms at 1000 B/s
+            history.beginRefresh();
+            u = history.usage("pod/y", new Traffic(100L * tenth, tenth, 0, 0), Map.of(), tenth * SECOND / 10);
+            history.endRefresh();
+        }
+        assertEquals(1000.0, u.rates().get("2s").sent(), 1e-6);
+        assertEquals(1000.0, u.rates().get("40s").sent(), 1e-6);
+        org.junit.jupiter.api.Assertions.assertTrue(history.samples("pod/y") <= 42,
+                () -> history.samples("pod/y") + " samples kept");
+    }
 }
