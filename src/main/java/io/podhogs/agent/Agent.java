@@ -156,11 +156,7 @@ public class Agent {
     }
 
     private CaptureConfig captureConfig() {
-        CaptureMode mode = switch (config.capture()) {
-            case "any" -> CaptureMode.ANY;
-            case "per-device" -> CaptureMode.PER_DEVICE;
-            default -> throw new IllegalArgumentException("podhogs.capture is any or per-device, not " + config.capture());
-        };
+        CaptureMode mode = CaptureMode.parse(config.capture(), "podhogs.capture");
         return new CaptureConfig(mode, config.interfaces().orElse(List.of()), false, config.snaplen(),
                 config.bufferMib() << 20, CaptureConfig.DEFAULT_BUFFER_TIMEOUT_MILLIS, false, config.filter(),
                 new InterfacePatterns(config.include().orElse(List.of()), config.exclude().orElse(List.of())));

@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -328,11 +327,11 @@ public final class PodhogsCommand implements Callable<Integer> {
     static final class CaptureModes implements ITypeConverter<CaptureMode> {
         @Override
         public CaptureMode convert(String value) {
-            return switch (value.toLowerCase(Locale.ROOT)) {
-                case "any" -> CaptureMode.ANY;
-                case "per-device" -> CaptureMode.PER_DEVICE;
-                default -> throw new TypeConversionException("--capture is any or per-device, not " + value);
-            };
+            try {
+                return CaptureMode.parse(value, "--capture");
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 
