@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.podhogs.capture.CaptureConfig;
 import io.podhogs.capture.CaptureException;
 import io.podhogs.capture.CaptureMode;
-import io.podhogs.capture.CaptureStatus;
 import io.podhogs.capture.InterfacePatterns;
 import io.podhogs.engine.Engine;
 import io.podhogs.engine.EngineConfig;
@@ -220,7 +219,7 @@ public class Agent {
 
     /** Started, and every capture thread still running. */
     public boolean live() {
-        return snapshot().map(s -> s.captures().stream().allMatch(CaptureStatus::running)).orElse(false);
+        return snapshot().map(EngineSnapshot::capturesRunning).orElse(false);
     }
 
     /**

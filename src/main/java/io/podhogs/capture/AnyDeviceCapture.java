@@ -12,24 +12,10 @@ import org.pcap4j.core.PcapHandle;
 final class AnyDeviceCapture implements Capture {
     private static final Logger LOG = Logger.getLogger(AnyDeviceCapture.class);
 
-    private static final long FIRST_BACKOFF_NANOS = 1_000_000_000L;
-    private static final long MAX_BACKOFF_NANOS = 30_000_000_000L;
-
-    private final CaptureConfig config;
-    private final DeviceSelection selection;
-    private final PacketSink sink;
+    private final ReopeningLoop loop;
     private final String description;
-    private volatile CaptureLoop loop;
-    private volatile int restarts;
-    private volatile boolean closed;
-    private long stoppedAtNanos = -1;
-    private long backoffNanos = FIRST_BACKOFF_NANOS;
 
-    private AnyDeviceCapture(CaptureConfig config, DeviceSelection selection, PacketSink sink, CaptureLoop loop,
-                             String description) {
-        this.config = config;
-        this.selection = selection;
-        this.sink = sink;
+    private AnyDeviceCapture(ReopeningLoop loop, String description) {
         this.loop = loop;
         this.description = description;
     }
@@ -52,10 +38,25 @@ final class AnyDeviceCapture implements Capture {
                 return PerDeviceCapture.start(config, selection, sink);
             }
             PcapOpener.setFilter(handle, selection.anyDeviceFilter(), config.filter());
-            FrameParser parser = FrameParser.cooked(LinkType.LINUX_SLL2);
-            CaptureLoop loop = new CaptureLoop("any", handle, parser, sink);
-            loop.start();
-            return new AnyDeviceCapture(config, selection, sink, loop, "any: " + selection.describe());
+            CaptureLoop first = new CaptureLoop("any", handle, FrameParser.cooked(LinkType.LINUX_SLL2), sink);
+            first.start();
+            return new AnyDeviceCapture(new ReopeningLoop(first, () -> reopen(config, selection)),
+                    "any: " + selection.describe());
+        } catch (CaptureException | RuntimeException e) {
+            handle.close();
+            throw e;
+        }
+    }
+
+    /** A handle like the first: {@code any}, cooked v2 headers, the same filter. */
+    private static PcapHandle reopen(CaptureConfig config, DeviceSelection selection) throws CaptureException {
+        PcapHandle handle = PcapOpener.open("any", config, config.bufferBytes());
+        try {
+            if (!PcapOpener.useSll2(handle)) {
+                throw new CaptureException("the reopened handle has no LINUX_SLL2");
+            }
+            PcapOpener.setFilter(handle, selection.anyDeviceFilter(), config.filter());
+            return handle;
         } catch (CaptureException | RuntimeException e) {
             handle.close();
             throw e;
@@ -64,52 +65,12 @@ final class AnyDeviceCapture implements Capture {
 
     @Override
     public List<CaptureStatus> status() {
-        CaptureStatus s = loop.status();
-        return List.of(new CaptureStatus(s.name(), s.frames(), s.bytes(), s.truncated(), s.failed(), s.kernelDrops(),
-                s.interfaceDrops(), s.running(), s.error(), restarts));
+        return List.of(loop.status());
     }
 
     @Override
-    public synchronized void restartStopped(long nowNanos) {
-        CaptureStatus s = loop.status();
-        if (closed || s.running()) {
-            return;
-        }
-        if (stoppedAtNanos < 0) {
-            stoppedAtNanos = nowNanos;
-            LOG.errorf("capture on any stopped (%s): reopening it", s.error());
-            return;
-        }
-        if (nowNanos - stoppedAtNanos < backoffNanos) {
-            return;
-        }
-        try {
-            PcapHandle handle = PcapOpener.open("any", config, config.bufferBytes());
-            try {
-                if (!PcapOpener.useSll2(handle)) {
-                    throw new CaptureException("the reopened handle has no LINUX_SLL2");
-                }
-                PcapOpener.setFilter(handle, selection.anyDeviceFilter(), config.filter());
-            } catch (CaptureException | RuntimeException e) {
-                handle.close();
-                throw e;
-            }
-            CaptureLoop ended = loop;
-            CaptureLoop next = new CaptureLoop("any", handle, FrameParser.cooked(LinkType.LINUX_SLL2), sink,
-                    ended.counters(), s.kernelDrops(), s.interfaceDrops());
-            next.start();
-            loop = next;
-            ended.stop();
-            restarts++;
-            stoppedAtNanos = -1;
-            backoffNanos = FIRST_BACKOFF_NANOS;
-            LOG.infof("capture on any reopened (%d restarts so far)", restarts);
-        } catch (CaptureException | RuntimeException e) {
-            stoppedAtNanos = nowNanos;
-            backoffNanos = Math.min(MAX_BACKOFF_NANOS, backoffNanos * 2);
-            LOG.errorf("capture on any could not be reopened (%s): trying again in %d s", e.getMessage(),
-                    backoffNanos / 1_000_000_000L);
-        }
+    public void restartStopped(long nowNanos) {
+        loop.reopenIfStopped(nowNanos);
     }
 
     @Override
@@ -118,8 +79,7 @@ final class AnyDeviceCapture implements Capture {
     }
 
     @Override
-    public synchronized void close() {
-        closed = true;
+    public void close() {
         loop.stop();
     }
 }

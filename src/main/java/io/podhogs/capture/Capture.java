@@ -8,6 +8,15 @@ public interface Capture extends AutoCloseable {
     /** One entry per handle; the kernel drop counts are read fresh. */
     List<CaptureStatus> status();
 
+    /**
+     * Handles that count no bytes but help (the connection-start handle): their drops lose no byte
+     * and their frames are copies of frames {@link #status()} counts, so they are kept apart;
+     * whether they run and how often they were reopened is reported with the others.
+     */
+    default List<CaptureStatus> helperStatus() {
+        return List.of();
+    }
+
     /** What is being captured, for display: "any (veth1, veth2)" or a device list. */
     String description();
 

@@ -36,11 +36,8 @@ final class CaptureLoop implements RawPacketListener {
         this(name, handle, parser, sink, new CaptureCounters(), 0, 0);
     }
 
-    /**
-     * A loop that carries on where an ended one stopped: the same counters, and the drops its
-     * handles reported before (a new handle's statistics start at zero).
-     */
-    CaptureLoop(String name, PcapHandle handle, FrameParser parser, PacketSink sink, CaptureCounters counters,
+    /** A new handle's statistics start at zero: the drops its predecessors reported are added. */
+    private CaptureLoop(String name, PcapHandle handle, FrameParser parser, PacketSink sink, CaptureCounters counters,
                 long kernelDropsBefore, long interfaceDropsBefore) {
         this.counters = counters;
         this.kernelDropsBefore = kernelDropsBefore;
@@ -138,7 +135,12 @@ final class CaptureLoop implements RawPacketListener {
                 running, error);
     }
 
-    CaptureCounters counters() {
-        return counters;
+    /**
+     * A loop on a new handle (of the same kind) that carries on where this one, which has ended,
+     * stopped: the same name, parser, sink and counters, and the drops this handle reported.
+     */
+    CaptureLoop successor(PcapHandle next) {
+        CaptureStatus last = status();
+        return new CaptureLoop(name, next, parser, sink, counters, last.kernelDrops(), last.interfaceDrops());
     }
 }

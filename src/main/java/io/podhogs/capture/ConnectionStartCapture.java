@@ -18,6 +18,7 @@ import org.pcap4j.core.PcapHandle;
  */
 final class ConnectionStartCapture implements Capture {
     private static final Logger LOG = Logger.getLogger(ConnectionStartCapture.class);
+    static final String NAME = "any (connection starts)";
     private static final int SNAP_LENGTH = 128;
     private static final int BUFFER_BYTES = 2 << 20;
     /** SYN set, ACK clear; for IPv6 only when TCP follows the fixed header (no extension headers). */
@@ -25,9 +26,9 @@ final class ConnectionStartCapture implements Capture {
             + " or (ip6 and ip6[6] == 6 and (ip6[53] & 0x12) == 0x02)";
 
     private final Capture main;
-    private final CaptureLoop starts;
+    private final ReopeningLoop starts;
 
-    private ConnectionStartCapture(Capture main, CaptureLoop starts) {
+    private ConnectionStartCapture(Capture main, ReopeningLoop starts) {
         this.main = main;
         this.starts = starts;
     }
@@ -39,28 +40,29 @@ final class ConnectionStartCapture implements Capture {
     static Capture attach(Capture main, CaptureConfig config, DeviceSelection selection, PacketSink announcements) {
         PcapHandle handle;
         try {
-            handle = PcapOpener.openImmediate("any", SNAP_LENGTH, BUFFER_BYTES);
+            handle = open(config, selection);
         } catch (CaptureException e) {
             LOG.warnf("no early look at new connections (%s): short connections are looked up at the capture's pace",
                     e.getMessage());
             return main;
         }
+        CaptureLoop loop = new CaptureLoop(NAME, handle, FrameParser.cooked(LinkType.LINUX_SLL2), announcements);
+        loop.start();
+        return new ConnectionStartCapture(main, new ReopeningLoop(loop, () -> open(config, selection)));
+    }
+
+    private static PcapHandle open(CaptureConfig config, DeviceSelection selection) throws CaptureException {
+        PcapHandle handle = PcapOpener.openImmediate("any", SNAP_LENGTH, BUFFER_BYTES);
         try {
             if (!PcapOpener.useSll2(handle)) {
-                handle.close();
-                LOG.warn("no early look at new connections: this libpcap has no LINUX_SLL2 (libpcap 1.10 or later)");
-                return main;
+                throw new CaptureException("this libpcap has no LINUX_SLL2 (libpcap 1.10 or later)");
             }
             String devices = PcapOpener.combine(selection.anyDeviceFilter(), config.filter());
             PcapOpener.setFilter(handle, devices, Optional.of(FILTER));
-            CaptureLoop loop = new CaptureLoop("any (connection starts)", handle,
-                    FrameParser.cooked(LinkType.LINUX_SLL2), announcements);
-            loop.start();
-            return new ConnectionStartCapture(main, loop);
+            return handle;
         } catch (CaptureException | RuntimeException e) {
             handle.close();
-            LOG.warnf("no early look at new connections: %s", e.getMessage());
-            return main;
+            throw e;
         }
     }
 
@@ -75,9 +77,16 @@ final class ConnectionStartCapture implements Capture {
         main.interfacesChanged(current);
     }
 
+    /** This handle: whether it runs and how often it was reopened matter, its frames add to nothing. */
+    @Override
+    public List<CaptureStatus> helperStatus() {
+        return List.of(starts.status());
+    }
+
     @Override
     public void restartStopped(long nowNanos) {
         main.restartStopped(nowNanos);
+        starts.reopenIfStopped(nowNanos);
     }
 
     @Override

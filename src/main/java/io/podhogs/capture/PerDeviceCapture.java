@@ -29,7 +29,7 @@ final class PerDeviceCapture implements Capture {
     private final Set<String> named;
     private final PacketSink sink;
     /** By interface index: indexes are not reused while a device lives, names are. */
-    private final Map<Integer, CaptureLoop> loops = new LinkedHashMap<>();
+    private final Map<Integer, ReopeningLoop> loops = new LinkedHashMap<>();
     private final Map<Integer, String> names = new LinkedHashMap<>();
     /** What the handles of devices that went away counted: totals never go down. */
     private CaptureStatus gone;
@@ -71,23 +71,44 @@ final class PerDeviceCapture implements Capture {
     private void open(NetInterface device, int devices) throws CaptureException {
         // Bounded in total: the budget is shared out, with a floor per device.
         int buffer = Math.max(CaptureConfig.MIN_DEVICE_BUFFER_BYTES, config.bufferBytes() / Math.max(1, devices));
-        PcapHandle handle = PcapOpener.open(device.name(), config, buffer);
+        PcapHandle handle = openFiltered(device.name(), buffer);
         CaptureLoop loop;
         try {
-            PcapOpener.setFilter(handle, "", config.filter());
-            LinkType linkType = LinkType.ofDlt(handle.getDlt().value());
+            int dlt = handle.getDlt().value();
+            LinkType linkType = LinkType.ofDlt(dlt);
             FrameParser parser = FrameParser.device(linkType, device.index(), device.hardwareType(), device.mac());
             loop = new CaptureLoop(device.name(), handle, parser, sink);
+            loops.put(device.index(), new ReopeningLoop(loop, () -> reopen(device.name(), buffer, dlt)));
         } catch (IllegalArgumentException e) {
             handle.close();
             throw new CaptureException("cannot capture on " + device.name() + ": " + e.getMessage(), e);
-        } catch (CaptureException | RuntimeException e) {
+        } catch (RuntimeException e) {
             handle.close();
             throw e;
         }
         loop.start();
-        loops.put(device.index(), loop);
         names.put(device.index(), device.name());
+    }
+
+    private PcapHandle openFiltered(String device, int buffer) throws CaptureException {
+        PcapHandle handle = PcapOpener.open(device, config, buffer);
+        try {
+            PcapOpener.setFilter(handle, "", config.filter());
+            return handle;
+        } catch (CaptureException | RuntimeException e) {
+            handle.close();
+            throw e;
+        }
+    }
+
+    /** The same device again (its index unchanged: a new index is a new device, opened afresh). */
+    private PcapHandle reopen(String device, int buffer, int dlt) throws CaptureException {
+        PcapHandle handle = openFiltered(device, buffer);
+        if (handle.getDlt().value() != dlt) {
+            handle.close();
+            throw new CaptureException(device + " has another link type now");
+        }
+        return handle;
     }
 
     @Override
@@ -101,8 +122,8 @@ final class PerDeviceCapture implements Capture {
                 wanted.put(device.index(), device);
             }
         }
-        for (Iterator<Map.Entry<Integer, CaptureLoop>> it = loops.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Integer, CaptureLoop> entry = it.next();
+        for (Iterator<Map.Entry<Integer, ReopeningLoop>> it = loops.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Integer, ReopeningLoop> entry = it.next();
             NetInterface device = wanted.get(entry.getKey());
             if (device == null || !device.name().equals(names.get(entry.getKey()))) {
                 retire(entry.getValue());
@@ -123,7 +144,7 @@ final class PerDeviceCapture implements Capture {
     }
 
     /** Stops a device's handle and keeps what it counted. */
-    private void retire(CaptureLoop loop) {
+    private void retire(ReopeningLoop loop) {
         loop.stop();
         CaptureStatus last = loop.status();
         gone = gone == null
@@ -132,6 +153,13 @@ final class PerDeviceCapture implements Capture {
                 : new CaptureStatus("devices gone", gone.frames() + last.frames(), gone.bytes() + last.bytes(),
                         gone.truncated() + last.truncated(), gone.failed() + last.failed(),
                         gone.kernelDrops() + last.kernelDrops(), gone.interfaceDrops() + last.interfaceDrops(), true, "");
+    }
+
+    @Override
+    public synchronized void restartStopped(long nowNanos) {
+        if (!closed) {
+            loops.values().forEach(loop -> loop.reopenIfStopped(nowNanos));
+        }
     }
 
     @Override
@@ -155,7 +183,7 @@ final class PerDeviceCapture implements Capture {
     @Override
     public synchronized void close() {
         closed = true;
-        loops.values().forEach(CaptureLoop::stop);
+        loops.values().forEach(ReopeningLoop::stop);
         loops.clear();
         names.clear();
     }

@@ -396,7 +396,7 @@ public final class Engine implements AutoCloseable {
     private void publish() {
         snapshot = new EngineSnapshot(Instant.now(), ledger.snapshot(), capture.status(), Map.copyOf(interfaceNames),
                 view.size(), view.overflowPackets(), resolver.stats(), capture.description(),
-                resolver.containersByNetns(), Set.copyOf(currentInterfaces.keySet()));
+                resolver.containersByNetns(), Set.copyOf(currentInterfaces.keySet()), capture.helperStatus());
     }
 
     /** Stops capturing, credits what is left, and publishes a last snapshot. */

@@ -17,18 +17,26 @@ import java.util.Map;
  * @param containersByNetns the container each network namespace belongs to, by the cgroup of its
  *     processes: a container's traffic that no process took is still the container's
  * @param liveInterfaces the interfaces that exist now (interfaceNames also names those gone)
+ * @param helperCaptures handles that count nothing but must run (see {@code Capture.helperStatus})
  */
 public record EngineSnapshot(Instant time, List<AccountSnapshot> accounts, List<CaptureStatus> captures,
                              Map<Integer, String> interfaceNames, int flows, long overflowPackets,
                              ResolverStats resolver, String captureDescription,
-                             Map<Long, CgroupIdentity> containersByNetns, java.util.Set<Integer> liveInterfaces) {
+                             Map<Long, CgroupIdentity> containersByNetns, java.util.Set<Integer> liveInterfaces,
+                             List<CaptureStatus> helperCaptures) {
 
     /** A snapshot in which every named interface still exists. */
     public EngineSnapshot(Instant time, List<AccountSnapshot> accounts, List<CaptureStatus> captures,
                           Map<Integer, String> interfaceNames, int flows, long overflowPackets, ResolverStats resolver,
                           String captureDescription, Map<Long, CgroupIdentity> containersByNetns) {
         this(time, accounts, captures, interfaceNames, flows, overflowPackets, resolver, captureDescription,
-                containersByNetns, java.util.Set.copyOf(interfaceNames.keySet()));
+                containersByNetns, java.util.Set.copyOf(interfaceNames.keySet()), List.of());
+    }
+
+    /** Every handle, helpers included, has a running thread. */
+    public boolean capturesRunning() {
+        return captures.stream().allMatch(CaptureStatus::running)
+                && helperCaptures.stream().allMatch(CaptureStatus::running);
     }
 
     public long kernelDrops() {

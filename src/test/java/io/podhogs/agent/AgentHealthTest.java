@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.podhogs.accounting.Traffic;
 import io.podhogs.engine.EngineSnapshot;
+import io.podhogs.testing.CaptureFaults;
 import io.podhogs.testing.Counters;
 import io.podhogs.testing.TestNet;
 import io.podhogs.testing.TestNet.Endpoint;
@@ -14,17 +15,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.IntPredicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.pcap4j.core.PcapHandle;
 
 /**
  * Liveness follows the capture: its thread is made to end as a libpcap error would end it (its
@@ -76,11 +72,7 @@ class AgentHealthTest {
         assertEquals(200, get("/q/health/live").statusCode());
 
         // pcap_breakloop from outside: the loop returns as if libpcap had given up on the handle.
-        Object main = reachable(io.quarkus.arc.ClientProxy.unwrap(agent), Object.class).stream()
-                .filter(o -> o.getClass().getSimpleName().equals("AnyDeviceCapture")).findFirst()
-                .orElseThrow(() -> new AssertionError("no any-device capture in the agent"));
-        Object loop = field(main, "loop");
-        ((PcapHandle) field(loop, "handle")).breakLoop();
+        assertEquals(1, CaptureFaults.breakLoop(io.quarkus.arc.ClientProxy.unwrap(agent), "any"));
         awaitStatus("/q/health/live", s -> s == 503, "liveness turning red");
         awaitStatus("/q/health/live", s -> s == 200, "liveness green again, the capture reopened");
         EngineSnapshot after = agent.snapshot().orElseThrow();
@@ -112,46 +104,5 @@ class AgentHealthTest {
             Thread.sleep(50);
         }
         fail("after the restart the veth's bytes were not all counted: " + counted + ", kernel " + Counters.of(h.hostIf()));
-    }
-
-    private static Object field(Object o, String name) throws ReflectiveOperationException {
-        Field f = o.getClass().getDeclaredField(name);
-        f.setAccessible(true);
-        return f.get(o);
-    }
-
-    /** Every object of {@code type} reachable from {@code root} through fields, a few levels deep. */
-    private static <T> List<T> reachable(Object root, Class<T> type) {
-        List<T> found = new ArrayList<>();
-        walk(root, type, found, new IdentityHashMap<>(), 0);
-        return found;
-    }
-
-    private static <T> void walk(Object o, Class<T> type, List<T> found, Map<Object, Boolean> seen, int depth) {
-        if (o == null || depth > 6 || seen.put(o, true) != null || o.getClass().getName().startsWith("java.")) {
-            return;
-        }
-        if (type.isInstance(o) && depth > 0) {
-            found.add(type.cast(o));
-            if (type != Object.class) {
-                return;
-            }
-        }
-        if (!o.getClass().getName().startsWith("io.podhogs")) {
-            return;
-        }
-        for (Class<?> c = o.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
-            for (Field f : c.getDeclaredFields()) {
-                if (f.getType().isPrimitive() || java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
-                    continue;
-                }
-                try {
-                    f.setAccessible(true);
-                    walk(f.get(o), type, found, seen, depth + 1);
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    // not reachable this way
-                }
-            }
-        }
     }
 }

@@ -24,13 +24,20 @@ final class EngineHarness implements AutoCloseable {
     }
 
     EngineHarness(CaptureConfig capture) throws CaptureException {
-        engine = new Engine(EngineConfig.of(capture), HostFiles.system());
+        this(EngineConfig.of(capture));
+    }
+
+    EngineHarness(EngineConfig config) throws CaptureException {
+        engine = new Engine(config, HostFiles.system());
         engine.start();
     }
 
-    /** Every device that is up, with one handle per device ({@code --capture per-device}). */
-    static EngineHarness perDevice() throws CaptureException {
-        CaptureConfig d = CaptureConfig.defaults(List.of());
+    /**
+     * With one handle per device ({@code --capture per-device}): on the devices named, or on every
+     * device that is up.
+     */
+    static EngineHarness perDevice(String... devices) throws CaptureException {
+        CaptureConfig d = CaptureConfig.defaults(List.of(devices));
         return new EngineHarness(new CaptureConfig(io.podhogs.capture.CaptureMode.PER_DEVICE, d.devices(),
                 d.includeLoopback(), d.snapLength(), d.bufferBytes(), d.bufferTimeoutMillis(), d.promiscuous(),
                 d.filter(), d.patterns()));

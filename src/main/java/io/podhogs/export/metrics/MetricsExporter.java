@@ -144,6 +144,10 @@ public final class MetricsExporter {
                     "capture", c.name(), "node", node);
             series.counter("podhogs.capture.kernel.drops", "Frames the kernel dropped before podhogs read them",
                     c.name(), c.kernelDrops(), "capture", c.name(), "node", node);
+        }
+        List<CaptureStatus> every = new ArrayList<>(s.captures());
+        every.addAll(s.helperCaptures());
+        for (CaptureStatus c : every) {
             series.gauge("podhogs.capture.running", "1 while the capture's thread runs", c.running() ? 1 : 0,
                     "capture", c.name(), "node", node);
             series.counter("podhogs.capture.restarts", "Times the capture was reopened after its thread ended",

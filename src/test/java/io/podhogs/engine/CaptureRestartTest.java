@@ -1,0 +1,104 @@
+package io.podhogs.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.podhogs.accounting.Traffic;
+import io.podhogs.capture.CaptureStatus;
+import io.podhogs.testing.CaptureFaults;
+import io.podhogs.testing.Counters;
+import io.podhogs.testing.TestNet.Endpoint;
+import io.podhogs.testing.TestNet.Host;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A handle whose loop ends by itself (made to end from outside, as libpcap ends it when it gives up
+ * on a handle) is reopened by the engine after its backoff, counted as a restart, and counts on in
+ * the same counters: on a quiet link the totals still match the kernel's to the byte afterwards.
+ * Until it is reopened the snapshot says a capture is not running (the agent's liveness).
+ */
+class CaptureRestartTest extends EngineTrafficTest {
+
+    private static Optional<CaptureStatus> named(List<CaptureStatus> captures, String name) {
+        return captures.stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+
+    /** Waits until the link carries nothing for two seconds, so that no frame crosses while a handle is closed. */
+    private static void awaitQuiet(String iface) {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            Traffic before = Counters.of(iface);
+            EngineHarness.sleep(2000);
+            if (Counters.of(iface).equals(before)) {
+                return;
+            }
+        }
+        fail(iface + " never went quiet");
+    }
+
+    private void exchange(Host h, String port) {
+        Endpoint server = net.start(h.ns(), "tcp-sink", h.peerV4(), port);
+        server.expect("ready");
+        Endpoint client = net.start(null, "tcp-send", h.peerV4(), port, "--bytes", "300000", "--hold", "0.2");
+        client.expect("ready");
+        client.expect("done");
+    }
+
+    @Test
+    void aDeviceHandleThatEndsIsReopenedAndCountsOnToTheByte() throws Exception {
+        // A device handle needs its device up: the link is brought up and let go quiet first, and
+        // what it carried before the engine started is the baseline.
+        Host h = net.createHost();
+        net.bringUp(h);
+        awaitQuiet(h.hostIf());
+        Traffic baseline = Counters.of(h.hostIf());
+        harness = EngineHarness.perDevice(h.hostIf());
+        exchange(h, "5711");
+        awaitCountedSince(baseline, h.hostIf());
+        awaitQuiet(h.hostIf());
+
+        assertEquals(1, CaptureFaults.breakLoop(harness.engine, h.hostIf()), "one handle on the veth");
+        harness.await(s -> !s.capturesRunning(), "the stopped handle in the snapshot");
+        EngineSnapshot reopened = harness.await(s -> s.capturesRunning(), "the handle reopened");
+        assertEquals(1, named(reopened.captures(), h.hostIf()).orElseThrow().restarts(), "one restart, counted");
+
+        exchange(h, "5712");
+        awaitCountedSince(baseline, h.hostIf());
+    }
+
+    /** Waits until the engine's accounts on {@code iface} equal what the kernel counted since {@code baseline}. */
+    private void awaitCountedSince(Traffic baseline, String iface) {
+        int ifindex = EngineHarness.ifindex(iface);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        Traffic counted = Traffic.NONE;
+        Traffic truth = Traffic.NONE;
+        while (System.nanoTime() < deadline) {
+            truth = Counters.of(iface).minus(baseline);
+            counted = EngineHarness.onInterface(harness.engine.snapshot(), ifindex, EngineHarness::hostSide);
+            if (counted.equals(truth)) {
+                return;
+            }
+            EngineHarness.sleep(50);
+        }
+        fail("accounts on " + iface + " never matched the kernel since the baseline: counted " + counted
+                + ", kernel " + truth);
+    }
+
+    @Test
+    void theConnectionStartHandleIsReopenedToo() throws Exception {
+        Host h = net.createHost();
+        harness = new EngineHarness(h.hostIf());
+        net.bringUp(h);
+        String name = "any (connection starts)";
+        assertEquals(1, CaptureFaults.breakLoop(harness.engine, name), "one connection-start handle");
+        harness.await(s -> !s.capturesRunning(), "the stopped helper in the snapshot");
+        EngineSnapshot reopened = harness.await(s -> s.capturesRunning(), "the helper reopened");
+        assertEquals(1, named(reopened.helperCaptures(), name).orElseThrow().restarts(), "one restart, counted");
+        assertEquals(0, named(reopened.captures(), "any").orElseThrow().restarts(), "the main handle untouched");
+
+        exchange(h, "5713");
+        harness.settle(h.hostIf());
+    }
+}
