@@ -100,6 +100,28 @@ final class Account {
     }
 
     /**
+     * Moves the traffic on the interfaces {@code gone} names into the entry {@code into}: a long-lived
+     * account (a node process, the unknown and forwarded buckets) would otherwise keep an entry for
+     * every veth that ever carried its bytes. Totals do not change.
+     */
+    void foldInterfaces(java.util.function.IntPredicate gone, int into) {
+        long[] folded = null;
+        for (var it = byInterface.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Integer, long[]> e = it.next();
+            if (e.getKey() != into && gone.test(e.getKey())) {
+                if (folded == null) {
+                    folded = new long[4];
+                }
+                add(folded, e.getValue());
+                it.remove();
+            }
+        }
+        if (folded != null) {
+            add(byInterface.computeIfAbsent(into, k -> new long[4]), folded);
+        }
+    }
+
+    /**
      * Takes in another account's counters (a deleted pod's, into its workload's retired totals).
      * The rate window moves with them, so that what was counted long ago shows as no rate now.
      */

@@ -16,7 +16,16 @@ import java.util.function.Predicate;
  * go down. Engine thread only.
  */
 public final class Ledger {
+    /**
+     * How long the credits of a retired owner still go to where its account was folded: a flow
+     * keeps its owner until it is idle long enough to be forgotten (30 s by default), and a late
+     * packet must not bring back an account that was just retired.
+     */
+    static final long FORWARD_NANOS = 10 * 60 * 1_000_000_000L;
+
     private final Map<Owner, Account> accounts = new HashMap<>();
+    /** Retired owners and the owner their account went into, with when: kept {@link #FORWARD_NANOS}. */
+    private final Map<Owner, Forward> forwards = new HashMap<>();
     private final int windowSamples;
     private final long tickNanos;
 
@@ -43,7 +52,20 @@ public final class Ledger {
     }
 
     private Account account(Owner owner, long nowNanos) {
-        return accounts.computeIfAbsent(owner, o -> new Account(o, windowSamples, nowNanos, tickNanos));
+        Account a = accounts.get(owner);
+        if (a != null) {
+            return a;
+        }
+        // Followed on: the account a process went into may itself have gone into its workload's.
+        Owner to = owner;
+        Forward f = forwards.get(to);
+        for (int hops = 0; f != null && hops < 8 && !accounts.containsKey(to); hops++, f = forwards.get(to)) {
+            to = f.to();
+        }
+        return accounts.computeIfAbsent(to, o -> new Account(o, windowSamples, nowNanos, tickNanos));
+    }
+
+    private record Forward(Owner to, long sinceNanos) {
     }
 
     /**
@@ -61,11 +83,24 @@ public final class Ledger {
                 targets.add(target);
             }
         }
+        forwards.values().removeIf(f -> nowNanos - f.sinceNanos() > FORWARD_NANOS);
         for (int i = 0; i < retired.size(); i++) {
-            accounts.remove(retired.get(i).owner());
+            Owner owner = retired.get(i).owner();
+            accounts.remove(owner);
             account(targets.get(i), nowNanos).absorb(retired.get(i));
+            forwards.put(owner, new Forward(targets.get(i), nowNanos));
         }
         return retired.size();
+    }
+
+    /**
+     * Folds every account's traffic on the interfaces {@code gone} names into the entry {@code into}
+     * (see {@link Account#foldInterfaces}).
+     */
+    public void foldInterfaces(java.util.function.IntPredicate gone, int into) {
+        for (Account account : accounts.values()) {
+            account.foldInterfaces(gone, into);
+        }
     }
 
     public void sample(long nowNanos) {

@@ -57,7 +57,7 @@ public final class Engine implements AutoCloseable {
     private final FlowResolver resolver;
     private final Ledger ledger;
     private final FlowTableView view = new FlowTableView();
-    private final Map<Integer, String> interfaceNames = new HashMap<>();
+    private final InterfaceNames interfaceNames = new InterfaceNames();
     private Map<Integer, NetInterface> currentInterfaces = Map.of();
     private long interfacesReadNanos = Long.MIN_VALUE;
     private boolean interfacesStale;
@@ -366,10 +366,14 @@ public final class Engine implements AutoCloseable {
     private void refreshInterfaces(long now) {
         interfacesReadNanos = now;
         Map<Integer, NetInterface> current = new HashMap<>();
+        Map<Integer, String> names = new HashMap<>();
         for (NetInterface i : interfaces.list()) {
             current.put(i.index(), i);
-            // Names of interfaces that are gone stay: their traffic is still in the accounts.
-            interfaceNames.put(i.index(), i.name());
+            names.put(i.index(), i.name());
+        }
+        interfaceNames.present(names, now);
+        if (interfaceNames.expire(config.exitedRetention().toNanos(), now)) {
+            ledger.foldInterfaces(i -> !interfaceNames.named(i), InterfaceNames.GONE);
         }
         interfacesWithFlows.retainAll(current.keySet());
         publishInterfaces(current);
@@ -394,7 +398,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private void publish() {
-        snapshot = new EngineSnapshot(Instant.now(), ledger.snapshot(), capture.status(), Map.copyOf(interfaceNames),
+        snapshot = new EngineSnapshot(Instant.now(), ledger.snapshot(), capture.status(), interfaceNames.copy(),
                 view.size(), view.overflowPackets(), resolver.stats(), capture.description(),
                 resolver.containersByNetns(), Set.copyOf(currentInterfaces.keySet()), capture.helperStatus());
     }

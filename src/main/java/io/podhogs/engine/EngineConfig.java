@@ -8,7 +8,8 @@ import java.time.Duration;
  * @param lookupGrace how long a new flow may wait for its socket before it counts as unknown
  * @param flowIdleTimeout idle flows are forgotten after this (their totals stay in the accounts)
  * @param exitedRetention an exited process's own account is kept this long after its last bytes,
- *     then folded into its container's (or the host's) exited processes
+ *     then folded into its container's (or the host's) exited processes; an interface that is gone
+ *     keeps its own entry in the accounts as long, then joins "interfaces gone"
  */
 public record EngineConfig(CaptureConfig capture, Duration rateWindow, Duration lookupGrace,
                            Duration flowIdleTimeout, Duration exitedRetention) {

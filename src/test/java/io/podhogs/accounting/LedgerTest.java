@@ -101,5 +101,36 @@ class LedgerTest {
         assertEquals(new Traffic(700, 7, 70, 7), folded.total());
         assertTrue(after.stream().anyMatch(a -> a.owner().equals(curl)), "a live process keeps its account");
         assertEquals(0, ledger.retireExited(5 * TICK, 100 * TICK), "the live one is never folded");
+
+        // A late packet of the retired process's flow: credited where its account went, no row back.
+        ledger.credit(gone, 3, new long[] {5, 1, 0, 0}, 101 * TICK);
+        List<AccountSnapshot> late = ledger.snapshot();
+        assertEquals(2, late.size(), late::toString);
+        assertEquals(new Traffic(705, 8, 70, 7), late.stream()
+                .filter(a -> a.owner() instanceof io.podhogs.attribution.ExitedProcessesOwner).findFirst()
+                .orElseThrow().total());
+
+        // And on, when that account is folded further (a deleted pod's into its workload's).
+        ProcessOwner other = new ProcessOwner(new ProcessInfo(99, 9, 0, "x", "x", "x",
+                io.podhogs.identity.CgroupIdentity.NONE));
+        ledger.retire(o -> o instanceof io.podhogs.attribution.ExitedProcessesOwner ? other : null, 102 * TICK);
+        ledger.credit(gone, 3, new long[] {1, 1, 0, 0}, 103 * TICK);
+        assertEquals(new Traffic(706, 9, 70, 7), ledger.snapshot().stream().filter(a -> a.owner().equals(other))
+                .findFirst().orElseThrow().total());
+        assertEquals(2, ledger.size());
+    }
+
+    @Test
+    void trafficOnInterfacesGoneIsFoldedIntoOneEntryWithTheTotalsKept() {
+        Ledger ledger = new Ledger(2_000_000_000L, TICK);
+        ledger.credit(curl, 3, new long[] {100, 1, 10, 1}, TICK);
+        ledger.credit(curl, 7, new long[] {200, 2, 20, 2}, TICK);
+        ledger.credit(curl, 8, new long[] {400, 4, 40, 4}, TICK);
+        ledger.credit(curl, 0, new long[] {1000, 10, 100, 10}, TICK);
+        ledger.foldInterfaces(i -> i == 7 || i == 8, 0);
+        AccountSnapshot a = ledger.snapshot().get(0);
+        assertEquals(List.of(3, 0), a.interfaces(), "the live interface stays, the gone ones join entry 0");
+        assertEquals(new Traffic(1600, 16, 160, 16), a.on(0));
+        assertEquals(new Traffic(1700, 17, 170, 17), a.total(), "totals unchanged");
     }
 }
