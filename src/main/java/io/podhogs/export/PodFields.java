@@ -17,7 +17,8 @@ import java.util.Optional;
  * cgroup), a pod's own, a namespace's or workload's name. Empty strings where the level or the
  * cluster does not say.
  *
- * @param container the container's name in the pod spec
+ * @param container the container's name in the pod spec; outside pods, the runtime's name for it
+ *     (Docker's), else its runtime and short ID
  * @param labels the pod's labels, for rows of one pod
  */
 public record PodFields(String namespace, String pod, String podUid, String container, Workload workload, String node,
@@ -50,7 +51,15 @@ public record PodFields(String namespace, String pod, String podUid, String cont
         return identity.pods().pod(cgroup.podUid(), cgroup.containerId())
                 .map(p -> new PodFields(p.namespace(), p.name(), p.uid(), containerName(p, cgroup), p.workload(), p.node(),
                         p.labels()))
-                .orElse(new PodFields("", "", cgroup.podUid(), "", null, "", Map.of()));
+                .orElseGet(() -> new PodFields("", "", cgroup.podUid(), runtimeName(cgroup, identity), null, "", Map.of()));
+    }
+
+    private static String runtimeName(CgroupIdentity cgroup, IdentityLookup identity) {
+        if (!cgroup.inContainer()) {
+            return "";
+        }
+        return identity.container(cgroup.containerId()).map(io.podhogs.identity.ContainerInfo::name)
+                .filter(name -> !name.isEmpty()).orElse(cgroup.shortLabel());
     }
 
     private static String containerName(PodInfo pod, CgroupIdentity cgroup) {
