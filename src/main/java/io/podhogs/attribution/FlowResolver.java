@@ -245,7 +245,7 @@ public final class FlowResolver {
                     if (hostLookup.listener(key) != null) {
                         flow.markAccepted();
                     }
-                    flow.inode(socket.inode(), clock.getAsLong());
+                    flow.socket(socket, clock.getAsLong());
                 }
             }
         }
@@ -336,7 +336,7 @@ public final class FlowResolver {
                     }
                     continue;
                 }
-                flow.inode(socket.inode(), clock.getAsLong());
+                flow.socket(socket, clock.getAsLong());
             }
             int pid = owners.owner(flow.inode());
             if (pid < 0 && !flow.accepted()) {
@@ -677,9 +677,21 @@ public final class FlowResolver {
     /**
      * accounting.md's rule for a connection whose socket was gone before it was looked up: inbound,
      * the owner of the listening socket on its local port; outbound, the process last seen talking
-     * to the same remote end. Only for a local end that is the namespace's own address.
+     * to the same remote end. Only for a local end that is the namespace's own address, and never
+     * a process of another user than the socket's, when the socket was found: then it was not gone
+     * but its holder could not be read (another user's /proc/PID/fd without DAC_READ_SEARCH), and
+     * the last process seen talking to that remote end is most likely someone else.
      */
     private ProcessOwner infer(TrackedFlow flow) {
+        ProcessOwner inferred = inferredOwner(flow);
+        if (inferred != null && flow.inode() != 0 && flow.socketUid() >= 0
+                && inferred.process().uid() != flow.socketUid()) {
+            return null;
+        }
+        return inferred;
+    }
+
+    private ProcessOwner inferredOwner(TrackedFlow flow) {
         FlowKey key = flow.key();
         Sockets s = socketsOf(flow);
         if (s == null) {

@@ -21,6 +21,8 @@ public final class TrackedFlow {
     private long retryAtNanos;
     private long inode;
     private long inodeFoundNanos;
+    /** The uid the socket table gives the flow's socket, once found; -1 before. */
+    private int socketUid = -1;
     private long creditedSentBytes;
     private long creditedSentPackets;
     private long creditedReceivedBytes;
@@ -153,6 +155,15 @@ public final class TrackedFlow {
     void inode(long inode, long nowNanos) {
         this.inode = inode;
         this.inodeFoundNanos = nowNanos;
+    }
+
+    void socket(SocketEntry socket, long nowNanos) {
+        inode(socket.inode(), nowNanos);
+        this.socketUid = socket.uid();
+    }
+
+    int socketUid() {
+        return socketUid;
     }
 
     /** Bytes credited to the owner so far, sent. */
