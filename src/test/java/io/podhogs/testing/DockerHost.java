@@ -13,7 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class DockerHost implements AutoCloseable {
     public static final String SOCKET = "/var/run/docker.sock";
-    public static final String IMAGE = "podhogs-test/busybox:1";
+    public static final String IMAGE = "podhogs-test/busybox:2";
     private final List<String> containers = new ArrayList<>();
     private final String tag = Integer.toString(ThreadLocalRandom.current().nextInt(1000, 9999));
 
@@ -23,7 +23,7 @@ public final class DockerHost implements AutoCloseable {
         }
         if (Shell.runQuietly("docker", "image", "inspect", IMAGE).contains("No such image")) {
             Shell.run("sh", "-c", "set -e; d=$(mktemp -d); mkdir $d/bin; cp /bin/busybox $d/bin/;"
-                    + " for c in sh nc sleep cat head dd echo ls ip wget; do ln -s busybox $d/bin/$c; done;"
+                    + " for c in sh nc sleep cat head dd echo ls ip wget httpd arp mkdir; do ln -s busybox $d/bin/$c; done;"
                     + " tar -C $d -c . | docker import - " + IMAGE + "; rm -rf $d");
         }
     }

@@ -1,0 +1,307 @@
+package io.podhogs.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.podhogs.accounting.Traffic;
+import io.podhogs.testing.DockerHost;
+import io.podhogs.testing.Shell;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The image as the chart runs it, on the real Docker engine: built from the Dockerfile on a Debian
+ * base made here with debootstrap (nothing can be pulled), with the application packaged once by
+ * Maven (APP=prebuilt), then run with the chart's settings: the host's PID and network namespaces,
+ * every capability dropped but those the chart grants, a read-only root filesystem with an
+ * exec-allowed /tmp, the host's /proc and /etc/passwd mounted read-only, the Docker socket for
+ * names. Traffic between two other containers must be attributed to the byte, to the container and
+ * to the process that made it (a process of an unprivileged user in another container's network
+ * namespace). Then each granted capability is taken away in turn to show what it is for.
+ *
+ * <p>What this machine cannot show: AppArmor is not enabled here, so the need for the chart's
+ * {@code unconfined} profile (a runtime's default profile only lets a container read the /proc of
+ * peers under the same profile) is not exercised.
+ */
+class ImageIT {
+    static final String BASE = "podhogs-test/debian:bookworm";
+    static final String IMAGE = "podhogs-test/podhogs:it";
+    static final List<String> GRANTED = List.of("NET_RAW", "SYS_PTRACE", "DAC_READ_SEARCH");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int BLOB = 300_000;
+
+    private final DockerHost docker = new DockerHost();
+    private final List<String> agents = new ArrayList<>();
+    private String network;
+    private String server;
+    private String client;
+    private String subnet;
+
+    /**
+     * Docker 20.10's own client (Debian's docker.io) builds with BuildKit by itself; a newer client
+     * needs the buildx plugin for that. BuildKit builds only the stages the variant needs.
+     */
+    private static String dockerClient() {
+        return Files.isExecutable(Path.of("/usr/bin/docker")) ? "/usr/bin/docker" : "docker";
+    }
+
+    @BeforeAll
+    static void buildImage() throws Exception {
+        assertTrue(Files.isDirectory(Path.of("target", "quarkus-app")), "mvn package makes target/quarkus-app first");
+        Shell.run("src/test/image/debian-base.sh", BASE);
+        ProcessBuilder build = new ProcessBuilder(dockerClient(), "build", "--network", "host", "--build-arg",
+                "BASE_IMAGE=" + BASE, "--build-arg", "APP=prebuilt", "-t", IMAGE, ".").redirectErrorStream(true);
+        build.environment().put("DOCKER_BUILDKIT", "1");
+        Process p = build.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(15, TimeUnit.MINUTES), "docker build did not end");
+        assertEquals(0, p.exitValue(), () -> "docker build failed:\n" + out);
+    }
+
+    @BeforeEach
+    void twoContainersOnANetworkOfTheirOwn() {
+        int n = ThreadLocalRandom.current().nextInt(1, 250);
+        subnet = "10.233." + n;
+        network = docker.name("net");
+        Shell.run("docker", "network", "create", "--subnet", subnet + ".0/24", network);
+        server = docker.name("server");
+        client = docker.name("client");
+        docker.run(List.of("--name", server, "--network", network, "--ip", subnet + ".2", "--cap-add", "NET_ADMIN"), "sh", "-c",
+                "mkdir -p /www && head -c " + BLOB + " /dev/zero > /www/blob && exec httpd -f -p 8080 -h /www");
+        docker.run(List.of("--name", client, "--network", network, "--ip", subnet + ".3", "--cap-add", "NET_ADMIN"),
+                "sleep", "3600");
+        // Static neighbours both ways: no ARP while a transfer is measured, so the client's eth0
+        // counters move by its TCP segments only.
+        Shell.run("docker", "exec", client, "arp", "-s", subnet + ".2", mac(server));
+        Shell.run("docker", "exec", server, "arp", "-s", subnet + ".3", mac(client));
+    }
+
+    @AfterEach
+    void removeEverything() {
+        agents.forEach(a -> Shell.runQuietly("docker", "rm", "-f", a));
+        docker.close();
+        Shell.runQuietly("docker", "network", "rm", network);
+    }
+
+    private String mac(String container) {
+        return Shell.run("docker", "inspect", "-f", "{{(index .NetworkSettings.Networks \"" + network + "\").MacAddress}}",
+                container).trim();
+    }
+
+    /** The client's eth0 counters: what it sent and received, as its kernel counts. */
+    private Traffic clientCounters() {
+        String[] v = Shell.run("docker", "exec", client, "cat", "/sys/class/net/eth0/statistics/tx_bytes",
+                "/sys/class/net/eth0/statistics/tx_packets", "/sys/class/net/eth0/statistics/rx_bytes",
+                "/sys/class/net/eth0/statistics/rx_packets").trim().split("\\s+");
+        return new Traffic(Long.parseLong(v[0]), Long.parseLong(v[1]), Long.parseLong(v[2]), Long.parseLong(v[3]));
+    }
+
+    /**
+     * The client fetches the blob as {@code user}; the reader starts two seconds late, so the socket
+     * lives long enough to be looked up (a process that lives a few milliseconds can be gone first).
+     * Returns what the client's eth0 carried meanwhile.
+     */
+    private Traffic fetch(String user) {
+        Traffic before = clientCounters();
+        Shell.run("docker", "exec", "-u", user, client, "sh", "-c",
+                "wget -q -O - http://" + subnet + ".2:8080/blob | (sleep 2; cat > /dev/null)");
+        return clientCounters().minus(before);
+    }
+
+    /** The agent container as the chart runs it, with {@code capabilities} granted. */
+    private String agent(List<String> capabilities, int port) {
+        String name = docker.name("agent" + agents.size());
+        List<String> argv = new ArrayList<>(List.of("docker", "run", "-d", "--name", name, "--pid=host", "--net=host",
+                "--cap-drop=ALL", "--read-only", "--tmpfs", "/tmp:exec,size=64m", "--security-opt", "apparmor=unconfined",
+                "-v", "/proc:/host/proc:ro", "-v", "/etc/passwd:/host/etc/passwd:ro",
+                "-v", DockerHost.SOCKET + ":" + DockerHost.SOCKET + ":ro",
+                "-e", "PODHOGS_PROC_ROOT=/host/proc", "-e", "PODHOGS_ETC_ROOT=/host/etc",
+                "-e", "QUARKUS_HTTP_PORT=" + port, "-e", "PODHOGS_METRICS_REFRESH=200ms"));
+        capabilities.forEach(c -> argv.add("--cap-add=" + c));
+        argv.add(IMAGE);
+        Shell.run(argv.toArray(String[]::new));
+        agents.add(name);
+        return name;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static JsonNode get(int port, String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r::body);
+        return JSON.readTree(r.body());
+    }
+
+    private static String text(int port, String path) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private void awaitReady(String agent, int port) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+                    return;
+                }
+            } catch (ConnectException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        fail("the agent never became ready:\n" + Shell.runQuietly("docker", "logs", agent));
+    }
+
+    private static Traffic usage(JsonNode row) {
+        JsonNode u = row.path("usage");
+        return new Traffic(u.path("sent_bytes").asLong(), u.path("sent_packets").asLong(), u.path("received_bytes").asLong(),
+                u.path("received_packets").asLong());
+    }
+
+    private static Optional<JsonNode> row(JsonNode rows, Predicate<JsonNode> which) {
+        for (JsonNode r : rows) {
+            if (which.test(r)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Waits until the client container's row has {@code wanted}: every frame through the engine. */
+    private JsonNode awaitClientContainer(int port, Predicate<Traffic> wanted, Traffic truth) throws Exception {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        Optional<JsonNode> found = Optional.empty();
+        while (System.nanoTime() < deadline) {
+            found = row(get(port, "/api/v1/containers"), r -> r.path("container").asText().equals(client));
+            if (found.isPresent() && wanted.test(usage(found.get()))) {
+                return found.get();
+            }
+            Thread.sleep(200);
+        }
+        return fail("the client container's row never matched the kernel's " + truth + ": " + found.map(ImageIT::usage));
+    }
+
+    private Optional<JsonNode> wgetOf(int port, String uid) throws Exception {
+        return row(get(port, "/api/v1/processes"), r -> r.path("program").asText().equals("wget")
+                && r.path("uid").asText().equals(uid) && r.path("container").asText().equals(client));
+    }
+
+    @Test
+    void withTheChartsPrivilegesAContainersTrafficIsCountedToTheByteForTheContainerAndItsProcess() throws Exception {
+        // The agent is up before the client's first frame... almost: the containers exist already,
+        // so the container row is checked by its growth over the transfer, as the process row is.
+        int port = freePort();
+        String agent = agent(GRANTED, port);
+        awaitReady(agent, port);
+        Traffic startTruth = clientCounters();
+        JsonNode start = awaitClientContainer(port, t -> true, startTruth);
+        Traffic before = usage(start);
+
+        Traffic moved = fetch("1000");
+        assertTrue(moved.receivedBytes() > BLOB, "the blob crossed: " + moved);
+        JsonNode after = awaitClientContainer(port, t -> t.equals(before.plus(moved)), moved);
+        assertEquals(before.plus(moved), usage(after), "the container's row grew by what its eth0 carried");
+
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        Optional<JsonNode> wget = Optional.empty();
+        while (System.nanoTime() < deadline && (wget.isEmpty() || !usage(wget.get()).equals(moved))) {
+            wget = wgetOf(port, "1000");
+            Thread.sleep(200);
+        }
+        assertTrue(wget.isPresent(), "no row for the client's wget (uid 1000)");
+        assertEquals(moved, usage(wget.get()), "the wget process: every frame of the transfer, nothing else");
+        assertEquals(client, wget.get().path("container").asText(), "the process row names its container");
+
+        String metrics = text(port, "/metrics");
+        String series = "podhogs_container_network_receive_bytes_total{container=\"" + client + "\"";
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith(series) && l.endsWith(" "
+                + (double) usage(after).receivedBytes())) || metrics.contains(series), () -> "no container series:\n" + metrics);
+        String logs = Shell.runQuietly("docker", "logs", agent);
+        assertTrue(logs.contains("agent capturing on"), logs);
+        assertEquals("true", Shell.run("docker", "inspect", "-f", "{{.HostConfig.ReadonlyRootfs}}", agent).trim());
+    }
+
+    @Test
+    void eachGrantedCapabilityIsNeeded() throws Exception {
+        // Without NET_RAW there is no capture at all: one line, status 2.
+        String noRaw = docker.name("agent-noraw");
+        List<String> argv = new ArrayList<>(List.of("docker", "run", "--name", noRaw, "--pid=host", "--net=host",
+                "--cap-drop=ALL", "--cap-add=SYS_PTRACE", "--cap-add=DAC_READ_SEARCH", "--read-only", "--tmpfs",
+                "/tmp:exec", "-v", "/proc:/host/proc:ro", "-e", "PODHOGS_PROC_ROOT=/host/proc",
+                "-e", "QUARKUS_HTTP_PORT=" + freePort(), IMAGE));
+        agents.add(noRaw);
+        String out = Shell.runQuietly(argv.toArray(String[]::new));
+        assertEquals("2", Shell.run("docker", "inspect", "-f", "{{.State.ExitCode}}", noRaw).trim(), out);
+        assertTrue(out.contains("podhogs: ") && out.contains("no permission to capture"), out);
+
+        // Without SYS_PTRACE nothing of another container can be read: neither its processes'
+        // network namespaces (/proc/PID/ns/net) nor their sockets (/proc/PID/fd). Its bytes are
+        // counted (to no one's container), never attributed.
+        int port = freePort();
+        String agent = agent(List.of("NET_RAW", "DAC_READ_SEARCH"), port);
+        awaitReady(agent, port);
+        Traffic moved = fetch("0");
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            assertTrue(row(get(port, "/api/v1/containers"), r -> r.path("container").asText().equals(client)).isEmpty(),
+                    "without SYS_PTRACE the container is not known");
+            Thread.sleep(500);
+        }
+        assertTrue(moved.receivedBytes() > BLOB, moved::toString);
+        Shell.runQuietly("docker", "rm", "-f", agent);
+        // Without DAC_READ_SEARCH a process of another user is not seen (its /proc/PID/fd is 0500),
+        // one of root still is.
+        assertProcessesSeen(List.of("NET_RAW", "SYS_PTRACE"), true, false);
+        // With both, both are.
+        assertProcessesSeen(GRANTED, true, true);
+    }
+
+    /** With {@code capabilities}, whether a root process and a uid-1000 process of the client are attributed. */
+    private void assertProcessesSeen(List<String> capabilities, boolean rootSeen, boolean userSeen) throws Exception {
+        int port = freePort();
+        String agent = agent(capabilities, port);
+        awaitReady(agent, port);
+        // The container has a row once something of it is known (without SYS_PTRACE, its first bytes).
+        Traffic before = row(get(port, "/api/v1/containers"), r -> r.path("container").asText().equals(client))
+                .map(ImageIT::usage).orElse(Traffic.NONE);
+        Traffic asRoot = fetch("0");
+        Traffic asUser = fetch("1000");
+        awaitClientContainer(port, t -> t.equals(before.plus(asRoot).plus(asUser)), asRoot.plus(asUser));
+        String what = "with " + capabilities + ": ";
+        Optional<JsonNode> root = wgetOf(port, "0");
+        Optional<JsonNode> user = wgetOf(port, "1000");
+        assertEquals(rootSeen, root.map(r -> usage(r).equals(asRoot)).orElse(false),
+                () -> what + "root's wget " + (rootSeen ? "attributed" : "not attributed") + ": moved " + asRoot + ", row " + root);
+        assertEquals(userSeen, user.map(r -> usage(r).equals(asUser)).orElse(false),
+                () -> what + "uid 1000's wget " + (userSeen ? "attributed" : "not attributed") + ": moved " + asUser + ", row " + user);
+        Shell.runQuietly("docker", "rm", "-f", agent);
+    }
+}
