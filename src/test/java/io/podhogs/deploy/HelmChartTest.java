@@ -142,6 +142,35 @@ class HelmChartTest {
     }
 
     @Test
+    void everyValueIsDocumented() throws IOException {
+        String readme = Files.readString(CHART.resolve("README.md"), StandardCharsets.UTF_8);
+        String values = Files.readString(CHART.resolve("values.yaml"), StandardCharsets.UTF_8);
+        List<String> leaves = new ArrayList<>();
+        leaves("", readYaml(CHART.resolve("values.yaml")), leaves);
+        assertTrue(leaves.size() > 50, leaves::toString);
+        for (String leaf : leaves) {
+            String documented = leaf;
+            while (!readme.contains("| `" + documented + "` |") && documented.contains(".")) {
+                documented = documented.substring(0, documented.lastIndexOf('.'));
+            }
+            assertTrue(readme.contains("| `" + documented + "` |"), leaf + " is not in helm/podhogs/README.md's table");
+            String key = documented.substring(documented.lastIndexOf('.') + 1);
+            assertTrue(Pattern.compile("(?m)^\\s*# -- .*(\\n\\s*#.*)*\\n\\s*" + Pattern.quote(key) + ":").matcher(values).find(),
+                    documented + " has no '# --' comment in values.yaml");
+        }
+    }
+
+    private static void leaves(String prefix, Map<?, ?> tree, List<String> into) {
+        tree.forEach((k, v) -> {
+            if (v instanceof Map<?, ?> m && !m.isEmpty()) {
+                leaves(prefix + k + ".", m, into);
+            } else {
+                into.add(prefix + k);
+            }
+        });
+    }
+
+    @Test
     void appVersionIsTheProjectVersion() throws Exception {
         var pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(ROOT.resolve("pom.xml").toFile());
         String version = javax.xml.xpath.XPathFactory.newInstance().newXPath().evaluate("/project/version", pom);
