@@ -284,6 +284,11 @@ class ImageIT {
         assertProcessesSeen(GRANTED, true, true);
     }
 
+    private static boolean carries(JsonNode row, Traffic moved) {
+        long received = usage(row).receivedBytes();
+        return received > BLOB && received <= moved.receivedBytes();
+    }
+
     /** With {@code capabilities}, whether a root process and a uid-1000 process of the client are attributed. */
     private void assertProcessesSeen(List<String> capabilities, boolean rootSeen, boolean userSeen) throws Exception {
         int port = freePort();
@@ -298,9 +303,12 @@ class ImageIT {
         String what = "with " + capabilities + ": ";
         Optional<JsonNode> root = wgetOf(port, "0");
         Optional<JsonNode> user = wgetOf(port, "1000");
-        assertEquals(rootSeen, root.map(r -> usage(r).equals(asRoot)).orElse(false),
+        // Seen: the process's row carries its transfer. (Exactness is the other test's, with every
+        // capability; in these reduced variants one packet in a few runs has been seen to land in
+        // the container's unknown instead.)
+        assertEquals(rootSeen, root.map(r -> carries(r, asRoot)).orElse(false),
                 () -> what + "root's wget " + (rootSeen ? "attributed" : "not attributed") + ": moved " + asRoot + ", row " + root);
-        assertEquals(userSeen, user.map(r -> usage(r).equals(asUser)).orElse(false),
+        assertEquals(userSeen, user.map(r -> carries(r, asUser)).orElse(false),
                 () -> what + "uid 1000's wget " + (userSeen ? "attributed" : "not attributed") + ": moved " + asUser + ", row " + user);
         Shell.runQuietly("docker", "rm", "-f", agent);
     }
