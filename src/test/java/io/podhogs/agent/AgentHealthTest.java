@@ -9,7 +9,6 @@ import io.podhogs.engine.EngineSnapshot;
 import io.podhogs.testing.CaptureFaults;
 import io.podhogs.testing.Counters;
 import io.podhogs.testing.TestNet;
-import io.podhogs.testing.TestNet.Endpoint;
 import io.podhogs.testing.TestNet.Host;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -87,11 +86,7 @@ class AgentHealthTest {
 
         Host h = net.createHost();
         net.bringUp(h);
-        Endpoint server = net.start(h.ns(), "tcp-sink", h.peerV4(), "5701");
-        server.expect("ready");
-        Endpoint client = net.start(null, "tcp-send", h.peerV4(), "5701", "--bytes", "300000", "--hold", "0.2");
-        client.expect("ready");
-        client.expect("done");
+        net.sendToPeer(h, "5701", 300_000);
         int ifindex = Integer.parseInt(Files.readString(Path.of("/sys/class/net", h.hostIf(), "ifindex")).trim());
         long deadline = System.nanoTime() + 10_000_000_000L;
         Traffic counted = Traffic.NONE;

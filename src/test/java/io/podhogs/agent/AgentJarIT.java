@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.podhogs.accounting.Traffic;
 import io.podhogs.testing.Counters;
 import io.podhogs.testing.TestNet;
-import io.podhogs.testing.TestNet.Endpoint;
 import io.podhogs.testing.TestNet.Host;
 import java.io.IOException;
 import java.io.InputStream;
@@ -111,11 +110,7 @@ class AgentJarIT {
                 "QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true"), output, "agent");
         awaitReady(port, agent, output);
         net.bringUp(h);
-        Endpoint server = net.start(h.ns(), "tcp-sink", h.peerV4(), "5731");
-        server.expect("ready");
-        Endpoint client = net.start(null, "tcp-send", h.peerV4(), "5731", "--bytes", "250000", "--hold", "0.2");
-        client.expect("ready");
-        client.expect("done");
+        net.sendToPeer(h, "5731", 250_000);
 
         Map<String, String> iface = Map.of("interface", h.hostIf());
         long deadline = System.nanoTime() + 15_000_000_000L;

@@ -7,7 +7,6 @@ import io.podhogs.accounting.Traffic;
 import io.podhogs.capture.CaptureStatus;
 import io.podhogs.testing.CaptureFaults;
 import io.podhogs.testing.Counters;
-import io.podhogs.testing.TestNet.Endpoint;
 import io.podhogs.testing.TestNet.Host;
 import java.util.List;
 import java.util.Optional;
@@ -38,14 +37,6 @@ class CaptureRestartTest extends EngineTrafficTest {
         fail(iface + " never went quiet");
     }
 
-    private void exchange(Host h, String port) {
-        Endpoint server = net.start(h.ns(), "tcp-sink", h.peerV4(), port);
-        server.expect("ready");
-        Endpoint client = net.start(null, "tcp-send", h.peerV4(), port, "--bytes", "300000", "--hold", "0.2");
-        client.expect("ready");
-        client.expect("done");
-    }
-
     @Test
     void aDeviceHandleThatEndsIsReopenedAndCountsOnToTheByte() throws Exception {
         // A device handle needs its device up: the link is brought up and let go quiet first, and
@@ -55,7 +46,7 @@ class CaptureRestartTest extends EngineTrafficTest {
         awaitQuiet(h.hostIf());
         Traffic baseline = Counters.of(h.hostIf());
         harness = EngineHarness.perDevice(h.hostIf());
-        exchange(h, "5711");
+        net.sendToPeer(h, "5711", 300_000);
         awaitCountedSince(baseline, h.hostIf());
         awaitQuiet(h.hostIf());
 
@@ -64,7 +55,7 @@ class CaptureRestartTest extends EngineTrafficTest {
         EngineSnapshot reopened = harness.await(s -> s.capturesRunning(), "the handle reopened");
         assertEquals(1, named(reopened.captures(), h.hostIf()).orElseThrow().restarts(), "one restart, counted");
 
-        exchange(h, "5712");
+        net.sendToPeer(h, "5712", 300_000);
         awaitCountedSince(baseline, h.hostIf());
     }
 
@@ -98,7 +89,7 @@ class CaptureRestartTest extends EngineTrafficTest {
         assertEquals(1, named(reopened.helperCaptures(), name).orElseThrow().restarts(), "one restart, counted");
         assertEquals(0, named(reopened.captures(), "any").orElseThrow().restarts(), "the main handle untouched");
 
-        exchange(h, "5713");
+        net.sendToPeer(h, "5713", 300_000);
         harness.settle(h.hostIf());
     }
 }

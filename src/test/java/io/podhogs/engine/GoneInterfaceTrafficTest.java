@@ -6,7 +6,6 @@ import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.accounting.Traffic;
 import io.podhogs.capture.CaptureConfig;
 import io.podhogs.testing.Shell;
-import io.podhogs.testing.TestNet.Endpoint;
 import io.podhogs.testing.TestNet.Host;
 import java.time.Duration;
 import java.util.List;
@@ -25,11 +24,7 @@ class GoneInterfaceTrafficTest extends EngineTrafficTest {
         harness = new EngineHarness(EngineConfig.of(CaptureConfig.defaults(List.of(h.hostIf())))
                 .withExitedRetention(Duration.ofSeconds(2)));
         net.bringUp(h);
-        Endpoint server = net.start(h.ns(), "tcp-sink", h.peerV4(), "5721");
-        server.expect("ready");
-        Endpoint client = net.start(null, "tcp-send", h.peerV4(), "5721", "--bytes", "200000", "--hold", "0.2");
-        client.expect("ready");
-        client.expect("done");
+        net.sendToPeer(h, "5721", 200_000);
         int ifindex = EngineHarness.ifindex(h.hostIf());
         EngineSnapshot before = harness.settle(h.hostIf());
         Traffic onVeth = EngineHarness.onInterface(before, ifindex, EngineHarness::hostSide);

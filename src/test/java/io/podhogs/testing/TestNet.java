@@ -239,6 +239,18 @@ public final class TestNet implements AutoCloseable {
         }
     }
 
+    /**
+     * A TCP transfer from this host to {@code h}'s namespace end: a sink there, {@code bytes} sent to
+     * it, the connection held open 0.2 s after; returns the client, done.
+     */
+    public Endpoint sendToPeer(Host h, String port, long bytes) {
+        start(h.ns(), "tcp-sink", h.peerV4(), port).expect("ready");
+        Endpoint client = start(null, "tcp-send", h.peerV4(), port, "--bytes", Long.toString(bytes), "--hold", "0.2");
+        client.expect("ready");
+        client.expect("done");
+        return client;
+    }
+
     /** One more address on {@code h}'s namespace end, and this host's route to it through the pair. */
     public void addPeerAddress(Host h, String address) {
         Shell.run("ip", "netns", "exec", h.ns(), "ip", "addr", "add", address + "/32", "dev", h.peerIf());
