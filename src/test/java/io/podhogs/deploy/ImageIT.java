@@ -240,10 +240,19 @@ class ImageIT {
         assertEquals(moved, usage(wget.get()), "the wget process: every frame of the transfer, nothing else");
         assertEquals(client, wget.get().path("container").asText(), "the process row names its container");
 
-        String metrics = text(port, "/metrics");
-        String series = "podhogs_container_network_receive_bytes_total{container=\"" + client + "\"";
-        assertTrue(metrics.lines().anyMatch(l -> l.startsWith(series) && l.endsWith(" "
-                + (double) usage(after).receivedBytes())) || metrics.contains(series), () -> "no container series:\n" + metrics);
+        // The scrape says the same as the API once the series are refreshed (every 200 ms here).
+        long wanted = usage(after).receivedBytes();
+        long scraped = -1;
+        long until = System.nanoTime() + 5_000_000_000L;
+        while (scraped != wanted && System.nanoTime() < until) {
+            scraped = text(port, "/metrics").lines()
+                    .filter(l -> l.startsWith("podhogs_container_network_receive_bytes_total{")
+                            && l.contains("container=\"" + client + "\""))
+                    .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                    .findFirst().orElse(-1);
+            Thread.sleep(100);
+        }
+        assertEquals(wanted, scraped, "the container's receive series");
         String logs = Shell.runQuietly("docker", "logs", agent);
         assertTrue(logs.contains("agent capturing on"), logs);
         assertEquals("true", Shell.run("docker", "inspect", "-f", "{{.HostConfig.ReadonlyRootfs}}", agent).trim());
