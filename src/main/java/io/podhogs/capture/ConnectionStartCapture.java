@@ -41,7 +41,7 @@ final class ConnectionStartCapture implements Capture {
         PcapHandle handle;
         try {
             handle = open(config, selection);
-        } catch (CaptureException e) {
+        } catch (CaptureException | RuntimeException e) {
             LOG.warnf("no early look at new connections (%s): short connections are looked up at the capture's pace",
                     e.getMessage());
             return main;

@@ -143,16 +143,15 @@ final class PerDeviceCapture implements Capture {
         }
     }
 
-    /** Stops a device's handle and keeps what it counted. */
+    /** Stops a device's handle and keeps what it counted (restarts included). */
     private void retire(ReopeningLoop loop) {
         loop.stop();
         CaptureStatus last = loop.status();
-        gone = gone == null
-                ? new CaptureStatus("devices gone", last.frames(), last.bytes(), last.truncated(), last.failed(),
-                        last.kernelDrops(), last.interfaceDrops(), true, "")
-                : new CaptureStatus("devices gone", gone.frames() + last.frames(), gone.bytes() + last.bytes(),
-                        gone.truncated() + last.truncated(), gone.failed() + last.failed(),
-                        gone.kernelDrops() + last.kernelDrops(), gone.interfaceDrops() + last.interfaceDrops(), true, "");
+        CaptureStatus before = gone == null ? new CaptureStatus("devices gone", 0, 0, 0, 0, 0, 0, true, "") : gone;
+        gone = new CaptureStatus("devices gone", before.frames() + last.frames(), before.bytes() + last.bytes(),
+                before.truncated() + last.truncated(), before.failed() + last.failed(),
+                before.kernelDrops() + last.kernelDrops(), before.interfaceDrops() + last.interfaceDrops(), true, "",
+                before.restarts() + last.restarts());
     }
 
     @Override

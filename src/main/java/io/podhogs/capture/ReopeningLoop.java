@@ -57,11 +57,13 @@ final class ReopeningLoop {
         if (nowNanos - stoppedAtNanos < backoffNanos) {
             return;
         }
+        // The ended loop's thread is done: its handle (and kernel buffer) goes before a new one
+        // comes, and stays closed through failed attempts; its counts stay readable.
+        ended.stop();
         try {
             CaptureLoop next = ended.successor(opener.open());
             next.start();
             loop = next;
-            ended.stop();
             restarts++;
             stoppedAtNanos = -1;
             backoffNanos = FIRST_BACKOFF_NANOS;

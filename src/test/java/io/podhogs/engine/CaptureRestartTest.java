@@ -57,6 +57,11 @@ class CaptureRestartTest extends EngineTrafficTest {
 
         net.sendToPeer(h, "5712", 300_000);
         awaitCountedSince(baseline, h.hostIf());
+
+        // When the device goes, what its handle counted, its restart included, stays.
+        io.podhogs.testing.Shell.run("ip", "link", "del", h.hostIf());
+        harness.await(s -> named(s.captures(), "devices gone").map(CaptureStatus::restarts).orElse(0) == 1,
+                "the retired handle's restart kept under devices gone");
     }
 
     /** Waits until the engine's accounts on {@code iface} equal what the kernel counted since {@code baseline}. */
@@ -89,7 +94,11 @@ class CaptureRestartTest extends EngineTrafficTest {
         assertEquals(1, named(reopened.helperCaptures(), name).orElseThrow().restarts(), "one restart, counted");
         assertEquals(0, named(reopened.captures(), "any").orElseThrow().restarts(), "the main handle untouched");
 
+        // The reopened handle sees connections start: exactly the one SYN of the next connection.
+        long seen = named(reopened.helperCaptures(), name).orElseThrow().frames();
         net.sendToPeer(h, "5713", 300_000);
         harness.settle(h.hostIf());
+        harness.await(s -> named(s.helperCaptures(), name).orElseThrow().frames() == seen + 1,
+                () -> "one SYN seen by the reopened handle: " + named(harness.engine.snapshot().helperCaptures(), name));
     }
 }
