@@ -69,6 +69,15 @@ public final class Ledger {
     }
 
     /**
+     * Owners no one else can be later: a process (PID and start time) and a container's exited
+     * processes (its ID). A namespace's buckets are keyed by its inode, which the kernel reuses: a
+     * new pod's bytes must not follow the old pod's into its workload.
+     */
+    private static boolean unique(Owner owner) {
+        return owner instanceof ProcessOwner || owner instanceof io.podhogs.attribution.ExitedProcessesOwner;
+    }
+
+    /**
      * Folds the accounts for which {@code into} names another owner into that owner's account, and
      * forgets them: a deleted pod's accounts go into its workload's retired totals, so that memory
      * stays bounded while no total above the pod ever goes down. Returns how many were retired.
@@ -88,7 +97,9 @@ public final class Ledger {
             Owner owner = retired.get(i).owner();
             accounts.remove(owner);
             account(targets.get(i), nowNanos).absorb(retired.get(i));
-            forwards.put(owner, new Forward(targets.get(i), nowNanos));
+            if (unique(owner)) {
+                forwards.put(owner, new Forward(targets.get(i), nowNanos));
+            }
         }
         return retired.size();
     }

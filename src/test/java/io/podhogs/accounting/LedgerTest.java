@@ -133,4 +133,20 @@ class LedgerTest {
         assertEquals(new Traffic(1600, 16, 160, 16), a.on(0));
         assertEquals(new Traffic(1700, 17, 170, 17), a.total(), "totals unchanged");
     }
+
+    @Test
+    void aNamespacesBucketsAreNotForwardedForTheNamespaceInodeIsReused() {
+        Ledger ledger = new Ledger(2_000_000_000L, TICK);
+        io.podhogs.attribution.Owner oldPods = io.podhogs.attribution.UnknownOwner.of(6, 4026532999L);
+        ProcessOwner workload = new ProcessOwner(new ProcessInfo(77, 9, 0, "w", "w", "w",
+                io.podhogs.identity.CgroupIdentity.NONE));
+        ledger.credit(oldPods, 3, new long[] {100, 1, 0, 0}, TICK);
+        ledger.retire(o -> o.equals(oldPods) ? workload : null, 2 * TICK);
+        // A new pod's namespace under the same inode: its unknown bytes are its own.
+        ledger.credit(io.podhogs.attribution.UnknownOwner.of(6, 4026532999L), 3, new long[] {50, 1, 0, 0}, 3 * TICK);
+        assertEquals(new Traffic(50, 1, 0, 0), ledger.snapshot().stream()
+                .filter(a -> a.owner().equals(oldPods)).findFirst().orElseThrow().total());
+        assertEquals(new Traffic(100, 1, 0, 0), ledger.snapshot().stream()
+                .filter(a -> a.owner().equals(workload)).findFirst().orElseThrow().total());
+    }
 }
