@@ -56,6 +56,10 @@ public final class FlowResolver {
     private static final long ARRIVALS_FLOOR_NANOS = 10_000_000L;
 
     /** A remote end as seen from one namespace. */
+    /** The process last seen talking to a remote end, and the uid its socket there had. */
+    private record Talker(ProcessOwner owner, int socketUid) {
+    }
+
     private record RemoteEnd(long netns, int protocol, long hi, long lo, int port) {
         static RemoteEnd of(FlowKey key, long netns) {
             return new RemoteEnd(netns, key.protocol(), key.remoteHi(), key.remoteLo(), key.remotePort());
@@ -118,7 +122,7 @@ public final class FlowResolver {
     /** Processes that owned flows lately, most recent last: where a new socket is looked for first. */
     private final Map<Integer, Boolean> recentOwners = lru(RECENT_OWNERS);
     /** The last process seen talking to each remote end, for short outbound connections. */
-    private final Map<RemoteEnd, ProcessOwner> recentRemoteEnds = lru(RECENT_REMOTE_ENDS);
+    private final Map<RemoteEnd, Talker> recentRemoteEnds = lru(RECENT_REMOTE_ENDS);
     private Map<Integer, NetInterface> interfaces = Map.of();
     private Set<Integer> uncountedInterfaces = Set.of();
     private Map<Long, io.podhogs.identity.CgroupIdentity> containersByNetns = Map.of();
@@ -348,7 +352,7 @@ public final class FlowResolver {
                 ProcessOwner owner = new ProcessOwner(process, netns);
                 flow.owner(owner);
                 recentOwners.put(pid, Boolean.TRUE);
-                recentRemoteEnds.put(RemoteEnd.of(flow.key(), netns), owner);
+                recentRemoteEnds.put(RemoteEnd.of(flow.key(), netns), new Talker(owner, flow.socketUid()));
                 it.remove();
             }
         }
@@ -677,21 +681,13 @@ public final class FlowResolver {
     /**
      * accounting.md's rule for a connection whose socket was gone before it was looked up: inbound,
      * the owner of the listening socket on its local port; outbound, the process last seen talking
-     * to the same remote end. Only for a local end that is the namespace's own address, and never
-     * a process of another user than the socket's, when the socket was found: then it was not gone
-     * but its holder could not be read (another user's /proc/PID/fd without DAC_READ_SEARCH), and
-     * the last process seen talking to that remote end is most likely someone else.
+     * to the same remote end. Only for a local end that is the namespace's own address. When the
+     * flow's socket was found, its holder could not be read rather than being gone (another user's
+     * /proc/PID/fd without DAC_READ_SEARCH): then only a socket of the same uid (as the socket table
+     * gives it: the listener's, or the one the last process talked through) may name the owner.
      */
     private ProcessOwner infer(TrackedFlow flow) {
-        ProcessOwner inferred = inferredOwner(flow);
-        if (inferred != null && flow.inode() != 0 && flow.socketUid() >= 0
-                && inferred.process().uid() != flow.socketUid()) {
-            return null;
-        }
-        return inferred;
-    }
-
-    private ProcessOwner inferredOwner(TrackedFlow flow) {
+        int uid = flow.inode() != 0 ? flow.socketUid() : -1;
         FlowKey key = flow.key();
         Sockets s = socketsOf(flow);
         if (s == null) {
@@ -702,7 +698,7 @@ public final class FlowResolver {
         }
         long side = sideOf(flow);
         SocketEntry listener = exactlyLookedUp(key) ? hostLookup.listener(key) : s.table(key.protocol()).listener(key);
-        if (listener != null) {
+        if (listener != null && (uid < 0 || listener.uid() == uid)) {
             int pid = owners.owner(listener.inode());
             if (pid < 0 && mayRun(fdScanStartNanos, FD_SCAN_FLOOR_NANOS, fdScanDurationNanos)) {
                 scanFds(); // listeners live long: one scan finds this one for every later connection
@@ -713,7 +709,11 @@ public final class FlowResolver {
                 return new ProcessOwner(process, side);
             }
         }
-        return recentRemoteEnds.get(RemoteEnd.of(key, side));
+        Talker talker = recentRemoteEnds.get(RemoteEnd.of(key, side));
+        if (talker == null || (uid >= 0 && talker.socketUid() >= 0 && talker.socketUid() != uid)) {
+            return null;
+        }
+        return talker.owner();
     }
 
     private Owner ownerOfTheUnfound(TrackedFlow flow) {
