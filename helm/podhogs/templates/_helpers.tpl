@@ -59,13 +59,13 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 type: Bearer
 credentials:
   {{- toYaml .Values.monitoring.authorizationSecret | nindent 2 }}
-{{- else if .Values.kubeRbacProxy.scraper.create }}
+{{- else if and .Values.kubeRbacProxy.scraper.create .Values.rbac.create }}
 type: Bearer
 credentials:
   name: {{ include "podhogs.fullname" . }}-scraper-token
   key: token
 {{- else }}
-{{- fail "kubeRbacProxy.enabled with a ServiceMonitor or PodMonitor needs kubeRbacProxy.scraper.create or monitoring.authorizationSecret" }}
+{{- fail "kubeRbacProxy.enabled with a ServiceMonitor or PodMonitor needs kubeRbacProxy.scraper.create with rbac.create, or monitoring.authorizationSecret" }}
 {{- end }}
 {{- end }}
 

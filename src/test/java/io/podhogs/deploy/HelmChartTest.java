@@ -594,6 +594,19 @@ class HelmChartTest {
         assertEquals("http-metrics", pe.getPort());
         assertEquals("/metrics", pe.getPath());
         assertTrue(agent(ds).getPorts().stream().anyMatch(p -> p.getName().equals(pe.getPort())));
+        // The target's own namespace/pod/container labels (the agent pod's) are dropped, so that
+        // the series keep theirs (the measured pods') instead of becoming exported_*.
+        for (var relabelings : List.of(e.getRelabelings(), pe.getRelabelings())) {
+            assertTrue(relabelings.stream().anyMatch(r -> "labeldrop".equals(r.getAction())
+                    && "(namespace|pod|container)".equals(r.getRegex())), relabelings::toString);
+        }
+    }
+
+    @Test
+    void aScraperTokenIsOnlyReferencedWhenTheChartMakesIt() {
+        RuntimeException refused = assertThrows(RuntimeException.class, () -> render(Map.of(
+                "kubeRbacProxy.enabled", true, "serviceMonitor.enabled", true, "rbac.create", false)));
+        assertTrue(String.valueOf(refused.getMessage()).contains("monitoring.authorizationSecret"), refused::getMessage);
     }
 
     @Test
@@ -615,7 +628,8 @@ class HelmChartTest {
         assertTrue(alerts.get("PodhogsPodReceiveHigh").contains("rate(podhogs_pod_network_receive_bytes_total[5m])"));
         assertEquals("sum by (namespace, pod, node) (rate(podhogs_pod_remote_network_transmit_bytes_total"
                 + "{remote_class=\"external\"}[5m])) > 12345", alerts.get("PodhogsPodExternalEgressHigh"));
-        assertEquals("increase(podhogs_capture_kernel_drops_total[5m]) > 0", alerts.get("PodhogsKernelDrops"));
+        assertEquals("increase(podhogs_capture_kernel_drops_total{capture!=\"devices gone\"}[5m]) > 0",
+                alerts.get("PodhogsKernelDrops"));
         assertEquals("podhogs_capture_running == 0", alerts.get("PodhogsCaptureNotRunning"));
         assertEquals("up{job=~\"podhogs|podhogs/podhogs\"} == 0", alerts.get("PodhogsAgentDown"));
         assertEquals("external", io.podhogs.identity.RemoteClass.EXTERNAL.label());
