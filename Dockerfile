@@ -11,7 +11,7 @@
 
 ARG BASE_IMAGE=debian:bookworm-slim
 ARG BUILDER_IMAGE=eclipse-temurin:17-jdk
-ARG NATIVE_BUILDER_IMAGE=quay.io/quarkus/ubi9-quarkus-mandrel-builder-image:jdk-21
+ARG NATIVE_BUILDER_IMAGE=quay.io/quarkus/ubi9-quarkus-mandrel-builder-image:jdk-25
 ARG VARIANT=jvm
 ARG APP=source
 

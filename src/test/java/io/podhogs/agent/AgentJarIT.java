@@ -12,7 +12,6 @@ import io.podhogs.testing.Counters;
 import io.podhogs.testing.TestNet;
 import io.podhogs.testing.TestNet.Host;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -21,7 +20,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,10 +43,21 @@ class AgentJarIT {
     private final TestNet net = new TestNet();
     private final List<Process> started = new ArrayList<>();
 
+    private final List<Path> logs = new ArrayList<>();
+
     @AfterEach
-    void tearDown() {
+    void tearDown() throws IOException {
         started.forEach(Process::destroyForcibly);
         net.close();
+        for (Path log : logs) {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    private Path log(String name) throws IOException {
+        Path file = Files.createTempFile(name, ".log");
+        logs.add(file);
+        return file;
     }
 
     private Process podhogs(Map<String, String> env, Path output, String... args) throws IOException {
@@ -104,7 +113,7 @@ class AgentJarIT {
     void theAgentLogsInJsonCountsTheVethToTheByteAndEndsWithStatusZeroOnSigterm() throws Exception {
         Host h = net.createHost();
         int port = freePort();
-        Path output = Files.createTempFile("podhogs-agent", ".log");
+        Path output = log("podhogs-agent");
         Process agent = podhogs(Map.of("QUARKUS_HTTP_PORT", Integer.toString(port), "PODHOGS_INTERFACES", h.hostIf(),
                 "PODHOGS_KUBERNETES_MODE", "off", "PODHOGS_METRICS_REFRESH", "200ms",
                 "QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true"), output, "agent");
@@ -155,7 +164,7 @@ class AgentJarIT {
 
     @Test
     void aSettingThatCannotBeReadIsOneLineAndStatusTwo() throws Exception {
-        Path output = Files.createTempFile("podhogs-agent", ".log");
+        Path output = log("podhogs-agent");
         Process agent = podhogs(Map.of("QUARKUS_HTTP_PORT", Integer.toString(freePort()), "PODHOGS_SNAPLEN", "abc",
                 "PODHOGS_KUBERNETES_MODE", "off"), output, "agent");
         assertTrue(agent.waitFor(60, TimeUnit.SECONDS), "the agent did not stop on a bad setting");
@@ -171,11 +180,17 @@ class AgentJarIT {
         Host h = net.createHost();
         net.bringUp(h);
         int port = freePort();
-        Path output = Files.createTempFile("podhogs-cli", ".log");
+        Path output = log("podhogs-cli");
         // Trace mode for five refreshes of half a second: long enough to try the port while it runs.
-        Process cli = podhogs(Map.of("QUARKUS_HTTP_PORT", Integer.toString(port)), output, "-t", "-d", "0.5", "-c", "5",
+        Process cli = podhogs(Map.of("QUARKUS_HTTP_PORT", Integer.toString(port)), output, "-t", "-d", "0.5", "-c", "6",
                 h.hostIf());
-        long until = System.nanoTime() + 2_000_000_000L;
+        // Once it prints its first refresh it is up; an agent would be listening by then.
+        long started = System.nanoTime() + 60_000_000_000L;
+        while (!read(output).contains("Refreshing:") && cli.isAlive() && System.nanoTime() < started) {
+            Thread.sleep(50);
+        }
+        assertTrue(read(output).contains("Refreshing:"), () -> "no first refresh:\n" + read(output));
+        long until = System.nanoTime() + 1_000_000_000L;
         while (System.nanoTime() < until && cli.isAlive()) {
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 200);
@@ -189,10 +204,5 @@ class AgentJarIT {
         assertTrue(cli.waitFor(30, TimeUnit.SECONDS), "the trace did not end after its refreshes");
         assertEquals(0, cli.exitValue(), () -> read(output));
         assertTrue(read(output).contains("Refreshing:"), () -> "no trace output:\n" + read(output));
-    }
-
-    @SuppressWarnings("unused")
-    private static String drain(InputStream in) throws IOException {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
 }

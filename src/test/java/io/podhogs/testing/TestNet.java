@@ -263,11 +263,22 @@ public final class TestNet implements AutoCloseable {
      * host, where it is removed again by {@link #close()}); returns a reader of its packets and bytes.
      */
     public java.util.function.Supplier<long[]> countRule(String ns, String chain, String... match) {
-        String[] in = ns == null ? new String[0] : new String[] {"ip", "netns", "exec", ns};
+        return countRule(ns == null ? new String[0] : new String[] {"ip", "netns", "exec", ns}, ns == null, chain, match);
+    }
+
+    /**
+     * As {@link #countRule(String, String, String...)}, in the network namespace of process
+     * {@code pid} (a container's): the rule goes with the namespace.
+     */
+    public java.util.function.Supplier<long[]> countRuleOf(long pid, String chain, String... match) {
+        return countRule(new String[] {"nsenter", "-t", Long.toString(pid), "-n"}, false, chain, match);
+    }
+
+    private java.util.function.Supplier<long[]> countRule(String[] in, boolean undone, String chain, String... match) {
         String label = "podhogs-test-" + this.tag + "-" + (rules++);
         String[] rule = concat(concat(new String[] {chain}, match), "-m", "comment", "--comment", label, "-j", "ACCEPT");
         Shell.run(concat(concat(in, "iptables", "-w", "-I"), rule));
-        if (ns == null) {
+        if (undone) {
             undo.add(concat(concat(in, "iptables", "-w", "-D"), rule));
         }
         return () -> {
