@@ -95,11 +95,21 @@ final class AgentCluster implements AutoCloseable {
 
     /** Every list of {@code pod} fails as the API server's proxy fails when it cannot reach the agent. */
     void unreachable(String pod) {
+        unreachable(pod, -1);
+    }
+
+    /** As {@link #unreachable(String)}, for the first {@code times} requests of each list (-1: always). */
+    void unreachable(String pod, int times) {
         for (String list : LISTS) {
-            server.expect().get().withPath(proxy(pod, list)).andReturn(503, new StatusBuilder().withStatus("Failure")
-                    .withCode(503).withReason("ServiceUnavailable")
+            var failing = server.expect().get().withPath(proxy(pod, list)).andReturn(503, new StatusBuilder()
+                    .withStatus("Failure").withCode(503).withReason("ServiceUnavailable")
                     .withMessage("error trying to reach service: dial tcp 10.0.0.2:9810: connect: connection refused")
-                    .build()).always();
+                    .build());
+            if (times < 0) {
+                failing.always();
+            } else {
+                failing.times(times);
+            }
         }
     }
 
