@@ -19,14 +19,14 @@ import picocli.CommandLine.Parameters;
                 + " the cluster, from every node's podhogs agent through the API server's pod proxy.",
                 "",
                 "Exit status: 0 every node answered, 3 some nodes did not (each named on stderr), 1 error,"
-                + " 2 usage."})
+                + " 2 usage.", ""})
 final class PodhogsCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "VIEW", defaultValue = "pods",
             description = "pods (default), containers, processes, connections, namespaces or workloads")
     String view;
 
     @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
-            description = "Only this namespace (default: the context's). Filtered here: see README, access")
+            description = "Only this namespace (default: the context's); filtered here, not by the agents")
     String namespace;
 
     @Option(names = {"-A", "--all-namespaces"}, description = "Every namespace (and, for processes and connections,"
@@ -80,7 +80,7 @@ final class PodhogsCommand implements Callable<Integer> {
     String agentNamespace;
 
     @Option(names = "--agent-selector", paramLabel = "SELECTOR", defaultValue = AgentDiscovery.DEFAULT_SELECTOR,
-            description = "The agents' pods (default " + AgentDiscovery.DEFAULT_SELECTOR + ")")
+            description = "The agents' pods' labels (default: the chart's)")
     String agentSelector;
 
     @Option(names = "--context", paramLabel = "CONTEXT", description = "The kubeconfig context to use")
