@@ -225,7 +225,11 @@ final class PodhogsCommand implements Callable<Integer> {
             try {
                 answer = round.ask(q);
                 if (answer.answered().isEmpty()) {
-                    throw noAnswer(answer);
+                    if (first) {
+                        throw noAnswer(answer);
+                    }
+                    // Shown after the frame (with each node's line), not before it, where the redraw would wipe it.
+                    error = "no podhogs agent answered (" + answer.unanswered().size() + " asked)";
                 }
             } catch (PluginException e) {
                 if (first) {
@@ -248,16 +252,17 @@ final class PodhogsCommand implements Callable<Integer> {
             } else if (q.output() == Query.Output.YAML && !first) {
                 frame.append("---\n");
             }
-            if (answer != null) {
+            if (answer != null && !answer.answered().isEmpty()) {
                 frame.append(render(q, answer, round.json()));
             }
             out.print(frame);
             out.flush();
+            if (answer != null) {
+                reportUnanswered(answer);
+            }
             if (error != null) {
                 err.println("error: " + error);
                 err.flush();
-            } else {
-                reportUnanswered(answer);
             }
             first = false;
             long left = every.toMillis() - (System.nanoTime() - started) / 1_000_000;
