@@ -1,0 +1,20 @@
+package io.podhogs.plugin;
+
+/**
+ * One node's podhogs agent as its pod tells: where the API server's pod proxy reaches it, and why
+ * it is not asked when it is not ready.
+ *
+ * @param node the node the pod runs on (spec.nodeName)
+ * @param port the container port named http-metrics (the chart's), or the agent's default 9810
+ * @param notReady why the pod is not asked (Pending, terminating, not ready), or null when it is ready
+ */
+record Agent(String node, String namespace, String pod, int port, String notReady) {
+    boolean ready() {
+        return notReady == null;
+    }
+
+    /** namespace/pod, as kubectl names a pod. */
+    String name() {
+        return namespace + "/" + pod;
+    }
+}

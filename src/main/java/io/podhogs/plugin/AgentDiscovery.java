@@ -1,0 +1,103 @@
+package io.podhogs.plugin;
+
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Finds the agents: the pods the chart labels app.kubernetes.io/name=podhogs (helm/podhogs
+ * _helpers.tpl, selectorLabels), in any namespace or in --agent-namespace, one per node.
+ */
+final class AgentDiscovery {
+    static final String DEFAULT_SELECTOR = "app.kubernetes.io/name=podhogs";
+    /** The chart's name for the agent's port (podhogs.scrapePortName without kube-rbac-proxy). */
+    static final String PORT_NAME = "http-metrics";
+    static final int DEFAULT_PORT = 9810;
+    static final String INSTALL = "helm install podhogs ./helm/podhogs --namespace podhogs --create-namespace";
+
+    private AgentDiscovery() {
+    }
+
+    /**
+     * The agents, one per node, sorted by node.
+     *
+     * @param namespace the agents' namespace, or null for every namespace
+     */
+    static List<Agent> find(KubernetesClient client, String namespace, String selector) {
+        List<Pod> pods;
+        try {
+            pods = namespace == null
+                    ? client.pods().inAnyNamespace().withLabelSelector(selector).list().getItems()
+                    : client.pods().inNamespace(namespace).withLabelSelector(selector).list().getItems();
+        } catch (KubernetesClientException e) {
+            throw Cluster.explain(client, e, namespace == null
+                    ? "you may not list pods in all namespaces: kubectl podhogs needs list on pods cluster-wide to find"
+                            + " its agents, or --agent-namespace NS with list on pods in the agents' namespace"
+                    : "you may not list pods in namespace " + namespace
+                            + ": kubectl podhogs needs list on pods there to find its agents");
+        }
+        if (pods.isEmpty()) {
+            throw PluginException.error("no podhogs agents found (no pods labelled " + selector + " in "
+                    + (namespace == null ? "any namespace" : "namespace " + namespace) + "); install them with: "
+                    + INSTALL);
+        }
+        // A node has two agent pods during a rolling update: ask the ready one, the newest.
+        Map<String, Pod> byNode = new LinkedHashMap<>();
+        Comparator<Pod> better = Comparator.<Pod, Boolean>comparing(p -> notReady(p) == null)
+                .thenComparing(p -> Objects.toString(p.getMetadata().getCreationTimestamp(), ""));
+        for (Pod p : pods) {
+            String node = node(p);
+            Pod other = byNode.get(node);
+            if (other == null || better.compare(p, other) > 0) {
+                byNode.put(node, p);
+            }
+        }
+        List<Agent> agents = new ArrayList<>();
+        byNode.forEach((node, p) -> agents.add(new Agent(node, p.getMetadata().getNamespace(),
+                p.getMetadata().getName(), port(p), notReady(p))));
+        agents.sort(Comparator.comparing(Agent::node));
+        return List.copyOf(agents);
+    }
+
+    private static String node(Pod p) {
+        String node = p.getSpec() == null ? null : p.getSpec().getNodeName();
+        return node == null || node.isEmpty() ? "<unscheduled>" : node;
+    }
+
+    private static int port(Pod p) {
+        if (p.getSpec() != null && p.getSpec().getContainers() != null) {
+            for (var c : p.getSpec().getContainers()) {
+                for (ContainerPort port : c.getPorts() == null ? List.<ContainerPort>of() : c.getPorts()) {
+                    if (PORT_NAME.equals(port.getName()) && port.getContainerPort() != null) {
+                        return port.getContainerPort();
+                    }
+                }
+            }
+        }
+        return DEFAULT_PORT;
+    }
+
+    /** Why the pod cannot answer, or null: the API server's proxy would only return an error. */
+    private static String notReady(Pod p) {
+        if (p.getMetadata().getDeletionTimestamp() != null) {
+            return "agent pod " + p.getMetadata().getNamespace() + "/" + p.getMetadata().getName() + " is terminating";
+        }
+        String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
+        if (!"Running".equals(phase)) {
+            return "agent pod " + p.getMetadata().getNamespace() + "/" + p.getMetadata().getName() + " is "
+                    + (phase == null ? "not running" : phase);
+        }
+        List<PodCondition> conditions = p.getStatus().getConditions() == null ? List.of() : p.getStatus().getConditions();
+        boolean ready = conditions.stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        return ready ? null : "agent pod " + p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()
+                + " is not ready";
+    }
+}

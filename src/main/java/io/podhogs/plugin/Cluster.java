@@ -1,0 +1,112 @@
+package io.podhogs.plugin;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * The user's cluster as kubectl finds it: --kubeconfig, else $KUBECONFIG, else ~/.kube/config, and
+ * --context, else the current one; fabric8's client, standalone (no Quarkus here).
+ */
+final class Cluster {
+    private Cluster() {
+    }
+
+    /** The environment the kubeconfig is looked up in; the process's own outside tests. */
+    record Environment(Map<String, String> variables, Path home) {
+        static Environment ofProcess() {
+            return new Environment(System.getenv(), Path.of(System.getProperty("user.home")));
+        }
+    }
+
+    /**
+     * A client of the user's cluster that fails fast: no retries (an agent that does not answer is
+     * reported, not waited for again), connections bounded by {@code timeout}, and as many requests at
+     * once to the API server as the fan-out runs (fabric8's default is 5 per host).
+     */
+    static KubernetesClient connect(String kubeconfig, String context, Environment env, int parallel, Duration timeout) {
+        Config config = config(kubeconfig, context, env);
+        if (context != null && (config.getCurrentContext() == null || !context.equals(config.getCurrentContext().getName()))) {
+            throw PluginException.error("context \"" + context + "\" is not in the kubeconfig");
+        }
+        if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
+            throw PluginException.error("no cluster: the kubeconfig's context names no server");
+        }
+        int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        config.setRequestRetryBackoffLimit(0);
+        config.setConnectionTimeout(millis);
+        config.setRequestTimeout(Math.max(millis, 10_000));
+        config.setMaxConcurrentRequests(Math.max(parallel, 1) + 4);
+        config.setMaxConcurrentRequestsPerHost(Math.max(parallel, 1) + 4);
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    private static Config config(String kubeconfig, String context, Environment env) {
+        try {
+            if (kubeconfig != null) {
+                File file = new File(kubeconfig);
+                if (!file.isFile()) {
+                    throw PluginException.error("no cluster: the kubeconfig " + kubeconfig + " does not exist");
+                }
+                return Config.fromKubeconfig(context, file);
+            }
+            String variable = env.variables().get("KUBECONFIG");
+            boolean found = variable != null && !variable.isEmpty()
+                    ? Arrays.stream(variable.split(File.pathSeparator)).anyMatch(f -> !f.isEmpty() && Files.isRegularFile(Path.of(f)))
+                    : Files.isRegularFile(env.home().resolve(".kube/config"));
+            boolean inCluster = env.variables().containsKey("KUBERNETES_SERVICE_HOST")
+                    && Files.isRegularFile(Path.of(Config.KUBERNETES_SERVICE_ACCOUNT_TOKEN_PATH));
+            if (!found && !inCluster) {
+                throw PluginException.error("no cluster: no kubeconfig (set KUBECONFIG, create ~/.kube/config or pass"
+                        + " --kubeconfig), as kubectl needs");
+            }
+            return Config.autoConfigure(context);
+        } catch (KubernetesClientException e) {
+            throw PluginException.error("cannot read the kubeconfig: " + oneLine(rootMessage(e)));
+        }
+    }
+
+    /**
+     * A failed API request as one line: unreachable, refused credentials, refused access (with
+     * {@code forbidden}, which says the verb and resource needed), or the server's own message.
+     */
+    static PluginException explain(KubernetesClient client, KubernetesClientException e, String forbidden) {
+        int code = e.getCode();
+        if (code == 403) {
+            return PluginException.error("forbidden: " + forbidden);
+        }
+        if (code == 401) {
+            return PluginException.error("unauthorized: the API server at " + client.getMasterUrl()
+                    + " did not accept the credentials of your kubeconfig's context");
+        }
+        if (code == 0 || code == -1) {
+            return PluginException.error("cannot reach the API server at " + client.getMasterUrl() + ": "
+                    + oneLine(rootMessage(e)));
+        }
+        String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
+                : rootMessage(e);
+        return PluginException.error("the API server at " + client.getMasterUrl() + " answered HTTP " + code + ": "
+                + oneLine(message));
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String message = t.getMessage();
+        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
+    }
+
+    static String oneLine(String s) {
+        String line = s.replaceAll("\\s+", " ").trim();
+        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+    }
+}

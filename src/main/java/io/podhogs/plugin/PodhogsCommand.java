@@ -1,0 +1,279 @@
+package io.podhogs.plugin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** kubectl podhogs: the options (kubectl's where kubectl has one) and one answer, or a watch of answers. */
+@Command(name = "kubectl podhogs", mixinStandardHelpOptions = true, versionProvider = io.podhogs.cli.Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Network bandwidth per pod (or container, process, connection, namespace, workload) across"
+                + " the cluster, from every node's podhogs agent through the API server's pod proxy.",
+                "",
+                "Exit status: 0 every node answered, 3 some nodes did not (each named on stderr), 1 error,"
+                + " 2 usage.", ""})
+final class PodhogsCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "VIEW", defaultValue = "pods",
+            description = "pods (default), containers, processes, connections, namespaces or workloads")
+    String view;
+
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
+            description = "Only this namespace (default: the context's); filtered here, not by the agents")
+    String namespace;
+
+    @Option(names = {"-A", "--all-namespaces"}, description = "Every namespace (and, for processes and connections,"
+            + " the nodes' own)")
+    boolean allNamespaces;
+
+    @Option(names = {"-l", "--selector"}, paramLabel = "SELECTOR",
+            description = "Pod label selector: app=web,tier!=db,env in (a,b),canary,!legacy")
+    String selector;
+
+    @Option(names = "--node", paramLabel = "NODE", description = "Ask only this node's agent")
+    String node;
+
+    @Option(names = "--sort-by", paramLabel = "KEY", defaultValue = "total", description = "total (default: TX+RX"
+            + " rate), tx, rx, bytes, tx-bytes, rx-bytes, in-cluster, internet or name")
+    String sortBy;
+
+    @Option(names = "--window", paramLabel = "WINDOW", defaultValue = "2s",
+            description = "The rates' window, as the agent keeps them: 2s (default), 10s or 40s")
+    String window;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "wide, json or yaml")
+    String output;
+
+    @Option(names = "--no-headers", description = "No title line and no TOTAL row")
+    boolean noHeaders;
+
+    @Option(names = "--units", paramLabel = "UNITS", defaultValue = "iec",
+            description = "iec (default: KiB, MiB), si (kB, MB) or raw (plain integers)")
+    String units;
+
+    @Option(names = "--bits", description = "Bits instead of bytes (Kibit/s; kbit/s with --units si)")
+    boolean bits;
+
+    @Option(names = {"-w", "--watch"}, description = "Ask again every --interval, redrawing in place (Ctrl-C ends)")
+    boolean watch;
+
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "2s", description = "With -w (default 2s)")
+    String interval;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s",
+            description = "How long one node's agent may take (default 5s)")
+    String timeout;
+
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "16",
+            description = "Nodes asked at once (default 16)")
+    int parallel;
+
+    @Option(names = "--agent-namespace", paramLabel = "NS",
+            description = "The agents' namespace (default: look in all namespaces)")
+    String agentNamespace;
+
+    @Option(names = "--agent-selector", paramLabel = "SELECTOR", defaultValue = AgentDiscovery.DEFAULT_SELECTOR,
+            description = "The agents' pods' labels (default: the chart's)")
+    String agentSelector;
+
+    @Option(names = "--context", paramLabel = "CONTEXT", description = "The kubeconfig context to use")
+    String context;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "The kubeconfig file to use")
+    String kubeconfig;
+
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final Cluster.Environment env;
+    private final boolean terminal;
+
+    PodhogsCommand(PrintWriter out, PrintWriter err, Cluster.Environment env, boolean terminal) {
+        this.out = out;
+        this.err = err;
+        this.env = env;
+        this.terminal = terminal;
+    }
+
+    @Override
+    public Integer call() {
+        // Every option checked before the cluster is asked: a typo costs no round trip.
+        View v = View.parse(view);
+        if (namespace != null && allNamespaces) {
+            throw PluginException.usage("-n and -A together: choose one");
+        }
+        LabelSelector labels = LabelSelector.parse(selector);
+        if (!labels.isEmpty() && !v.labelled()) {
+            throw PluginException.usage("-l selects pods: it applies to pods, containers, processes and connections,"
+                    + " not to " + v.list());
+        }
+        Query.SortKey sort = Query.SortKey.parse(sortBy);
+        if (!Query.WINDOWS.contains(window)) {
+            throw PluginException.usage("unknown --window \"" + window + "\": the agent keeps 2s, 10s and 40s");
+        }
+        Query.Output format = Query.Output.parse(output);
+        Units.Scale scale = switch (units.toLowerCase(java.util.Locale.ROOT)) {
+            case "iec" -> Units.Scale.IEC;
+            case "si" -> Units.Scale.SI;
+            case "raw" -> Units.Scale.RAW;
+            default -> throw PluginException.usage("unknown --units \"" + units + "\": use iec, si or raw");
+        };
+        Duration every = Durations.parse(interval);
+        Duration perNode = Durations.parse(timeout);
+        if (parallel < 1) {
+            throw PluginException.usage("--parallel must be at least 1");
+        }
+        ObjectMapper json = Structured.mapper();
+        try (KubernetesClient client = Cluster.connect(kubeconfig, context, env, parallel, perNode);
+             FanOut fanOut = new FanOut(client, json, parallel, perNode)) {
+            String scope;
+            if (allNamespaces) {
+                scope = null;
+            } else if (namespace != null) {
+                scope = namespace;
+            } else if (v == View.NAMESPACES) {
+                scope = null; // namespaces are listed cluster-wide, as kubectl get namespaces does
+            } else {
+                scope = client.getNamespace() == null ? "default" : client.getNamespace();
+            }
+            Query q = new Query(v, scope, labels, node, sort, window, format, new Units(scale, bits), noHeaders);
+            Round round = new Round(client, fanOut, json, agentNamespace, agentSelector);
+            return watch ? watch(q, round, every) : once(q, round);
+        }
+    }
+
+    /** One question to every agent, made one answer. */
+    private record Round(KubernetesClient client, FanOut fanOut, ObjectMapper json, String agentNamespace,
+                         String agentSelector) {
+        ClusterAnswer ask(Query q) {
+            List<Agent> agents = AgentDiscovery.find(client, agentNamespace, agentSelector);
+            if (q.node() != null) {
+                List<Agent> onNode = agents.stream().filter(a -> a.node().equals(q.node())).toList();
+                if (onNode.isEmpty()) {
+                    throw PluginException.error("no podhogs agent on node " + q.node() + " (agents run on: "
+                            + String.join(", ", agents.stream().map(Agent::node).toList()) + ")");
+                }
+                agents = onNode;
+            }
+            return ClusterAnswer.of(q, fanOut.ask(agents, q.view().list()), json);
+        }
+    }
+
+    private int once(Query q, Round round) {
+        ClusterAnswer answer = round.ask(q);
+        if (answer.answered().isEmpty()) {
+            throw noAnswer(answer);
+        }
+        if (answer.rows().isEmpty() && q.output().table()) {
+            // kubectl's words for an empty table, on stderr as kubectl writes them.
+            err.println(q.namespace() == null ? "No resources found" : "No resources found in " + q.namespace()
+                    + " namespace.");
+        } else {
+            out.print(render(q, answer, round.json()));
+            out.flush();
+        }
+        reportUnanswered(answer);
+        return answer.unanswered().isEmpty() ? ExitCodes.OK : ExitCodes.PARTIAL;
+    }
+
+    /**
+     * No node answered: refused access to every agent is one RBAC line (the same for each node);
+     * anything else names each node, then says none answered.
+     */
+    private PluginException noAnswer(ClusterAnswer answer) {
+        List<NodeAnswer> failed = answer.unanswered();
+        if (failed.stream().allMatch(a -> a.status() == 403)) {
+            String namespaces = String.join(", ", failed.stream().map(a -> a.agent().namespace()).distinct().toList());
+            return PluginException.error("forbidden: you may not reach the podhogs agents: kubectl podhogs needs get on"
+                    + " pods/proxy in namespace " + namespaces);
+        }
+        reportUnanswered(answer);
+        return PluginException.error("no podhogs agent answered (" + failed.size() + " asked)");
+    }
+
+    private void reportUnanswered(ClusterAnswer answer) {
+        for (NodeAnswer a : answer.unanswered()) {
+            err.println("warning: node " + a.agent().node() + " did not answer: " + a.failure() + " (agent "
+                    + a.agent().name() + ")");
+        }
+        err.flush();
+    }
+
+    private String render(Query q, ClusterAnswer answer, ObjectMapper json) {
+        return q.output().table() ? Table.render(q, answer) : Structured.render(q, answer, json);
+    }
+
+    /**
+     * -w: asks again every interval until Ctrl-C (which ends the JVM, status 130 as for any command
+     * it stops). In a terminal each table replaces the last one, under a title line with the time; in a
+     * pipe, answers follow one another. An error after the first answer is shown and the watch goes on
+     * (an API server restarting should not end it); before the first, it ends the command as without -w.
+     */
+    private int watch(Query q, Round round, Duration every) {
+        boolean first = true;
+        DateTimeFormatter clock = DateTimeFormatter.ofPattern("HH:mm:ss");
+        while (true) {
+            long started = System.nanoTime();
+            ClusterAnswer answer = null;
+            String error = null;
+            try {
+                answer = round.ask(q);
+                if (answer.answered().isEmpty()) {
+                    if (first) {
+                        throw noAnswer(answer);
+                    }
+                    // Shown after the frame (with each node's line), not before it, where the redraw would wipe it.
+                    error = "no podhogs agent answered (" + answer.unanswered().size() + " asked)";
+                }
+            } catch (PluginException e) {
+                if (first) {
+                    throw e;
+                }
+                error = e.getMessage();
+            }
+            StringBuilder frame = new StringBuilder();
+            if (q.output().table()) {
+                if (terminal) {
+                    frame.append("\033[H\033[2J"); // cursor home, clear screen: redraw in place
+                } else if (!first) {
+                    frame.append('\n');
+                }
+                int asked = answer == null ? 0 : answer.answered().size() + answer.unanswered().size();
+                frame.append("Every ").append(Durations.format(every)).append(": kubectl podhogs ")
+                        .append(q.view().list()).append("   ")
+                        .append(answer == null ? "no answer" : answer.answered().size() + " of " + asked + " nodes answered")
+                        .append("   ").append(LocalTime.now().format(clock)).append("\n\n");
+            } else if (q.output() == Query.Output.YAML && !first) {
+                frame.append("---\n");
+            }
+            if (answer != null && !answer.answered().isEmpty()) {
+                frame.append(render(q, answer, round.json()));
+            }
+            out.print(frame);
+            out.flush();
+            if (answer != null) {
+                reportUnanswered(answer);
+            }
+            if (error != null) {
+                err.println("error: " + error);
+                err.flush();
+            }
+            first = false;
+            long left = every.toMillis() - (System.nanoTime() - started) / 1_000_000;
+            if (left > 0) {
+                try {
+                    Thread.sleep(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return ExitCodes.OK;
+                }
+            }
+        }
+    }
+}

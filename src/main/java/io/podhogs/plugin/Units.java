@@ -1,0 +1,58 @@
+package io.podhogs.plugin;
+
+import java.util.Locale;
+
+/**
+ * How numbers are printed: human (powers of 1024, kubectl's Ki and Mi, or of 1000) or raw integers
+ * for scripts; in bytes or in bits (link speeds are quoted in bits).
+ */
+record Units(Scale scale, boolean bits) {
+    enum Scale {
+        /** 1.50KiB, 12.3MiB: powers of 1024, as kubectl top prints memory. */
+        IEC,
+        /** 1.54kB, 12.9MB: powers of 1000, as link speeds are quoted. */
+        SI,
+        /** Plain integers (bytes or bits, per second for rates): for scripts. */
+        RAW
+    }
+
+    private static final String[] IEC_BYTES = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    private static final String[] SI_BYTES = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
+    private static final String[] IEC_BITS = {"bit", "Kibit", "Mibit", "Gibit", "Tibit", "Pibit", "Eibit"};
+    private static final String[] SI_BITS = {"bit", "kbit", "Mbit", "Gbit", "Tbit", "Pbit", "Ebit"};
+
+    /** A count of bytes (a cumulative total). */
+    String amount(double bytes) {
+        return format(bytes, "");
+    }
+
+    /** A rate in bytes per second. */
+    String rate(double bytesPerSecond) {
+        return format(bytesPerSecond, "/s");
+    }
+
+    private String format(double bytes, String suffix) {
+        double value = bits ? bytes * 8 : bytes;
+        if (scale == Scale.RAW) {
+            return Long.toString(Math.round(value));
+        }
+        String[] names = scale == Scale.IEC ? (bits ? IEC_BITS : IEC_BYTES) : (bits ? SI_BITS : SI_BYTES);
+        double step = scale == Scale.IEC ? 1024 : 1000;
+        int unit = 0;
+        while (Math.abs(value) >= step && unit < names.length - 1) {
+            value /= step;
+            unit++;
+        }
+        String number;
+        if (unit == 0) {
+            number = Long.toString(Math.round(value)); // no fraction of a byte
+        } else if (value < 10) {
+            number = String.format(Locale.ROOT, "%.2f", value);
+        } else if (value < 100) {
+            number = String.format(Locale.ROOT, "%.1f", value);
+        } else {
+            number = String.format(Locale.ROOT, "%.0f", value);
+        }
+        return number + names[unit] + suffix;
+    }
+}

@@ -1,0 +1,187 @@
+package io.podhogs.plugin;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodListBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A cluster for kubectl podhogs: fabric8's mock API server (mixed mode, as io.podhogs.testing.MockApi
+ * builds it) with agent pods listed at the exact URL kubectl podhogs asks, and each agent's pod proxy
+ * answering at its exact path with what a real agent answered: the JSON AgentMetricsTest recorded
+ * (src/test/resources/agent-api/, -Dpodhogs.record=true), not JSON written by hand.
+ */
+final class AgentCluster implements AutoCloseable {
+    /** The node the recording was made on (AgentMetricsTest.NODE): the first agent's, unchanged. */
+    static final String NODE_A = "podhogs-agent-node";
+    static final String NODE_B = "node-b";
+    static final String AGENTS = "/api/v1/pods?labelSelector=app.kubernetes.io%2Fname%3Dpodhogs";
+    static final List<String> LISTS = List.of("pods", "containers", "processes", "connections", "namespaces",
+            "workloads", "interfaces");
+
+    private final Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    private final KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
+            new KubernetesMixedDispatcher(responses), false);
+    private final List<Path> files = new ArrayList<>();
+
+    AgentCluster() {
+        server.init(InetAddress.getLoopbackAddress(), 0);
+    }
+
+    KubernetesMockServer server() {
+        return server;
+    }
+
+    /** An agent pod as the chart makes it: labelled, on its node, its port named http-metrics. */
+    static Pod agentPod(String name, String node, String phase, boolean ready) {
+        return new PodBuilder().withNewMetadata().withNamespace("podhogs").withName(name)
+                .addToLabels("app.kubernetes.io/name", "podhogs").addToLabels("app.kubernetes.io/instance", "podhogs")
+                .withCreationTimestamp("2026-01-01T00:00:00Z").endMetadata()
+                .withNewSpec().withNodeName(node).addNewContainer().withName("podhogs")
+                .addNewPort().withName("http-metrics").withContainerPort(9810).withProtocol("TCP").endPort()
+                .endContainer().endSpec()
+                .withNewStatus().withPhase(phase).addNewCondition().withType("Ready").withStatus(ready ? "True" : "False")
+                .endCondition().endStatus().build();
+    }
+
+    /** The agents' pods, at the URL kubectl podhogs lists them (every namespace, by the chart's label). */
+    void agents(Pod... pods) {
+        server.expect().get().withPath(AGENTS).andReturn(200, new PodListBuilder().withNewMetadata()
+                .withResourceVersion("1").endMetadata().withItems(pods).build()).always();
+    }
+
+    /** The path of an agent's list through the API server's pod proxy. */
+    static String proxy(String pod, String list) {
+        return "/api/v1/namespaces/podhogs/pods/" + pod + ":9810/proxy/api/v1/" + list;
+    }
+
+    /** The recorded answer of a real agent to GET /api/v1/{list}. */
+    static String recorded(String list) {
+        try {
+            return Files.readString(Path.of("src/test/resources/agent-api", list + ".json"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Every list of {@code pod} answers with the recording, its node's name made {@code node}. */
+    void answering(String pod, String node) {
+        for (String list : LISTS) {
+            // A second node's answer is the same recording with its node's name changed here: one
+            // real agent is all AgentMetricsTest runs, and the merge only needs a second node's rows.
+            String body = recorded(list).replace("\"" + NODE_A + "\"", "\"" + node + "\"");
+            server.expect().get().withPath(proxy(pod, list)).andReturn(200, body).always();
+        }
+    }
+
+    /** Every list of {@code pod} fails as the API server's proxy fails when it cannot reach the agent. */
+    void unreachable(String pod) {
+        unreachable(pod, -1);
+    }
+
+    /** As {@link #unreachable(String)}, for the first {@code times} requests of each list (-1: always). */
+    void unreachable(String pod, int times) {
+        for (String list : LISTS) {
+            var failing = server.expect().get().withPath(proxy(pod, list)).andReturn(503, new StatusBuilder()
+                    .withStatus("Failure").withCode(503).withReason("ServiceUnavailable")
+                    .withMessage("error trying to reach service: dial tcp 10.0.0.2:9810: connect: connection refused")
+                    .build());
+            if (times < 0) {
+                failing.always();
+            } else {
+                failing.times(times);
+            }
+        }
+    }
+
+    /** Every list of {@code pod} answers, but only after {@code millis}: a slow node. */
+    void slow(String pod, String node, long millis) {
+        for (String list : LISTS) {
+            String body = recorded(list).replace("\"" + NODE_A + "\"", "\"" + node + "\"");
+            server.expect().get().delay(millis, TimeUnit.MILLISECONDS).withPath(proxy(pod, list)).andReturn(200, body)
+                    .always();
+        }
+    }
+
+    /** Every list of {@code pod} is refused: the user may not use pods/proxy there. */
+    void forbidden(String pod) {
+        for (String list : LISTS) {
+            server.expect().get().withPath(proxy(pod, list)).andReturn(403, new StatusBuilder().withStatus("Failure")
+                    .withCode(403).withReason("Forbidden").withMessage("pods \"" + pod + "\" is forbidden: User"
+                            + " \"jane\" cannot get resource \"pods/proxy\" in API group \"\" in the namespace \"podhogs\"")
+                    .build()).always();
+        }
+    }
+
+    /** A kubeconfig for this server, as kubectl reads one, its context's namespace {@code namespace}. */
+    Path kubeconfig(String namespace) {
+        return kubeconfig(server.getPort(), namespace);
+    }
+
+    Path kubeconfig(int port, String namespace) {
+        try {
+            Path file = Files.createTempFile("podhogs-plugin", ".kubeconfig");
+            files.add(file);
+            Files.writeString(file, """
+                    apiVersion: v1
+                    kind: Config
+                    clusters:
+                    - {name: mock, cluster: {server: "http://localhost:%d"}}
+                    contexts:
+                    - {name: mock, context: {cluster: mock, user: jane, namespace: %s}}
+                    - {name: other, context: {cluster: mock, user: jane, namespace: shop}}
+                    current-context: mock
+                    users:
+                    - {name: jane, user: {token: test}}
+                    """.formatted(port, namespace));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The paths asked so far ("GET /api/v1/..."), in order. */
+    List<String> requests() {
+        List<String> paths = new ArrayList<>();
+        try {
+            RecordedRequest r;
+            while ((r = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
+                paths.add(r.getMethod() + " " + r.getPath());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return paths;
+    }
+
+    @Override
+    public void close() {
+        server.destroy();
+        for (Path f : files) {
+            try {
+                Files.deleteIfExists(f);
+            } catch (IOException e) {
+                // a temporary file: the system's to clean
+            }
+        }
+    }
+}
