@@ -1,6 +1,7 @@
 package io.podhogs.plugin;
 
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -65,6 +66,30 @@ final class AgentDiscovery {
                 p.getMetadata().getName(), port(p), notReady(p))));
         agents.sort(Comparator.comparing(Agent::node));
         return List.copyOf(agents);
+    }
+
+    /**
+     * The Linux nodes that have no agent pod (the chart runs on Linux nodes only): each is named as
+     * a node that did not answer. Nothing when the nodes cannot be listed (a user who may not list
+     * nodes still gets every agent's answer; only this check is lost).
+     */
+    static List<Agent> nodesWithout(KubernetesClient client, List<Agent> agents) {
+        java.util.Set<String> covered = new java.util.HashSet<>();
+        agents.forEach(a -> covered.add(a.node()));
+        List<Agent> missing = new ArrayList<>();
+        try {
+            for (Node n : client.nodes().list().getItems()) {
+                String name = n.getMetadata().getName();
+                Map<String, String> labels = n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels();
+                if (!covered.contains(name) && "linux".equals(labels.getOrDefault("kubernetes.io/os", "linux"))) {
+                    missing.add(new Agent(name, "", "", DEFAULT_PORT, "no podhogs agent runs on it"));
+                }
+            }
+        } catch (KubernetesClientException e) {
+            return List.of();
+        }
+        missing.sort(Comparator.comparing(Agent::node));
+        return missing;
     }
 
     private static String node(Pod p) {

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -152,14 +153,18 @@ final class PodhogsCommand implements Callable<Integer> {
     private record Round(KubernetesClient client, FanOut fanOut, ObjectMapper json, String agentNamespace,
                          String agentSelector) {
         ClusterAnswer ask(Query q) {
-            List<Agent> agents = AgentDiscovery.find(client, agentNamespace, agentSelector);
+            List<Agent> found = AgentDiscovery.find(client, agentNamespace, agentSelector);
+            List<Agent> agents;
             if (q.node() != null) {
-                List<Agent> onNode = agents.stream().filter(a -> a.node().equals(q.node())).toList();
-                if (onNode.isEmpty()) {
+                agents = found.stream().filter(a -> a.node().equals(q.node())).toList();
+                if (agents.isEmpty()) {
                     throw PluginException.error("no podhogs agent on node " + q.node() + " (agents run on: "
-                            + String.join(", ", agents.stream().map(Agent::node).toList()) + ")");
+                            + String.join(", ", found.stream().map(Agent::node).toList()) + ")");
                 }
-                agents = onNode;
+            } else {
+                // A node without an agent is a node that did not answer, not a node that is not there.
+                agents = new ArrayList<>(found);
+                agents.addAll(AgentDiscovery.nodesWithout(client, found));
             }
             return ClusterAnswer.of(q, fanOut.ask(agents, q.view().list()), json);
         }
@@ -199,8 +204,8 @@ final class PodhogsCommand implements Callable<Integer> {
 
     private void reportUnanswered(ClusterAnswer answer) {
         for (NodeAnswer a : answer.unanswered()) {
-            err.println("warning: node " + a.agent().node() + " did not answer: " + a.failure() + " (agent "
-                    + a.agent().name() + ")");
+            err.println("warning: node " + a.agent().node() + " did not answer: " + a.failure()
+                    + (a.agent().pod().isEmpty() ? "" : " (agent " + a.agent().name() + ")"));
         }
         err.flush();
     }

@@ -35,6 +35,7 @@ final class AgentCluster implements AutoCloseable {
     static final String NODE_A = "podhogs-agent-node";
     static final String NODE_B = "node-b";
     static final String AGENTS = "/api/v1/pods?labelSelector=app.kubernetes.io%2Fname%3Dpodhogs";
+    static final String NODES = "/api/v1/nodes";
     static final List<String> LISTS = List.of("pods", "containers", "processes", "connections", "namespaces",
             "workloads", "interfaces");
 
@@ -42,9 +43,21 @@ final class AgentCluster implements AutoCloseable {
     private final KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
             new KubernetesMixedDispatcher(responses), false);
     private final List<Path> files = new ArrayList<>();
+    /** The cluster's nodes: those of the agents listed, and those added without one. */
+    private final java.util.Set<String> nodes = new java.util.concurrent.ConcurrentSkipListSet<>();
 
     AgentCluster() {
         server.init(InetAddress.getLoopbackAddress(), 0);
+        server.expect().get().withPath(NODES).andReply(200, request -> new io.fabric8.kubernetes.api.model.NodeListBuilder()
+                .withNewMetadata().withResourceVersion("1").endMetadata()
+                .withItems(nodes.stream().map(n -> new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata()
+                        .withName(n).addToLabels("kubernetes.io/os", "linux").endMetadata().build()).toList())
+                .build()).always();
+    }
+
+    /** A node with no agent on it. */
+    void nodeWithoutAgent(String name) {
+        nodes.add(name);
     }
 
     KubernetesMockServer server() {
@@ -65,6 +78,9 @@ final class AgentCluster implements AutoCloseable {
 
     /** The agents' pods, at the URL kubectl podhogs lists them (every namespace, by the chart's label). */
     void agents(Pod... pods) {
+        for (Pod p : pods) {
+            nodes.add(p.getSpec().getNodeName());
+        }
         server.expect().get().withPath(AGENTS).andReturn(200, new PodListBuilder().withNewMetadata()
                 .withResourceVersion("1").endMetadata().withItems(pods).build()).always();
     }

@@ -99,14 +99,15 @@ class KubectlPodhogsTest {
         assertEquals(B_DOWN, r.err(), "one line for the node that did not answer, on stderr");
         Golden.assertGolden("partial-" + view + "-" + format + ".txt", r.out());
         // The agents listed at the exact URL, each asked once through its pod proxy.
-        assertEquals(List.of("GET " + AgentCluster.AGENTS, "GET " + AgentCluster.proxy(POD_A, view),
-                "GET " + AgentCluster.proxy(POD_B, view)), sortedProxyCalls(cluster.requests()));
+        assertEquals(List.of("GET " + AgentCluster.AGENTS, "GET " + AgentCluster.NODES,
+                "GET " + AgentCluster.proxy(POD_A, view), "GET " + AgentCluster.proxy(POD_B, view)),
+                sortedProxyCalls(cluster.requests()));
     }
 
-    /** The list first, then the two proxied calls in node order (they go out in parallel). */
+    /** The agents, then the nodes, then the proxied calls in node order (they go out in parallel). */
     private static List<String> sortedProxyCalls(List<String> requests) {
-        List<String> sorted = new ArrayList<>(requests.subList(0, 1));
-        sorted.addAll(requests.subList(1, requests.size()).stream().sorted().toList());
+        List<String> sorted = new ArrayList<>(requests.subList(0, 2));
+        sorted.addAll(requests.subList(2, requests.size()).stream().sorted().toList());
         return sorted;
     }
 
@@ -247,8 +248,17 @@ class KubectlPodhogsTest {
                 + POD_B + ")\n"
                 + "warning: node node-c did not answer: agent pod podhogs/podhogs-c4n8m is not ready (agent"
                 + " podhogs/podhogs-c4n8m)\n", r.err());
-        assertEquals(List.of("GET " + AgentCluster.AGENTS, "GET " + AgentCluster.proxy(POD_A, "pods")),
-                cluster.requests());
+        assertEquals(List.of("GET " + AgentCluster.AGENTS, "GET " + AgentCluster.NODES,
+                "GET " + AgentCluster.proxy(POD_A, "pods")), cluster.requests());
+    }
+
+    @Test
+    void aNodeWithoutAnAgentIsNamedAsANodeThatDidNotAnswer() {
+        bothNodesUp();
+        cluster.nodeWithoutAgent("node-c");
+        Result r = run("-A");
+        assertEquals(ExitCodes.PARTIAL, r.exit(), r::toString);
+        assertEquals("warning: node node-c did not answer: no podhogs agent runs on it\n", r.err());
     }
 
     @Test
