@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.podhogs.testing.TmuxPane;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,6 @@ import org.junit.jupiter.api.Timeout;
 class TopViewTmuxTest {
     private static final int WIDTH = 132;
     private static final int HEIGHT = 30;
-    private static final String SESSION = "phtest";
     private static final Duration DEADLINE = Duration.ofSeconds(40);
     /** The last two columns: SENT and RECEIVED, numbers right-aligned under their titles. */
     private static final Pattern NUMBERS = Pattern.compile("(\\S+) +(\\S+)$");
@@ -39,10 +39,7 @@ class TopViewTmuxTest {
     private Veth veth;
     private long sender;
     private long receiver;
-    private Path dir;
-    private Path socket;
-    private Path config;
-    private Path status;
+    private TmuxPane pane;
 
     @BeforeAll
     void traffic() throws Exception {
@@ -54,21 +51,13 @@ class TopViewTmuxTest {
         receiver = veth.hostSink(lifetime).pid();
         sender = veth.hostSource(200, lifetime).pid();
         veth.namespaceSource(150, lifetime);
-        // A tmux server of the test's own, on a socket in a directory of its own: nothing of the
-        // user's tmux is touched, and deleting the directory leaves nothing behind.
-        dir = Files.createTempDirectory("podhogs-cli-tmux");
-        socket = dir.resolve("tmux.sock");
-        config = dir.resolve("tmux.conf");
-        // A pane that keeps its last screen after its command ends; no status line, so the pane is
-        // the whole WIDTH x HEIGHT.
-        Files.writeString(config, "set -g remain-on-exit on\nset -g status off\n", StandardCharsets.UTF_8);
-        status = dir.resolve("status");
+        pane = new TmuxPane(DEADLINE);
     }
 
     @AfterEach
     void killSession() throws Exception {
-        if (socket != null) {
-            tmux("kill-server");
+        if (pane != null) {
+            pane.kill();
         }
     }
 
@@ -77,79 +66,30 @@ class TopViewTmuxTest {
         if (veth != null) {
             veth.close();
         }
-        if (dir != null) {
-            for (Path f : List.of(socket, config, status, Path.of(status + ".tmp"))) {
-                Files.deleteIfExists(f);
-            }
-            Files.deleteIfExists(dir);
+        if (pane != null) {
+            pane.close();
         }
     }
 
-    private Veth.Exec tmux(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("tmux", "-S", socket.toString(), "-f", config.toString()));
-        command.addAll(List.of(args));
-        return Veth.exec(command, Duration.ofSeconds(20));
-    }
-
-    /**
-     * Starts podhogs in the session's one pane, under a shell that writes its exit status to a file
-     * when it ends. tmux's own #{pane_dead_status} is not to be relied on: tmux 3.3 can miss the
-     * SIGCHLD of a pane's command (libutempter's handler takes it, tmux/tmux#311) and then never
-     * learns the status.
-     */
+    /** Starts podhogs in the pane. */
     private void start(String... podhogsArgs) throws Exception {
-        Files.deleteIfExists(status);
-        StringBuilder script = new StringBuilder();
-        for (String word : Podhogs.command(List.of(), podhogsArgs)) {
-            script.append(quote(word)).append(' ');
-        }
-        script.append("; s=$?; echo $s > ").append(quote(status + ".tmp"))
-                .append(" && mv ").append(quote(status + ".tmp")).append(' ').append(quote(status.toString()));
-        // More than one word after the options: tmux runs them as they are, not through the user's shell.
-        Veth.Exec r = tmux("new-session", "-d", "-s", SESSION, "-x", Integer.toString(WIDTH),
-                "-y", Integer.toString(HEIGHT), "/bin/sh", "-c", script.toString());
-        assertEquals(0, r.exit(), r::output);
-    }
-
-    private static String quote(String word) {
-        return "'" + word.replace("'", "'\\''") + "'";
+        pane.start(WIDTH, HEIGHT, false, Podhogs.command(List.of(), podhogsArgs));
     }
 
     private String screen() throws Exception {
-        Veth.Exec r = tmux("capture-pane", "-p", "-t", SESSION);
-        assertEquals(0, r.exit(), r::output);
-        return r.output();
+        return pane.screen();
     }
 
     private void keys(String keys) throws Exception {
-        Veth.Exec r = tmux("send-keys", "-t", SESSION, "-l", keys);
-        assertEquals(0, r.exit(), r::output);
+        pane.type(keys);
     }
 
-    /** Polls the screen until {@code shows} holds, and returns that screen. */
     private String await(String what, Predicate<String> shows) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        String screen = screen();
-        while (!shows.test(screen)) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("the screen did not show " + what + " within " + DEADLINE + ":\n" + screen);
-            }
-            Thread.sleep(100);
-            screen = screen();
-        }
-        return screen;
+        return pane.await(what, shows);
     }
 
-    /** Waits for podhogs to end and returns its exit status. */
     private int awaitExit() throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!Files.exists(status)) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("podhogs did not exit within " + DEADLINE + ":\n" + screen());
-            }
-            Thread.sleep(100);
-        }
-        return Integer.parseInt(Files.readString(status, StandardCharsets.UTF_8).trim());
+        return pane.awaitExit();
     }
 
     /** The screen's lines, as many as the terminal has. */
@@ -271,8 +211,7 @@ class TopViewTmuxTest {
         start("-d", "0.5", "phcli-absent0");
         assertEquals(2, awaitExit());
         // the whole history: tmux scrolls the screen to write "Pane is dead" under what was there
-        Veth.Exec r = tmux("capture-pane", "-p", "-S", "-", "-t", SESSION);
-        String screen = r.output();
+        String screen = pane.history();
         List<String> text = lines(screen).stream().filter(l -> !l.isBlank() && !l.startsWith("Pane is dead")).toList();
         assertEquals(1, text.size(), () -> "one line\n" + screen);
         assertTrue(text.get(0).startsWith("podhogs: no such device: phcli-absent0"), screen);

@@ -10,7 +10,6 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -177,16 +176,7 @@ final class AgentCluster implements AutoCloseable {
 
     /** The paths asked so far ("GET /api/v1/..."), in order. */
     List<String> requests() {
-        List<String> paths = new ArrayList<>();
-        try {
-            RecordedRequest r;
-            while ((r = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
-                paths.add(r.getMethod() + " " + r.getPath());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return paths;
+        return io.podhogs.testing.MockApi.requests(server);
     }
 
     @Override

@@ -126,6 +126,11 @@ public final class MockApi implements AutoCloseable {
 
     /** The paths asked so far ("GET /api/v1/pods?..."), taken from the server's record. */
     public List<String> requests() {
+        return requests(server);
+    }
+
+    /** The paths {@code server} was asked so far ("GET /api/v1/pods?..."), in order, taken from its record. */
+    public static List<String> requests(KubernetesMockServer server) {
         List<String> paths = new ArrayList<>();
         try {
             RecordedRequest r;
