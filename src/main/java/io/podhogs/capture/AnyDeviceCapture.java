@@ -20,7 +20,7 @@ final class AnyDeviceCapture implements Capture {
         this.description = description;
     }
 
-    static Capture start(CaptureConfig config, DeviceSelection selection, PacketSink sink)
+    static Capture start(CaptureConfig config, DeviceSelection selection, NetInterfaces interfaces, PacketSink sink)
             throws CaptureException {
         if (config.promiscuous()) {
             LOG.warn("-p: the any device cannot be promiscuous; capturing what the host sends and receives");
@@ -35,7 +35,7 @@ final class AnyDeviceCapture implements Capture {
                     throw new CaptureException("this libpcap has no LINUX_SLL2 (libpcap 1.10 or later):"
                             + " use --capture per-device, or name a single device");
                 }
-                return PerDeviceCapture.start(config, selection, sink);
+                return PerDeviceCapture.start(config, selection, interfaces, sink);
             }
             PcapOpener.setFilter(handle, selection.anyDeviceFilter(), config.filter());
             CaptureLoop first = new CaptureLoop("any", handle, FrameParser.cooked(LinkType.LINUX_SLL2), sink);

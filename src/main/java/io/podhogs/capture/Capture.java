@@ -47,8 +47,8 @@ public interface Capture extends AutoCloseable {
             throws CaptureException {
         DeviceSelection selection = DeviceSelection.resolve(config, interfaces);
         Capture main = switch (config.mode()) {
-            case ANY -> AnyDeviceCapture.start(config, selection, sink);
-            case PER_DEVICE -> PerDeviceCapture.start(config, selection, sink);
+            case ANY -> AnyDeviceCapture.start(config, selection, interfaces, sink);
+            case PER_DEVICE -> PerDeviceCapture.start(config, selection, interfaces, sink);
         };
         return ConnectionStartCapture.attach(main, config, selection, connectionStarts);
     }

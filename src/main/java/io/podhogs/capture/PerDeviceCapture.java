@@ -27,6 +27,7 @@ final class PerDeviceCapture implements Capture {
 
     private final CaptureConfig config;
     private final Set<String> named;
+    private final NetInterfaces interfaces;
     private final PacketSink sink;
     /** By interface index: indexes are not reused while a device lives, names are. */
     private final Map<Integer, ReopeningLoop> loops = new LinkedHashMap<>();
@@ -35,13 +36,15 @@ final class PerDeviceCapture implements Capture {
     private CaptureStatus gone;
     private boolean closed;
 
-    private PerDeviceCapture(CaptureConfig config, Set<String> named, PacketSink sink) {
+    private PerDeviceCapture(CaptureConfig config, Set<String> named, NetInterfaces interfaces, PacketSink sink) {
         this.config = config;
         this.named = named;
+        this.interfaces = interfaces;
         this.sink = sink;
     }
 
-    static PerDeviceCapture start(CaptureConfig config, DeviceSelection selection, PacketSink sink)
+    static PerDeviceCapture start(CaptureConfig config, DeviceSelection selection, NetInterfaces interfaces,
+                                  PacketSink sink)
             throws CaptureException {
         if (selection.devices().isEmpty()) {
             throw new CaptureException("no device to capture on: none is up (name one, or use -a)");
@@ -49,7 +52,7 @@ final class PerDeviceCapture implements Capture {
         Set<String> named = selection.named()
                 ? selection.devices().stream().map(NetInterface::name).collect(Collectors.toUnmodifiableSet())
                 : Set.of();
-        PerDeviceCapture capture = new PerDeviceCapture(config, named, sink);
+        PerDeviceCapture capture = new PerDeviceCapture(config, named, interfaces, sink);
         try {
             for (NetInterface device : selection.devices()) {
                 capture.open(device, selection.devices().size());
@@ -78,7 +81,7 @@ final class PerDeviceCapture implements Capture {
             LinkType linkType = LinkType.ofDlt(dlt);
             FrameParser parser = FrameParser.device(linkType, device.index(), device.hardwareType(), device.mac());
             loop = new CaptureLoop(device.name(), handle, parser, sink);
-            loops.put(device.index(), new ReopeningLoop(loop, () -> reopen(device.name(), buffer, dlt)));
+            loops.put(device.index(), new ReopeningLoop(loop, () -> reopen(device, buffer, dlt)));
         } catch (IllegalArgumentException e) {
             handle.close();
             throw new CaptureException("cannot capture on " + device.name() + ": " + e.getMessage(), e);
@@ -101,12 +104,20 @@ final class PerDeviceCapture implements Capture {
         }
     }
 
-    /** The same device again (its index unchanged: a new index is a new device, opened afresh). */
-    private PcapHandle reopen(String device, int buffer, int dlt) throws CaptureException {
-        PcapHandle handle = openFiltered(device, buffer);
+    /**
+     * The same device again. A device of the same name under another index is another device: it
+     * gets a handle of its own when the interfaces are read next, and this one is retired.
+     */
+    private PcapHandle reopen(NetInterface device, int buffer, int dlt) throws CaptureException {
+        NetInterface now = interfaces.byName(device.name())
+                .orElseThrow(() -> new CaptureException(device.name() + " is gone"));
+        if (now.index() != device.index()) {
+            throw new CaptureException(device.name() + " is another device now (index " + now.index() + ")");
+        }
+        PcapHandle handle = openFiltered(device.name(), buffer);
         if (handle.getDlt().value() != dlt) {
             handle.close();
-            throw new CaptureException(device + " has another link type now");
+            throw new CaptureException(device.name() + " has another link type now");
         }
         return handle;
     }
