@@ -1,5 +1,7 @@
 package io.podhogs.plugin;
 
+import java.util.Map;
+
 /**
  * One node's podhogs agent as its pod tells: where the API server's pod proxy reaches it, and why
  * it is not asked when it is not ready.
@@ -7,8 +9,13 @@ package io.podhogs.plugin;
  * @param node the node the pod runs on (spec.nodeName)
  * @param port the container port named http-metrics (the chart's), or the agent's default 9810
  * @param notReady why the pod is not asked (Pending, terminating, not ready), or null when it is ready
+ * @param nodeSelector the pod's node selector (its DaemonSet's): which nodes are meant to have an agent
  */
-record Agent(String node, String namespace, String pod, int port, String notReady) {
+record Agent(String node, String namespace, String pod, int port, String notReady, Map<String, String> nodeSelector) {
+    Agent {
+        nodeSelector = Map.copyOf(nodeSelector);
+    }
+
     boolean ready() {
         return notReady == null;
     }

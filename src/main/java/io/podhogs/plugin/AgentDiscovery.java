@@ -63,26 +63,31 @@ final class AgentDiscovery {
         }
         List<Agent> agents = new ArrayList<>();
         byNode.forEach((node, p) -> agents.add(new Agent(node, p.getMetadata().getNamespace(),
-                p.getMetadata().getName(), port(p), notReady(p))));
+                p.getMetadata().getName(), port(p), notReady(p),
+                p.getSpec() == null || p.getSpec().getNodeSelector() == null ? Map.of() : p.getSpec().getNodeSelector())));
         agents.sort(Comparator.comparing(Agent::node));
         return List.copyOf(agents);
     }
 
     /**
-     * The Linux nodes that have no agent pod (the chart runs on Linux nodes only): each is named as
-     * a node that did not answer. Nothing when the nodes cannot be listed (a user who may not list
-     * nodes still gets every agent's answer; only this check is lost).
+     * The nodes meant to have an agent that have none: Linux nodes (the chart's default) that match
+     * the agents' node selector (the chart's nodeSelector value; affinity is not looked at). Each is
+     * named as a node that did not answer. Nothing when the nodes cannot be listed (a user who may
+     * not list nodes still gets every agent's answer; only this check is lost).
      */
     static List<Agent> nodesWithout(KubernetesClient client, List<Agent> agents) {
         java.util.Set<String> covered = new java.util.HashSet<>();
         agents.forEach(a -> covered.add(a.node()));
+        Map<String, String> selector = agents.isEmpty() ? Map.of() : agents.get(0).nodeSelector();
         List<Agent> missing = new ArrayList<>();
         try {
             for (Node n : client.nodes().list().getItems()) {
                 String name = n.getMetadata().getName();
                 Map<String, String> labels = n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels();
-                if (!covered.contains(name) && "linux".equals(labels.getOrDefault("kubernetes.io/os", "linux"))) {
-                    missing.add(new Agent(name, "", "", DEFAULT_PORT, "no podhogs agent runs on it"));
+                boolean meant = "linux".equals(labels.getOrDefault("kubernetes.io/os", "linux"))
+                        && labels.entrySet().containsAll(selector.entrySet());
+                if (!covered.contains(name) && meant) {
+                    missing.add(new Agent(name, "", "", DEFAULT_PORT, "no podhogs agent runs on it", Map.of()));
                 }
             }
         } catch (KubernetesClientException e) {

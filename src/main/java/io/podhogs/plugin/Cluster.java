@@ -36,6 +36,13 @@ final class Cluster {
         if (context != null && (config.getCurrentContext() == null || !context.equals(config.getCurrentContext().getName()))) {
             throw PluginException.error("context \"" + context + "\" is not in the kubeconfig");
         }
+        boolean inCluster = env.variables().containsKey("KUBERNETES_SERVICE_HOST")
+                && Files.isRegularFile(Path.of(Config.KUBERNETES_SERVICE_ACCOUNT_TOKEN_PATH));
+        if (config.getCurrentContext() == null && !inCluster) {
+            // fabric8 would then try kubernetes.default.svc and fail with a name lookup error.
+            throw PluginException.error("no cluster: the kubeconfig has no current context"
+                    + " (kubectl config use-context NAME, or --context NAME)");
+        }
         if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
             throw PluginException.error("no cluster: the kubeconfig's context names no server");
         }
@@ -68,7 +75,10 @@ final class Cluster {
                         + " --kubeconfig), as kubectl needs");
             }
             return Config.autoConfigure(context);
-        } catch (KubernetesClientException e) {
+        } catch (PluginException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // fabric8's own exception, or the YAML parser's for a file that is not a kubeconfig.
             throw PluginException.error("cannot read the kubeconfig: " + oneLine(rootMessage(e)));
         }
     }
@@ -87,6 +97,11 @@ final class Cluster {
                     + " did not accept the credentials of your kubeconfig's context");
         }
         if (code == 0 || code == -1) {
+            // An answer that is not the API's JSON (a wrong URL, a captive portal): reached, but not it.
+            if (rootCause(e) instanceof com.fasterxml.jackson.core.JacksonException) {
+                return PluginException.error("the server at " + client.getMasterUrl() + " did not answer as a Kubernetes"
+                        + " API server: " + oneLine(rootMessage(e)));
+            }
             return PluginException.error("cannot reach the API server at " + client.getMasterUrl() + ": "
                     + oneLine(rootMessage(e)));
         }
@@ -96,11 +111,16 @@ final class Cluster {
                 + oneLine(message));
     }
 
-    static String rootMessage(Throwable e) {
+    static Throwable rootCause(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
+        return t;
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = rootCause(e);
         String message = t.getMessage();
         return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
     }

@@ -32,7 +32,7 @@ record ClusterAnswer(List<Row> rows, List<String> answered, List<NodeAnswer> una
             answered.add(a.agent().node());
             for (ObjectNode agentRow : a.rows()) {
                 ObjectNode copy = agentRow.deepCopy();
-                if (!copy.has("node")) {
+                if (!copy.hasNonNull("node") || copy.get("node").asText().isEmpty()) {
                     // Containers, processes and connections do not say their node: the agent's pod does.
                     copy.put("node", a.agent().node());
                 }
@@ -70,7 +70,9 @@ record ClusterAnswer(List<Row> rows, List<String> answered, List<NodeAnswer> una
         if (q.namespace() != null && !q.namespace().equals(row.text("namespace"))) {
             return false;
         }
-        return q.selector().isEmpty() || q.selector().matches(row.labels());
+        // A pod label selector selects pods: a row of no pod (a node's process, a Docker container)
+        // has no labels to match, and must not pass a negative selector (tier!=db) for that.
+        return q.selector().isEmpty() || (!row.text("pod").isEmpty() && q.selector().matches(row.labels()));
     }
 
     /** One row per name, its usage the sum of the nodes' rows, with the nodes it was seen on. */

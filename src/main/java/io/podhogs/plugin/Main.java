@@ -20,10 +20,28 @@ public final class Main {
         Logger.getLogger("").setLevel(Level.OFF);
         PrintWriter out = new PrintWriter(System.out, false);
         PrintWriter err = new PrintWriter(System.err, false);
-        int code = run(args, out, err, Cluster.Environment.ofProcess(), System.console() != null);
+        int code;
+        try {
+            code = run(args, out, err, Cluster.Environment.ofProcess(), terminal());
+        } catch (OutOfMemoryError e) {
+            // A very large cluster's answers: still one line, with what to do.
+            err.println("error: out of memory for the agents' answers: ask fewer (-n, --node, a view other than"
+                    + " connections) or give the JVM more (KUBECTL_PODHOGS_JAVA_OPTS=-Xmx1g)");
+            code = ExitCodes.ERROR;
+        }
         out.flush();
         err.flush();
         System.exit(code);
+    }
+
+    /**
+     * Whether stdout is a terminal (then -w redraws in place). The launcher knows for sure ([ -t 1 ])
+     * and says so in KUBECTL_PODHOGS_TTY; System.console() is only a guess: on JDK 17 it is null when
+     * stdin alone is redirected, and from JDK 22 it is there even when stdout goes to a pipe.
+     */
+    private static boolean terminal() {
+        String said = System.getenv("KUBECTL_PODHOGS_TTY");
+        return said != null ? said.equals("1") : System.console() != null;
     }
 
     /** Runs the command as typed; its exit status (ExitCodes). */

@@ -115,6 +115,10 @@ final class PodhogsCommand implements Callable<Integer> {
                     + " not to " + v.list());
         }
         Query.SortKey sort = Query.SortKey.parse(sortBy);
+        if (v == View.CONNECTIONS && (sort == Query.SortKey.IN_CLUSTER || sort == Query.SortKey.INTERNET)) {
+            throw PluginException.usage("--sort-by " + sort.word + " needs bytes by remote class, which a connection"
+                    + " has not (its CLASS column is its one class): sort connections by total, tx, rx, bytes or name");
+        }
         if (!Query.WINDOWS.contains(window)) {
             throw PluginException.usage("unknown --window \"" + window + "\": the agent keeps 2s, 10s and 40s");
         }
@@ -262,6 +266,9 @@ final class PodhogsCommand implements Callable<Integer> {
             }
             out.print(frame);
             out.flush();
+            if (out.checkError()) {
+                return ExitCodes.OK; // the reader is gone (| head): nothing to watch for any more
+            }
             if (answer != null) {
                 reportUnanswered(answer);
             }

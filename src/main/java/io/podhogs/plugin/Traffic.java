@@ -42,8 +42,9 @@ final class Traffic {
     }
 
     /**
-     * Two rows' sum: counters, rates and bytes by class add up exactly; the peak is the sum of the
-     * peaks, an upper bound (the nodes' peaks need not have been at the same time).
+     * Two rows' sum: counters, rates and bytes by class add up exactly; the peak is the higher of
+     * the two, a lower bound of the sum's real peak (the nodes' peaks need not have been at the same
+     * time, so their sum would be a number no one measured).
      */
     static Usage plus(Usage a, Usage b) {
         Map<String, Usage.Rate> rates = new LinkedHashMap<>(a.rates() == null ? Map.of() : a.rates());
@@ -57,6 +58,6 @@ final class Traffic {
         Usage.Rate pb = b.peak() == null ? new Usage.Rate(0, 0) : b.peak();
         return new Usage(a.sentBytes() + b.sentBytes(), a.receivedBytes() + b.receivedBytes(),
                 a.sentPackets() + b.sentPackets(), a.receivedPackets() + b.receivedPackets(), rates,
-                new Usage.Rate(pa.sent() + pb.sent(), pa.received() + pb.received()), classes);
+                new Usage.Rate(Math.max(pa.sent(), pb.sent()), Math.max(pa.received(), pb.received())), classes);
     }
 }

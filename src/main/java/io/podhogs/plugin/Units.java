@@ -39,20 +39,30 @@ record Units(Scale scale, boolean bits) {
         String[] names = scale == Scale.IEC ? (bits ? IEC_BITS : IEC_BYTES) : (bits ? SI_BITS : SI_BYTES);
         double step = scale == Scale.IEC ? 1024 : 1000;
         int unit = 0;
-        while (Math.abs(value) >= step && unit < names.length - 1) {
+        String number = digits(value, 0);
+        // Rounded as shown, a number may reach the next unit (1023.7 B is "1024" B): step up then.
+        while (unit < names.length - 1 && Math.abs(Double.parseDouble(number)) >= step) {
             value /= step;
             unit++;
-        }
-        String number;
-        if (unit == 0) {
-            number = Long.toString(Math.round(value)); // no fraction of a byte
-        } else if (value < 10) {
-            number = String.format(Locale.ROOT, "%.2f", value);
-        } else if (value < 100) {
-            number = String.format(Locale.ROOT, "%.1f", value);
-        } else {
-            number = String.format(Locale.ROOT, "%.0f", value);
+            number = digits(value, unit);
         }
         return number + names[unit] + suffix;
+    }
+
+    /** Three significant digits, at most two decimals; whole bytes (no fraction of a byte). */
+    private static String digits(double value, int unit) {
+        double v = Math.abs(value);
+        if (unit == 0) {
+            return Long.toString(Math.round(value));
+        }
+        String two = String.format(Locale.ROOT, "%.2f", value);
+        if (Math.abs(Double.parseDouble(two)) < 10) {
+            return two;
+        }
+        String one = String.format(Locale.ROOT, "%.1f", value);
+        if (Math.abs(Double.parseDouble(one)) < 100 && v < 100) {
+            return one;
+        }
+        return String.format(Locale.ROOT, "%.0f", value);
     }
 }

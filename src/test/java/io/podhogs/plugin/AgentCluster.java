@@ -42,21 +42,25 @@ final class AgentCluster implements AutoCloseable {
     private final KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
             new KubernetesMixedDispatcher(responses), false);
     private final List<Path> files = new ArrayList<>();
-    /** The cluster's nodes: those of the agents listed, and those added without one. */
-    private final java.util.Set<String> nodes = new java.util.concurrent.ConcurrentSkipListSet<>();
+    /** The cluster's nodes and their labels: those of the agents listed, and those added without one. */
+    private final Map<String, Map<String, String>> nodes = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     AgentCluster() {
         server.init(InetAddress.getLoopbackAddress(), 0);
         server.expect().get().withPath(NODES).andReply(200, request -> new io.fabric8.kubernetes.api.model.NodeListBuilder()
                 .withNewMetadata().withResourceVersion("1").endMetadata()
-                .withItems(nodes.stream().map(n -> new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata()
-                        .withName(n).addToLabels("kubernetes.io/os", "linux").endMetadata().build()).toList())
+                .withItems(nodes.entrySet().stream().map(n -> new io.fabric8.kubernetes.api.model.NodeBuilder()
+                        .withNewMetadata().withName(n.getKey()).withLabels(n.getValue()).endMetadata().build()).toList())
                 .build()).always();
     }
 
-    /** A node with no agent on it. */
+    /** A Linux node with no agent on it. */
     void nodeWithoutAgent(String name) {
-        nodes.add(name);
+        nodeWithoutAgent(name, Map.of("kubernetes.io/os", "linux"));
+    }
+
+    void nodeWithoutAgent(String name, Map<String, String> labels) {
+        nodes.put(name, Map.copyOf(labels));
     }
 
     KubernetesMockServer server() {
@@ -78,7 +82,10 @@ final class AgentCluster implements AutoCloseable {
     /** The agents' pods, at the URL kubectl podhogs lists them (every namespace, by the chart's label). */
     void agents(Pod... pods) {
         for (Pod p : pods) {
-            nodes.add(p.getSpec().getNodeName());
+            Map<String, String> labels = new HashMap<>(p.getSpec().getNodeSelector() == null ? Map.of()
+                    : p.getSpec().getNodeSelector());
+            labels.put("kubernetes.io/os", "linux");
+            nodes.put(p.getSpec().getNodeName(), labels);
         }
         server.expect().get().withPath(AGENTS).andReturn(200, new PodListBuilder().withNewMetadata()
                 .withResourceVersion("1").endMetadata().withItems(pods).build()).always();
@@ -106,6 +113,11 @@ final class AgentCluster implements AutoCloseable {
             String body = recorded(list).replace("\"" + NODE_A + "\"", "\"" + node + "\"");
             server.expect().get().withPath(proxy(pod, list)).andReturn(200, body).always();
         }
+    }
+
+    /** {@code pod}'s {@code list} answers with {@code body} (a recording changed by the test). */
+    void answering(String pod, String list, String body) {
+        server.expect().get().withPath(proxy(pod, list)).andReturn(200, body).always();
     }
 
     /** Every list of {@code pod} fails as the API server's proxy fails when it cannot reach the agent. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -159,6 +160,102 @@ class KubectlPodhogsTest {
         Golden.assertGolden("partial-pods-no-headers.txt", run("-A", "--no-headers").out());
     }
 
+    /**
+     * The recorded pods, changed where a real recording cannot be: each window's rates different,
+     * and bytes to the internet and to a Service (the recording's traffic was pod to pod).
+     */
+    private void podsWithEveryWindowAndClass() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        var rows = (ArrayNode) json.readTree(AgentCluster.recorded("pods"));
+        for (var row : rows) {
+            var usage = (ObjectNode) row.get("usage");
+            boolean db = row.get("pod").asText().equals("db-0");
+            var rates = (ObjectNode) usage.get("rates");
+            rates.putObject("10s").put("sent", db ? 3000 : 1000).put("received", db ? 4000 : 2000);
+            var classes = (ObjectNode) usage.get("remote_classes");
+            classes.putObject("external").put("sent_bytes", db ? 5000 : 70_000).put("received_bytes", db ? 6000 : 0)
+                    .put("sent_packets", 5).put("received_packets", 6);
+            classes.putObject("service").put("sent_bytes", 100).put("received_bytes", 200)
+                    .put("sent_packets", 1).put("received_packets", 2);
+        }
+        cluster.agents(AgentCluster.agentPod(POD_A, AgentCluster.NODE_A, "Running", true));
+        cluster.answering(POD_A, "pods", json.writeValueAsString(rows));
+    }
+
+    @Test
+    void theWindowAndTheRemoteClassesAreTheChosenOnes() throws Exception {
+        podsWithEveryWindowAndClass();
+        Result r = run("-A", "--window", "10s", "--units", "raw");
+        assertEquals(ExitCodes.OK, r.exit(), r::toString);
+        // db-0: 10s rates 3000/4000 (2s: 0/223985), same_node_pod 416800 received + service 300 in the
+        // cluster, external 5000 + 6000; link_local (270) is neither. Totals as recorded. db-0 first:
+        // 7000 B/s against web's 3000 over the chosen window.
+        assertEquals(List.of("NAMESPACE   NAME              TX(10s)   RX(10s)   TX-TOTAL   RX-TOTAL   IN-CLUSTER   INTERNET",
+                "shop        db-0              3000      4000      222        416932     417100       11000",
+                "shop        web-6b7c8-x1y2z   1000      2000      417022     402        417100       70000",
+                "TOTAL                         4000      6000      417244     417334     834200       81000"),
+                r.out().lines().toList());
+    }
+
+    @Test
+    void eachSortKeySortsByItsOwnNumber() throws Exception {
+        podsWithEveryWindowAndClass();
+        assertEquals(List.of("db-0", "web-6b7c8-x1y2z"), names(run("-A", "--sort-by", "name"), 1));
+        assertEquals(List.of("web-6b7c8-x1y2z", "db-0"), names(run("-A", "--sort-by", "internet"), 1), "70000 first");
+        assertEquals(List.of("db-0", "web-6b7c8-x1y2z"), names(run("-A", "--window", "10s", "--sort-by", "total"), 1),
+                "7000 B/s over 3000");
+        assertEquals(List.of("db-0", "web-6b7c8-x1y2z"), names(run("-A", "--window", "10s", "--sort-by", "tx"), 1));
+        assertEquals(List.of("web-6b7c8-x1y2z", "db-0"), names(run("-A", "--sort-by", "tx"), 1), "2s: web sends");
+        assertEquals(List.of("db-0", "web-6b7c8-x1y2z"), names(run("-A", "--sort-by", "rx-bytes"), 1));
+        assertEquals(List.of("web-6b7c8-x1y2z", "db-0"), names(run("-A", "--sort-by", "tx-bytes"), 1));
+        Result refused = run("connections", "-A", "--sort-by", "internet");
+        assertEquals(ExitCodes.USAGE, refused.exit(), refused::toString);
+    }
+
+    @Test
+    void aPodSelectorNeverSelectsWhatIsNoPods() throws Exception {
+        // The recording's processes are pods'; a node's own process (kubelet, say) is added to it.
+        ObjectMapper json = new ObjectMapper();
+        var rows = (ArrayNode) json.readTree(AgentCluster.recorded("processes"));
+        var kubelet = rows.get(0).deepCopy();
+        ((ObjectNode) kubelet).put("pid", 1234).put("program", "/usr/bin/kubelet")
+                .put("namespace", "").put("pod", "").put("container", "").putObject("labels");
+        rows.add(kubelet);
+        cluster.agents(AgentCluster.agentPod(POD_A, AgentCluster.NODE_A, "Running", true));
+        cluster.answering(POD_A, "processes", json.writeValueAsString(rows));
+        assertTrue(run("processes", "-A").out().contains("kubelet"), "listed without a selector");
+        Result r = run("processes", "-A", "-l", "tier!=db");
+        assertEquals(2, names(r, 0).size(), r::toString);
+        assertTrue(r.out().contains("db-0") && r.out().contains("web-6b7c8-x1y2z"), r::toString);
+        assertFalse(r.out().contains("kubelet"), r::toString);
+    }
+
+    @Test
+    void aKubeconfigWithoutACurrentContextOrNotAKubeconfigIsOneLine() throws Exception {
+        Path none = Files.writeString(home.resolve("none.kubeconfig"), """
+                apiVersion: v1
+                kind: Config
+                clusters: []
+                contexts: []
+                current-context: ""
+                users: []
+                """);
+        Result r = run2("--kubeconfig", none.toString(), "-A");
+        assertEquals(ExitCodes.ERROR, r.exit(), r::toString);
+        assertEquals("error: no cluster: the kubeconfig has no current context (kubectl config use-context NAME, or"
+                + " --context NAME)\n", r.err());
+        Path garbage = Files.writeString(home.resolve("garbage.kubeconfig"), "this: is: not: yaml: [\n");
+        Result g = run2("--kubeconfig", garbage.toString(), "-A");
+        assertEquals(ExitCodes.ERROR, g.exit(), g::toString);
+        assertTrue(g.err().startsWith("error: cannot read the kubeconfig: ") && g.err().lines().count() == 1, g::toString);
+        Files.delete(none);
+        Files.delete(garbage);
+    }
+
+    private Result run2(String... args) {
+        return runBare(Map.of(), args);
+    }
+
     private List<String> names(Result r, int column) {
         return r.out().lines().skip(1).filter(l -> !l.startsWith("TOTAL")).map(l -> l.split(" +")[column]).toList();
     }
@@ -259,6 +356,26 @@ class KubectlPodhogsTest {
         Result r = run("-A");
         assertEquals(ExitCodes.PARTIAL, r.exit(), r::toString);
         assertEquals("warning: node node-c did not answer: no podhogs agent runs on it\n", r.err());
+    }
+
+    @Test
+    void nodesTheAgentsAreNotMeantForAreNotMissing() {
+        var a = AgentCluster.agentPod(POD_A, AgentCluster.NODE_A, "Running", true);
+        var b = AgentCluster.agentPod(POD_B, AgentCluster.NODE_B, "Running", true);
+        a.getSpec().setNodeSelector(Map.of("pool", "apps"));
+        b.getSpec().setNodeSelector(Map.of("pool", "apps"));
+        cluster.agents(a, b);
+        cluster.answering(POD_A, AgentCluster.NODE_A);
+        cluster.answering(POD_B, AgentCluster.NODE_B);
+        cluster.nodeWithoutAgent("gpu-1", Map.of("kubernetes.io/os", "linux", "pool", "gpu"));
+        cluster.nodeWithoutAgent("win-1", Map.of("kubernetes.io/os", "windows", "pool", "apps"));
+        Result r = run("-A");
+        assertEquals(ExitCodes.OK, r.exit(), r::toString);
+        assertEquals("", r.err());
+        cluster.nodeWithoutAgent("apps-3", Map.of("kubernetes.io/os", "linux", "pool", "apps"));
+        Result missing = run("-A");
+        assertEquals(ExitCodes.PARTIAL, missing.exit(), missing::toString);
+        assertEquals("warning: node apps-3 did not answer: no podhogs agent runs on it\n", missing.err());
     }
 
     @Test
