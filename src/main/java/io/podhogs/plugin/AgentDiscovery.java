@@ -1,6 +1,8 @@
 package io.podhogs.plugin;
 
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -23,6 +25,14 @@ final class AgentDiscovery {
     static final String PORT_NAME = "http-metrics";
     static final int DEFAULT_PORT = 9810;
     static final String INSTALL = "helm install podhogs ./helm/podhogs --namespace podhogs --create-namespace";
+    /**
+     * resourceVersion=0: the API server answers from its watch cache instead of a quorum read of
+     * etcd, as informers list; a second-old list of agents is as good, and -w lists every round. A
+     * new object each time: fabric8 writes the request's label selector into the one it is given.
+     */
+    private static ListOptions fromCache() {
+        return new ListOptionsBuilder().withResourceVersion("0").build();
+    }
 
     private AgentDiscovery() {
     }
@@ -36,8 +46,8 @@ final class AgentDiscovery {
         List<Pod> pods;
         try {
             pods = namespace == null
-                    ? client.pods().inAnyNamespace().withLabelSelector(selector).list().getItems()
-                    : client.pods().inNamespace(namespace).withLabelSelector(selector).list().getItems();
+                    ? client.pods().inAnyNamespace().withLabelSelector(selector).list(fromCache()).getItems()
+                    : client.pods().inNamespace(namespace).withLabelSelector(selector).list(fromCache()).getItems();
         } catch (KubernetesClientException e) {
             throw Cluster.explain(client, e, namespace == null
                     ? "you may not list pods in all namespaces: kubectl podhogs needs list on pods cluster-wide to find"
@@ -81,7 +91,7 @@ final class AgentDiscovery {
         Map<String, String> selector = agents.isEmpty() ? Map.of() : agents.get(0).nodeSelector();
         List<Agent> missing = new ArrayList<>();
         try {
-            for (Node n : client.nodes().list().getItems()) {
+            for (Node n : client.nodes().list(fromCache()).getItems()) {
                 String name = n.getMetadata().getName();
                 Map<String, String> labels = n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels();
                 boolean meant = "linux".equals(labels.getOrDefault("kubernetes.io/os", "linux"))

@@ -33,8 +33,9 @@ final class AgentCluster implements AutoCloseable {
     /** The node the recording was made on (AgentMetricsTest.NODE): the first agent's, unchanged. */
     static final String NODE_A = "podhogs-agent-node";
     static final String NODE_B = "node-b";
-    static final String AGENTS = "/api/v1/pods?labelSelector=app.kubernetes.io%2Fname%3Dpodhogs";
-    static final String NODES = "/api/v1/nodes";
+    /** As kubectl podhogs lists them: by the chart's label, from the API server's cache (resourceVersion=0). */
+    static final String AGENTS = "/api/v1/pods?labelSelector=app.kubernetes.io%2Fname%3Dpodhogs&resourceVersion=0";
+    static final String NODES = "/api/v1/nodes?resourceVersion=0";
     static final List<String> LISTS = List.of("pods", "containers", "processes", "connections", "namespaces",
             "workloads", "interfaces");
 

@@ -402,7 +402,7 @@ class KubectlPodhogsTest {
                 + " namespace\n", r.err());
 
         cluster.server().expect().get().withPath("/api/v1/namespaces/podhogs/pods?labelSelector=app.kubernetes.io"
-                + "%2Fname%3Dpodhogs").andReturn(403, "{}").always();
+                + "%2Fname%3Dpodhogs&resourceVersion=0").andReturn(403, "{}").always();
         Result ns = run("-A", "--agent-namespace", "podhogs");
         assertEquals("error: forbidden: you may not list pods in namespace podhogs: kubectl podhogs needs list on"
                 + " pods there to find its agents\n", ns.err());
