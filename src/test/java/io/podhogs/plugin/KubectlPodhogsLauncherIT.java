@@ -1,0 +1,93 @@
+package io.podhogs.plugin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * kubectl-podhogs as users run it: the launcher at the repository's root, through a symlink in a
+ * directory of the PATH (as kubectl finds plugins), on the jar Maven packaged just before (failsafe),
+ * against the mock cluster with a real agent's recorded answers. The launcher must find the
+ * repository through the symlink, not rebuild a fresh jar, and pass exit statuses and streams on.
+ */
+class KubectlPodhogsLauncherIT {
+    private AgentCluster cluster;
+    private Path bin;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    @BeforeEach
+    void setUp() throws IOException {
+        cluster = new AgentCluster();
+        bin = Files.createTempDirectory("podhogs-path");
+        Files.createSymbolicLink(bin.resolve("kubectl-podhogs"), Path.of("kubectl-podhogs").toAbsolutePath());
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        cluster.close();
+        Files.deleteIfExists(bin.resolve("kubectl-podhogs"));
+        Files.deleteIfExists(bin);
+    }
+
+    private Run run(Map<String, String> env, String... args) throws Exception {
+        // Found on the PATH by a shell, as kubectl finds it.
+        List<String> command = new ArrayList<>(List.of("sh", "-c", "exec kubectl-podhogs \"$@\"", "kubectl-podhogs"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(bin.toFile());
+        builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        builder.environment().put("HOME", bin.toString());
+        builder.environment().remove("KUBECONFIG");
+        builder.environment().putAll(env);
+        Path out = Files.createTempFile("podhogs-launcher", ".out");
+        Path err = Files.createTempFile("podhogs-launcher", ".err");
+        try {
+            Process p = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "kubectl-podhogs did not end");
+            return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    @Test
+    void throughASymlinkOnThePathItPrintsTheClusterAndSaysWhichNodeDidNotAnswer() throws Exception {
+        cluster.agents(AgentCluster.agentPod(KubectlPodhogsTest.POD_A, AgentCluster.NODE_A, "Running", true),
+                AgentCluster.agentPod(KubectlPodhogsTest.POD_B, AgentCluster.NODE_B, "Running", true));
+        cluster.answering(KubectlPodhogsTest.POD_A, AgentCluster.NODE_A);
+        cluster.unreachable(KubectlPodhogsTest.POD_B);
+        Run r = run(Map.of("KUBECONFIG", cluster.kubeconfig("default").toString()), "-A");
+        assertFalse(r.err().contains("building"), () -> "the packaged jar is fresh: no rebuild\n" + r.err());
+        assertEquals(ExitCodes.PARTIAL, r.exit(), r::toString);
+        assertEquals(Files.readString(Path.of("src/test/resources/kubectl-podhogs/partial-pods-table.txt")), r.out(),
+                "what the in-process test's golden file holds");
+        assertTrue(r.err().startsWith("warning: node node-b did not answer: HTTP 503"), r::toString);
+        assertEquals(1, r.err().lines().count(), r::toString);
+    }
+
+    @Test
+    void withoutAClusterItIsOneLineAndStatusOne() throws Exception {
+        Run r = run(Map.of());
+        assertEquals(ExitCodes.ERROR, r.exit(), r::toString);
+        assertEquals("", r.out());
+        assertEquals("error: no cluster: no kubeconfig (set KUBECONFIG, create ~/.kube/config or pass --kubeconfig),"
+                + " as kubectl needs\n", r.err());
+        Run usage = run(Map.of(), "--window", "5s");
+        assertEquals(ExitCodes.USAGE, usage.exit(), usage::toString);
+    }
+}
