@@ -10,19 +10,16 @@ import io.podhogs.accounting.Traffic;
 import io.podhogs.attribution.ExitedProcessesOwner;
 import io.podhogs.engine.EngineSnapshot;
 import io.podhogs.testing.Counters;
-import io.podhogs.testing.TestNet;
 import io.podhogs.testing.TestNet.Endpoint;
 import io.podhogs.testing.TestNet.Host;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(AgentChurnTest.Churn.class)
-class AgentChurnTest {
+class AgentChurnTest extends AgentTrafficTest {
     private static final int CHILDREN = 2000;
     private static final int FLOWS_EACH = 5;
     private static final int CAP = 100;
@@ -44,17 +41,6 @@ class AgentChurnTest {
                     "podhogs.exited-retention", "3s", "podhogs.metrics.refresh", "200ms",
                     "podhogs.kubernetes.mode", "off");
         }
-    }
-
-    @Inject
-    Agent agent;
-
-    private final TestNet net = new TestNet();
-
-    @AfterEach
-    void tearDown() {
-        agent.close();
-        net.close();
     }
 
     private EngineSnapshot await(String what, Predicate<EngineSnapshot> condition) {

@@ -8,17 +8,14 @@ import io.podhogs.accounting.Traffic;
 import io.podhogs.engine.EngineSnapshot;
 import io.podhogs.testing.CaptureFaults;
 import io.podhogs.testing.Counters;
-import io.podhogs.testing.TestNet;
 import io.podhogs.testing.TestNet.Host;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.IntPredicate;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,24 +25,13 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(AgentHealthTest.NoCluster.class)
-class AgentHealthTest {
+class AgentHealthTest extends AgentTrafficTest {
 
     public static final class NoCluster implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("podhogs.kubernetes.mode", "off", "podhogs.metrics.refresh", "200ms");
         }
-    }
-
-    @Inject
-    Agent agent;
-
-    private final TestNet net = new TestNet();
-
-    @AfterEach
-    void tearDown() {
-        agent.close();
-        net.close();
     }
 
     private static int awaitStatus(String path, IntPredicate wanted, String what) {
