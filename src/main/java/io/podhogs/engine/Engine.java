@@ -47,6 +47,7 @@ public final class Engine implements AutoCloseable {
     private static final long WAKE_FLOOR_MILLIS = 1;
     private static final long SLOW_WORK_NANOS = 1_000_000_000L;
     private static final long INTERFACES_FLOOR_NANOS = 100_000_000L;
+    private static final long CLOSE_WAIT_MILLIS = 3_000;
 
     private final EngineConfig config;
     private final HostFiles host;
@@ -72,6 +73,8 @@ public final class Engine implements AutoCloseable {
     private volatile Thread thread;
     private volatile boolean running;
     private volatile EngineSnapshot snapshot;
+    /** When {@link #snapshot} was last published (System.nanoTime): a stalled or dead engine stops publishing. */
+    private volatile long publishedNanos = System.nanoTime();
     private volatile ClusterView cluster = ClusterView.NONE;
     /** Until when someone wants the flows (the API's connections); they are copied only then. */
     private volatile long flowsWantedUntilNanos = System.nanoTime(); // nobody has asked yet
@@ -101,11 +104,24 @@ public final class Engine implements AutoCloseable {
         }
         thread = new Thread(this::run, "podhogs-engine");
         thread.setDaemon(true);
+        // An Error that escapes a cycle ends the thread: said once, and seen by alive() and publishedNanos().
+        thread.setUncaughtExceptionHandler((t, e) -> LOG.errorf("the engine thread stopped: %s", e));
         thread.start();
     }
 
     public EngineSnapshot snapshot() {
         return snapshot;
+    }
+
+    /** When the last snapshot was published (System.nanoTime): the health of the engine thread. */
+    public long publishedNanos() {
+        return publishedNanos;
+    }
+
+    /** Started and not closed, and its thread still running. */
+    public boolean alive() {
+        Thread t = thread;
+        return running && t != null && t.isAlive();
     }
 
     /**
@@ -401,6 +417,7 @@ public final class Engine implements AutoCloseable {
         snapshot = new EngineSnapshot(Instant.now(), ledger.snapshot(), capture.status(), interfaceNames.copy(),
                 view.size(), view.overflowPackets(), resolver.stats(), capture.description(),
                 resolver.containersByNetns(), Set.copyOf(currentInterfaces.keySet()), capture.helperStatus());
+        publishedNanos = clock.getAsLong();
     }
 
     /** Stops capturing, credits what is left, and publishes a last snapshot. */
@@ -415,7 +432,13 @@ public final class Engine implements AutoCloseable {
         if (engineThread != null) {
             LockSupport.unpark(engineThread);
             try {
-                engineThread.join(); // it runs the last cycle itself: no two threads in the engine's state
+                // It runs the last cycle itself: no two threads in the engine's state. Bounded, so that
+                // a stalled engine cannot hold a stop past the kubelet's grace period.
+                engineThread.join(CLOSE_WAIT_MILLIS);
+                if (engineThread.isAlive()) {
+                    LOG.warnf("the engine thread did not stop within %d ms; leaving it to the process's exit",
+                            CLOSE_WAIT_MILLIS);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
