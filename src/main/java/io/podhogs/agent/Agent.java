@@ -117,9 +117,8 @@ public class Agent {
             Levels levels = Levels.of(engine.snapshot(), identities, identities::name);
             boolean exported = attempt("metrics", () -> exporter.update(levels, identities));
             // Connections only from a copy the engine made for someone who asked (it stops 10 s after).
-            List<io.podhogs.engine.FlowSnapshot> flows = engine.lastFlows();
-            long copied = engine.flowsCopiedNanos();
-            boolean listed = attempt("API rows", () -> api.update(levels, flows, copied, identities, System.nanoTime()));
+            io.podhogs.engine.Connections connections = engine.lastConnections();
+            boolean listed = attempt("API rows", () -> api.update(levels, connections, identities, System.nanoTime()));
             if (exported && listed) {
                 lastRefreshNanos = System.nanoTime();
                 everRefreshed = true;
@@ -195,7 +194,7 @@ public class Agent {
         if (e == null) {
             return api.current();
         }
-        e.flows();
+        e.connections();
         long deadline = System.nanoTime() + 3_000_000_000L;
         while (stale(api.current().connectionsNanos()) && System.nanoTime() < deadline) {
             try {

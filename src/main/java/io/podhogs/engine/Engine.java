@@ -78,8 +78,7 @@ public final class Engine implements AutoCloseable {
     private volatile ClusterView cluster = ClusterView.NONE;
     /** Until when someone wants the flows (the API's connections); they are copied only then. */
     private volatile long flowsWantedUntilNanos = System.nanoTime(); // nobody has asked yet
-    private volatile java.util.List<FlowSnapshot> flowList = java.util.List.of();
-    private volatile long flowListNanos = Long.MIN_VALUE;
+    private volatile Connections connections = Connections.NONE;
     private long lastSlowWork;
     private long lastErrorLog = Long.MIN_VALUE / 2;
 
@@ -125,22 +124,18 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * The flows being tracked, copied at the engine's next second for a while after each call (a
-     * node may track a million: they are copied only while someone looks). Empty until then.
+     * The connections the API lists, copied at the engine's next second for a while after each call
+     * (a node may track a million flows: a bounded number of them is copied, and only while someone
+     * looks). {@link Connections#NONE} until then.
      */
-    public java.util.List<FlowSnapshot> flows() {
+    public Connections connections() {
         flowsWantedUntilNanos = clock.getAsLong() + 10_000_000_000L;
-        return flowList;
+        return connections;
     }
 
-    /** The last copy of the flows, without asking for more. */
-    public java.util.List<FlowSnapshot> lastFlows() {
-        return flowList;
-    }
-
-    /** When {@link #flows()}'s list was copied (System.nanoTime), Long.MIN_VALUE before the first. */
-    public long flowsCopiedNanos() {
-        return flowListNanos;
+    /** The last copy of the connections, without asking for more. */
+    public Connections lastConnections() {
+        return connections;
     }
 
     /**
@@ -216,9 +211,10 @@ public final class Engine implements AutoCloseable {
                     lastSlowWork = now;
                     slowWork(now);
                     if (flowsWantedUntilNanos - now > 0) {
-                        copyFlows(now);
-                    } else if (!flowList.isEmpty()) {
-                        flowList = java.util.List.of(); // nobody looks any more: let the copy go
+                        connections = ConnectionSelection.select(flows, view.highWater(), EngineConfig.LISTED_CONNECTIONS,
+                                connections.copiedNanos(), now);
+                    } else if (connections != Connections.NONE) {
+                        connections = Connections.NONE; // nobody looks any more: let the copy go
                     }
                 }
                 publish();
@@ -340,24 +336,6 @@ public final class Engine implements AutoCloseable {
             return pod == null ? null : (Owner) new RetiredPodsOwner(pod.namespace(), pod.workload());
         }, now);
         resolver.forgetContainers(c -> expired.apply(c) != null);
-    }
-
-    private void copyFlows(long now) {
-        java.util.List<FlowSnapshot> copy = new java.util.ArrayList<>();
-        int highWater = view.highWater();
-        for (int s = 0; s < highWater; s++) {
-            TrackedFlow flow = flows[s];
-            // Connections: TCP and UDP flows of sockets here (not ARP, ICMP or relayed frames).
-            if (flow != null && flow.owner() != null && !(flow.owner() instanceof TransitOwner)
-                    && (flow.key().protocol() == io.podhogs.capture.ParsedPacket.TCP
-                    || flow.key().protocol() == io.podhogs.capture.ParsedPacket.UDP)) {
-                copy.add(new FlowSnapshot(flow.key(), flow.owner(), flow.lastPeer(), new io.podhogs.accounting.Traffic(
-                        flow.creditedSentBytes(), flow.creditedSentPackets(), flow.creditedReceivedBytes(),
-                        flow.creditedReceivedPackets()), flow.inferred()));
-            }
-        }
-        flowList = java.util.List.copyOf(copy);
-        flowListNanos = now;
     }
 
     private boolean exited(ProcessOwner owner) {

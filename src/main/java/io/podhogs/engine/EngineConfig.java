@@ -15,6 +15,8 @@ public record EngineConfig(CaptureConfig capture, Duration rateWindow, Duration 
                            Duration flowIdleTimeout, Duration exitedRetention) {
     public static final Duration TICK = Duration.ofMillis(100);
     public static final Duration DEFAULT_EXITED_RETENTION = Duration.ofMinutes(5);
+    /** The most connections copied for the API at once (docs/memory.md). */
+    public static final int LISTED_CONNECTIONS = 10_000;
 
     public static EngineConfig of(CaptureConfig capture) {
         return new EngineConfig(capture, Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(30),

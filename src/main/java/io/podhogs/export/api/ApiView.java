@@ -9,6 +9,7 @@ import io.podhogs.attribution.WorkloadOwner;
 import io.podhogs.attribution.FlowKey;
 import io.podhogs.capture.Addresses;
 import io.podhogs.capture.ParsedPacket;
+import io.podhogs.engine.Connections;
 import io.podhogs.engine.FlowSnapshot;
 import io.podhogs.export.Levels;
 import io.podhogs.identity.CgroupIdentity;
@@ -46,8 +47,8 @@ public final class ApiView {
      * Rebuilds the rows from one refresh's levels and the engine's last copy of its flows (the
      * refresher thread only).
      */
-    public void update(Levels levels, List<FlowSnapshot> flows, long flowsNanos, IdentityLookup identity,
-                       long nowNanos) {
+    public void update(Levels levels, Connections listed, IdentityLookup identity, long nowNanos) {
+        long flowsNanos = listed.copiedNanos();
         history.beginRefresh();
         List<Rows.Pod> pods = new ArrayList<>();
         for (AccountSnapshot a : levels.pods()) {
@@ -95,7 +96,7 @@ public final class ApiView {
             interfaces.add(new Rows.Interface(name, history.usage("interface/" + i, t, Map.of(), nowNanos)));
         });
         List<Rows.Connection> connections = new ArrayList<>();
-        for (FlowSnapshot f : flows) {
+        for (FlowSnapshot f : listed.flows()) {
             // Timed by the copy, not the refresh: the engine copies once a second, the refresher may run more often.
             connections.add(connection(f, levels, identity, flowsNanos));
         }
