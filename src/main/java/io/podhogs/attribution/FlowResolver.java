@@ -32,7 +32,7 @@ import java.util.function.LongSupplier;
  * bucket, or to forwarded when its local end is no address of the host (the grace covers the TCP
  * handshake, before which an accepted socket has no inode).
  */
-public final class FlowResolver {
+public final class FlowResolver implements AutoCloseable {
     /** Floors between re-reads, and the share of time a re-read may take (one in {@value #DUTY}). */
     private static final long SOCKET_READ_FLOOR_NANOS = 1_000_000L;
     private static final long FD_SCAN_FLOOR_NANOS = 50_000_000L;
@@ -90,7 +90,6 @@ public final class FlowResolver {
         SocketTable tcp = SocketTable.empty();
         SocketTable udp = SocketTable.empty();
         HostAddresses addresses = HostAddresses.empty();
-        NatTable nat = NatTable.empty();
         final Read tcpRead = new Read();
         final Read udpRead = new Read();
         final Read localRead = new Read();
@@ -113,7 +112,12 @@ public final class FlowResolver {
     private final ProcessArrivals arrivals;
     private long arrivalsStartNanos = Long.MIN_VALUE;
     private long arrivalsDurationNanos;
+    private final LookupBacklog bounds;
+    private final ConntrackReader conntrack;
+    private final LookupBacklog.Counts turnedAway = new LookupBacklog.Counts();
     private final List<TrackedFlow> pending = new ArrayList<>();
+    /** Where the flows added since the last pass begin in {@link #pending}: between ticks, only those are looked at. */
+    private int freshFrom;
     /** Flows that went to unknown, looked up again now and then: a socket may turn up late. */
     private final List<TrackedFlow> retrying = new ArrayList<>();
     private final Map<Integer, ProcessInfo> processCache = new HashMap<>();
@@ -143,6 +147,13 @@ public final class FlowResolver {
 
     public FlowResolver(HostFiles host, ProcessReader processes, LongSupplier clock, HostSocketLookup hostLookup,
                         long graceNanos) {
+        this(host, processes, clock, hostLookup, graceNanos, LookupBacklog.DEFAULT, false);
+    }
+
+    public FlowResolver(HostFiles host, ProcessReader processes, LongSupplier clock, HostSocketLookup hostLookup,
+                        long graceNanos, LookupBacklog bounds, boolean conntrackInBackground) {
+        this.bounds = bounds;
+        this.conntrack = conntrackInBackground ? ConntrackReader.background(host, clock) : ConntrackReader.inline(host, clock);
         this.host = host;
         this.processes = processes;
         this.clock = clock;
@@ -167,10 +178,19 @@ public final class FlowResolver {
         interfaces = current;
     }
 
-    /** Takes a new flow: settled at once when its interface decides it, else queued. */
+    /**
+     * Takes a new flow: settled at once when its interface decides it, else queued; when the queue
+     * is full, settled at once to its side's unknown bucket.
+     */
     public void add(TrackedFlow flow) {
-        if (!settledByInterface(flow)) {
+        if (settledByInterface(flow)) {
+            return;
+        }
+        if (pending.size() < bounds.maxPending()) {
             pending.add(flow);
+        } else {
+            turnedAway.skipped++;
+            flow.owner(ownerOfTheUnfound(flow));
         }
     }
 
@@ -201,31 +221,36 @@ public final class FlowResolver {
         return flow.linkSource() >= 0 && device.mac() > 0 && flow.linkSource() != device.mac();
     }
 
-    /** Looks up every pending flow, re-reading the tables when misses allow it. */
+    /**
+     * Looks up the pending flows, re-reading the tables when misses allow it: on a tick every one of
+     * them, between ticks (woken by new flows) only the flows new since the last pass, so that a
+     * backlog under a flood costs one pass a tick, not one per wake-up.
+     */
     public void resolvePending(boolean tick) {
-        if (!pending.isEmpty()) {
+        List<TrackedFlow> scope = tick ? pending : pending.subList(Math.min(freshFrom, pending.size()), pending.size());
+        if (!scope.isEmpty()) {
             // Cheapest first: the exact lookups and the few likely processes take microseconds, a
             // table read milliseconds, and a short connection's socket lives for less than one.
             // Between ticks nothing slower runs, so that the engine is free when the next
             // connection starts.
-            lookUpConnections(tick);
-            scanLikelyOwnersOfNewSockets();
-            attempt(false);
+            lookUpConnections(tick, scope);
+            scanLikelyOwnersOfNewSockets(scope);
+            attempt(false, scope);
         }
-        if (!tick) {
-            return;
-        }
-        if (!pending.isEmpty()) {
-            attempt(true);
-            scanLikelyOwnersOfNewSockets();
+        if (tick && !pending.isEmpty()) {
+            attempt(true, pending);
+            scanLikelyOwnersOfNewSockets(pending);
             if (pending.stream().anyMatch(f -> f.inode() != 0)
                     && mayRun(fdScanStartNanos, FD_SCAN_FLOOR_NANOS, fdScanDurationNanos)) {
                 scanFds();
-                attempt(false);
+                attempt(false, pending);
             }
             giveUp();
         }
-        retryUnknown();
+        if (tick) {
+            retryUnknown();
+        }
+        freshFrom = pending.size();
     }
 
     /**
@@ -234,7 +259,7 @@ public final class FlowResolver {
      * flows not looked up yet (an accepted connection's socket gets its inode when the server
      * accepts it, which the ticks' looks catch).
      */
-    private void lookUpConnections(boolean tick) {
+    private void lookUpConnections(boolean tick, List<TrackedFlow> pending) {
         if (!hostLookup.available()) {
             return;
         }
@@ -269,7 +294,7 @@ public final class FlowResolver {
      * forking server's child. When every socket looked for is an outbound host connection (found
      * by {@link #hostLookup}), the look stops at the first process that holds them all.
      */
-    private void scanLikelyOwnersOfNewSockets() {
+    private void scanLikelyOwnersOfNewSockets(List<TrackedFlow> pending) {
         long lastQuick = quickScanNanos;
         List<TrackedFlow> fresh = new ArrayList<>(); // the new ones: older ones wait for a full scan
         for (TrackedFlow f : pending) {
@@ -288,9 +313,9 @@ public final class FlowResolver {
                 wanted.add(f.inode());
             }
         }
-        List<Integer> likely = likelyOwners();
+        List<Integer> likely = likelyOwners(pending);
         quickOwners = SocketOwners.scan(host, processes, likely, wanted);
-        attempt(false);
+        attempt(false, pending);
         if (pending.stream().anyMatch(f -> f.inode() != 0)
                 && mayRun(arrivalsStartNanos, ARRIVALS_FLOOR_NANOS, arrivalsDurationNanos)) {
             long start = clock.getAsLong();
@@ -301,13 +326,13 @@ public final class FlowResolver {
             List<Integer> newer = arrivals.young().stream().filter(pid -> !looked.contains(pid)).toList();
             if (!newer.isEmpty()) {
                 quickOwners = SocketOwners.scan(host, processes, newer, wanted);
-                attempt(false);
+                attempt(false, pending);
             }
         }
     }
 
-    /** One pass over the pending flows; with {@code reread}, tables that missed may be read anew. */
-    private void attempt(boolean reread) {
+    /** One pass over {@code pending}; with {@code reread}, tables that missed may be read anew. */
+    private void attempt(boolean reread, List<TrackedFlow> pending) {
         if (reread && pending.stream().anyMatch(f -> f.key().has(FlowKey.PEER) && netnsOf(f) == UNKNOWN_NETNS)
                 && mayRun(netnsScanStartNanos, NETNS_SCAN_FLOOR_NANOS, netnsScanDurationNanos)) {
             long start = clock.getAsLong();
@@ -364,7 +389,7 @@ public final class FlowResolver {
      * comes first, as in a full scan's youngest-holder rule), then the latest owners, then a small
      * namespace's.
      */
-    private List<Integer> likelyOwners() {
+    private List<Integer> likelyOwners(List<TrackedFlow> pending) {
         Set<Integer> pids = new java.util.LinkedHashSet<>();
         List<Integer> young = arrivals.young();
         List<Integer> owners = new ArrayList<>(recentOwners.keySet());
@@ -412,8 +437,10 @@ public final class FlowResolver {
             ProcessInfo process = pid > 0 ? process(pid) : null;
             if (process != null) {
                 flow.owner(new ProcessOwner(process, sideOf(flow)));
+                flow.stopRetrying();
                 it.remove();
             } else if (flow.retries() >= MAX_RETRIES) {
+                flow.stopRetrying();
                 it.remove();
             } else {
                 flow.scheduleRetry(now + (FIRST_RETRY_NANOS << flow.retries()));
@@ -527,7 +554,11 @@ public final class FlowResolver {
 
     /** The namespace behind the flow's veth, or {@link #UNKNOWN_NETNS}. */
     private long netnsOf(TrackedFlow flow) {
-        int ifindex = flow.key().ifindex();
+        return netnsBehind(flow.key().ifindex());
+    }
+
+    /** The namespace behind the interface (a veth's far side), or -1 while it is not known. */
+    public long netnsBehind(int ifindex) {
         Long pinned = netnsBehind.get(ifindex);
         if (pinned != null) {
             return pinned;
@@ -587,7 +618,7 @@ public final class FlowResolver {
                 long start = clock.getAsLong();
                 s.addresses = HostAddresses.read(host, dir);
                 if (netns == namespaces.hostNetns()) {
-                    s.nat = NatTable.read(host, dir); // only the host translates for others
+                    conntrack.request(dir); // only the host translates for others
                 }
                 s.localRead.start = start;
                 s.localRead.duration = clock.getAsLong() - start;
@@ -600,10 +631,32 @@ public final class FlowResolver {
         return sockets(namespaces.hostNetns()).localRead.start == Long.MIN_VALUE;
     }
 
+    /** Puts an unknown flow on the list of those looked for again; the oldest goes when the list is full. */
+    private void retry(TrackedFlow flow) {
+        if (bounds.maxRetrying() == 0) {
+            turnedAway.retriesDropped++;
+            return;
+        }
+        if (retrying.size() >= bounds.maxRetrying()) {
+            retrying.remove(0).stopRetrying();
+            turnedAway.retriesDropped++;
+        }
+        flow.scheduleRetry(clock.getAsLong() + FIRST_RETRY_NANOS);
+        retrying.add(flow);
+    }
+
     private void giveUp() {
         for (Iterator<TrackedFlow> it = pending.iterator(); it.hasNext(); ) {
             TrackedFlow flow = it.next();
             FlowKey key = flow.key();
+            if (clock.getAsLong() - flow.firstSeenNanos() > bounds.maxPendingNanos()) {
+                // Held up by something that will not come (its interface went before its role was
+                // known): whatever it waits for, it waits no longer.
+                turnedAway.expired++;
+                flow.owner(ownerOfTheUnfound(flow));
+                it.remove();
+                continue;
+            }
             long deadline = flow.firstSeenNanos() + graceNanos;
             if (!interfaces.containsKey(key.ifindex()) || key.has(FlowKey.PEER) && netnsOf(flow) == UNKNOWN_NETNS) {
                 deadline = flow.firstSeenNanos() + Math.max(graceNanos, NETNS_PATIENCE_NANOS);
@@ -618,10 +671,10 @@ public final class FlowResolver {
             } else {
                 long lastRead;
                 if (exactlyLookedUp(key)) {
-                    long localRead = sockets(namespaces.hostNetns()).localRead.start;
-                    lastRead = connectionLookupNanos - localRead < 0 ? connectionLookupNanos : localRead;
+                    long localRead = older(sockets(namespaces.hostNetns()).localRead.start, conntrack.readStart());
+                    lastRead = older(connectionLookupNanos, localRead);
                 } else if (!key.has(FlowKey.PEER)) {
-                    lastRead = lastRead(sockets(namespaces.hostNetns()), key);
+                    lastRead = older(lastRead(sockets(namespaces.hostNetns()), key), conntrack.readStart());
                 } else {
                     long netns = netnsOf(flow);
                     if (netns == UNKNOWN_NETNS) {
@@ -642,13 +695,17 @@ public final class FlowResolver {
                     Owner unfound = ownerOfTheUnfound(flow);
                     flow.owner(unfound);
                     if (socketKind(key) && unfound instanceof UnknownOwner) {
-                        flow.scheduleRetry(clock.getAsLong() + FIRST_RETRY_NANOS);
-                        retrying.add(flow);
+                        retry(flow);
                     }
                 }
                 it.remove();
             }
         }
+    }
+
+    /** The older of two read starts, Long.MIN_VALUE (never read) the oldest. */
+    private static long older(long a, long b) {
+        return a == Long.MIN_VALUE || b == Long.MIN_VALUE ? Long.MIN_VALUE : a - b < 0 ? a : b;
     }
 
     /** The older of the flow's socket table read and its namespace's address read. */
@@ -672,7 +729,9 @@ public final class FlowResolver {
         if (key.protocol() == ParsedPacket.UDP && s.udpRead.start - first >= 0 && s.udp.kernelTunnel(key)) {
             return TransitOwner.encapsulated(sideOf(flow));
         }
-        if (!key.has(FlowKey.PEER) && s.localRead.start - first >= 0 && s.nat.translated(key)) {
+        long natRead = conntrack.readStart();
+        if (!key.has(FlowKey.PEER) && natRead != Long.MIN_VALUE && natRead - first >= 0
+                && conntrack.table().translated(key)) {
             return TransitOwner.FORWARDED; // NAT: the host's address, another's connection
         }
         return null;
@@ -753,6 +812,12 @@ public final class FlowResolver {
         fdScans++;
     }
 
+    /** Stops the conntrack reader's thread. */
+    @Override
+    public void close() {
+        conntrack.close();
+    }
+
     /** Forgets cached processes that are not among {@code live} PIDs (called now and then). */
     public void retainProcesses(Set<Integer> live) {
         processCache.keySet().retainAll(live);
@@ -814,11 +879,20 @@ public final class FlowResolver {
     public ResolverStats stats() {
         Sockets hostSockets = sockets(namespaces.hostNetns());
         return new ResolverStats(pending.size(), socketReads, hostSockets.tcpRead.duration, fdScans, fdScanDurationNanos,
-                hostSockets.tcp.size() + hostSockets.udp.size(), owners.size(), namespaces.others().size() + 1);
+                hostSockets.tcp.size() + hostSockets.udp.size(), owners.size(), namespaces.others().size() + 1,
+                retrying.size(), turnedAway.skipped(), turnedAway.expired(), turnedAway.retriesDropped());
     }
 
     /** Work done by the resolver, for self-monitoring. */
     public record ResolverStats(int pending, long socketReads, long lastSocketReadNanos, long fdScans,
-                                long lastFdScanNanos, int sockets, int ownedInodes, int namespaces) {
+                                long lastFdScanNanos, int sockets, int ownedInodes, int namespaces, int retrying,
+                                long lookupsSkipped, long lookupsExpired, long retriesDropped) {
+        /** Stats of a resolver whose bounds turned nothing away. */
+        public ResolverStats(int pending, long socketReads, long lastSocketReadNanos, long fdScans, long lastFdScanNanos,
+                             int sockets, int ownedInodes, int namespaces) {
+            this(pending, socketReads, lastSocketReadNanos, fdScans, lastFdScanNanos, sockets, ownedInodes, namespaces, 0,
+                    0, 0, 0);
+        }
+
     }
 }

@@ -12,25 +12,33 @@ import io.podhogs.capture.ParsedPacket;
  * <p>Storage is a set of parallel primitive arrays indexed by a stable slot number, with an
  * open-addressing index in front: nothing is allocated per packet. A packet for a new flow takes a
  * free slot and queues the slot number for the engine; when the table is full (the engine grows it
- * ahead of need, up to {@value #MAX_CAPACITY} flows, so only a flood faster than one engine tick, or
+ * ahead of need, up to the bound it was made with, so only a flood faster than one engine tick, or
  * beyond that bound, fills it) the packet is counted in the overflow counters of its interface and
- * side, still never dropped.
+ * side, still never dropped. Each slot costs {@value #BYTES_PER_SLOT} bytes here, for any flow
+ * (docs/memory.md).
  *
  * <p>Threads: capture threads call {@link #accept}; the engine thread calls {@link #exchange}.
  * Both hold this object's monitor, which is uncontended almost always: the engine holds it for an
  * array copy per tick. Slot numbers are stable until the engine releases a slot, which it does
- * only for a flow idle since its last look (checked under the lock), so no byte is lost there.
+ * only for a flow that got no packet since the engine's last look (checked under the lock), so no
+ * byte is lost there.
  */
 public final class FlowTable implements PacketSink {
     private static final int EMPTY = 0;
-    /** The most flows tracked at once (about 100 MB): a flood of new flows must not exhaust memory. */
-    public static final int MAX_CAPACITY = 1 << 20;
+    /** The largest bound a table may be made with: a flood of new flows must not exhaust memory. */
+    public static final int MAX_CAPACITY = 1 << 22;
+    /**
+     * Bytes per slot in this table's arrays: the index (two ints a slot), the key (44), the counters
+     * (32), the link source (8), the touched mark (1), the free and new slot lists (8).
+     */
+    public static final int BYTES_PER_SLOT = 8 + 44 + 32 + 8 + 1 + 8;
     /**
      * Overflow counters per interface, in this many buckets by interface index (a collision of two
      * interfaces in one bucket, in an overflow, names the later one).
      */
     public static final int OVERFLOW_BUCKETS = 1024;
 
+    private final int maxCapacity;
     private int capacity;
     private int[] index;
     private int indexMask;
@@ -47,6 +55,8 @@ public final class FlowTable implements PacketSink {
     private long[] receivedBytes;
     private long[] receivedPackets;
     private long[] linkSource;
+    /** 1 for a slot that counted a packet since the last exchange: one that may not be released. */
+    private byte[] touched;
 
     private int[] freeSlots;
     private int freeCount;
@@ -61,14 +71,22 @@ public final class FlowTable implements PacketSink {
     private final Runnable onNewFlow;
     private volatile byte[] noFarSide = new byte[0];
 
+    /** A table bounded at {@link #MAX_CAPACITY} flows. */
+    public FlowTable(int initialCapacity, Runnable onNewFlow) {
+        this(initialCapacity, MAX_CAPACITY, onNewFlow);
+    }
+
     /**
      * @param initialCapacity flows before the first growth (rounded up to a power of two)
+     * @param maxCapacity the most flows tracked at once (rounded down to a power of two, at most
+     *     {@link #MAX_CAPACITY}); the packets of flows beyond it go to the overflow counters
      * @param onNewFlow called on the packet path, under the lock, when a flow is first seen, so the
      *     engine can look it up at once; must be cheap and must not block
      */
-    public FlowTable(int initialCapacity, Runnable onNewFlow) {
+    public FlowTable(int initialCapacity, int maxCapacity, Runnable onNewFlow) {
         this.onNewFlow = onNewFlow;
-        allocate(Integer.highestOneBit(Math.max(64, initialCapacity) - 1) << 1);
+        this.maxCapacity = Integer.highestOneBit(Math.max(64, Math.min(MAX_CAPACITY, maxCapacity)));
+        allocate(Math.min(this.maxCapacity, Integer.highestOneBit(Math.max(64, initialCapacity) - 1) << 1));
     }
 
     private void allocate(int newCapacity) {
@@ -87,6 +105,7 @@ public final class FlowTable implements PacketSink {
         receivedBytes = new long[newCapacity];
         receivedPackets = new long[newCapacity];
         linkSource = new long[newCapacity];
+        touched = new byte[newCapacity];
         freeSlots = new int[newCapacity];
         newSlots = new int[newCapacity];
     }
@@ -167,6 +186,7 @@ public final class FlowTable implements PacketSink {
             overflowPackets++;
             return;
         }
+        touched[slot] = 1;
         if (sent) {
             sentBytes[slot] += p.wireLength;
             sentPackets[slot]++;
@@ -228,23 +248,28 @@ public final class FlowTable implements PacketSink {
     }
 
     /**
-     * The engine's side of the table: releases the idle slots it asks for (unless they received
-     * packets since its last look), hands over the slots of new flows, copies every counter, and
-     * grows the table when it is half full. One lock, a few array copies.
+     * The engine's side of the table: releases the idle slots it asks for (unless they counted a
+     * packet since its last look), hands over the slots of new flows, copies every counter and
+     * which slots counted packets since the last exchange, and grows the table when it is three
+     * quarters full. One lock, a few array copies.
      */
     public synchronized void exchange(FlowTableView view) {
+        int released = 0;
         for (int i = 0; i < view.releaseCount; i++) {
             int s = view.releaseSlots[i];
-            if (sentPackets[s] + receivedPackets[s] == view.releaseExpectedPackets[i] && remove(s)) {
-                view.released[view.releasedCount++] = s;
+            if (s < highWater && touched[s] == 0 && remove(s)) {
+                view.releaseSlots[released++] = s; // the list becomes that of the slots released
             }
         }
         view.releaseCount = 0;
+        view.releasedCount = released;
         handOverNewSlots(view);
         System.arraycopy(sentBytes, 0, view.sentBytes, 0, highWater);
         System.arraycopy(sentPackets, 0, view.sentPackets, 0, highWater);
         System.arraycopy(receivedBytes, 0, view.receivedBytes, 0, highWater);
         System.arraycopy(receivedPackets, 0, view.receivedPackets, 0, highWater);
+        System.arraycopy(touched, 0, view.touched, 0, highWater);
+        java.util.Arrays.fill(touched, 0, highWater, (byte) 0);
         if (view.overflowPackets != overflowPackets) {
             System.arraycopy(overflow, 0, view.overflow, 0, overflow.length);
             System.arraycopy(overflowIfindex, 0, view.overflowIfindex, 0, overflowIfindex.length);
@@ -262,9 +287,12 @@ public final class FlowTable implements PacketSink {
         view.releasedCount = 0;
     }
 
-    /** Grows the table when it is half full, and gives the view the slots of the flows new since the last call. */
+    /**
+     * Grows the table when it is three quarters full (a quarter of it is room for the flows of the
+     * next tick), and gives the view the slots of the flows new since the last call.
+     */
     private void handOverNewSlots(FlowTableView view) {
-        if (size * 2 > capacity && capacity < MAX_CAPACITY) {
+        if (size > capacity - capacity / 4 && capacity < maxCapacity) {
             grow();
         }
         view.ensureCapacity(capacity);
@@ -274,7 +302,6 @@ public final class FlowTable implements PacketSink {
         view.highWater = highWater;
     }
 
-    /** The key of a live slot. Engine thread only, for a slot it was handed and has not released. */
     /**
      * The link-layer source address of the slot's latest frame sent from the host's side (-1 if
      * none yet, or the link has no such addresses): which device's frames they were.
@@ -283,6 +310,22 @@ public final class FlowTable implements PacketSink {
         return linkSource[s];
     }
 
+    /**
+     * The interface of a live slot, without the lock: engine thread only, for a slot it was handed
+     * and has not released. Safe because a slot's key is written once, under the lock, before the
+     * exchange that hands the slot over, and the arrays are replaced only by the engine's own
+     * exchanges (growth); capture threads write only slots not handed over yet.
+     */
+    public int ifindexOf(int s) {
+        return ifindex[s];
+    }
+
+    /** The protocol of a live slot (as {@link FlowKey#protocol}), without the lock: as {@link #ifindexOf}. */
+    public int protocolOf(int s) {
+        return protocolFlags[s] >>> 8;
+    }
+
+    /** The key of a live slot. Engine thread only, for a slot it was handed and has not released. */
     public synchronized FlowKey key(int s) {
         int protoFlags = protocolFlags[s];
         return new FlowKey(ifindex[s], protoFlags >>> 8, localHi[s], localLo[s], ports[s] >>> 16, remoteHi[s],
@@ -337,6 +380,7 @@ public final class FlowTable implements PacketSink {
         long[] oldReceivedBytes = receivedBytes;
         long[] oldReceivedPackets = receivedPackets;
         long[] oldLinkSource = linkSource;
+        byte[] oldTouched = touched;
         int[] oldFree = freeSlots;
         int[] oldNew = newSlots;
         int[] oldIndex = index;
@@ -354,6 +398,7 @@ public final class FlowTable implements PacketSink {
         System.arraycopy(oldReceivedBytes, 0, receivedBytes, 0, highWater);
         System.arraycopy(oldReceivedPackets, 0, receivedPackets, 0, highWater);
         System.arraycopy(oldLinkSource, 0, linkSource, 0, highWater);
+        System.arraycopy(oldTouched, 0, touched, 0, highWater);
         System.arraycopy(oldFree, 0, freeSlots, 0, freeCount);
         System.arraycopy(oldNew, 0, newSlots, 0, newCount);
         for (int entry : oldIndex) {
@@ -370,5 +415,10 @@ public final class FlowTable implements PacketSink {
 
     public synchronized int capacity() {
         return capacity;
+    }
+
+    /** The most flows this table tracks at once. */
+    public int maxCapacity() {
+        return maxCapacity;
     }
 }

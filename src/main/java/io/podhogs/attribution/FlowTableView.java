@@ -2,23 +2,26 @@ package io.podhogs.attribution;
 
 /**
  * The engine thread's copy of a {@link FlowTable}, refreshed by {@link FlowTable#exchange}: counters
- * of every slot, the slots of flows that appeared since the last exchange, and the slots released.
- * Also carries the engine's requests to release idle slots into the next exchange. Owned by the
- * engine thread; its arrays are reused from tick to tick.
+ * of every slot, which slots counted packets since the previous exchange, the slots of flows that
+ * appeared since, and the slots released. Also carries the engine's requests to release idle slots
+ * into the next exchange (the same list then holds those released). Owned by the engine thread; its
+ * arrays are reused from tick to tick. Each slot costs {@value #BYTES_PER_SLOT} bytes here.
  */
 public final class FlowTableView {
+    /** The counters (32), the touched mark (1), the new and the release lists (8). */
+    public static final int BYTES_PER_SLOT = 32 + 1 + 8;
     int highWater;
     int size;
     long[] sentBytes = new long[0];
     long[] sentPackets = new long[0];
     long[] receivedBytes = new long[0];
     long[] receivedPackets = new long[0];
+    byte[] touched = new byte[0];
     int[] newSlots = new int[0];
     int newCount;
+    /** The release requests ({@code releaseCount}); after an exchange, the slots released ({@code releasedCount}). */
     int[] releaseSlots = new int[0];
-    long[] releaseExpectedPackets = new long[0];
     int releaseCount;
-    int[] released = new int[0];
     int releasedCount;
     /** Packets that found the table full, as {@link FlowTable} keeps them per bucket and side. */
     final long[] overflow = new long[FlowTable.OVERFLOW_BUCKETS * 2 * 4];
@@ -31,27 +34,25 @@ public final class FlowTableView {
             sentPackets = new long[capacity];
             receivedBytes = new long[capacity];
             receivedPackets = new long[capacity];
+            touched = new byte[capacity];
             newSlots = new int[capacity];
             int[] slots = new int[capacity];
-            System.arraycopy(releaseSlots, 0, slots, 0, releaseCount);
+            // Pending requests, or this exchange's releases, made before it grew.
+            System.arraycopy(releaseSlots, 0, slots, 0, Math.max(releaseCount, releasedCount));
             releaseSlots = slots;
-            long[] expected = new long[capacity];
-            System.arraycopy(releaseExpectedPackets, 0, expected, 0, releaseCount);
-            releaseExpectedPackets = expected;
-            int[] kept = new int[capacity];
-            System.arraycopy(released, 0, kept, 0, releasedCount); // this exchange's releases, made before it grew
-            released = kept;
         }
     }
 
-    /** Asks the next exchange to free {@code slot} if its packet count is still {@code packets}. */
-    public void requestRelease(int slot, long packets) {
+    /**
+     * Asks the next exchange to free {@code slot} unless it counts a packet before then. Call after
+     * an exchange has handed the released slots over: the requests take the same list.
+     */
+    public void requestRelease(int slot) {
         if (releaseCount == releaseSlots.length) {
             return; // one request per live slot fits: only a slot asked for twice in one tick lands here
         }
-        releaseSlots[releaseCount] = slot;
-        releaseExpectedPackets[releaseCount] = packets;
-        releaseCount++;
+        releaseSlots[releaseCount++] = slot;
+        releasedCount = 0;
     }
 
     /** Call before each exchange: the released list is per exchange. */
@@ -80,7 +81,12 @@ public final class FlowTableView {
     }
 
     public int releasedSlot(int i) {
-        return released[i];
+        return releaseSlots[i];
+    }
+
+    /** Whether the slot counted a packet between the last two exchanges. */
+    public boolean touched(int slot) {
+        return touched[slot] != 0;
     }
 
     public long sentBytes(int slot) {

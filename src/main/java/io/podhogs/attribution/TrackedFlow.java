@@ -1,12 +1,10 @@
 package io.podhogs.attribution;
 
-import io.podhogs.identity.RemoteClassifier;
-import io.podhogs.identity.RemotePeer;
-
 /**
- * The engine's record of one flow: its key, its owner once found, and how much of its counters has
- * been credited to that owner. Bytes counted before the owner is known stay uncredited here until
- * it is. Engine thread only.
+ * A flow while the resolver works on it: its key, what the lookups found so far, and its owner once
+ * found. The engine keeps what it credits elsewhere, per slot (engine.FlowStates): this object
+ * exists only while the flow is pending or its socket is looked for again (see {@link #resolving}),
+ * so that a settled flow costs no object of its own. Engine thread only.
  */
 public final class TrackedFlow {
     private final int slot;
@@ -23,20 +21,13 @@ public final class TrackedFlow {
     private long inodeFoundNanos;
     /** The uid the socket table gives the flow's socket, once found; -1 before. */
     private int socketUid = -1;
-    private long creditedSentBytes;
-    private long creditedSentPackets;
-    private long creditedReceivedBytes;
-    private long creditedReceivedPackets;
-    private long seenPackets;
-    private long lastChangeNanos;
-    private RemotePeer peer;
-    private long peerVersion = -1;
+    /** In the resolver's list of flows whose socket is looked for again. */
+    private boolean retrying;
 
     public TrackedFlow(int slot, FlowKey key, long firstSeenNanos) {
         this.slot = slot;
         this.key = key;
         this.firstSeenNanos = firstSeenNanos;
-        this.lastChangeNanos = firstSeenNanos;
     }
 
     public int slot() {
@@ -73,22 +64,6 @@ public final class TrackedFlow {
 
     public void linkSource(long address) {
         linkSource = address;
-    }
-
-    /**
-     * The other end as {@code classifier} sees it: looked up once per classifier, not per packet or
-     * per tick, so a pod that appears later gets its name at the next classifier. Null without a
-     * cluster, and for frames that are not IP.
-     */
-    public RemotePeer peer(RemoteClassifier classifier) {
-        if (key.protocol() == FlowKey.NON_IP) {
-            return null; // ARP and the like: no remote address to classify
-        }
-        if (classifier.version() != peerVersion || !classifier.active()) {
-            peerVersion = classifier.version();
-            peer = classifier.classify(key.localHi(), key.localLo(), key.remoteHi(), key.remoteLo());
-        }
-        return peer;
     }
 
     /** Null while the flow is still being looked up. */
@@ -137,11 +112,25 @@ public final class TrackedFlow {
     void scheduleRetry(long atNanos) {
         retries++;
         retryAtNanos = atNanos;
+        retrying = true;
+    }
+
+    /** The resolver looks no more for its socket (found, or retries given up or dropped). */
+    void stopRetrying() {
+        retrying = false;
     }
 
     /** Done with: owned, or nobody's. */
     public boolean settled() {
         return owner != null || uncounted;
+    }
+
+    /**
+     * The resolver still works on it: pending, or settled to an unknown owner whose socket is looked
+     * for again. Once false, its owner is final.
+     */
+    public boolean resolving() {
+        return !settled() || retrying;
     }
 
     long inode() {
@@ -164,65 +153,5 @@ public final class TrackedFlow {
 
     int socketUid() {
         return socketUid;
-    }
-
-    /** Bytes credited to the owner so far, sent. */
-    public long creditedSentBytes() {
-        return creditedSentBytes;
-    }
-
-    public long creditedSentPackets() {
-        return creditedSentPackets;
-    }
-
-    public long creditedReceivedBytes() {
-        return creditedReceivedBytes;
-    }
-
-    public long creditedReceivedPackets() {
-        return creditedReceivedPackets;
-    }
-
-    /** The peer the last classifier named (null without a cluster, or before the first credit). */
-    public RemotePeer lastPeer() {
-        return peer;
-    }
-
-    public long lastChangeNanos() {
-        return lastChangeNanos;
-    }
-
-    /** Packets of the flow at the engine's last look, credited or not. */
-    public long seenPackets() {
-        return seenPackets;
-    }
-
-    /**
-     * Takes the flow's counters from {@code view}. Once the owner is known, what came since the last
-     * call (everything, on the first call after the owner was found) is left in {@code delta} as
-     * sent bytes, sent packets, received bytes, received packets, and true is returned if any.
-     * While the owner is unknown nothing is taken: the bytes wait in the table's counters.
-     */
-    public boolean takeDelta(FlowTableView view, long nowNanos, long[] delta) {
-        long sb = view.sentBytes(slot);
-        long sp = view.sentPackets(slot);
-        long rb = view.receivedBytes(slot);
-        long rp = view.receivedPackets(slot);
-        if (sp + rp != seenPackets) {
-            seenPackets = sp + rp;
-            lastChangeNanos = nowNanos;
-        }
-        if (owner == null) {
-            return false;
-        }
-        delta[0] = sb - creditedSentBytes;
-        delta[1] = sp - creditedSentPackets;
-        delta[2] = rb - creditedReceivedBytes;
-        delta[3] = rp - creditedReceivedPackets;
-        creditedSentBytes = sb;
-        creditedSentPackets = sp;
-        creditedReceivedBytes = rb;
-        creditedReceivedPackets = rp;
-        return delta[1] != 0 || delta[3] != 0;
     }
 }

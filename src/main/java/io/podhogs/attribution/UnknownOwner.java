@@ -15,6 +15,11 @@ public record UnknownOwner(String name, long netns) implements Owner {
     public static final UnknownOwner TCP = new UnknownOwner("unknown TCP", 0);
     public static final UnknownOwner UDP = new UnknownOwner("unknown UDP", 0);
     public static final UnknownOwner OTHER = new UnknownOwner("unknown other", 0);
+    /**
+     * Traffic of flows beyond the flow table's bound (docs/memory.md): counted on its interface's
+     * side, the host's or a namespace's, but no flow of its own was kept to look its socket up.
+     */
+    public static final UnknownOwner UNTRACKED = new UnknownOwner("untracked", 0);
 
     public static UnknownOwner of(int protocol) {
         return switch (protocol) {
@@ -22,6 +27,16 @@ public record UnknownOwner(String name, long netns) implements Owner {
             case ParsedPacket.UDP -> UDP;
             default -> OTHER;
         };
+    }
+
+    /** The untracked bucket of the namespace {@code netns} (0: the host's, -1: a far side not identified). */
+    public static UnknownOwner untracked(long netns) {
+        return netns == 0 ? UNTRACKED : new UnknownOwner(UNTRACKED.name() + " [net:" + netns + "]", netns);
+    }
+
+    /** The bucket of traffic beyond the flow table's bound, not traffic whose socket was not found. */
+    public boolean untracked() {
+        return name.startsWith(UNTRACKED.name());
     }
 
     /** The bucket of {@code protocol} in the namespace {@code netns} (0: the host's). */

@@ -1,77 +1,133 @@
 package io.podhogs.engine;
 
 import io.podhogs.accounting.Traffic;
-import io.podhogs.attribution.TrackedFlow;
+import io.podhogs.attribution.FlowTable;
+import io.podhogs.attribution.Owner;
 import io.podhogs.attribution.TransitOwner;
 import io.podhogs.capture.ParsedPacket;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.PriorityQueue;
 
 /**
  * Picks the connections the API lists: TCP and UDP flows of sockets here (not ARP, ICMP or relayed
- * frames), at most {@code max} of them. Those that moved bytes since the last copy come first, then
- * the most bytes: the API's rows are sorted by rate, and a flow idle since the last copy has none.
- * The selection keeps a heap of {@code max} entries; nothing is allocated for the flows it passes over.
+ * frames), at most {@code max} of them. Those that counted packets since the last copy come first,
+ * then the most bytes: the API's rows are sorted by rate, and a flow idle since the last copy has
+ * none. A heap of {@code max} slot numbers does the picking; nothing is allocated for the flows it
+ * passes over, and only the picked ones are copied.
  */
 final class ConnectionSelection {
-    private final int max;
-    private final Comparator<TrackedFlow> leastBusyFirst;
-    private final long activeSinceNanos;
+    private final FlowStates states;
+    private final int activeSinceTick;
+    private final int[] heap;
+    private int size;
 
-    private ConnectionSelection(int max, long activeSinceNanos) {
-        this.max = max;
-        this.activeSinceNanos = activeSinceNanos;
-        this.leastBusyFirst = Comparator.comparingInt((TrackedFlow f) -> active(f) ? 1 : 0)
-                .thenComparingLong(ConnectionSelection::bytes);
+    private ConnectionSelection(FlowStates states, int max, int activeSinceTick) {
+        this.states = states;
+        this.activeSinceTick = activeSinceTick;
+        this.heap = new int[Math.max(0, max)];
     }
 
     /**
-     * The listed connections among {@code flows[0..highWater)} (null entries are free slots), as of
-     * {@code nowNanos}; {@code activeSinceNanos} is when the last copy was made.
+     * The listed connections among the slots below {@code highWater}, as of {@code nowNanos};
+     * {@code activeSinceTick} is the tick of the last copy.
      */
-    static Connections select(TrackedFlow[] flows, int highWater, int max, long activeSinceNanos, long nowNanos) {
-        return new ConnectionSelection(max, activeSinceNanos).run(flows, highWater, nowNanos);
-    }
-
-    private Connections run(TrackedFlow[] flows, int highWater, long nowNanos) {
-        PriorityQueue<TrackedFlow> kept = new PriorityQueue<>(Math.max(1, Math.min(max, 1024)), leastBusyFirst);
+    static Connections select(FlowStates states, FlowTable table, int highWater, int max, int activeSinceTick,
+                              long nowNanos) {
+        ConnectionSelection selection = new ConnectionSelection(states, max, activeSinceTick);
         long listable = 0;
         for (int s = 0; s < highWater; s++) {
-            TrackedFlow flow = flows[s];
-            if (!listable(flow)) {
-                continue;
-            }
-            listable++;
-            if (kept.size() < max) {
-                kept.add(flow);
-            } else if (max > 0 && leastBusyFirst.compare(flow, kept.peek()) > 0) {
-                kept.poll();
-                kept.add(flow);
+            if (selection.listable(s, table)) {
+                listable++;
+                selection.offer(s);
             }
         }
-        List<TrackedFlow> busiestFirst = new ArrayList<>(kept);
-        busiestFirst.sort(leastBusyFirst.reversed());
-        List<FlowSnapshot> copy = new ArrayList<>(busiestFirst.size());
-        for (TrackedFlow flow : busiestFirst) {
-            copy.add(new FlowSnapshot(flow.key(), flow.owner(), flow.lastPeer(), new Traffic(flow.creditedSentBytes(),
-                    flow.creditedSentPackets(), flow.creditedReceivedBytes(), flow.creditedReceivedPackets()),
-                    flow.inferred()));
+        int[] busiestFirst = selection.drain();
+        List<FlowSnapshot> copy = new ArrayList<>(busiestFirst.length);
+        for (int s : busiestFirst) {
+            copy.add(new FlowSnapshot(table.key(s), states.owner(s), states.lastPeer(s), new Traffic(
+                    states.creditedSentBytes(s), states.creditedSentPackets(s), states.creditedReceivedBytes(s),
+                    states.creditedReceivedPackets(s)), states.inferred(s)));
         }
         return new Connections(copy, listable - copy.size(), nowNanos);
     }
 
-    private static boolean listable(TrackedFlow flow) {
-        return flow != null && flow.owner() != null && !(flow.owner() instanceof TransitOwner)
-                && (flow.key().protocol() == ParsedPacket.TCP || flow.key().protocol() == ParsedPacket.UDP);
+    private boolean listable(int s, FlowTable table) {
+        Owner owner = states.isLive(s) ? states.owner(s) : null;
+        if (owner == null || owner instanceof TransitOwner) {
+            return false;
+        }
+        int protocol = table.protocolOf(s);
+        return protocol == ParsedPacket.TCP || protocol == ParsedPacket.UDP;
     }
 
-    private boolean active(TrackedFlow flow) {
-        return activeSinceNanos != Long.MIN_VALUE && flow.lastChangeNanos() - activeSinceNanos >= 0;
+    /** Busier: active since the last copy, then more bytes both ways. */
+    private int compare(int a, int b) {
+        int byActivity = Boolean.compare(active(a), active(b));
+        return byActivity != 0 ? byActivity : Long.compare(bytes(a), bytes(b));
     }
 
-    private static long bytes(TrackedFlow flow) {
-        return flow.creditedSentBytes() + flow.creditedReceivedBytes();
+    private boolean active(int s) {
+        return activeSinceTick != Integer.MIN_VALUE && states.lastActiveTick(s) - activeSinceTick > 0;
+    }
+
+    private long bytes(int s) {
+        return states.creditedSentBytes(s) + states.creditedReceivedBytes(s);
+    }
+
+    /** Keeps the {@code heap.length} busiest: a min-heap whose root is the least busy kept. */
+    private void offer(int s) {
+        if (size < heap.length) {
+            heap[size] = s;
+            up(size++);
+        } else if (size > 0 && compare(s, heap[0]) > 0) {
+            heap[0] = s;
+            down(0);
+        }
+    }
+
+    private int[] drain() {
+        int[] out = new int[size];
+        for (int i = size - 1; i >= 0; i--) {
+            out[i] = heap[0];
+            heap[0] = heap[--size];
+            down(0);
+        }
+        return out;
+    }
+
+    private void up(int i) {
+        while (i > 0) {
+            int parent = (i - 1) / 2;
+            if (compare(heap[i], heap[parent]) >= 0) {
+                return;
+            }
+            swap(i, parent);
+            i = parent;
+        }
+    }
+
+    private void down(int i) {
+        while (true) {
+            int least = i;
+            int l = 2 * i + 1;
+            int r = l + 1;
+            if (l < size && compare(heap[l], heap[least]) < 0) {
+                least = l;
+            }
+            if (r < size && compare(heap[r], heap[least]) < 0) {
+                least = r;
+            }
+            if (least == i) {
+                return;
+            }
+            swap(i, least);
+            i = least;
+        }
+    }
+
+    private void swap(int i, int j) {
+        int t = heap[i];
+        heap[i] = heap[j];
+        heap[j] = t;
     }
 }

@@ -5,6 +5,7 @@ import io.podhogs.attribution.FlowResolver;
 import io.podhogs.attribution.FlowTable;
 import io.podhogs.attribution.FlowTableView;
 import io.podhogs.attribution.HostSocketLookup;
+import io.podhogs.attribution.LookupBacklog;
 import io.podhogs.attribution.ProcessOwner;
 import io.podhogs.attribution.ProcessReader;
 import io.podhogs.attribution.TrackedFlow;
@@ -64,11 +65,8 @@ public final class Engine implements AutoCloseable {
     private boolean interfacesStale;
     private final Set<Integer> interfacesWithFlows = new HashSet<>();
     private final AtomicBoolean newFlows = new AtomicBoolean();
-    private final long[] delta = new long[4];
-    private final long[] overflowCredited = new long[FlowTable.OVERFLOW_BUCKETS * 2 * 4];
-    private long overflowPacketsCredited;
     private final FlowTable table;
-    private TrackedFlow[] flows = new TrackedFlow[0];
+    private final FlowBook flows;
     private Capture capture;
     private volatile Thread thread;
     private volatile boolean running;
@@ -87,9 +85,11 @@ public final class Engine implements AutoCloseable {
         this.host = host;
         this.processes = new ProcessReader(host);
         this.interfaces = new NetInterfaces(host);
-        this.resolver = new FlowResolver(host, processes, clock, hostLookup, config.lookupGrace().toNanos());
+        this.resolver = new FlowResolver(host, processes, clock, hostLookup, config.lookupGrace().toNanos(),
+                LookupBacklog.DEFAULT, true);
         this.ledger = new Ledger(config.rateWindow().toNanos(), EngineConfig.TICK.toNanos());
-        this.table = new FlowTable(1 << 14, this::wake);
+        this.table = new FlowTable(1 << 14, config.maxFlows(), this::wake);
+        this.flows = new FlowBook(table, view);
     }
 
     /** Opens the capture and starts counting; the first snapshot is there when this returns. */
@@ -158,6 +158,7 @@ public final class Engine implements AutoCloseable {
         } finally {
             cycle(clock.getAsLong(), true); // credit what the capture counted last, on this thread
             hostLookup.close();
+            resolver.close();
         }
     }
 
@@ -204,15 +205,14 @@ public final class Engine implements AutoCloseable {
             }
             resolver.resolvePending(tick);
             if (tick) {
-                credit(now);
-                expireIdleFlows(now);
+                flows.credit(now, ledger, cluster.classifier(), resolver::netnsBehind);
+                flows.expireIdle((int) (config.flowIdleTimeout().toNanos() / EngineConfig.TICK.toNanos()));
                 ledger.sample(now);
                 if (now - lastSlowWork >= SLOW_WORK_NANOS) {
                     lastSlowWork = now;
                     slowWork(now);
                     if (flowsWantedUntilNanos - now > 0) {
-                        connections = ConnectionSelection.select(flows, view.highWater(), EngineConfig.LISTED_CONNECTIONS,
-                                connections.copiedNanos(), now);
+                        connections = flows.connections(EngineConfig.LISTED_CONNECTIONS, now);
                     } else if (connections != Connections.NONE) {
                         connections = Connections.NONE; // nobody looks any more: let the copy go
                     }
@@ -229,17 +229,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private void takeNewAndReleasedFlows(long now) {
-        if (flows.length < view.highWater()) {
-            flows = Arrays.copyOf(flows, Math.max(view.highWater(), flows.length * 2));
-        }
-        for (int i = 0; i < view.releasedCount(); i++) {
-            flows[view.releasedSlot(i)] = null;
-        }
-        for (int i = 0; i < view.newCount(); i++) {
-            int slot = view.newSlot(i);
-            TrackedFlow flow = new TrackedFlow(slot, table.key(slot), now);
-            flow.linkSource(table.linkSource(slot));
-            flows[slot] = flow;
+        flows.takeNewAndReleased(now, flow -> {
             int ifindex = flow.key().ifindex();
             if (!currentInterfaces.containsKey(ifindex)) {
                 interfacesStale = true; // an interface new since the last look: learn its role first
@@ -247,57 +237,7 @@ public final class Engine implements AutoCloseable {
                 rereadInterface(ifindex); // its first traffic: its role (bridge port ...) as it is now
             }
             resolver.add(flow);
-        }
-    }
-
-    private void credit(long now) {
-        RemoteClassifier classifier = cluster.classifier();
-        int highWater = view.highWater();
-        for (int s = 0; s < highWater; s++) {
-            TrackedFlow flow = flows[s];
-            if (flow != null && flow.takeDelta(view, now, delta)) {
-                // Frames the host relays belong to no socket here: they have no other end of their own.
-                ledger.credit(flow.owner(), flow.key().ifindex(), delta, now, flow.inferred(),
-                        flow.owner() instanceof TransitOwner ? null : flow.peer(classifier));
-            }
-        }
-        if (view.overflowPackets() != overflowPacketsCredited) {
-            creditOverflow(now);
-        }
-    }
-
-    /**
-     * Packets that found the flow table full: to the unknown of their interface's side, so that each
-     * device's accounts still add up to its counters (the far side's namespace is not known here).
-     */
-    private void creditOverflow(long now) {
-        overflowPacketsCredited = view.overflowPackets();
-        for (int bucket = 0; bucket < FlowTable.OVERFLOW_BUCKETS; bucket++) {
-            for (int side = 0; side < 2; side++) {
-                int at = (bucket * 2 + side) * 4;
-                for (int i = 0; i < 4; i++) {
-                    long total = view.overflow(bucket, side == 1, i);
-                    delta[i] = total - overflowCredited[at + i];
-                    overflowCredited[at + i] = total;
-                }
-                if (delta[1] != 0 || delta[3] != 0) {
-                    ledger.credit(side == 0 ? UnknownOwner.OTHER : UnknownOwner.of(-1, -1),
-                            view.overflowIfindex(bucket), delta, now);
-                }
-            }
-        }
-    }
-
-    private void expireIdleFlows(long now) {
-        long idle = config.flowIdleTimeout().toNanos();
-        int highWater = view.highWater();
-        for (int s = 0; s < highWater; s++) {
-            TrackedFlow flow = flows[s];
-            // Only flows whose bytes are all credited: a pending flow's bytes live in the table.
-            if (flow != null && flow.settled() && now - flow.lastChangeNanos() > idle) {
-                view.requestRelease(s, flow.seenPackets());
-            }
-        }
+        });
     }
 
     private void slowWork(long now) {

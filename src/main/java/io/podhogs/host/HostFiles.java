@@ -46,6 +46,21 @@ public record HostFiles(Path proc, Path sys, Path etc) {
         }
     }
 
+    /**
+     * Hands the file's lines to {@code line} one at a time, without holding them all: for files as
+     * large as the kernel's tables (/proc/net/nf_conntrack holds a line per tracked connection, a
+     * million on a busy node). Nothing when it cannot be read; a read that fails halfway stops there.
+     */
+    public void forEachLine(Path file, java.util.function.Consumer<String> line) {
+        try (java.io.BufferedReader in = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
+            for (String l = in.readLine(); l != null; l = in.readLine()) {
+                line.accept(l);
+            }
+        } catch (IOException | SecurityException | java.io.UncheckedIOException e) {
+            // best effort, as every read here
+        }
+    }
+
     /** A small numeric file such as /sys/class/net/IF/ifindex, or -1. */
     public long readLong(Path file) {
         return read(file).map(String::trim).map(HostFiles::parseLongOrMinusOne).orElse(-1L);

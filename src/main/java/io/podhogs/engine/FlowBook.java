@@ -1,0 +1,134 @@
+package io.podhogs.engine;
+
+import io.podhogs.accounting.Ledger;
+import io.podhogs.attribution.FlowTable;
+import io.podhogs.attribution.FlowTableView;
+import io.podhogs.attribution.Owner;
+import io.podhogs.attribution.TrackedFlow;
+import io.podhogs.attribution.TransitOwner;
+import io.podhogs.attribution.UnknownOwner;
+import io.podhogs.identity.RemoteClassifier;
+import java.util.function.Consumer;
+import java.util.function.IntToLongFunction;
+
+/**
+ * The engine's side of the flow table, one pass a tick: takes the slots of new flows (handing each
+ * to the resolver) and of released ones, credits every flow's new bytes to its owner, credits the
+ * packets that found the table full to the untracked bucket of their side, and asks the table to
+ * release the flows that stayed idle. Engine thread only.
+ *
+ * <p>Idle flows whose bytes are all credited are released after the idle timeout, or after
+ * {@link #PRESSURE_IDLE_TICKS} ticks once the table is {@link #PRESSURE_PERCENT}% full: under a
+ * flood of one-packet flows the slots must go round, or every new flow would be untracked.
+ */
+final class FlowBook {
+    static final int PRESSURE_PERCENT = 75;
+    static final int PRESSURE_IDLE_TICKS = 20;
+
+    private final FlowTable table;
+    private final FlowTableView view;
+    private final FlowStates states = new FlowStates();
+    private final long[] delta = new long[4];
+    private final long[] overflowCredited = new long[FlowTable.OVERFLOW_BUCKETS * 2 * 4];
+    private long overflowPacketsCredited;
+    private int tick;
+    /** The tick of the last copy of the connections: flows active since then list first. */
+    private int listedTick = Integer.MIN_VALUE;
+
+    FlowBook(FlowTable table, FlowTableView view) {
+        this.table = table;
+        this.view = view;
+    }
+
+    /**
+     * Forgets the flows the table released, and makes a record of each new one, given to
+     * {@code resolve} (which hands it to the resolver).
+     */
+    void takeNewAndReleased(long now, Consumer<TrackedFlow> resolve) {
+        states.ensureCapacity(view.highWater());
+        for (int i = 0; i < view.releasedCount(); i++) {
+            states.release(view.releasedSlot(i));
+        }
+        for (int i = 0; i < view.newCount(); i++) {
+            int slot = view.newSlot(i);
+            TrackedFlow flow = new TrackedFlow(slot, table.key(slot), now);
+            flow.linkSource(table.linkSource(slot));
+            states.add(flow, tick);
+            resolve.accept(flow);
+        }
+    }
+
+    /**
+     * Credits what every flow counted since the last tick to its owner, and the packets that found
+     * the table full to the untracked bucket of their side ({@code netnsBehind}: the namespace
+     * behind an interface, -1 when not known).
+     */
+    void credit(long now, Ledger ledger, RemoteClassifier classifier, IntToLongFunction netnsBehind) {
+        tick++;
+        int highWater = view.highWater();
+        for (int s = 0; s < highWater; s++) {
+            if (!states.isLive(s)) {
+                continue;
+            }
+            Owner owner = states.follow(s);
+            if (states.takeDelta(s, view, tick, delta)) {
+                // Frames the host relays belong to no socket here: they have no other end of their own.
+                ledger.credit(owner, table.ifindexOf(s), delta, now, states.inferred(s),
+                        owner instanceof TransitOwner ? null : states.peer(s, table, classifier));
+            }
+        }
+        if (view.overflowPackets() != overflowPacketsCredited) {
+            creditOverflow(now, ledger, netnsBehind);
+        }
+    }
+
+    /**
+     * Packets that found the flow table full: to the untracked bucket of their interface's side (the
+     * host's, or the namespace behind it, whose container and pod they then count for), so that
+     * each device's accounts still add up to its counters.
+     */
+    private void creditOverflow(long now, Ledger ledger, IntToLongFunction netnsBehind) {
+        overflowPacketsCredited = view.overflowPackets();
+        for (int bucket = 0; bucket < FlowTable.OVERFLOW_BUCKETS; bucket++) {
+            for (int side = 0; side < 2; side++) {
+                int at = (bucket * 2 + side) * 4;
+                for (int i = 0; i < 4; i++) {
+                    long total = view.overflow(bucket, side == 1, i);
+                    delta[i] = total - overflowCredited[at + i];
+                    overflowCredited[at + i] = total;
+                }
+                if (delta[1] != 0 || delta[3] != 0) {
+                    int ifindex = view.overflowIfindex(bucket);
+                    ledger.credit(UnknownOwner.untracked(side == 0 ? 0 : netnsBehind.applyAsLong(ifindex)), ifindex,
+                            delta, now);
+                }
+            }
+        }
+    }
+
+    /** Asks the table to release the settled flows idle for {@code idleTicks} (fewer under pressure). */
+    void expireIdle(int idleTicks) {
+        int live = states.live();
+        int idle = live * 100L >= (long) table.maxCapacity() * PRESSURE_PERCENT
+                ? Math.min(idleTicks, PRESSURE_IDLE_TICKS) : idleTicks;
+        int highWater = view.highWater();
+        for (int s = 0; s < highWater; s++) {
+            // Only flows whose bytes are all credited: a pending flow's bytes live in the table.
+            if (states.releasable(s) && tick - states.lastActiveTick(s) >= idle) {
+                view.requestRelease(s);
+            }
+        }
+    }
+
+    /** The connections the API lists (see {@link ConnectionSelection}). */
+    Connections connections(int max, long now) {
+        Connections listed = ConnectionSelection.select(states, table, view.highWater(), max, listedTick, now);
+        listedTick = tick;
+        return listed;
+    }
+
+    /** Flows tracked now. */
+    int live() {
+        return states.live();
+    }
+}

@@ -1,0 +1,231 @@
+package io.podhogs.engine;
+
+import io.podhogs.attribution.FlowKey;
+import io.podhogs.attribution.FlowTable;
+import io.podhogs.attribution.FlowTableView;
+import io.podhogs.attribution.Owner;
+import io.podhogs.attribution.TrackedFlow;
+import io.podhogs.identity.RemoteClassifier;
+import io.podhogs.identity.RemotePeer;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The engine's record of every flow in the table, by slot: its owner once known, how much of the
+ * table's counters has been credited to it, when it last counted a packet, and its other end's
+ * class. Parallel arrays, {@value #BYTES_PER_SLOT} bytes a slot, and no object per flow: a flood of
+ * a million short flows must neither fill the heap with small objects nor keep the collector busy.
+ * The resolver's {@link TrackedFlow} is kept beside a slot only while the resolver works on it.
+ *
+ * <p>Bytes counted before the owner is known stay uncredited in the table's counters until it is.
+ * Engine thread only.
+ */
+final class FlowStates {
+    /** Owner, peer and resolver references (12), the flags (1), the credited counters (32), last tick and peer version (8). */
+    static final int BYTES_PER_SLOT = 12 + 1 + 32 + 8;
+
+    private static final byte LIVE = 1;
+    private static final byte UNCOUNTED = 2;
+    private static final byte INFERRED = 4;
+    static final int CANONICAL_OWNERS = 16_384;
+
+    private Owner[] owner = new Owner[0];
+    private byte[] flags = new byte[0];
+    private long[] sentBytes = new long[0];
+    private long[] sentPackets = new long[0];
+    private long[] receivedBytes = new long[0];
+    private long[] receivedPackets = new long[0];
+    /** The tick at which the slot last counted a packet (or was made). */
+    private int[] lastActiveTick = new int[0];
+    private RemotePeer[] peer = new RemotePeer[0];
+    private int[] peerVersion = new int[0];
+    private TrackedFlow[] resolving = new TrackedFlow[0];
+    private int live;
+    /**
+     * One instance of each owner the flows name: the resolver makes an owner per flow (a process's,
+     * a namespace's unknown bucket), and a million flows must not keep a million copies of a few.
+     * Cleared when it reaches its bound: only sharing is lost then.
+     */
+    private final Map<Owner, Owner> canonical = new HashMap<>();
+
+    /** Makes room for slots below {@code highWater}, growing as the table does: by doubling. */
+    void ensureCapacity(int highWater) {
+        if (owner.length >= highWater) {
+            return;
+        }
+        int capacity = Math.max(highWater, Math.max(64, owner.length * 2));
+        owner = Arrays.copyOf(owner, capacity);
+        flags = Arrays.copyOf(flags, capacity);
+        sentBytes = Arrays.copyOf(sentBytes, capacity);
+        sentPackets = Arrays.copyOf(sentPackets, capacity);
+        receivedBytes = Arrays.copyOf(receivedBytes, capacity);
+        receivedPackets = Arrays.copyOf(receivedPackets, capacity);
+        lastActiveTick = Arrays.copyOf(lastActiveTick, capacity);
+        peer = Arrays.copyOf(peer, capacity);
+        peerVersion = Arrays.copyOf(peerVersion, capacity);
+        resolving = Arrays.copyOf(resolving, capacity);
+    }
+
+    /** A new flow in {@code slot}, handed to the resolver as {@code flow}. */
+    void add(TrackedFlow flow, int tick) {
+        int s = flow.slot();
+        clear(s);
+        flags[s] = LIVE;
+        lastActiveTick[s] = tick;
+        resolving[s] = flow;
+        live++;
+    }
+
+    /** The table freed {@code slot}: its flow is forgotten (its bytes stay in their account). */
+    void release(int s) {
+        if ((flags[s] & LIVE) != 0) {
+            live--;
+        }
+        clear(s);
+    }
+
+    private void clear(int s) {
+        owner[s] = null;
+        flags[s] = 0;
+        sentBytes[s] = sentPackets[s] = receivedBytes[s] = receivedPackets[s] = 0;
+        peer[s] = null;
+        peerVersion[s] = 0;
+        resolving[s] = null;
+    }
+
+    int live() {
+        return live;
+    }
+
+    /** Flows the resolver still works on: at most its bounded lists hold. */
+    boolean isLive(int s) {
+        return (flags[s] & LIVE) != 0;
+    }
+
+    /**
+     * Takes what the resolver decided for the slot's flow, and lets its object go once the resolver
+     * is done with it. Returns the owner, null while it is not known.
+     */
+    Owner follow(int s) {
+        TrackedFlow flow = resolving[s];
+        if (flow != null) {
+            owner[s] = canonical(flow.owner());
+            byte f = (byte) (flags[s] & LIVE);
+            if (flow.uncounted()) {
+                f |= UNCOUNTED;
+            }
+            if (flow.inferred()) {
+                f |= INFERRED;
+            }
+            flags[s] = f;
+            if (!flow.resolving()) {
+                resolving[s] = null;
+            }
+        }
+        return owner[s];
+    }
+
+    private Owner canonical(Owner o) {
+        if (o == null) {
+            return null;
+        }
+        Owner known = canonical.get(o);
+        if (known != null) {
+            return known;
+        }
+        if (canonical.size() >= CANONICAL_OWNERS) {
+            canonical.clear();
+        }
+        canonical.put(o, o);
+        return o;
+    }
+
+    /**
+     * Takes the slot's counters from {@code view}. Once the owner is known, what came since the last
+     * call (everything, on the first call after the owner was found) is left in {@code delta} as
+     * sent bytes, sent packets, received bytes, received packets, and true is returned if any.
+     * While the owner is unknown nothing is taken: the bytes wait in the table's counters.
+     */
+    boolean takeDelta(int s, FlowTableView view, int tick, long[] delta) {
+        if (view.touched(s)) {
+            lastActiveTick[s] = tick;
+        }
+        if (owner[s] == null || (flags[s] & UNCOUNTED) != 0) {
+            return false;
+        }
+        long sb = view.sentBytes(s);
+        long sp = view.sentPackets(s);
+        long rb = view.receivedBytes(s);
+        long rp = view.receivedPackets(s);
+        delta[0] = sb - sentBytes[s];
+        delta[1] = sp - sentPackets[s];
+        delta[2] = rb - receivedBytes[s];
+        delta[3] = rp - receivedPackets[s];
+        sentBytes[s] = sb;
+        sentPackets[s] = sp;
+        receivedBytes[s] = rb;
+        receivedPackets[s] = rp;
+        return delta[1] != 0 || delta[3] != 0;
+    }
+
+    /** Settled (owned, or nobody's) and no more in the resolver's hands: free to forget once idle. */
+    boolean releasable(int s) {
+        return (flags[s] & LIVE) != 0 && resolving[s] == null && (owner[s] != null || (flags[s] & UNCOUNTED) != 0);
+    }
+
+    int lastActiveTick(int s) {
+        return lastActiveTick[s];
+    }
+
+    Owner owner(int s) {
+        return owner[s];
+    }
+
+    boolean inferred(int s) {
+        return (flags[s] & INFERRED) != 0;
+    }
+
+    long creditedSentBytes(int s) {
+        return sentBytes[s];
+    }
+
+    long creditedSentPackets(int s) {
+        return sentPackets[s];
+    }
+
+    long creditedReceivedBytes(int s) {
+        return receivedBytes[s];
+    }
+
+    long creditedReceivedPackets(int s) {
+        return receivedPackets[s];
+    }
+
+    /**
+     * The other end as {@code classifier} sees it: looked up once per classifier version, not per
+     * packet or per tick, so a pod that appears later gets its name at the next version. Null
+     * without a cluster, and for frames that are not IP.
+     */
+    RemotePeer peer(int s, FlowTable table, RemoteClassifier classifier) {
+        if (!classifier.active()) {
+            peer[s] = null;
+            return null;
+        }
+        int version = (int) classifier.version();
+        if (peer[s] == null || peerVersion[s] != version) {
+            FlowKey key = table.key(s);
+            if (key.protocol() == FlowKey.NON_IP) {
+                return null; // ARP and the like: no remote address to classify
+            }
+            peerVersion[s] = version;
+            peer[s] = classifier.classify(key.localHi(), key.localLo(), key.remoteHi(), key.remoteLo());
+        }
+        return peer[s];
+    }
+
+    /** The peer the last classifier named (null without a cluster, or before the first credit). */
+    RemotePeer lastPeer(int s) {
+        return peer[s];
+    }
+}
