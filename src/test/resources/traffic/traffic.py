@@ -150,9 +150,22 @@ def udp_forks(a):
     say("done")
 
 
+def udp_spray(a):
+    """One --size datagram from each of --count source ports, --base-port up, each from a socket of
+    its own closed at once: as many distinct flows, as a port scan or a flood of new clients makes."""
+    say("ready")
+    bind = "::" if ":" in a.addr else "0.0.0.0"
+    for i in range(a.count):
+        s = socket.socket(family(a.addr), socket.SOCK_DGRAM)
+        s.bind((bind, a.base_port + i))
+        s.sendto(b"s" * a.size, (a.addr, a.port))
+        s.close()
+    say("done")
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("mode", choices=["tcp-sink", "tcp-send", "tcp-burst", "ipip-raw", "udp-sink", "udp-send", "fork-server", "udp-forks"])
+    p.add_argument("mode", choices=["tcp-sink", "tcp-send", "tcp-burst", "ipip-raw", "udp-sink", "udp-send", "fork-server", "udp-forks", "udp-spray"])
     p.add_argument("addr")
     p.add_argument("port", type=int)
     p.add_argument("--bytes", type=int, default=0)
@@ -165,9 +178,10 @@ def main():
     p.add_argument("--hold", type=float, default=1.0)
     p.add_argument("--flows", type=int, default=1)
     p.add_argument("--wave", type=int, default=100)
+    p.add_argument("--base-port", type=int, default=20000)
     a = p.parse_args()
     {"tcp-sink": tcp_sink, "tcp-send": tcp_send, "tcp-burst": tcp_burst, "ipip-raw": ipip_raw, "udp-sink": udp_sink, "udp-send": udp_send,
-     "fork-server": fork_server, "udp-forks": udp_forks}[a.mode](a)
+     "fork-server": fork_server, "udp-forks": udp_forks, "udp-spray": udp_spray}[a.mode](a)
 
 
 if __name__ == "__main__":

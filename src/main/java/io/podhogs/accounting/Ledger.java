@@ -134,11 +134,43 @@ public final class Ledger {
      * container's (or the host's) exited processes: memory bounded under churn, totals kept.
      */
     public int retireExited(long idleNanos, long nowNanos) {
+        return retireExited(idleNanos, Integer.MAX_VALUE, nowNanos);
+    }
+
+    /**
+     * As {@link #retireExited(long, long)}, and beyond {@code maxKept} exited processes' accounts
+     * the longest idle are folded at once, whatever their idle time: a burst of short processes
+     * (a fork bomb, a cron storm) must not hold an account each for the whole retention.
+     */
+    public int retireExited(long idleNanos, int maxKept, long nowNanos) {
+        List<Account> exited = new ArrayList<>();
+        for (Account a : accounts.values()) {
+            if (a.exited() && a.owner() instanceof ProcessOwner) {
+                exited.add(a);
+            }
+        }
+        java.util.Set<Owner> early = new java.util.HashSet<>();
+        if (exited.size() > maxKept) {
+            exited.sort(java.util.Comparator.comparingLong(Account::lastCreditNanos));
+            for (Account a : exited.subList(0, exited.size() - maxKept)) {
+                early.add(a.owner());
+            }
+        }
         return retire(owner -> {
             Account a = accounts.get(owner);
-            return owner instanceof ProcessOwner p && a.exited() && nowNanos - a.lastCreditNanos() >= idleNanos
+            return owner instanceof ProcessOwner p && a.exited()
+                    && (nowNanos - a.lastCreditNanos() >= idleNanos || early.contains(owner))
                     ? new io.podhogs.attribution.ExitedProcessesOwner(p.process().cgroup(), p.netns()) : null;
         }, nowNanos);
+    }
+
+    /**
+     * Folds the accounts {@code into} names a target for, among those that got no bytes for
+     * {@code idleNanos}, as {@link #retire} does.
+     */
+    public int retireIdle(Function<Owner, Owner> into, long idleNanos, long nowNanos) {
+        return retire(owner -> nowNanos - accounts.get(owner).lastCreditNanos() >= idleNanos ? into.apply(owner) : null,
+                nowNanos);
     }
 
     public int size() {

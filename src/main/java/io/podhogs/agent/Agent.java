@@ -85,7 +85,7 @@ public class Agent {
         HostFiles host = new HostFiles(Path.of(config.procRoot()), Path.of(config.sysRoot()), Path.of(config.etcRoot()));
         KubernetesOptions cluster = clusterOptions(host);
         Engine started = new Engine(EngineConfig.of(captureConfig()).withRateWindow(config.window())
-                .withExitedRetention(config.exitedRetention()), host);
+                .withExitedRetention(config.exitedRetention()).withMaxFlows(config.maxFlows()), host);
         Identities names = Identities.ofThisHost(cluster);
         started.cluster(names.cluster());
         try {
@@ -143,6 +143,7 @@ public class Agent {
         if (config.bufferMib() < 1 || config.bufferMib() > 2047) {
             throw new IllegalArgumentException("podhogs.buffer-mib must be between 1 and 2047, not " + config.bufferMib());
         }
+        io.podhogs.engine.EngineConfig.checkMaxFlows(config.maxFlows(), "podhogs.max-flows");
         if (config.metrics().refresh().toMillis() < 1) {
             throw new IllegalArgumentException("podhogs.metrics.refresh must be 1ms or more, not "
                     + config.metrics().refresh());

@@ -31,6 +31,10 @@ public interface AgentConfig {
     @WithDefault("256")
     int snaplen();
 
+    /** The most flows tracked at once; 0: as many as an eighth of the heap holds (docs/memory.md). */
+    @WithDefault("0")
+    int maxFlows();
+
     /** The kernel capture buffer in MiB. */
     @WithDefault("32")
     int bufferMib();

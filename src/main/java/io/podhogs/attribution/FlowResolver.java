@@ -880,18 +880,22 @@ public final class FlowResolver implements AutoCloseable {
         Sockets hostSockets = sockets(namespaces.hostNetns());
         return new ResolverStats(pending.size(), socketReads, hostSockets.tcpRead.duration, fdScans, fdScanDurationNanos,
                 hostSockets.tcp.size() + hostSockets.udp.size(), owners.size(), namespaces.others().size() + 1,
-                retrying.size(), turnedAway.skipped(), turnedAway.expired(), turnedAway.retriesDropped());
+                retrying.size(), turnedAway.skipped(), turnedAway.expired(), turnedAway.retriesDropped(),
+                conntrack.table().dropped());
     }
 
-    /** Work done by the resolver, for self-monitoring. */
+    /**
+     * Work done by the resolver, for self-monitoring; what its bounds turned away ({@link LookupBacklog}),
+     * and the translated conversations the last conntrack read left out ({@link NatTable#MAX_CONVERSATIONS}).
+     */
     public record ResolverStats(int pending, long socketReads, long lastSocketReadNanos, long fdScans,
                                 long lastFdScanNanos, int sockets, int ownedInodes, int namespaces, int retrying,
-                                long lookupsSkipped, long lookupsExpired, long retriesDropped) {
+                                long lookupsSkipped, long lookupsExpired, long retriesDropped, long natDropped) {
         /** Stats of a resolver whose bounds turned nothing away. */
         public ResolverStats(int pending, long socketReads, long lastSocketReadNanos, long fdScans, long lastFdScanNanos,
                              int sockets, int ownedInodes, int namespaces) {
             this(pending, socketReads, lastSocketReadNanos, fdScans, lastFdScanNanos, sockets, ownedInodes, namespaces, 0,
-                    0, 0, 0);
+                    0, 0, 0, 0);
         }
 
     }

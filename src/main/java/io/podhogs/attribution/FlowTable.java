@@ -78,20 +78,21 @@ public final class FlowTable implements PacketSink {
 
     /**
      * @param initialCapacity flows before the first growth (rounded up to a power of two)
-     * @param maxCapacity the most flows tracked at once (rounded down to a power of two, at most
-     *     {@link #MAX_CAPACITY}); the packets of flows beyond it go to the overflow counters
+     * @param maxCapacity the most flows tracked at once (64 to {@link #MAX_CAPACITY}); the packets
+     *     of flows beyond it go to the overflow counters
      * @param onNewFlow called on the packet path, under the lock, when a flow is first seen, so the
      *     engine can look it up at once; must be cheap and must not block
      */
     public FlowTable(int initialCapacity, int maxCapacity, Runnable onNewFlow) {
         this.onNewFlow = onNewFlow;
-        this.maxCapacity = Integer.highestOneBit(Math.max(64, Math.min(MAX_CAPACITY, maxCapacity)));
+        this.maxCapacity = Math.max(64, Math.min(MAX_CAPACITY, maxCapacity));
         allocate(Math.min(this.maxCapacity, Integer.highestOneBit(Math.max(64, initialCapacity) - 1) << 1));
     }
 
     private void allocate(int newCapacity) {
         capacity = newCapacity;
-        index = new int[newCapacity * 2];
+        // A power of two at least twice the slots: the index is at most half full.
+        index = new int[Integer.highestOneBit(newCapacity * 2 - 1) << 1];
         indexMask = index.length - 1;
         ifindex = new int[newCapacity];
         protocolFlags = new int[newCapacity];
@@ -384,7 +385,7 @@ public final class FlowTable implements PacketSink {
         int[] oldFree = freeSlots;
         int[] oldNew = newSlots;
         int[] oldIndex = index;
-        allocate(capacity * 2);
+        allocate(Math.min(capacity * 2, maxCapacity));
         // Slots keep their numbers: the engine's per-slot state stays valid.
         System.arraycopy(oldIfindex, 0, ifindex, 0, highWater);
         System.arraycopy(oldProtocolFlags, 0, protocolFlags, 0, highWater);

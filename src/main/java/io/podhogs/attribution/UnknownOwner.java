@@ -20,6 +20,11 @@ public record UnknownOwner(String name, long netns) implements Owner {
      * side, the host's or a namespace's, but no flow of its own was kept to look its socket up.
      */
     public static final UnknownOwner UNTRACKED = new UnknownOwner("untracked", 0);
+    /**
+     * The folded accounts of network namespaces that are gone and belonged to no container (their
+     * unknown, untracked and encapsulated buckets, their exited processes), after the retention.
+     */
+    public static final UnknownOwner NAMESPACES_GONE = new UnknownOwner("namespaces gone", -1);
 
     public static UnknownOwner of(int protocol) {
         return switch (protocol) {

@@ -177,6 +177,11 @@ public final class PodhogsCommand implements Callable<Integer> {
             description = "Kernel capture buffer in MiB, in total across devices. Default: ${DEFAULT-VALUE}.")
     int bufferMebibytes;
 
+    @Option(names = "--max-flows", paramLabel = "FLOWS", description = "The most flows tracked at once; the bytes"
+            + " of flows beyond it are counted as untracked, on their side of their interface (docs/memory.md)."
+            + " Default: as many as an eighth of the heap holds, 65536 at least.")
+    int maxFlows;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
@@ -214,6 +219,7 @@ public final class PodhogsCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--buffer-size must be between 1 and " + MAX_BUFFER_MEBIBYTES
                         + " MiB, not " + bufferMebibytes);
             }
+            EngineConfig.checkMaxFlows(maxFlows, "--max-flows");
             captureConfig = new CaptureConfig(captureMode, devices, allDevices, snapLength, bufferMebibytes << 20,
                     CaptureConfig.DEFAULT_BUFFER_TIMEOUT_MILLIS, promiscuous, Optional.ofNullable(filter),
                     new InterfacePatterns(include, exclude));
@@ -225,7 +231,7 @@ public final class PodhogsCommand implements Callable<Integer> {
         Duration retention = garbageCollectionPeriod == null ? EngineConfig.DEFAULT_EXITED_RETENTION
                 : delay.multipliedBy(Math.max(1, garbageCollectionPeriod));
         try (Engine engine = new Engine(EngineConfig.of(captureConfig).withRateWindow(window)
-                .withExitedRetention(retention), host);
+                .withExitedRetention(retention).withMaxFlows(maxFlows), host);
              Identities identities = namesWanted ? Identities.ofThisHost(cluster) : Identities.none()) {
             if (level.kubernetes() && !identities.hasCluster()) {
                 return Cli.usageError(err, "--by " + by + " needs a Kubernetes cluster, and none is configured here"

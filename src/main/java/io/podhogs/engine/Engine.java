@@ -251,7 +251,9 @@ public final class Engine implements AutoCloseable {
         }
         resolver.retainProcesses(live);
         retireDeletedPods(now);
-        ledger.retireExited(config.exitedRetention().toNanos(), now);
+        ledger.retireExited(config.exitedRetention().toNanos(), EngineConfig.MAX_EXITED_PROCESSES, now);
+        GoneNamespaces.fold(ledger, resolver.liveNamespaces(), resolver.containersByNetns(),
+                config.exitedRetention().toNanos(), now);
     }
 
     /**
@@ -334,7 +336,8 @@ public final class Engine implements AutoCloseable {
     private void publish() {
         snapshot = new EngineSnapshot(Instant.now(), ledger.snapshot(), capture.status(), interfaceNames.copy(),
                 view.size(), view.overflowPackets(), resolver.stats(), capture.description(),
-                resolver.containersByNetns(), Set.copyOf(currentInterfaces.keySet()), capture.helperStatus());
+                resolver.containersByNetns(), Set.copyOf(currentInterfaces.keySet()), capture.helperStatus(),
+                table.maxCapacity());
         publishedNanos = clock.getAsLong();
     }
 

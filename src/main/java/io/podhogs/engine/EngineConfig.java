@@ -24,6 +24,11 @@ public record EngineConfig(CaptureConfig capture, Duration rateWindow, Duration 
     /** What one tracked flow costs in the engine's arrays: the table's, its view's, the engine's. */
     public static final int BYTES_PER_FLOW = FlowTable.BYTES_PER_SLOT + FlowTableView.BYTES_PER_SLOT
             + FlowStates.BYTES_PER_SLOT;
+    /**
+     * The most exited processes that keep accounts of their own: beyond, the longest idle are folded
+     * into their container's (or the host's) exited processes before the retention has passed.
+     */
+    public static final int MAX_EXITED_PROCESSES = 4_096;
     /** The least of the default bounds, and the least a flag may set. */
     public static final int MIN_FLOWS = 1 << 16;
 
@@ -34,12 +39,12 @@ public record EngineConfig(CaptureConfig capture, Duration rateWindow, Duration 
 
     /**
      * The default bound on tracked flows for a heap of {@code maxHeapBytes}: as many as an eighth of
-     * it holds, rounded down to a power of two (the table's sizes), at least {@link #MIN_FLOWS}.
-     * 512 MiB (the launcher's heap): 262,144 flows in 51 MB; 384 MiB (the chart's): 131,072.
+     * it holds, at least {@link #MIN_FLOWS}. 256 MiB (the launcher's heap): 172,074 flows in 32 MiB;
+     * 384 MiB (the chart's, 75% of its 512 MiB limit): 258,111 flows in 48 MiB.
      */
     public static int defaultMaxFlows(long maxHeapBytes) {
         long fits = maxHeapBytes / 8 / BYTES_PER_FLOW;
-        return (int) Math.max(MIN_FLOWS, Math.min(FlowTable.MAX_CAPACITY, Long.highestOneBit(Math.max(1, fits))));
+        return (int) Math.max(MIN_FLOWS, Math.min(FlowTable.MAX_CAPACITY, fits));
     }
 
     public EngineConfig withRateWindow(Duration window) {
@@ -48,6 +53,14 @@ public record EngineConfig(CaptureConfig capture, Duration rateWindow, Duration 
 
     public EngineConfig withExitedRetention(Duration retention) {
         return new EngineConfig(capture, rateWindow, lookupGrace, flowIdleTimeout, retention, maxFlows);
+    }
+
+    /** Refuses a bound the table cannot take: 0 (the default) or {@link #MIN_FLOWS} to {@link FlowTable#MAX_CAPACITY}. */
+    public static void checkMaxFlows(int flows, String setting) {
+        if (flows != 0 && (flows < MIN_FLOWS || flows > FlowTable.MAX_CAPACITY)) {
+            throw new IllegalArgumentException(setting + " must be between " + MIN_FLOWS + " and " + FlowTable.MAX_CAPACITY
+                    + " (or 0 for the default), not " + flows);
+        }
     }
 
     /** The bound on tracked flows; 0 keeps the default. */

@@ -18,19 +18,20 @@ import java.util.Map;
  *     processes: a container's traffic that no process took is still the container's
  * @param liveInterfaces the interfaces that exist now (interfaceNames also names those gone)
  * @param helperCaptures handles that count nothing but must run (see {@code Capture.helperStatus})
+ * @param maxFlows the most flows tracked at once (packets of flows beyond: {@code overflowPackets})
  */
 public record EngineSnapshot(Instant time, List<AccountSnapshot> accounts, List<CaptureStatus> captures,
                              Map<Integer, String> interfaceNames, int flows, long overflowPackets,
                              ResolverStats resolver, String captureDescription,
                              Map<Long, CgroupIdentity> containersByNetns, java.util.Set<Integer> liveInterfaces,
-                             List<CaptureStatus> helperCaptures) {
+                             List<CaptureStatus> helperCaptures, int maxFlows) {
 
     /** A snapshot in which every named interface still exists. */
     public EngineSnapshot(Instant time, List<AccountSnapshot> accounts, List<CaptureStatus> captures,
                           Map<Integer, String> interfaceNames, int flows, long overflowPackets, ResolverStats resolver,
                           String captureDescription, Map<Long, CgroupIdentity> containersByNetns) {
         this(time, accounts, captures, interfaceNames, flows, overflowPackets, resolver, captureDescription,
-                containersByNetns, java.util.Set.copyOf(interfaceNames.keySet()), List.of());
+                containersByNetns, java.util.Set.copyOf(interfaceNames.keySet()), List.of(), 0);
     }
 
     /** Every handle, helpers included, has a running thread. */

@@ -24,6 +24,8 @@ import java.util.function.IntToLongFunction;
 final class FlowBook {
     static final int PRESSURE_PERCENT = 75;
     static final int PRESSURE_IDLE_TICKS = 20;
+    /** How long a far side's untracked packets wait for the namespace behind their interface (10 s). */
+    static final int NETNS_PATIENCE_TICKS = 100;
 
     private final FlowTable table;
     private final FlowTableView view;
@@ -31,6 +33,9 @@ final class FlowBook {
     private final long[] delta = new long[4];
     private final long[] overflowCredited = new long[FlowTable.OVERFLOW_BUCKETS * 2 * 4];
     private long overflowPacketsCredited;
+    /** Per bucket: the tick since which its far side's overflow waits for the namespace behind it, or -1. */
+    private final int[] farSideWaitingSince = new int[FlowTable.OVERFLOW_BUCKETS];
+    private boolean overflowWaiting;
     private int tick;
     /** The tick of the last copy of the connections: flows active since then list first. */
     private int listedTick = Integer.MIN_VALUE;
@@ -38,6 +43,7 @@ final class FlowBook {
     FlowBook(FlowTable table, FlowTableView view) {
         this.table = table;
         this.view = view;
+        java.util.Arrays.fill(farSideWaitingSince, -1);
     }
 
     /**
@@ -77,7 +83,7 @@ final class FlowBook {
                         owner instanceof TransitOwner ? null : states.peer(s, table, classifier));
             }
         }
-        if (view.overflowPackets() != overflowPacketsCredited) {
+        if (view.overflowPackets() != overflowPacketsCredited || overflowWaiting) {
             creditOverflow(now, ledger, netnsBehind);
         }
     }
@@ -85,23 +91,40 @@ final class FlowBook {
     /**
      * Packets that found the flow table full: to the untracked bucket of their interface's side (the
      * host's, or the namespace behind it, whose container and pod they then count for), so that
-     * each device's accounts still add up to its counters.
+     * each device's accounts still add up to its counters. A far side's wait, as a flow's would, up
+     * to {@link #NETNS_PATIENCE_TICKS} for its namespace to be known (a new pod's veth floods before
+     * its namespace has been seen), then go to the bucket of a namespace not identified.
      */
     private void creditOverflow(long now, Ledger ledger, IntToLongFunction netnsBehind) {
         overflowPacketsCredited = view.overflowPackets();
+        overflowWaiting = false;
         for (int bucket = 0; bucket < FlowTable.OVERFLOW_BUCKETS; bucket++) {
             for (int side = 0; side < 2; side++) {
                 int at = (bucket * 2 + side) * 4;
                 for (int i = 0; i < 4; i++) {
-                    long total = view.overflow(bucket, side == 1, i);
-                    delta[i] = total - overflowCredited[at + i];
-                    overflowCredited[at + i] = total;
+                    delta[i] = view.overflow(bucket, side == 1, i) - overflowCredited[at + i];
                 }
-                if (delta[1] != 0 || delta[3] != 0) {
-                    int ifindex = view.overflowIfindex(bucket);
-                    ledger.credit(UnknownOwner.untracked(side == 0 ? 0 : netnsBehind.applyAsLong(ifindex)), ifindex,
-                            delta, now);
+                if (delta[1] == 0 && delta[3] == 0) {
+                    continue;
                 }
+                int ifindex = view.overflowIfindex(bucket);
+                long netns = side == 0 ? 0 : netnsBehind.applyAsLong(ifindex);
+                if (netns == -1) {
+                    if (farSideWaitingSince[bucket] == -1) {
+                        farSideWaitingSince[bucket] = tick;
+                    }
+                    if (tick - farSideWaitingSince[bucket] < NETNS_PATIENCE_TICKS) {
+                        overflowWaiting = true;
+                        continue; // left uncredited: the next tick tries again
+                    }
+                }
+                if (side == 1) {
+                    farSideWaitingSince[bucket] = -1;
+                }
+                for (int i = 0; i < 4; i++) {
+                    overflowCredited[at + i] += delta[i];
+                }
+                ledger.credit(UnknownOwner.untracked(netns), ifindex, delta, now);
             }
         }
     }

@@ -14,6 +14,8 @@ public final class DropReporter {
     private final PrintStream err;
     private final Map<String, Long> reported = new HashMap<>();
     private final Map<String, Boolean> stopped = new HashMap<>();
+    private long untrackedReported;
+    private long skippedReported;
 
     public DropReporter(PrintStream err) {
         this.err = err;
@@ -31,6 +33,18 @@ public final class DropReporter {
             if (!c.running() && stopped.put(c.name(), true) == null) {
                 err.printf("podhogs: capture on %s stopped: %s%n", c.name(), c.error());
             }
+        }
+        if (snapshot.overflowPackets() > untrackedReported) {
+            err.printf("podhogs: %d packets of flows beyond the flow table's bound (%d flows) were counted as"
+                    + " untracked (%d in all); raise --max-flows or narrow the capture with -f%n",
+                    snapshot.overflowPackets() - untrackedReported, snapshot.maxFlows(), snapshot.overflowPackets());
+            untrackedReported = snapshot.overflowPackets();
+        }
+        long skipped = snapshot.resolver().lookupsSkipped();
+        if (skipped > skippedReported) {
+            err.printf("podhogs: %d new flows were counted as unknown without a lookup: more were waiting for one than"
+                    + " podhogs keeps (%d in all)%n", skipped - skippedReported, skipped);
+            skippedReported = skipped;
         }
     }
 }

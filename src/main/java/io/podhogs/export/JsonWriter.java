@@ -73,6 +73,9 @@ public final class JsonWriter {
         if (a.owner() instanceof TransitOwner t) {
             return t.name().startsWith("encapsulated") ? "encapsulated" : "forwarded";
         }
+        if (a.owner() instanceof io.podhogs.attribution.UnknownOwner u && u.untracked()) {
+            return "untracked";
+        }
         return "unknown";
     }
 

@@ -149,4 +149,22 @@ class LedgerTest {
         assertEquals(new Traffic(100, 1, 0, 0), ledger.snapshot().stream()
                 .filter(a -> a.owner().equals(workload)).findFirst().orElseThrow().total());
     }
+
+    @Test
+    void beyondTheBoundTheLongestIdleExitedProcessesAreFoldedBeforeTheRetention() {
+        Ledger ledger = new Ledger(2_000_000_000L, TICK);
+        for (int pid = 1; pid <= 10; pid++) { // ten short processes, the first idle longest
+            ProcessOwner p = new ProcessOwner(new ProcessInfo(1000 + pid, pid, 0, "job", "job", "job",
+                    io.podhogs.identity.CgroupIdentity.NONE));
+            ledger.credit(p, 3, new long[] {100, 1, 0, 0}, pid * TICK);
+        }
+        ledger.markExited(p -> true);
+        assertEquals(6, ledger.retireExited(1_000 * TICK, 4, 11 * TICK), "all but the bound, within the retention");
+        List<AccountSnapshot> after = ledger.snapshot();
+        assertEquals(5, after.size(), "four processes and their exited processes' account");
+        assertEquals(java.util.Set.of(1007, 1008, 1009, 1010), after.stream().filter(AccountSnapshot::isProcess)
+                .map(a -> a.pid()).collect(java.util.stream.Collectors.toSet()), "the most recent stay");
+        assertEquals(new Traffic(1000, 10, 0, 0), after.stream().map(AccountSnapshot::total)
+                .reduce(Traffic.NONE, Traffic::plus), "every byte kept");
+    }
 }

@@ -233,6 +233,55 @@ class FlowResolverTest {
         assertEquals(UnknownOwner.UDP, resolve(new FlowKey(2, ParsedPacket.UDP, 0, 0, 0, 0, 0, 0, FlowKey.NO_PORTS)));
     }
 
+    @Test
+    void fullListsSettleFlowsAtOnceAndCountWhatTheyTurnedAway() {
+        FlowResolver small = new FlowResolver(host, new ProcessReader(host), clock::get, HostSocketLookup.none(), 500 * MS,
+                new LookupBacklog(4, 2, 60_000 * MS), false);
+        small.interfaces(java.util.Map.of(2, new io.podhogs.capture.NetInterface("eth0", 2, 1, 0x02fc00000001L,
+                true, 2, "", false, false)), java.util.Set.of());
+        java.util.List<TrackedFlow> flows = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) { // datagrams to closed ports: no socket will ever be found
+            TrackedFlow f = new TrackedFlow(i, flow(ParsedPacket.UDP, "10.0.0.1", 30000 + i, "10.0.0.2", 9), clock.get());
+            flows.add(f);
+            small.add(f);
+        }
+        assertEquals(4, small.stats().pending(), "the list holds its bound");
+        assertEquals(6, small.stats().lookupsSkipped());
+        for (TrackedFlow f : flows.subList(4, 10)) {
+            assertEquals(UnknownOwner.UDP, f.owner(), "settled at once, its bytes counted as unknown");
+        }
+        for (int i = 0; i < 30; i++) {
+            clock.addAndGet(25 * MS);
+            small.resolvePending(true);
+        }
+        assertEquals(0, small.stats().pending());
+        assertEquals(2, small.stats().retrying(), "the retry list holds its bound");
+        assertEquals(2, small.stats().retriesDropped(), "the oldest retries went");
+        assertEquals(4, flows.stream().filter(TrackedFlow::resolving).count() + small.stats().retriesDropped());
+    }
+
+    @Test
+    void aFlowHeldUpByWhatNeverComesIsSettledAfterTheLongestWait() {
+        FlowResolver bounded = new FlowResolver(host, new ProcessReader(host), clock::get, HostSocketLookup.none(),
+                500 * MS, new LookupBacklog(16, 16, 2_000 * MS), false);
+        // Interface 99 went before its role was read: the flow waits for it, and it never comes.
+        TrackedFlow orphan = new TrackedFlow(0, new FlowKey(99, ParsedPacket.TCP, 0, Addresses.v4Lo(0x0a000001), 443, 0,
+                Addresses.v4Lo(0x0a000009), 50000, 0), clock.get());
+        bounded.add(orphan);
+        for (int i = 0; i < 70; i++) {
+            clock.addAndGet(25 * MS);
+            bounded.resolvePending(true);
+        }
+        assertNull(orphan.owner(), "still waiting within the longest wait (1.75 s)");
+        for (int i = 0; i < 20; i++) {
+            clock.addAndGet(25 * MS);
+            bounded.resolvePending(true);
+        }
+        assertEquals(UnknownOwner.TCP, orphan.owner(), "then unknown, its bytes counted");
+        assertEquals(1, bounded.stats().lookupsExpired());
+        assertEquals(0, bounded.stats().pending());
+    }
+
     private static int pid(Owner owner) {
         return owner instanceof ProcessOwner p ? p.process().pid() : -1;
     }

@@ -221,4 +221,35 @@ class FlowTableTest {
         assertEquals(Set.of(slots.get(0), slots.get(1)), Set.of(view.releasedSlot(0), view.releasedSlot(1)));
         assertEquals(49, view.size());
     }
+
+    @Test
+    void aBoundedTableNeverTracksMoreThanItsBoundAndCountsTheRest() {
+        FlowTable table = new FlowTable(64, 1000, () -> { });
+        byte[] noFarSide = new byte[8];
+        noFarSide[7] = 1;
+        table.noFarSide(noFarSide);
+        FlowTableView view = new FlowTableView();
+        long bytes = 0;
+        for (int i = 0; i < 5000; i++) {
+            table.accept(udp(i, Direction.OUTGOING, 60 + i % 3));
+            bytes += 60 + i % 3;
+            if (i % 100 == 99) { // a tick: the table grows as far as its bound
+                view.beginExchange();
+                table.exchange(view);
+                assertTrue(view.size() <= 1000 && table.capacity() <= 1000, () -> view.size() + " flows in "
+                        + table.capacity() + " slots, over the bound");
+            }
+        }
+        view.beginExchange();
+        table.exchange(view);
+        assertEquals(1000, table.maxCapacity());
+        assertEquals(1000, table.capacity(), "grown to its bound, not past it (not a power of two)");
+        assertEquals(1000, view.size());
+        long counted = view.overflow(7, false, 0);
+        for (int s = 0; s < view.highWater(); s++) {
+            counted += view.sentBytes(s);
+        }
+        assertEquals(bytes, counted, "every byte in a flow or in the overflow counters");
+        assertEquals(4000, view.overflowPackets());
+    }
 }

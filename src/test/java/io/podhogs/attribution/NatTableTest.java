@@ -46,4 +46,28 @@ class NatTableTest {
         assertFalse(nat.translated(flow("192.168.1.10", 50000, "192.168.1.1", 22)), "the node's own ssh");
         assertEquals(2, nat.size());
     }
+
+    @Test
+    void aFloodedTableKeepsAtMostItsBoundAndCountsTheRest() throws Exception {
+        Path net = root.resolve("proc/self/net");
+        Files.createDirectories(net);
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 50; i++) { // 50 masqueraded connections, and 50 untranslated ones between them
+            lines.append("ipv4     2 udp      17 29 src=10.244.1.5 dst=8.8.8.8 sport=").append(40000 + i)
+                    .append(" dport=53 src=8.8.8.8 dst=192.168.1.10 sport=53 dport=").append(40000 + i)
+                    .append(" mark=0 zone=0 use=2\n");
+            lines.append("ipv4     2 udp      17 29 src=192.168.1.10 dst=8.8.8.8 sport=").append(50000 + i)
+                    .append(" dport=53 [UNREPLIED] src=8.8.8.8 dst=192.168.1.10 sport=53 dport=").append(50000 + i)
+                    .append(" mark=0 zone=0 use=2\n");
+        }
+        Files.writeString(net.resolve("nf_conntrack"), lines);
+        HostFiles host = new HostFiles(root.resolve("proc"), root.resolve("sys"), root.resolve("etc"));
+
+        NatTable bounded = NatTable.read(host, net, 20);
+        assertEquals(20, bounded.size(), "the bound holds");
+        assertEquals(30, bounded.dropped(), "and what it left out is counted");
+        NatTable whole = NatTable.read(host, net);
+        assertEquals(50, whole.size());
+        assertEquals(0, whole.dropped());
+    }
 }

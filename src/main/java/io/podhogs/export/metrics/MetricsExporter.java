@@ -155,16 +155,28 @@ public final class MetricsExporter {
         }
         // Each bucket feeds the sums on its own: one retired with a deleted pod keeps what it gave.
         for (AccountSnapshot a : s.accounts()) {
-            String name = a.owner() instanceof UnknownOwner ? "podhogs.unknown.bytes"
-                    : a.owner() instanceof TransitOwner ? "podhogs.forwarded.bytes" : null;
+            String name = a.owner() instanceof UnknownOwner u ? u.untracked() ? "podhogs.untracked.bytes"
+                    : "podhogs.unknown.bytes" : a.owner() instanceof TransitOwner ? "podhogs.forwarded.bytes" : null;
             if (name != null) {
-                String help = name.contains("unknown") ? "Bytes no socket was found for"
+                String help = name.contains("untracked") ? "Bytes of flows beyond the flow table's bound"
+                        : name.contains("unknown") ? "Bytes no socket was found for"
                         : "Bytes the host relayed or tunnelled, no socket's here";
                 series.counter(name, help, a.owner(), a.sentBytes(), "direction", DIRECTIONS[0], "node", node);
                 series.counter(name, help, a.owner(), a.receivedBytes(), "direction", DIRECTIONS[1], "node", node);
             }
         }
         series.gauge("podhogs.flows.tracked", "Flows in the flow table", s.flows(), "node", node);
+        series.gauge("podhogs.flows.max", "The most flows tracked at once (podhogs.max-flows)", s.maxFlows(), "node", node);
+        series.counter("podhogs.flows.untracked.packets", "Packets of flows beyond the flow table's bound, counted"
+                + " as untracked", "flows", s.overflowPackets(), "node", node);
+        series.counter("podhogs.lookups.skipped", "New flows counted as unknown without a lookup: the lookup"
+                + " queue was full", "skipped", s.resolver().lookupsSkipped(), "node", node);
+        series.counter("podhogs.lookups.expired", "Flows counted as unknown after waiting the longest a lookup"
+                + " may", "expired", s.resolver().lookupsExpired(), "node", node);
+        series.counter("podhogs.lookups.retries.dropped", "Unknown flows no more looked for: the retry list was"
+                + " full", "retries", s.resolver().retriesDropped(), "node", node);
+        series.gauge("podhogs.conntrack.dropped", "Translated connections the last conntrack read left out",
+                s.resolver().natDropped(), "node", node);
         series.gauge("podhogs.socket.table.read.seconds", "Duration of the last read of the host's socket table",
                 s.resolver().lastSocketReadNanos() / 1e9, "node", node);
         series.gauge("podhogs.fd.scan.seconds", "Duration of the last scan of processes' sockets",
