@@ -229,6 +229,23 @@ def start_monitor(kind, gc_log):
                             start_new_session=True)
 
 
+def heap_used_after_gc(pid):
+    """The bytes of the JVM's live objects (jmap -histo:live, which collects first)."""
+    out = subprocess.run(["jmap", "-histo:live", str(pid)], capture_output=True, text=True, timeout=120).stdout
+    m = re.search(r"^Total\s+\d+\s+(\d+)", out, re.M)
+    return int(m.group(1)) if m else None
+
+
+def agent_gauge(name):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{AGENT_PORT}/metrics", timeout=5) as r:
+            text = r.read().decode()
+        m = re.search(r"^" + name + r"\{[^}]*\} (\S+)", text, re.M)
+        return float(m.group(1)) if m else None
+    except Exception:
+        return None
+
+
 def full_gcs(gc_log):
     try:
         with open(gc_log) as f:
@@ -319,6 +336,36 @@ def run(kind, args):
     }
 
 
+def bytes_per_flow(bound):
+    """The agent with --max-flows FLOWS, its table filled at once past the bound by a burst of new
+    tuples (each two flows: the host end's and the namespace's), and the live objects on its heap
+    then, against the same before the burst, per flow of the bound. The burst takes 3 s (the
+    table grows as it fills) and the heap is measured at once: idle flows of a table 75% full are
+    released after 2 s."""
+    host_mac, ns_mac = setup()
+    env = dict(os.environ, QUARKUS_HTTP_PORT=str(AGENT_PORT), PODHOGS_INTERFACES=HOST_IF, PODHOGS_KUBERNETES_MODE="off",
+               PODHOGS_METRICS_AUTH="none", PODHOGS_MAX_FLOWS=str(bound))
+    mon = subprocess.Popen(["./podhogs", "agent"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           start_new_session=True)
+    try:
+        time.sleep(20)
+        before = heap_used_after_gc(mon.pid)
+        tuples = bound * 6 // 10  # 1.2 x the bound in flows
+        subprocess.run(["ip", "netns", "exec", NS, "python3", "-c", SENDER, NS_IF, ns_mac, host_mac, NS_V4, HOST_V4,
+                        str(tuples), "3"], check=True, capture_output=True)
+        time.sleep(1.0)  # the last flows' lookups done (0.5 s), their idle release not yet due (2 s)
+        flows = agent_gauge("podhogs_flows_tracked")
+        after = heap_used_after_gc(mon.pid)
+        # The arrays are the table's size, its bound once it grew there, however many flows are in
+        # it at the moment of the count (idle ones go after 2 s): the cost of the bound, per flow.
+        return {"bound": bound, "flows_tracked": flows, "heap_before": before, "heap_after": after,
+                "bytes_per_flow_at_bound": round((after - before) / bound)}
+    finally:
+        os.killpg(mon.pid, signal.SIGTERM)
+        mon.wait(timeout=60)
+        teardown()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--monitor", action="append", default=[], help="cli, agent or nethogs (repeatable)")
@@ -326,10 +373,15 @@ def main():
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--warmup", type=float, default=20, help="seconds between the monitor's start and the flood")
     ap.add_argument("--settle", type=float, default=135, help="seconds after the flood to wait for idle CPU")
+    ap.add_argument("--bytes-per-flow", type=int, metavar="FLOWS",
+                    help="instead: the agent's heap per tracked flow with its table filled to a bound of FLOWS")
     args = ap.parse_args()
     if os.geteuid() != 0:
         sys.exit("flood: run as root (it makes a namespace and a veth pair)")
     try:
+        if args.bytes_per_flow:
+            print(json.dumps(bytes_per_flow(args.bytes_per_flow)), flush=True)
+            return
         for kind in args.monitor or ["cli"]:
             r = run(kind, args)
             print(json.dumps(r), flush=True)

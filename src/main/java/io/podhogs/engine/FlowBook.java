@@ -51,7 +51,7 @@ final class FlowBook {
      * {@code resolve} (which hands it to the resolver).
      */
     void takeNewAndReleased(long now, Consumer<TrackedFlow> resolve) {
-        states.ensureCapacity(view.highWater());
+        states.ensureCapacity(table.capacity());
         for (int i = 0; i < view.releasedCount(); i++) {
             states.release(view.releasedSlot(i));
         }

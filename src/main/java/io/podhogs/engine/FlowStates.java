@@ -22,12 +22,14 @@ import java.util.Map;
  * Engine thread only.
  */
 final class FlowStates {
-    /** Owner, peer and resolver references (12), the flags (1), the credited counters (32), last tick and peer version (8). */
-    static final int BYTES_PER_SLOT = 12 + 1 + 32 + 8;
+    /** Owner, peer and resolver references (12), the flags (1), the credited counters (32), the last active tick (4). */
+    static final int BYTES_PER_SLOT = 12 + 1 + 32 + 4;
 
     private static final byte LIVE = 1;
     private static final byte UNCOUNTED = 2;
     private static final byte INFERRED = 4;
+    /** {@link #peer} is what the classifier of {@link #classifierVersion} says. */
+    private static final byte PEER_CURRENT = 8;
     static final int CANONICAL_OWNERS = 16_384;
 
     private Owner[] owner = new Owner[0];
@@ -38,8 +40,9 @@ final class FlowStates {
     private long[] receivedPackets = new long[0];
     /** The tick at which the slot last counted a packet (or was made). */
     private int[] lastActiveTick = new int[0];
+    /** The other end as a classifier named it (the last one, where {@link #PEER_CURRENT} says so). */
     private RemotePeer[] peer = new RemotePeer[0];
-    private int[] peerVersion = new int[0];
+    private long classifierVersion = Long.MIN_VALUE;
     private TrackedFlow[] resolving = new TrackedFlow[0];
     private int live;
     /**
@@ -49,12 +52,11 @@ final class FlowStates {
      */
     private final Map<Owner, Owner> canonical = new HashMap<>();
 
-    /** Makes room for slots below {@code highWater}, growing as the table does: by doubling. */
-    void ensureCapacity(int highWater) {
-        if (owner.length >= highWater) {
+    /** Makes room for as many slots as the table has (it grows by doubling, up to its bound). */
+    void ensureCapacity(int capacity) {
+        if (owner.length >= capacity) {
             return;
         }
-        int capacity = Math.max(highWater, Math.max(64, owner.length * 2));
         owner = Arrays.copyOf(owner, capacity);
         flags = Arrays.copyOf(flags, capacity);
         sentBytes = Arrays.copyOf(sentBytes, capacity);
@@ -63,7 +65,6 @@ final class FlowStates {
         receivedPackets = Arrays.copyOf(receivedPackets, capacity);
         lastActiveTick = Arrays.copyOf(lastActiveTick, capacity);
         peer = Arrays.copyOf(peer, capacity);
-        peerVersion = Arrays.copyOf(peerVersion, capacity);
         resolving = Arrays.copyOf(resolving, capacity);
     }
 
@@ -90,7 +91,6 @@ final class FlowStates {
         flags[s] = 0;
         sentBytes[s] = sentPackets[s] = receivedBytes[s] = receivedPackets[s] = 0;
         peer[s] = null;
-        peerVersion[s] = 0;
         resolving[s] = null;
     }
 
@@ -111,7 +111,7 @@ final class FlowStates {
         TrackedFlow flow = resolving[s];
         if (flow != null) {
             owner[s] = canonical(flow.owner());
-            byte f = (byte) (flags[s] & LIVE);
+            byte f = (byte) (flags[s] & (LIVE | PEER_CURRENT));
             if (flow.uncounted()) {
                 f |= UNCOUNTED;
             }
@@ -204,22 +204,27 @@ final class FlowStates {
 
     /**
      * The other end as {@code classifier} sees it: looked up once per classifier version, not per
-     * packet or per tick, so a pod that appears later gets its name at the next version. Null
-     * without a cluster, and for frames that are not IP.
+     * packet or per tick, so a pod that appears later gets its name at the next version (a new
+     * version marks every flow's as stale, and each is looked up again when it next has bytes; the
+     * stale one is still shown meanwhile). Null without a cluster, and for frames that are not IP.
      */
     RemotePeer peer(int s, FlowTable table, RemoteClassifier classifier) {
         if (!classifier.active()) {
             peer[s] = null;
             return null;
         }
-        int version = (int) classifier.version();
-        if (peer[s] == null || peerVersion[s] != version) {
-            FlowKey key = table.key(s);
-            if (key.protocol() == FlowKey.NON_IP) {
-                return null; // ARP and the like: no remote address to classify
+        if (classifier.version() != classifierVersion) {
+            for (int i = 0; i < flags.length; i++) {
+                flags[i] &= ~PEER_CURRENT;
             }
-            peerVersion[s] = version;
-            peer[s] = classifier.classify(key.localHi(), key.localLo(), key.remoteHi(), key.remoteLo());
+            classifierVersion = classifier.version();
+        }
+        if ((flags[s] & PEER_CURRENT) == 0) {
+            FlowKey key = table.key(s);
+            flags[s] |= PEER_CURRENT;
+            // ARP and the like have no remote address to classify.
+            peer[s] = key.protocol() == FlowKey.NON_IP ? null
+                    : classifier.classify(key.localHi(), key.localLo(), key.remoteHi(), key.remoteLo());
         }
         return peer[s];
     }
