@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class DropReporterTest {
     private static EngineSnapshot with(long drops, boolean running) {
         return new EngineSnapshot(Instant.EPOCH, List.of(),
-                List.of(new CaptureStatus("any", 1000, 64000, 0, 0, drops, 0, running, running ? "" : "device went away")),
+                List.of(new CaptureStatus("any", 1000, 64000, 0, 0, 0, drops, 0, running, running ? "" : "device went away")),
                 Map.of(), 0, 0, new ResolverStats(0, 0, 0, 0, 0, 0, 0, 1), "any", Map.of());
     }
 
