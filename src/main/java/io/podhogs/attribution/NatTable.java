@@ -77,8 +77,15 @@ public final class NatTable {
                 default -> { }
             }
         }
-        if (tuple != 1 || tuples[0][2] == null || tuples[1][2] == null) {
+        if (tuple != 1) {
             return;
+        }
+        for (String[] t : tuples) {
+            for (String value : t) {
+                if (value == null || value.isEmpty()) {
+                    return; // both tuples whole, or nothing of the line is believed
+                }
+            }
         }
         String[] original = tuples[0];
         String[] reply = tuples[1];
@@ -106,7 +113,15 @@ public final class NatTable {
                                              String remotePort) {
         long[] l = Addresses.parse(local);
         long[] r = Addresses.parse(remote);
-        return new Conversation(protocol, l[0], l[1], Integer.parseInt(localPort), r[0], r[1], Integer.parseInt(remotePort));
+        return new Conversation(protocol, l[0], l[1], port(localPort), r[0], r[1], port(remotePort));
+    }
+
+    private static int port(String decimal) {
+        int port = Integer.parseInt(decimal);
+        if (port < 0 || port > 65535 || decimal.charAt(0) == '+') {
+            throw new NumberFormatException("not a port: " + decimal);
+        }
+        return port;
     }
 
     /** Whether the host's side of {@code flow} is one end of a translated connection. */
