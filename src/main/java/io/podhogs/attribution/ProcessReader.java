@@ -60,8 +60,8 @@ public final class ProcessReader {
                 .orElse(-1);
         int nul = commText.indexOf('\0');
         // The kernel keeps a name up to its first NUL, as it does with PR_SET_NAME.
-        String comm = printable((nul < 0 ? commText : commText.substring(0, nul)).strip());
-        String[] words = printable(raw).split("\0");
+        String comm = (nul < 0 ? commText : commText.substring(0, nul)).strip();
+        String[] words = raw.split("\0");
         String commandLine = String.join(" ", words).strip();
         String program = words.length > 0 && !words[0].isEmpty() ? words[0] : comm;
         CgroupIdentity cgroup = CgroupPaths.parse(cgroupLines);
@@ -72,25 +72,6 @@ public final class ProcessReader {
     /** The container and pod the process's cgroup path names. */
     public CgroupIdentity cgroup(int pid) {
         return CgroupPaths.parse(host.lines(host.proc(Integer.toString(pid), "cgroup")));
-    }
-
-    /**
-     * The text with control characters (but NUL, argv's separator) as '?': a process chooses its
-     * own argv and name, and a newline or an escape sequence in them must not break a trace line
-     * or drive the terminal of whoever watches.
-     */
-    private static String printable(String s) {
-        StringBuilder out = null;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c != 0 && (c < 0x20 || c == 0x7f)) {
-                if (out == null) {
-                    out = new StringBuilder(s);
-                }
-                out.setCharAt(i, '?');
-            }
-        }
-        return out == null ? s : out.toString();
     }
 
     /** A uid from 0 to 2^31-1, else -1 (unknown): what ProcessInfo holds. */
