@@ -746,6 +746,7 @@ public final class FlowResolver implements AutoCloseable {
      * gives it: the listener's, or the one the last process talked through) may name the owner.
      */
     private ProcessOwner infer(TrackedFlow flow) {
+        // -1, (uid_t) -1, is no uid (the kernel never gives it); uids past 2^31 are negative ints here.
         int uid = flow.inode() != 0 ? flow.socketUid() : -1;
         FlowKey key = flow.key();
         Sockets s = socketsOf(flow);
@@ -757,7 +758,7 @@ public final class FlowResolver implements AutoCloseable {
         }
         long side = sideOf(flow);
         SocketEntry listener = exactlyLookedUp(key) ? hostLookup.listener(key) : s.table(key.protocol()).listener(key);
-        if (listener != null && (uid < 0 || listener.uid() == uid)) {
+        if (listener != null && (uid == -1 || listener.uid() == uid)) {
             int pid = owners.owner(listener.inode());
             if (pid < 0 && mayRun(fdScanStartNanos, FD_SCAN_FLOOR_NANOS, fdScanDurationNanos)) {
                 scanFds(); // listeners live long: one scan finds this one for every later connection
@@ -769,7 +770,7 @@ public final class FlowResolver implements AutoCloseable {
             }
         }
         Talker talker = recentRemoteEnds.get(RemoteEnd.of(key, side));
-        if (talker == null || (uid >= 0 && talker.socketUid() >= 0 && talker.socketUid() != uid)) {
+        if (talker == null || (uid != -1 && talker.socketUid() != -1 && talker.socketUid() != uid)) {
             return null;
         }
         return talker.owner();

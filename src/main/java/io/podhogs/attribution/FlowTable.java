@@ -130,7 +130,8 @@ public final class FlowTable implements PacketSink {
     }
 
     private void sides(ParsedPacket p, boolean counted) {
-        int protocol = p.ipVersion == 0 ? FlowKey.NON_IP : p.protocol & 0xff;
+        // An IP frame whose header could not be read has no protocol: keyed as not IP, not as 255.
+        int protocol = p.ipVersion == 0 || p.protocol < 0 ? FlowKey.NON_IP : p.protocol & 0xff;
         int flags = p.hasPorts() || p.ipVersion == 0 || (p.protocol != ParsedPacket.TCP && p.protocol != ParsedPacket.UDP)
                 ? 0 : FlowKey.NO_PORTS;
         switch (p.direction) {
@@ -144,7 +145,7 @@ public final class FlowTable implements PacketSink {
             case OTHER_HOST -> count(p, protocol, flags | FlowKey.FOREIGN, false, false, counted);
         }
         byte[] skip = noFarSide;
-        if (p.ifindex >= skip.length || skip[p.ifindex] == 0) {
+        if (Integer.compareUnsigned(p.ifindex, skip.length) >= 0 || skip[p.ifindex] == 0) {
             boolean farSideSent = p.direction != Direction.OUTGOING;
             count(p, protocol, flags | FlowKey.PEER, farSideSent, farSideSent, counted);
         }

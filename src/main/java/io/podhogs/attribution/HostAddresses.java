@@ -15,6 +15,8 @@ public final class HostAddresses {
     private record Address(long hi, long lo) {
     }
 
+    private static final java.util.regex.Pattern HEX_128 = java.util.regex.Pattern.compile("[0-9a-fA-F]{32}");
+
     private final Set<Address> addresses;
 
     private HostAddresses(Set<Address> addresses) {
@@ -26,21 +28,29 @@ public final class HostAddresses {
     }
 
     public static HostAddresses read(HostFiles host, Path netDir) {
+        return parse(host.lines(netDir.resolve("fib_trie")), host.lines(netDir.resolve("if_inet6")));
+    }
+
+    /** The addresses in the lines of fib_trie (IPv4's local routes) and if_inet6. */
+    static HostAddresses parse(List<String> trie, List<String> ifInet6) {
         Set<Address> addresses = new HashSet<>();
-        List<String> trie = host.lines(netDir.resolve("fib_trie"));
         String last = null;
         for (String line : trie) {
             String t = line.trim();
             if (t.startsWith("|-- ")) {
                 last = t.substring(4).trim();
             } else if (t.startsWith("/32 host LOCAL") && last != null) {
-                long[] a = Addresses.parse(last);
-                addresses.add(new Address(a[0], a[1]));
+                try {
+                    long[] a = Addresses.parse(last);
+                    addresses.add(new Address(a[0], a[1]));
+                } catch (IllegalArgumentException e) {
+                    // not an address: a line of a format this does not know
+                }
             }
         }
-        for (String line : host.lines(netDir.resolve("if_inet6"))) {
+        for (String line : ifInet6) {
             String hex = line.trim().split("\\s+")[0];
-            if (hex.length() == 32) {
+            if (HEX_128.matcher(hex).matches()) {
                 addresses.add(new Address(Long.parseUnsignedLong(hex.substring(0, 16), 16),
                         Long.parseUnsignedLong(hex.substring(16), 16)));
             }

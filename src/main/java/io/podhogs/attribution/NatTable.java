@@ -110,8 +110,8 @@ public final class NatTable {
             return;
         }
         for (int v = 1; v < at.length; v += 2) {
-            if (at[v] == 0) {
-                return; // a tuple without one of its four fields
+            if (at[v] == 0 || at[v] == at[v - 1]) {
+                return; // both tuples whole, or nothing of the line is believed
             }
         }
         int src = 0;
@@ -182,7 +182,15 @@ public final class NatTable {
                                              String remotePort) {
         long[] l = Addresses.parse(local);
         long[] r = Addresses.parse(remote);
-        return new Conversation(protocol, l[0], l[1], Integer.parseInt(localPort), r[0], r[1], Integer.parseInt(remotePort));
+        return new Conversation(protocol, l[0], l[1], port(localPort), r[0], r[1], port(remotePort));
+    }
+
+    private static int port(String decimal) {
+        int port = Integer.parseInt(decimal);
+        if (port < 0 || port > 65535 || decimal.charAt(0) == '+') {
+            throw new NumberFormatException("not a port: " + decimal);
+        }
+        return port;
     }
 
     /** Whether the host's side of {@code flow} is one end of a translated connection. */

@@ -52,12 +52,21 @@ public final class NetnsRegistry {
 
     private long netnsOf(String pid) {
         try {
-            String link = Files.readSymbolicLink(host.proc(pid, "ns", "net")).toString();
-            if (link.startsWith("net:[") && link.endsWith("]")) {
+            return netnsInode(Files.readSymbolicLink(host.proc(pid, "ns", "net")).toString());
+        } catch (IOException | SecurityException e) {
+            return -1; // exited, or not ours to see
+        }
+    }
+
+    /** The inode a /proc/PID/ns/net link names ("net:[4026531840]"), or -1. */
+    static long netnsInode(String link) {
+        if (link.startsWith("net:[") && link.endsWith("]") && link.length() > 6
+                && link.chars().skip(5).limit(link.length() - 6).allMatch(c -> c >= '0' && c <= '9')) {
+            try {
                 return Long.parseLong(link, 5, link.length() - 1, 10);
+            } catch (NumberFormatException e) {
+                return -1;
             }
-        } catch (IOException | SecurityException | NumberFormatException e) {
-            // exited, or not ours to see
         }
         return -1;
     }
@@ -117,17 +126,23 @@ public final class NetnsRegistry {
 
     private Set<Integer> readInterfaceIndexes(long netns) {
         Path dir = netDir(netns);
-        Set<Integer> indexes = new HashSet<>();
         if (dir == null) {
-            return indexes;
+            return new HashSet<>();
         }
-        for (String line : host.lines(dir.resolve("dev_mcast"))) {
+        return interfaceIndexes(host.lines(dir.resolve("dev_mcast")), host.lines(dir.resolve("if_inet6")),
+                host.lines(dir.resolve("igmp")));
+    }
+
+    /** The interface indexes in the lines of a namespace's dev_mcast, if_inet6 and igmp. */
+    static Set<Integer> interfaceIndexes(List<String> devMcast, List<String> ifInet6, List<String> igmp) {
+        Set<Integer> indexes = new HashSet<>();
+        for (String line : devMcast) {
             addIndex(indexes, line.trim().split("\\s+"), 0, 10);
         }
-        for (String line : host.lines(dir.resolve("if_inet6"))) {
+        for (String line : ifInet6) {
             addIndex(indexes, line.trim().split("\\s+"), 1, 16);
         }
-        for (String line : host.lines(dir.resolve("igmp"))) {
+        for (String line : igmp) {
             if (!line.startsWith("Idx") && !line.startsWith(" ") && !line.startsWith("\t")) {
                 addIndex(indexes, line.trim().split("\\s+"), 0, 10);
             }
@@ -138,7 +153,10 @@ public final class NetnsRegistry {
     private static void addIndex(Set<Integer> indexes, String[] fields, int at, int radix) {
         if (fields.length > at) {
             try {
-                indexes.add(Integer.parseInt(fields[at], radix));
+                int index = Integer.parseInt(fields[at], radix);
+                if (index > 0) { // the kernel's interface indexes start at 1
+                    indexes.add(index);
+                }
             } catch (NumberFormatException e) {
                 // a header or a wrapped line
             }

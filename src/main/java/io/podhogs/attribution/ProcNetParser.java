@@ -37,8 +37,9 @@ public final class ProcNetParser {
             if (local == null || remote == null) {
                 return null;
             }
+            // The uid is the kernel's u32, kept in an int as sock_diag gives it (above 2^31-1 negative).
             return new SocketEntry(protocol, local[0], local[1], (int) local[2], remote[0], remote[1], (int) remote[2],
-                    Integer.parseInt(f[3], 16), Integer.parseInt(f[7]), Long.parseLong(f[9]));
+                    (int) hex(f[3], 2), Integer.parseUnsignedInt(f[7]), inode(f[9]));
         } catch (NumberFormatException e) {
             return null;
         }
@@ -51,7 +52,7 @@ public final class ProcNetParser {
             return null;
         }
         String hex = field.substring(0, colon);
-        long port = Long.parseLong(field.substring(colon + 1), 16);
+        long port = hex(field.substring(colon + 1), 4);
         if (hex.length() == 8) {
             return new long[] {0, Addresses.v4Lo(word(hex, 0)), port};
         }
@@ -65,6 +66,30 @@ public final class ProcNetParser {
 
     /** One 32-bit word printed in little-endian host order, back to network order. */
     private static int word(String hex, int at) {
-        return Integer.reverseBytes((int) Long.parseLong(hex.substring(at, at + 8), 16));
+        return Integer.reverseBytes((int) hex(hex.substring(at, at + 8), 8));
+    }
+
+    /** A decimal inode: digits only, within a long. */
+    private static long inode(String s) {
+        if (s.isEmpty() || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new NumberFormatException("not an inode: " + s);
+        }
+        return Long.parseLong(s);
+    }
+
+    /** Up to {@code digits} hex digits, nothing else (no sign): what the kernel prints with %0NX. */
+    private static long hex(String s, int digits) {
+        if (s.isEmpty() || s.length() > digits) {
+            throw new NumberFormatException("not " + digits + " hex digits: " + s);
+        }
+        long value = 0;
+        for (int i = 0; i < s.length(); i++) {
+            int d = Character.digit(s.charAt(i), 16);
+            if (d < 0) {
+                throw new NumberFormatException("not hex: " + s);
+            }
+            value = value << 4 | d;
+        }
+        return value;
     }
 }

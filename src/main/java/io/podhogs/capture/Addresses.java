@@ -35,17 +35,57 @@ public final class Addresses {
         }
     }
 
-    /** Parses a literal IPv4 or IPv6 address (no name lookup) into {hi, lo}. */
+    /**
+     * Parses a literal IPv4 (four decimal octets) or IPv6 address into {hi, lo}. Anything else is
+     * refused before the JDK sees it: its parser looks a name up in DNS, and takes "" for loopback.
+     */
     public static long[] parse(String literal) {
-        try {
-            byte[] b = InetAddress.getByName(literal).getAddress();
-            if (b.length == 4) {
-                return new long[] {0, v4Lo(ByteBuffer.wrap(b).getInt())};
-            }
-            ByteBuffer buf = ByteBuffer.wrap(b);
-            return new long[] {buf.getLong(), buf.getLong()};
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("not an address: " + literal, e);
+        int v4 = dottedQuad(literal);
+        if (v4 != -1 || literal.equals("255.255.255.255")) {
+            return new long[] {0, v4Lo(v4)};
         }
+        // With a ':' and a hex digit or ':' first, the JDK parses a literal or fails, never looks up.
+        boolean v6 = literal.indexOf(':') >= 0 && !literal.isEmpty()
+                && (Character.digit(literal.charAt(0), 16) >= 0 || literal.charAt(0) == ':')
+                && literal.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
+        if (v6) {
+            try {
+                byte[] b = InetAddress.getByName(literal).getAddress();
+                if (b.length == 4) {
+                    return new long[] {0, v4Lo(ByteBuffer.wrap(b).getInt())};
+                }
+                ByteBuffer buf = ByteBuffer.wrap(b);
+                return new long[] {buf.getLong(), buf.getLong()};
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("not an address: " + literal, e);
+            }
+        }
+        throw new IllegalArgumentException("not an address: " + literal);
+    }
+
+    /** "a.b.c.d" with decimal octets (0 to 255, no leading zero) as an int, else -1 (255.255.255.255 too: checked apart). */
+    private static int dottedQuad(String s) {
+        int value = 0;
+        int octets = 0;
+        int i = 0;
+        while (octets < 4) {
+            int start = i;
+            int octet = 0;
+            while (i < s.length() && i - start < 3 && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+                octet = octet * 10 + (s.charAt(i++) - '0');
+            }
+            if (i == start || octet > 255 || s.charAt(start) == '0' && i - start > 1) {
+                return -1; // a leading zero is octal to inet_aton: ambiguous, so refused
+            }
+            value = value << 8 | octet;
+            octets++;
+            if (octets < 4) {
+                if (i >= s.length() || s.charAt(i) != '.') {
+                    return -1;
+                }
+                i++;
+            }
+        }
+        return i == s.length() ? value : -1;
     }
 }

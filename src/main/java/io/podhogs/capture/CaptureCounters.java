@@ -11,6 +11,7 @@ final class CaptureCounters {
     private static final VarHandle FRAMES;
     private static final VarHandle BYTES;
     private static final VarHandle TRUNCATED;
+    private static final VarHandle MALFORMED;
     private static final VarHandle FAILED;
 
     static {
@@ -19,6 +20,7 @@ final class CaptureCounters {
             FRAMES = lookup.findVarHandle(CaptureCounters.class, "frames", long.class);
             BYTES = lookup.findVarHandle(CaptureCounters.class, "bytes", long.class);
             TRUNCATED = lookup.findVarHandle(CaptureCounters.class, "truncated", long.class);
+            MALFORMED = lookup.findVarHandle(CaptureCounters.class, "malformed", long.class);
             FAILED = lookup.findVarHandle(CaptureCounters.class, "failed", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -28,6 +30,7 @@ final class CaptureCounters {
     private long frames;
     private long bytes;
     private long truncated;
+    private long malformed;
     private long failed;
 
     void count(ParsedPacket p) {
@@ -35,6 +38,9 @@ final class CaptureCounters {
         BYTES.setOpaque(this, bytes + p.wireLength);
         if (p.truncated) {
             TRUNCATED.setOpaque(this, truncated + 1);
+        }
+        if (p.malformed) {
+            MALFORMED.setOpaque(this, malformed + 1);
         }
     }
 
@@ -57,5 +63,9 @@ final class CaptureCounters {
 
     long truncated() {
         return (long) TRUNCATED.getOpaque(this);
+    }
+
+    long malformed() {
+        return (long) MALFORMED.getOpaque(this);
     }
 }

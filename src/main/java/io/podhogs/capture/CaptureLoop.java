@@ -18,10 +18,7 @@ final class CaptureLoop implements RawPacketListener {
 
     private final String name;
     private final PcapHandle handle;
-    private final FrameParser parser;
-    private final PacketSink sink;
-    private final CaptureCounters counters;
-    private final ParsedPacket packet = new ParsedPacket();
+    private final FramePath path;
     private final Thread thread;
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean stopping;
@@ -33,19 +30,17 @@ final class CaptureLoop implements RawPacketListener {
     private final long interfaceDropsBefore;
 
     CaptureLoop(String name, PcapHandle handle, FrameParser parser, PacketSink sink) {
-        this(name, handle, parser, sink, new CaptureCounters(), 0, 0);
+        this(name, handle, new FramePath(parser, sink, new CaptureCounters()), 0, 0);
     }
 
     /** A new handle's statistics start at zero: the drops its predecessors reported are added. */
-    private CaptureLoop(String name, PcapHandle handle, FrameParser parser, PacketSink sink, CaptureCounters counters,
-                long kernelDropsBefore, long interfaceDropsBefore) {
-        this.counters = counters;
+    private CaptureLoop(String name, PcapHandle handle, FramePath path, long kernelDropsBefore,
+                        long interfaceDropsBefore) {
+        this.path = path;
         this.kernelDropsBefore = kernelDropsBefore;
         this.interfaceDropsBefore = interfaceDropsBefore;
         this.name = name;
         this.handle = handle;
-        this.parser = parser;
-        this.sink = sink;
         this.thread = new Thread(this::run, "podhogs-capture-" + name);
         this.thread.setDaemon(true);
     }
@@ -57,17 +52,11 @@ final class CaptureLoop implements RawPacketListener {
 
     @Override
     public void gotPacket(byte[] frame) {
-        try {
-            Integer originalLength = handle.getOriginalLength();
-            parser.parse(frame, frame.length, originalLength == null ? frame.length : originalLength, packet);
-            counters.count(packet);
-            sink.accept(packet);
-        } catch (RuntimeException e) {
-            // pcap4j would swallow it with a bare log line per packet: keep the first reason instead.
-            counters.failed();
-            if (error.isEmpty()) {
-                error = "a frame could not be counted: " + e;
-            }
+        Integer originalLength = handle.getOriginalLength();
+        // pcap4j would swallow an exception with a bare log line per packet: keep the first reason instead.
+        if (!path.accept(frame, frame.length, originalLength == null ? frame.length : originalLength)
+                && error.isEmpty()) {
+            error = "a frame could not be counted: " + path.lastFailure();
         }
     }
 
@@ -130,7 +119,8 @@ final class CaptureLoop implements RawPacketListener {
                 // keep the last values read; the handle is closing
             }
         }
-        return new CaptureStatus(name, counters.frames(), counters.bytes(), counters.truncated(),
+        CaptureCounters counters = path.counters();
+        return new CaptureStatus(name, counters.frames(), counters.bytes(), counters.truncated(), counters.malformed(),
                 counters.failedFrames(), kernelDropsBefore + lastKernelDrops, interfaceDropsBefore + lastInterfaceDrops,
                 running, error);
     }
@@ -141,6 +131,6 @@ final class CaptureLoop implements RawPacketListener {
      */
     CaptureLoop successor(PcapHandle next) {
         CaptureStatus last = status();
-        return new CaptureLoop(name, next, parser, sink, counters, last.kernelDrops(), last.interfaceDrops());
+        return new CaptureLoop(name, next, path, last.kernelDrops(), last.interfaceDrops());
     }
 }

@@ -3,7 +3,10 @@ package io.podhogs.capture;
 /**
  * Parses link, network and transport headers from the raw bytes of one frame into a reused
  * {@link ParsedPacket}. It never throws on bad input and never allocates: a frame cut short by the
- * snap length, or malformed, is still counted with whatever was understood ({@code truncated}).
+ * snap length ({@code truncated}), or whose headers contradict themselves or the frame's length
+ * ({@code malformed}), is still counted with whatever was understood before the fault, and
+ * nothing after it is trusted. Ports are read only from inside the frame and inside the IP
+ * datagram its header bounds.
  *
  * <p>Direction: the cooked headers (SLL, SLL2) carry the kernel's packet type, which is exact. A
  * plain Ethernet capture of one device has no packet type, so the rule there is the device's own
@@ -40,6 +43,8 @@ public final class FrameParser {
     private final int deviceHardwareType;
     private final long deviceMac;
     private final FragmentTable fragments = new FragmentTable(1024);
+    /** The frame's length as pcap reported it (at least what was captured), for the frame in hand. */
+    private int frameLength;
 
     private FrameParser(LinkType linkType, int deviceIfindex, int deviceHardwareType, long deviceMac) {
         this.linkType = linkType;
@@ -70,34 +75,55 @@ public final class FrameParser {
      */
     public void parse(byte[] frame, int capturedLength, int originalLength, ParsedPacket p) {
         p.reset();
-        int caplen = Math.min(capturedLength, frame.length);
+        int caplen = Math.max(0, Math.min(capturedLength, frame.length));
+        // pcap never reports a frame shorter than what it captured; a caller that does is not
+        // believed, so that no length derived from it can be negative.
+        int origLen = Math.max(originalLength, caplen);
+        frameLength = origLen;
         switch (linkType) {
-            case LINUX_SLL2 -> parseSll2(frame, caplen, originalLength, p);
-            case LINUX_SLL -> parseSll(frame, caplen, originalLength, p);
-            case ETHERNET -> parseEthernet(frame, caplen, originalLength, p);
-            case RAW -> parseRaw(frame, caplen, originalLength, p);
+            case LINUX_SLL2 -> parseSll2(frame, caplen, origLen, p);
+            case LINUX_SLL -> parseSll(frame, caplen, origLen, p);
+            case ETHERNET -> parseEthernet(frame, caplen, origLen, p);
+            case RAW -> parseRaw(frame, caplen, origLen, p);
+        }
+    }
+
+    /**
+     * The headers need {@code needed} bytes of the frame and fewer were captured: the snap length
+     * cut them ({@code truncated}), or the frame itself is shorter than they say ({@code malformed}).
+     */
+    private void cut(ParsedPacket p, int needed) {
+        if (needed > frameLength) {
+            p.malformed = true;
+        } else {
+            p.truncated = true;
         }
     }
 
     private void parseSll2(byte[] f, int caplen, int origLen, ParsedPacket p) {
         if (caplen < SLL2_HEADER) {
-            p.truncated = true;
+            cut(p, SLL2_HEADER);
             p.wireLength = Math.max(0, origLen - SLL2_HEADER);
             return;
         }
-        p.ifindex = int32(f, 4);
         p.hardwareType = u16(f, 8);
+        p.wireLength = origLen - SLL2_HEADER + linkHeaderLength(p.hardwareType);
+        int ifindex = int32(f, 4);
+        if (ifindex < 0) {
+            p.malformed = true; // the kernel's interface indexes are positive: this header is not one
+            return;
+        }
+        p.ifindex = ifindex;
         p.direction = direction(f[10] & 0xff, p.hardwareType);
         if ((f[11] & 0xff) == 6) { // sll2_halen: an Ethernet-like source address follows
             p.linkSource = mac(f, 12);
         }
-        p.wireLength = origLen - SLL2_HEADER + linkHeaderLength(p.hardwareType);
         parseEthertype(f, caplen, SLL2_HEADER, u16(f, 0), p);
     }
 
     private void parseSll(byte[] f, int caplen, int origLen, ParsedPacket p) {
         if (caplen < SLL_HEADER) {
-            p.truncated = true;
+            cut(p, SLL_HEADER);
             p.wireLength = Math.max(0, origLen - SLL_HEADER);
             return;
         }
@@ -115,7 +141,7 @@ public final class FrameParser {
         // Loopback shows an Ethernet header to pcap that its counters do not count.
         p.wireLength = Math.max(0, origLen - ETHERNET_HEADER + linkHeaderLength(p.hardwareType));
         if (caplen < ETHERNET_HEADER) {
-            p.truncated = true;
+            cut(p, ETHERNET_HEADER);
             return;
         }
         p.direction = ethernetDirection(f, p.hardwareType);
@@ -131,7 +157,7 @@ public final class FrameParser {
         // direction, so it is decided by the caller's device addresses (incoming by default).
         p.direction = Direction.INCOMING;
         if (caplen < 1) {
-            p.truncated = true;
+            cut(p, 1);
             return;
         }
         int version = (f[0] & 0xff) >>> 4;
@@ -187,7 +213,7 @@ public final class FrameParser {
         int type = ethertype;
         while (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ || type == ETHERTYPE_VLAN_9100) {
             if (caplen < o + 4) {
-                p.truncated = true;
+                cut(p, o + 4);
                 return;
             }
             type = u16(f, o + 2);
@@ -203,14 +229,17 @@ public final class FrameParser {
     private void parseIpv4(byte[] f, int caplen, int o, ParsedPacket p) {
         p.ipVersion = 4;
         if (caplen < o + 20) {
-            p.truncated = true;
+            cut(p, o + 20);
             return;
         }
         int headerLength = (f[o] & 0x0f) * 4;
-        if ((f[o] & 0xf0) != 0x40 || headerLength < 20) {
-            p.truncated = true; // malformed: count it, trust nothing in it
+        int totalLength = u16(f, o + 2);
+        // A total length of 0 is what the kernel gives a BIG TCP super-packet (over 64 KiB): unbounded.
+        if ((f[o] & 0xf0) != 0x40 || headerLength < 20 || totalLength != 0 && totalLength < headerLength) {
+            p.malformed = true; // count it, trust nothing in it
             return;
         }
+        int end = totalLength == 0 ? Integer.MAX_VALUE : o + totalLength;
         p.protocol = f[o + 9] & 0xff;
         p.srcHi = 0;
         p.srcLo = Addresses.v4Lo(int32(f, o + 12));
@@ -224,7 +253,7 @@ public final class FrameParser {
             p.orphanFragment = !fragments.recall(p, id, p.protocol);
             return;
         }
-        parseTransport(f, caplen, o + headerLength, p);
+        parseTransport(f, caplen, o + headerLength, end, p);
         if (moreFragments && p.hasPorts()) {
             fragments.remember(p, id, p.protocol);
         }
@@ -233,9 +262,16 @@ public final class FrameParser {
     private void parseIpv6(byte[] f, int caplen, int o, ParsedPacket p) {
         p.ipVersion = 6;
         if (caplen < o + 40) {
-            p.truncated = true;
+            cut(p, o + 40);
             return;
         }
+        if ((f[o] & 0xf0) != 0x60) {
+            p.malformed = true;
+            return;
+        }
+        int payloadLength = u16(f, o + 4);
+        // 0: a jumbogram or a BIG TCP super-packet, longer than the field can say.
+        int end = payloadLength == 0 ? Integer.MAX_VALUE : o + 40 + payloadLength;
         p.srcHi = int64(f, o + 8);
         p.srcLo = int64(f, o + 16);
         p.dstHi = int64(f, o + 24);
@@ -249,9 +285,13 @@ public final class FrameParser {
         // every fragment of a datagram (RFC 8200 4.5), so the key that ties them together.
         int fragmentNext = 0;
         for (int i = 0; i < MAX_IPV6_EXTENSIONS && isExtensionHeader(next); i++) {
-            if (caplen < off + 8) {
+            if (off + 8 > end || caplen < off + 8) {
                 p.protocol = next;
-                p.truncated = true;
+                if (off + 8 > end) {
+                    p.malformed = true;
+                } else {
+                    cut(p, off + 8);
+                }
                 return;
             }
             int following = f[off] & 0xff;
@@ -282,10 +322,10 @@ public final class FrameParser {
             return;
         }
         if (isExtensionHeader(next)) {
-            p.truncated = true; // more extension headers than any sane packet carries
+            p.malformed = true; // more extension headers than any sane packet carries
             return;
         }
-        parseTransport(f, caplen, off, p);
+        parseTransport(f, caplen, off, end, p);
         if (fragmented && p.hasPorts()) {
             fragments.remember(p, id, fragmentNext);
         }
@@ -296,17 +336,25 @@ public final class FrameParser {
                 || next == 139 || next == 140;
     }
 
-    private static void parseTransport(byte[] f, int caplen, int off, ParsedPacket p) {
+    /**
+     * Reads the ports at {@code off}; {@code end} is where the IP datagram ends by its own header: a
+     * transport header past it (in the Ethernet padding, say) is not the datagram's.
+     */
+    private void parseTransport(byte[] f, int caplen, int off, int end, ParsedPacket p) {
         if (p.protocol != ParsedPacket.TCP && p.protocol != ParsedPacket.UDP) {
             return;
         }
+        if (off + 4 > end) {
+            p.malformed = true;
+            return;
+        }
         if (caplen < off + 4) {
-            p.truncated = true;
+            cut(p, off + 4);
             return;
         }
         p.srcPort = u16(f, off);
         p.dstPort = u16(f, off + 2);
-        if (p.protocol == ParsedPacket.TCP && caplen >= off + 14) {
+        if (p.protocol == ParsedPacket.TCP && Math.min(caplen, end) >= off + 14) {
             p.tcpFlags = f[off + 13] & 0xff;
         }
     }

@@ -41,8 +41,8 @@ public final class NetInterfaces {
     private Optional<NetInterface> read(String name) {
         Path dir = host.sys("class", "net", name);
         long index = host.readLong(dir.resolve("ifindex"));
-        if (index <= 0) {
-            return Optional.empty();
+        if (index <= 0 || index > Integer.MAX_VALUE) {
+            return Optional.empty(); // not an interface index: the kernel's are positive ints
         }
         int type = (int) host.readLong(dir.resolve("type"));
         long flags = host.read(dir.resolve("flags")).map(String::trim).map(NetInterfaces::hex).orElse(0L);
@@ -75,19 +75,18 @@ public final class NetInterfaces {
         }
     }
 
-    /** "02:fc:00:00:00:01" as a 48-bit number; -1 for anything that is not a 6-byte address. */
+    /** "02:fc:00:00:00:01" as a 48-bit number; -1 for anything that is not six octets of two hex digits. */
     static long mac(String s) {
-        String[] parts = s.split(":");
+        String[] parts = s.split(":", -1);
         if (parts.length != 6) {
             return -1;
         }
         long mac = 0;
-        try {
-            for (String part : parts) {
-                mac = (mac << 8) | Integer.parseInt(part, 16);
+        for (String part : parts) {
+            if (part.length() != 2 || Character.digit(part.charAt(0), 16) < 0 || Character.digit(part.charAt(1), 16) < 0) {
+                return -1;
             }
-        } catch (NumberFormatException e) {
-            return -1;
+            mac = (mac << 8) | Integer.parseInt(part, 16);
         }
         return mac;
     }

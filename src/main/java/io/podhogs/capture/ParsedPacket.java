@@ -32,8 +32,13 @@ public final class ParsedPacket {
     public int srcPort;
     public int dstPort;
     public int tcpFlags;
-    /** The captured bytes ended before the headers podhogs needed: counted, but with less detail. */
+    /** The snap length cut the frame before the headers podhogs needed: counted, but with less detail. */
     public boolean truncated;
+    /**
+     * The frame's headers contradict themselves or its length (a runt, an IP header length past
+     * the datagram, ports past its end ...): counted, with nothing after the fault trusted.
+     */
+    public boolean malformed;
     /**
      * The link-layer source address (a MAC in the low 48 bits) where the header names one, else -1:
      * an outgoing frame from another address than its device's was relayed by it (a macvlan upper's
@@ -54,19 +59,20 @@ public final class ParsedPacket {
         srcPort = dstPort = 0;
         tcpFlags = 0;
         truncated = false;
+        malformed = false;
         linkSource = -1;
         orphanFragment = false;
     }
 
     public boolean hasPorts() {
-        return (protocol == TCP || protocol == UDP) && !truncated && !orphanFragment;
+        return (protocol == TCP || protocol == UDP) && !truncated && !malformed && !orphanFragment;
     }
 
     @Override
     public String toString() {
         return "ParsedPacket[if=" + ifindex + " " + direction + " len=" + wireLength + " v" + ipVersion
                 + " proto=" + protocol + " " + Addresses.format(srcHi, srcLo) + ":" + srcPort + " > "
-                + Addresses.format(dstHi, dstLo) + ":" + dstPort + (truncated ? " truncated" : "")
+                + Addresses.format(dstHi, dstLo) + ":" + dstPort + (truncated ? " truncated" : "") + (malformed ? " malformed" : "")
                 + (orphanFragment ? " orphan-fragment" : "") + "]";
     }
 }

@@ -158,9 +158,10 @@ final class PerDeviceCapture implements Capture {
     private void retire(ReopeningLoop loop) {
         loop.stop();
         CaptureStatus last = loop.status();
-        CaptureStatus before = gone == null ? new CaptureStatus("devices gone", 0, 0, 0, 0, 0, 0, true, "") : gone;
+        CaptureStatus before = gone == null ? new CaptureStatus("devices gone", 0, 0, 0, 0, 0, 0, 0, true, "") : gone;
         gone = new CaptureStatus("devices gone", before.frames() + last.frames(), before.bytes() + last.bytes(),
-                before.truncated() + last.truncated(), before.failed() + last.failed(),
+                before.truncated() + last.truncated(), before.malformed() + last.malformed(),
+                before.failed() + last.failed(),
                 before.kernelDrops() + last.kernelDrops(), before.interfaceDrops() + last.interfaceDrops(), true, "",
                 before.restarts() + last.restarts());
     }

@@ -38,7 +38,7 @@ final class ReopeningLoop {
 
     CaptureStatus status() {
         CaptureStatus s = loop.status();
-        return new CaptureStatus(s.name(), s.frames(), s.bytes(), s.truncated(), s.failed(), s.kernelDrops(),
+        return new CaptureStatus(s.name(), s.frames(), s.bytes(), s.truncated(), s.malformed(), s.failed(), s.kernelDrops(),
                 s.interfaceDrops(), s.running(), s.error(), restarts);
     }
 

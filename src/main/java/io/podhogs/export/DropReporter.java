@@ -7,12 +7,14 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Says on stderr when the kernel drops packets or a capture stops, so that the trace and JSON on
- * stdout stay clean and nothing is lost silently.
+ * Says on stderr when the kernel drops packets, when frames come that the parser cannot read fully
+ * (cut by the snap length, malformed, or failed), and when a capture stops, so that the trace and
+ * JSON on stdout stay clean and nothing is lost silently.
  */
 public final class DropReporter {
     private final PrintStream err;
     private final Map<String, Long> reported = new HashMap<>();
+    private final Map<String, RejectedFrames> rejected = new HashMap<>();
     private final Map<String, Boolean> stopped = new HashMap<>();
     private long untrackedReported;
     private long skippedReported;
@@ -30,6 +32,7 @@ public final class DropReporter {
                         c.kernelDrops() - before, c.name(), c.kernelDrops());
                 reported.put(c.name(), c.kernelDrops());
             }
+            rejects(c);
             if (!c.running() && stopped.put(c.name(), true) == null) {
                 err.printf("podhogs: capture on %s stopped: %s%n", c.name(), c.error());
             }
@@ -46,5 +49,23 @@ public final class DropReporter {
                     + " podhogs keeps (%d in all)%n", skipped - skippedReported, skipped);
             skippedReported = skipped;
         }
+    }
+
+    private void rejects(CaptureStatus c) {
+        RejectedFrames before = rejected.getOrDefault(c.name(), new RejectedFrames(0, 0, 0));
+        if (c.truncated() > before.truncated()) {
+            err.printf("podhogs: %d frames on %s were cut by the snap length before their ports (%d in all): counted"
+                    + " without ports; raise --snaplen%n", c.truncated() - before.truncated(), c.name(), c.truncated());
+        }
+        if (c.malformed() > before.malformed()) {
+            err.printf("podhogs: %d malformed frames on %s (%d in all): their headers contradict themselves or"
+                    + " their length; counted with what could be read%n", c.malformed() - before.malformed(), c.name(),
+                    c.malformed());
+        }
+        if (c.failed() > before.failed()) {
+            err.printf("podhogs: %d frames on %s could not be counted (%d in all): %s%n", c.failed() - before.failed(),
+                    c.name(), c.failed(), c.error());
+        }
+        rejected.put(c.name(), new RejectedFrames(c.truncated(), c.malformed(), c.failed()));
     }
 }

@@ -82,6 +82,7 @@ public final class JsonWriter {
     public void write(EngineSnapshot snapshot, RowFormat format) {
         StringBuilder b = new StringBuilder();
         String time = snapshot.time().toString();
+        RejectedFrames rejected = RejectedFrames.of(snapshot.captures());
         for (AccountSnapshot a : format.rows(snapshot)) {
             b.append("{\"time\":");
             Json.string(b, time);
@@ -128,7 +129,10 @@ public final class JsonWriter {
             b
                     .append(",\"exited\":").append(a.exited())
                     .append(",\"kernel_drops\":").append(snapshot.kernelDrops())
-                    .append("}\n");
+                    .append(",\"rejected_frames\":{\"truncated\":").append(rejected.truncated())
+                    .append(",\"malformed\":").append(rejected.malformed())
+                    .append(",\"failed\":").append(rejected.failed())
+                    .append("}}\n");
         }
         out.print(b);
         out.flush();

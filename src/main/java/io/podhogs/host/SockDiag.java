@@ -103,31 +103,47 @@ public final class SockDiag implements AutoCloseable {
             libc.sendto(fd, request, REQUEST, 0, kernel, kernel.length);
             while (true) {
                 long n = libc.recv(fd, reply, reply.length, 0);
-                ByteBuffer r = ByteBuffer.wrap(reply, 0, (int) n).order(ByteOrder.nativeOrder());
-                if (n < HEADER || r.getInt(8) != seq) {
-                    continue; // a late answer to an earlier question
+                Optional<Found> answer = answer(reply, (int) n, seq);
+                if (answer != null) {
+                    return answer;
                 }
-                int type = r.getShort(4) & 0xffff;
-                if (type == NLMSG_ERROR) {
-                    int error = -r.getInt(HEADER);
-                    if (error == ENOENT) {
-                        return Optional.empty();
-                    }
-                    throw new IllegalStateException("sock_diag answered errno " + error);
-                }
-                if (type != SOCK_DIAG_BY_FAMILY || n < HEADER + 72) {
-                    throw new IllegalStateException("sock_diag answered an unexpected message " + type);
-                }
-                // inet_diag_msg: family, state, timer, retrans, sockid (48 bytes), expires, rqueue,
-                // wqueue, uid, inode
-                int state = reply[HEADER + 1] & 0xff;
-                int uid = r.getInt(HEADER + 4 + 48 + 12);
-                long inode = r.getInt(HEADER + 4 + 48 + 16) & 0xffff_ffffL;
-                return Optional.of(new Found(state, uid, inode));
             }
         } catch (LastErrorException e) {
             throw new IllegalStateException("sock_diag failed: errno " + e.getErrorCode());
         }
+    }
+
+    /**
+     * Reads the kernel's answer of {@code n} bytes to question {@code seq}: the socket, empty for
+     * none (ENOENT), or null for a message that answers an earlier question (read the next one).
+     *
+     * @throws IllegalStateException for an error or a message sock_diag does not send
+     */
+    static Optional<Found> answer(byte[] reply, int n, int seq) {
+        ByteBuffer r = ByteBuffer.wrap(reply, 0, n).order(ByteOrder.nativeOrder());
+        if (n < HEADER || r.getInt(8) != seq) {
+            return null; // a late answer to an earlier question
+        }
+        int type = r.getShort(4) & 0xffff;
+        if (type == NLMSG_ERROR) {
+            if (n < HEADER + 4) {
+                throw new IllegalStateException("sock_diag answered an error message of " + n + " bytes");
+            }
+            int error = -r.getInt(HEADER);
+            if (error == ENOENT) {
+                return Optional.empty();
+            }
+            throw new IllegalStateException("sock_diag answered errno " + error);
+        }
+        if (type != SOCK_DIAG_BY_FAMILY || n < HEADER + 72) {
+            throw new IllegalStateException("sock_diag answered an unexpected message " + type);
+        }
+        // inet_diag_msg: family, state, timer, retrans, sockid (48 bytes), expires, rqueue,
+        // wqueue, uid, inode
+        int state = reply[HEADER + 1] & 0xff;
+        int uid = r.getInt(HEADER + 4 + 48 + 12);
+        long inode = r.getInt(HEADER + 4 + 48 + 16) & 0xffff_ffffL;
+        return Optional.of(new Found(state, uid, inode));
     }
 
     private static void putAddress(ByteBuffer b, boolean v4, long hi, long lo) {

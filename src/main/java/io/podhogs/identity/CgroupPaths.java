@@ -26,9 +26,10 @@ public final class CgroupPaths {
     private static final Pattern ID = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern SCOPE = Pattern.compile(
             "(docker|cri-containerd|crio|libpod)-([0-9a-f]{64})\\.scope");
-    private static final Pattern POD_DIR = Pattern.compile("pod([0-9a-fA-F]{8}[-_][0-9a-fA-F]{4}[-_][0-9a-fA-F]{4}"
-            + "[-_][0-9a-fA-F]{4}[-_][0-9a-fA-F]{12})");
-    private static final Pattern POD_SLICE = Pattern.compile("kubepods(?:-(burstable|besteffort))?-pod([0-9a-fA-F_-]{36})"
+    /** A pod UID, with dashes (cgroupfs) or systemd's underscores: 8-4-4-4-12 hex digits. */
+    private static final String UID = "[0-9a-fA-F]{8}[-_][0-9a-fA-F]{4}[-_][0-9a-fA-F]{4}[-_][0-9a-fA-F]{4}[-_][0-9a-fA-F]{12}";
+    private static final Pattern POD_DIR = Pattern.compile("pod(" + UID + ")");
+    private static final Pattern POD_SLICE = Pattern.compile("kubepods(?:-(burstable|besteffort))?-pod(" + UID + ")"
             + "\\.slice");
 
     private CgroupPaths() {

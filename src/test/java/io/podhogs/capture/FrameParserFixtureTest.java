@@ -104,7 +104,7 @@ class FrameParserFixtureTest {
         assertFrames("""
                 1: OUTGOING if=2 hw=1 len=49 v4 udp 10.77.100.1:40100 > 10.77.100.2:5100
                 2: INCOMING if=2 hw=1 len=69 v6 udp [fd77:100:0:0:0:0:0:2]:40101 > [fd77:100:0:0:0:0:0:1]:5100
-                3: INCOMING if=2 hw=1 len=53 v4 proto=-1 [0:0:0:0:0:0:0:0]:0 > [0:0:0:0:0:0:0:0]:0 truncated
+                3: INCOMING if=2 hw=1 len=53 v4 proto=-1 [0:0:0:0:0:0:0:0]:0 > [0:0:0:0:0:0:0:0]:0 malformed
                 """, load("vlan-sll2.pcap", LinkType.LINUX_SLL2).summaries(FrameParser.cooked(LinkType.LINUX_SLL2)));
     }
 

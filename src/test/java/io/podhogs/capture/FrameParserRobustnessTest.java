@@ -98,6 +98,55 @@ class FrameParserRobustnessTest {
         }
     }
 
+    // The smallest failing inputs FrameParserFuzzTest found in the parser as it was, kept as examples.
+
+    @Test
+    void aFrameShorterThanItsHeadersIsMalformedWhereTheSnapLengthCutsItIsTruncated() {
+        FrameParser parser = FrameParser.cooked(LinkType.LINUX_SLL2);
+        ParsedPacket p = new ParsedPacket();
+        parser.parse(new byte[0], 0, 0, p);
+        assertEquals("INCOMING if=0 hw=0 len=0 v0 malformed", PcapFrames.summary(p), "an empty frame: nothing was cut");
+        parser.parse(new byte[0], 0, 60, p);
+        assertEquals("INCOMING if=0 hw=0 len=40 v0 truncated", PcapFrames.summary(p), "60 bytes cut to none");
+    }
+
+    @Test
+    void anOriginalLengthBelowTheCapturedOneIsNotBelieved() {
+        // Was 2147483628 bytes: MIN_VALUE - 20 wrapped around.
+        ParsedPacket p = new ParsedPacket();
+        FrameParser.cooked(LinkType.LINUX_SLL2).parse(new byte[0], 0, Integer.MIN_VALUE, p);
+        assertEquals(0, p.wireLength);
+        // Was -8 bytes: a raw frame counts its original length, which said less than was captured.
+        byte[] ipv4 = hexBytes("450000140000000040110000" + "0a000001" + "0a000002");
+        FrameParser.device(LinkType.RAW, 3, 65534, -1).parse(ipv4, ipv4.length, -8, p);
+        assertEquals(20, p.wireLength);
+    }
+
+    @Test
+    void anSll2HeaderWithANegativeInterfaceIndexIsMalformed() {
+        // The kernel's interface indexes are positive; this one was handed on as if2147483648-.
+        byte[] frame = hexBytes("0000000080000000000000000000000000000000");
+        ParsedPacket p = new ParsedPacket();
+        FrameParser.cooked(LinkType.LINUX_SLL2).parse(frame, frame.length, frame.length, p);
+        assertEquals("INCOMING if=0 hw=0 len=0 v0 malformed", PcapFrames.summary(p));
+    }
+
+    @Test
+    void portsPastTheEndOfTheDatagramAreNotRead() {
+        // An IPv4 header whose total length (20) leaves no room for the UDP header it announces:
+        // the 8 bytes after it (zeros here, padding on a wire) were read as ports 0 > 0.
+        byte[] frame = hexBytes("0800000000000001000100000000000000000000" + "45000014000000000011000000000000"
+                + "00000000" + "0000000000000000");
+        ParsedPacket p = new ParsedPacket();
+        FrameParser.cooked(LinkType.LINUX_SLL2).parse(frame, frame.length, frame.length, p);
+        assertEquals("INCOMING if=1 hw=1 len=42 v4 udp 0.0.0.0:0 > 0.0.0.0:0 malformed", PcapFrames.summary(p));
+        assertTrue(!p.hasPorts());
+    }
+
+    private static byte[] hexBytes(String hex) {
+        return java.util.HexFormat.of().parseHex(hex);
+    }
+
     /** Writes IPv4/IPv6 version nibbles, ethertypes and next-header values where parsers look. */
     private static void plant(byte[] frame, Random random) {
         int[] ethertypes = {0x0800, 0x86dd, 0x8100, 0x88a8, 0x9100};

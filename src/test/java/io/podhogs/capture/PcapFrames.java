@@ -90,7 +90,7 @@ final class PcapFrames {
 
     /**
      * Every field the parser sets, on one line, in an order close to {@code tcpdump -nn -e}:
-     * {@code DIRECTION if=IFINDEX hw=ARPHRD len=WIRE vVERSION PROTO SRC:PORT > DST:PORT [TCP flags] truncated orphan}.
+     * {@code DIRECTION if=IFINDEX hw=ARPHRD len=WIRE vVERSION PROTO SRC:PORT > DST:PORT [TCP flags] truncated malformed orphan}.
      * Non-IP frames stop after the version ({@code v0}). IPv6 addresses are bracketed.
      */
     static String summary(ParsedPacket p) {
@@ -107,6 +107,9 @@ final class PcapFrames {
         }
         if (p.truncated) {
             s.append(" truncated");
+        }
+        if (p.malformed) {
+            s.append(" malformed");
         }
         if (p.orphanFragment) {
             s.append(" orphan");

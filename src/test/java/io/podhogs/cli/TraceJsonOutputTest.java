@@ -36,7 +36,7 @@ class TraceJsonOutputTest {
             "received_bytes_per_second", "inferred_sent_bytes", "inferred_received_bytes", "netns", "container_runtime",
             "container_id", "pod_uid", "qos_class", "container_name", "container_image", "namespace", "pod", "container",
             "workload_kind", "workload_name", "node", "labels", "remote_classes", "remote_peers", "exited",
-            "kernel_drops");
+            "kernel_drops", "rejected_frames");
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(90);
 
     private Veth veth;
@@ -187,6 +187,9 @@ class TraceJsonOutputTest {
                 assertTrue(object.get(key) instanceof BigDecimal n && n.signum() >= 0, () -> key + ": " + line);
             }
             assertTrue(object.get("exited") instanceof Boolean, line);
+            // Well-formed UDP with headers well inside the snap length: nothing to reject.
+            assertEquals(Map.of("truncated", BigDecimal.ZERO, "malformed", BigDecimal.ZERO, "failed", BigDecimal.ZERO),
+                    object.get("rejected_frames"), line);
             assertEquals(List.of(veth.hostDevice), object.get("interfaces"), () -> "the one device watched: " + line);
             objects.add(object);
         }

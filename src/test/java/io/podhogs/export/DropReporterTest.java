@@ -17,8 +17,35 @@ import org.junit.jupiter.api.Test;
 class DropReporterTest {
     private static EngineSnapshot with(long drops, boolean running) {
         return new EngineSnapshot(Instant.EPOCH, List.of(),
-                List.of(new CaptureStatus("any", 1000, 64000, 0, 0, drops, 0, running, running ? "" : "device went away")),
+                List.of(new CaptureStatus("any", 1000, 64000, 0, 0, 0, drops, 0, running, running ? "" : "device went away")),
                 Map.of(), 0, 0, new ResolverStats(0, 0, 0, 0, 0, 0, 0, 1), "any", Map.of());
+    }
+
+    private static EngineSnapshot rejecting(long truncated, long malformed, long failed) {
+        return new EngineSnapshot(Instant.EPOCH, List.of(),
+                List.of(new CaptureStatus("any", 1000, 64000, truncated, malformed, failed, 0, 0, true,
+                        failed > 0 ? "a frame could not be counted: java.lang.IllegalStateException: x" : "")),
+                Map.of(), 0, 0, new ResolverStats(0, 0, 0, 0, 0, 0, 0, 1), "any", Map.of());
+    }
+
+    @Test
+    void reportsEachIncreaseOfRejectedFramesByWhy() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        DropReporter reporter = new DropReporter(new PrintStream(err, true, StandardCharsets.UTF_8));
+        reporter.check(rejecting(0, 0, 0));
+        reporter.check(rejecting(12, 0, 0));
+        reporter.check(rejecting(12, 0, 0));
+        reporter.check(rejecting(40, 3, 1));
+        List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(List.of(
+                "podhogs: 12 frames on any were cut by the snap length before their ports (12 in all): counted without"
+                        + " ports; raise --snaplen",
+                "podhogs: 28 frames on any were cut by the snap length before their ports (40 in all): counted without"
+                        + " ports; raise --snaplen",
+                "podhogs: 3 malformed frames on any (3 in all): their headers contradict themselves or their length;"
+                        + " counted with what could be read",
+                "podhogs: 1 frames on any could not be counted (1 in all): a frame could not be counted:"
+                        + " java.lang.IllegalStateException: x"), lines);
     }
 
     @Test

@@ -87,6 +87,14 @@ class CgroupPathsTest {
         return s == null ? "" : s;
     }
 
+    @org.junit.jupiter.api.Test
+    void aPodSliceWhoseUidIsNotOneNamesNoPod() {
+        // Found by CgroupPathsFuzzTest: any 36 hex digits, dashes and underscores passed for a UID.
+        CgroupIdentity c = CgroupPaths.parsePath("/kubepods.slice/kubepods-besteffort.slice/"
+                + "kubepods-besteffort-pod655350f3c1c2d_4e5f_8a9b_0c1d2e3f4a5b.slice/cri-containerd-" + ID + ".scope");
+        assertEquals(new CgroupIdentity("containerd", ID, "", QosClass.NONE), c);
+    }
+
     private static String expand(String s) {
         return s.replace("W", UID.replace('-', '_')).replace("U", UID).replace("N", NODE).replace("C", ID);
     }

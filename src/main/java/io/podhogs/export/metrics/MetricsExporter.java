@@ -32,6 +32,7 @@ import java.util.Map;
  */
 public final class MetricsExporter {
     private static final String[] DIRECTIONS = {"transmit", "receive"};
+    private static final String[] REJECT_REASONS = {"truncated", "malformed", "failed"};
 
     private final Series series;
     private final MetricsOptions options;
@@ -144,6 +145,12 @@ public final class MetricsExporter {
                     "capture", c.name(), "node", node);
             series.counter("podhogs.capture.kernel.drops", "Frames the kernel dropped before podhogs read them",
                     c.name(), c.kernelDrops(), "capture", c.name(), "node", node);
+            long[] rejected = {c.truncated(), c.malformed(), c.failed()};
+            for (int r = 0; r < REJECT_REASONS.length; r++) {
+                series.counter("podhogs.capture.rejected.frames", "Frames counted without all their detail: cut by"
+                        + " the snap length (truncated), malformed, or not counted at all (failed)", c.name(),
+                        rejected[r], "capture", c.name(), "reason", REJECT_REASONS[r], "node", node);
+            }
         }
         List<CaptureStatus> every = new ArrayList<>(s.captures());
         every.addAll(s.helperCaptures());

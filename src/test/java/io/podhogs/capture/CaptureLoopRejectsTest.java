@@ -1,0 +1,56 @@
+package io.podhogs.capture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.pcap4j.core.PcapHandle;
+import org.pcap4j.core.Pcaps;
+
+/**
+ * A capture loop counts the frames the parser cannot read fully, by why, as libpcap hands them
+ * over: the fixture files through a real pcap_loop (src/test/resources/frames, README.md there).
+ */
+class CaptureLoopRejectsTest {
+    private static CaptureStatus countAll(String fixture) throws Exception {
+        PcapHandle handle = Pcaps.openOffline(Path.of(CaptureLoopRejectsTest.class.getResource("/frames/" + fixture).toURI())
+                .toString());
+        CaptureLoop loop = new CaptureLoop(fixture, handle, FrameParser.cooked(LinkType.LINUX_SLL2), p -> { });
+        loop.start();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (loop.status().running() && System.nanoTime() < deadline) {
+            Thread.sleep(10); // a file's loop ends at its last frame
+        }
+        CaptureStatus status = loop.status();
+        loop.stop();
+        return status;
+    }
+
+    private static long wireBytes(String fixture) {
+        PcapFrames frames = PcapFrames.load(fixture);
+        FrameGen.Device any = new FrameGen.Device(LinkType.LINUX_SLL2, -1, -1);
+        return frames.frames.stream()
+                .mapToLong(f -> FrameChecks.wireLength(new FrameGen.Input(any, f.bytes(), f.bytes().length, f.originalLength())))
+                .sum();
+    }
+
+    @Test
+    void framesCutByTheSnapLengthAreCountedAsTruncated() throws Exception {
+        // snaplen 40: 20 bytes of IP after the cooked header, so the UDP frames 1 and 3 lose their
+        // ports and the IPv6 frames 5 to 8 their header; the ICMP frames 2 and 4 need no more
+        // (FrameParserFixtureTest has them one by one).
+        CaptureStatus s = countAll("truncated-sll2.pcap");
+        assertEquals(List.of(8L, 6L, 0L, 0L), List.of(s.frames(), s.truncated(), s.malformed(), s.failed()), s::toString);
+        assertEquals(wireBytes("truncated-sll2.pcap"), s.bytes());
+        assertEquals(6, s.rejected());
+    }
+
+    @Test
+    void aFrameWhoseHeadersContradictThemselvesIsCountedAsMalformed() throws Exception {
+        // Frame 3 keeps an 802.1Q tag under an SLL2 protocol of IPv4: an "IPv4" header of version 0.
+        CaptureStatus s = countAll("vlan-sll2.pcap");
+        assertEquals(List.of(3L, 0L, 1L, 0L), List.of(s.frames(), s.truncated(), s.malformed(), s.failed()), s::toString);
+        assertEquals(wireBytes("vlan-sll2.pcap"), s.bytes());
+    }
+}
