@@ -40,6 +40,27 @@ public final class CaptureFaults {
         return broken;
     }
 
+    /**
+     * The BPF filter expression of every open capture handle reachable from {@code root}, by loop
+     * name ("any", "any (connection starts)", a device): what the kernel filters with now.
+     */
+    public static List<Map.Entry<String, String>> filters(Object root) {
+        List<Object> loops = new ArrayList<>();
+        walk(root, loops, new IdentityHashMap<>(), 0);
+        List<Map.Entry<String, String>> filters = new ArrayList<>();
+        for (Object loop : loops) {
+            try {
+                PcapHandle handle = (PcapHandle) field(loop, "handle");
+                if (handle.isOpen() && !Boolean.TRUE.equals(field(loop, "stopping"))) {
+                    filters.add(Map.entry((String) field(loop, "name"), String.valueOf(handle.getFilteringExpression())));
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("the capture loop's fields changed: update CaptureFaults", e);
+            }
+        }
+        return filters;
+    }
+
     private static Object field(Object o, String name) throws ReflectiveOperationException {
         Field f = o.getClass().getDeclaredField(name);
         f.setAccessible(true);
