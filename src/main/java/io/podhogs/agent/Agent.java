@@ -8,6 +8,7 @@ import io.podhogs.capture.InterfacePatterns;
 import io.podhogs.engine.Engine;
 import io.podhogs.engine.EngineConfig;
 import io.podhogs.engine.EngineSnapshot;
+import io.podhogs.engine.EngineWatch;
 import io.podhogs.export.Levels;
 import io.podhogs.export.api.ApiView;
 import io.podhogs.export.metrics.MetricsExporter;
@@ -39,6 +40,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class Agent {
     private static final Logger LOG = Logger.getLogger(Agent.class);
+    /** What liveness says before the start and after a stop. */
+    static final String NOT_STARTED = "not started";
 
     @Inject
     AgentConfig config;
@@ -53,6 +56,8 @@ public class Agent {
     private final ApiView api = new ApiView();
     private ScheduledExecutorService refresher;
     private MetricsExporter exporter;
+    private volatile EngineWatch watch;
+    private final StopWatchdog watchdog = StopWatchdog.forThisProcess();
 
     /** Runs until Quarkus is asked to stop; 2 when capture cannot start (the message says why). */
     public int runUntilStopped(PrintStream err) {
@@ -63,6 +68,7 @@ public class Agent {
             sun.misc.Signal signal = new sun.misc.Signal(name);
             sun.misc.Signal.handle(signal, s -> {
                 sun.misc.Signal.handle(signal, sun.misc.SignalHandler.SIG_DFL);
+                watchdog.arm(); // whatever hangs in the stop, the process ends within its deadline
                 Quarkus.asyncExit(0);
             });
         }
@@ -96,6 +102,8 @@ public class Agent {
         }
         identities = names;
         engine = started;
+        // Stalled: nothing published for ten refreshes (and at least EngineWatch.MIN_STALL).
+        watch = new EngineWatch(started, config.metrics().refresh().multipliedBy(10));
         exporter = new MetricsExporter(registry, new MetricsOptions(
                 cluster == null ? KubernetesOptions.nodeName(config.kubernetes().nodeName(), host) : cluster.nodeName(),
                 config.metrics().podLabels().orElse(List.of()), config.metrics().processes(),
@@ -216,9 +224,28 @@ public class Agent {
         return identities;
     }
 
-    /** Started, and every capture thread still running. */
-    public boolean live() {
-        return snapshot().map(EngineSnapshot::capturesRunning).orElse(false);
+    /**
+     * Why the engine counts no more (its thread ended, or it published nothing for ten refreshes):
+     * liveness; empty while it counts. Before the start (or after a stop) it is not counting either.
+     */
+    public String engineTrouble() {
+        EngineWatch w = watch;
+        return w == null ? NOT_STARTED : w.trouble(System.nanoTime());
+    }
+
+    /**
+     * Which capture handle does not run or does not take frames (see the capture's StallWatch),
+     * and why: liveness; empty while every one does.
+     */
+    public String captureTrouble() {
+        Optional<EngineSnapshot> s = snapshot();
+        if (s.isEmpty()) {
+            return NOT_STARTED;
+        }
+        return java.util.stream.Stream.concat(s.get().captures().stream(), s.get().helperCaptures().stream())
+                .filter(c -> !c.running())
+                .map(c -> "capture on " + c.name() + ": " + c.error())
+                .findFirst().orElse("");
     }
 
     /**
@@ -234,27 +261,58 @@ public class Agent {
         close();
     }
 
-    /** Stops exporting and capturing and removes podhogs's series; {@link #start()} may follow. */
+    /**
+     * Stops exporting and capturing and removes podhogs's series; {@link #start()} may follow.
+     * Every step is bounded: one that hangs is left behind (with a log line) so that the process
+     * can end, and the stop watchdog says which step the stop was in should the whole hang.
+     */
     public synchronized void close() {
+        watch = null;
         if (refresher != null) {
+            watchdog.step("stopping the metrics refresher");
             refresher.shutdownNow();
             try {
-                refresher.awaitTermination(5, TimeUnit.SECONDS);
+                refresher.awaitTermination(1, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             refresher = null;
         }
         if (exporter != null) {
+            watchdog.step("removing the series");
             exporter.close();
             exporter = null;
         }
         if (engine != null) {
-            engine.close();
+            Engine stopping = engine;
+            bounded("stopping the capture and the engine", STOP_ENGINE_MILLIS, stopping::close);
             engine = null;
         }
-        identities.close();
+        Identities closing = identities;
+        bounded("closing the container and cluster watches", STOP_WATCHES_MILLIS, closing::close);
         identities = Identities.none();
         everRefreshed = false;
+        watchdog.step("stopping Quarkus");
+    }
+
+    /** The engine's stop: the captures (2 s at most) and its last cycle. */
+    private static final long STOP_ENGINE_MILLIS = 2500;
+    /** Kubernetes watches and the Docker client: network peers that may not answer. */
+    private static final long STOP_WATCHES_MILLIS = 1000;
+
+    /** Runs a step of the stop on a thread of its own, waiting {@code millis} at most for it. */
+    private void bounded(String step, long millis, Runnable body) {
+        watchdog.step(step);
+        Thread t = new Thread(body, "podhogs-stop");
+        t.setDaemon(true);
+        t.start();
+        try {
+            t.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (t.isAlive()) {
+            LOG.warnf("stopping: %s did not finish within %d ms; going on without it", step, millis);
+        }
     }
 }
