@@ -9,6 +9,7 @@ import io.podhogs.engine.Engine;
 import io.podhogs.engine.EngineConfig;
 import io.podhogs.engine.EngineSnapshot;
 import io.podhogs.engine.EngineWatch;
+import io.podhogs.engine.Spans;
 import io.podhogs.export.Levels;
 import io.podhogs.export.api.ApiView;
 import io.podhogs.export.metrics.MetricsExporter;
@@ -25,6 +26,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -87,11 +89,12 @@ public class Agent {
         if (engine != null) {
             return;
         }
+        checkSpans(); // first: a span too long for the other checks' arithmetic is refused here
         checkSettings();
         HostFiles host = new HostFiles(Path.of(config.procRoot()), Path.of(config.sysRoot()), Path.of(config.etcRoot()));
         KubernetesOptions cluster = clusterOptions(host);
         Engine started = new Engine(EngineConfig.of(captureConfig()).withRateWindow(config.window())
-                .withExitedRetention(config.exitedRetention()), host);
+                .withExitedRetention(Spans.saturated(config.exitedRetention())), host);
         Identities names = Identities.ofThisHost(cluster);
         started.cluster(names.cluster());
         try {
@@ -159,6 +162,32 @@ public class Agent {
             throw new IllegalArgumentException("podhogs.metrics.max-process-series must be 0 or more, not "
                     + config.metrics().maxProcessSeries());
         }
+    }
+
+    /**
+     * Spans of time Quarkus reads whatever their size: those podhogs cannot use are refused here,
+     * in one line, rather than overflowing later (a retention longer than podhogs can count
+     * is kept for good instead).
+     */
+    private void checkSpans() {
+        within("podhogs.window", config.window(), Duration.ofMillis(1), Duration.ofDays(1));
+        within("podhogs.metrics.refresh", config.metrics().refresh(), Duration.ofMillis(1), Duration.ofHours(1));
+        within("podhogs.kubernetes.pod-grace", config.kubernetes().podGrace(), Duration.ZERO, Duration.ofDays(365));
+        if (config.exitedRetention().isNegative()) {
+            throw new IllegalArgumentException("podhogs.exited-retention cannot be negative: " + config.exitedRetention());
+        }
+    }
+
+    private static void within(String setting, Duration value, Duration least, Duration most) {
+        if (value.compareTo(least) < 0 || value.compareTo(most) > 0) {
+            throw new IllegalArgumentException(setting + " must be between " + text(least) + " and " + text(most)
+                    + ", not " + text(value));
+        }
+    }
+
+    /** "2s", "0.001s", "24h": a Duration as Quarkus reads it back. */
+    private static String text(Duration d) {
+        return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
     }
 
     private CaptureConfig captureConfig() {
@@ -258,6 +287,7 @@ public class Agent {
     }
 
     void stop(@Observes(notifyObserver = jakarta.enterprise.event.Reception.IF_EXISTS) ShutdownEvent event) {
+        watchdog.step("stopping the agent");
         close();
     }
 
@@ -272,7 +302,7 @@ public class Agent {
             watchdog.step("stopping the metrics refresher");
             refresher.shutdownNow();
             try {
-                refresher.awaitTermination(1, TimeUnit.SECONDS);
+                refresher.awaitTermination(500, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -295,10 +325,14 @@ public class Agent {
         watchdog.step("stopping Quarkus");
     }
 
-    /** The engine's stop: the captures (2 s at most) and its last cycle. */
-    private static final long STOP_ENGINE_MILLIS = 2500;
+    /*
+     * Together with Quarkus's own stop, well inside the watchdog's 4 s. What is left behind ends
+     * with the process: a capture handle's socket, a watch's connection.
+     */
+    /** The engine's stop: its captures' handles and its last cycle (a busy one can take seconds). */
+    private static final long STOP_ENGINE_MILLIS = 1500;
     /** Kubernetes watches and the Docker client: network peers that may not answer. */
-    private static final long STOP_WATCHES_MILLIS = 1000;
+    private static final long STOP_WATCHES_MILLIS = 500;
 
     /** Runs a step of the stop on a thread of its own, waiting {@code millis} at most for it. */
     private void bounded(String step, long millis, Runnable body) {

@@ -18,7 +18,7 @@ final class StopWatchdog {
 
     private final Duration deadline;
     private final IntConsumer halt;
-    private volatile String step = "stopping the HTTP server";
+    private volatile String step = "stopping Quarkus";
     private Thread thread;
 
     StopWatchdog(Duration deadline, IntConsumer halt) {

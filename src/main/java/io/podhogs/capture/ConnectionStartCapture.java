@@ -119,7 +119,10 @@ final class ConnectionStartCapture implements Capture {
 
     @Override
     public void close() {
-        starts.stop();
+        // Both asked at once, so that their waits overlap.
+        long deadline = System.nanoTime() + CaptureLoop.STOP_WAIT_NANOS;
+        starts.requestStop();
         main.close();
+        starts.awaitStop(deadline);
     }
 }
