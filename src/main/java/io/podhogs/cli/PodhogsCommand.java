@@ -61,8 +61,8 @@ import picocli.CommandLine.TypeConversionException;
 public final class PodhogsCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "DEVICE", arity = "0..*",
-            description = "Devices to watch. Default: every device that is up, except loopback,"
-                    + " including devices that appear later.")
+            description = "Devices to watch, by name: one deleted and created again is counted again."
+                    + " Default: every device that is up, except loopback, including devices that appear later.")
     List<String> devices = new ArrayList<>();
 
     @Option(names = "-t", description = "Trace mode: nethogs 0.8.7's 'Refreshing:' blocks of program/pid/uid, sent, received.")
