@@ -62,6 +62,9 @@ class EngineStopTest {
             Process p = new ProcessBuilder(command(debug, mode, "-d", "0.2", "lo")).redirectOutput(out.toFile())
                     .redirectError(err.toFile()).start();
             try {
+                if (mode.equals("-t")) {
+                    awaitRefresh(out, p);
+                }
                 killEngine(debug);
                 assertTrue(p.waitFor(30, TimeUnit.SECONDS), () -> "podhogs went on after its engine died:\n" + read(err));
             } finally {
@@ -72,9 +75,6 @@ class EngineStopTest {
             List<String> lines = stderr.lines().filter(l -> !l.startsWith("Listening for transport")).toList();
             assertEquals(LAST_LINE, lines.get(lines.size() - 1), stderr);
             assertFalse(stderr.contains("\tat "), () -> "no stack trace:\n" + stderr);
-            if (mode.equals("-t")) {
-                assertTrue(read(out).contains("Refreshing:"), "it showed refreshes while the engine ran");
-            }
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
@@ -87,13 +87,23 @@ class EngineStopTest {
         int debug = freePort();
         try (TmuxPane pane = new TmuxPane(Duration.ofSeconds(60))) {
             pane.start(100, 30, false, command(debug, "-d", "0.2", "lo"));
-            pane.tmux("set-option", "-t", "podhogs-test", "remain-on-exit", "on"); // the screen stays to be read
             pane.await("the top view", s -> s.contains("PID"));
             killEngine(debug);
             assertEquals(1, pane.awaitExit());
             String screen = pane.screen();
             assertTrue(screen.contains(LAST_LINE.substring(0, 60)), () -> "the line, on the normal screen:\n" + screen);
             assertFalse(screen.contains("PID"), () -> "the top view's screen left:\n" + screen);
+        }
+    }
+
+    /** Waits for the trace's first refresh: the engine counted, and was shown. */
+    private static void awaitRefresh(Path out, Process p) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!read(out).contains("Refreshing:")) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                fail("no refresh while the engine ran:\n" + read(out));
+            }
+            Thread.sleep(50);
         }
     }
 
