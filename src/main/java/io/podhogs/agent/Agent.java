@@ -8,6 +8,8 @@ import io.podhogs.capture.InterfacePatterns;
 import io.podhogs.engine.Engine;
 import io.podhogs.engine.EngineConfig;
 import io.podhogs.engine.EngineSnapshot;
+import io.podhogs.engine.EngineWatch;
+import io.podhogs.engine.Spans;
 import io.podhogs.export.Levels;
 import io.podhogs.export.api.ApiView;
 import io.podhogs.export.metrics.MetricsExporter;
@@ -24,6 +26,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -39,6 +42,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class Agent {
     private static final Logger LOG = Logger.getLogger(Agent.class);
+    /** What liveness says before the start and after a stop. */
+    static final String NOT_STARTED = "not started";
 
     @Inject
     AgentConfig config;
@@ -53,6 +58,10 @@ public class Agent {
     private final ApiView api = new ApiView();
     private ScheduledExecutorService refresher;
     private MetricsExporter exporter;
+    private volatile EngineWatch watch;
+    /** The engine's trouble as last logged (the refresher thread only). */
+    private String engineTroubleSaid = "";
+    private final StopWatchdog watchdog = StopWatchdog.forThisProcess();
 
     /** Runs until Quarkus is asked to stop; 2 when capture cannot start (the message says why). */
     public int runUntilStopped(PrintStream err) {
@@ -63,6 +72,7 @@ public class Agent {
             sun.misc.Signal signal = new sun.misc.Signal(name);
             sun.misc.Signal.handle(signal, s -> {
                 sun.misc.Signal.handle(signal, sun.misc.SignalHandler.SIG_DFL);
+                watchdog.arm(); // whatever hangs in the stop, the process ends within its deadline
                 Quarkus.asyncExit(0);
             });
         }
@@ -81,11 +91,12 @@ public class Agent {
         if (engine != null) {
             return;
         }
+        checkSpans(); // first: a span too long for the other checks' arithmetic is refused here
         checkSettings();
         HostFiles host = new HostFiles(Path.of(config.procRoot()), Path.of(config.sysRoot()), Path.of(config.etcRoot()));
         KubernetesOptions cluster = clusterOptions(host);
         Engine started = new Engine(EngineConfig.of(captureConfig()).withRateWindow(config.window())
-                .withExitedRetention(config.exitedRetention()).withMaxFlows(config.maxFlows()), host);
+                .withExitedRetention(Spans.saturated(config.exitedRetention())).withMaxFlows(config.maxFlows()), host);
         Identities names = Identities.ofThisHost(cluster);
         started.cluster(names.cluster());
         try {
@@ -96,6 +107,8 @@ public class Agent {
         }
         identities = names;
         engine = started;
+        // Stalled: nothing published for ten refreshes (and at least EngineWatch.MIN_STALL).
+        watch = new EngineWatch(started, config.metrics().refresh().multipliedBy(10));
         exporter = new MetricsExporter(registry, new MetricsOptions(
                 cluster == null ? KubernetesOptions.nodeName(config.kubernetes().nodeName(), host) : cluster.nodeName(),
                 config.metrics().podLabels().orElse(List.of()), config.metrics().processes(),
@@ -114,6 +127,13 @@ public class Agent {
     private void refresh(MetricsExporter exporter) {
         // Throwable: an uncaught one would end the scheduled task for good, silently.
         try {
+            String trouble = engineTrouble();
+            if (!trouble.isEmpty() && engineTroubleSaid.isEmpty()) {
+                LOG.errorf("agent: %s; liveness is down", trouble); // once: the kubelet restarts the pod
+            } else if (trouble.isEmpty() && !engineTroubleSaid.isEmpty()) {
+                LOG.infof("agent: the engine publishes again");
+            }
+            engineTroubleSaid = trouble;
             Levels levels = Levels.of(engine.snapshot(), identities, identities::name);
             boolean exported = attempt("metrics", () -> exporter.update(levels, identities));
             // Connections only from a copy the engine made for someone who asked (it stops 10 s after).
@@ -152,6 +172,32 @@ public class Agent {
             throw new IllegalArgumentException("podhogs.metrics.max-process-series must be 0 or more, not "
                     + config.metrics().maxProcessSeries());
         }
+    }
+
+    /**
+     * Spans of time Quarkus reads whatever their size: those podhogs cannot use are refused here,
+     * in one line, rather than overflowing later (a retention longer than podhogs can count
+     * is kept for good instead).
+     */
+    private void checkSpans() {
+        within("podhogs.window", config.window(), Duration.ofMillis(1), Duration.ofDays(1));
+        within("podhogs.metrics.refresh", config.metrics().refresh(), Duration.ofMillis(1), Duration.ofHours(1));
+        within("podhogs.kubernetes.pod-grace", config.kubernetes().podGrace(), Duration.ZERO, Duration.ofDays(365));
+        if (config.exitedRetention().isNegative()) {
+            throw new IllegalArgumentException("podhogs.exited-retention cannot be negative: " + config.exitedRetention());
+        }
+    }
+
+    private static void within(String setting, Duration value, Duration least, Duration most) {
+        if (value.compareTo(least) < 0 || value.compareTo(most) > 0) {
+            throw new IllegalArgumentException(setting + " must be between " + text(least) + " and " + text(most)
+                    + ", not " + text(value));
+        }
+    }
+
+    /** "2s", "0.001s", "24h": a Duration as Quarkus reads it back. */
+    private static String text(Duration d) {
+        return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
     }
 
     private CaptureConfig captureConfig() {
@@ -217,9 +263,28 @@ public class Agent {
         return identities;
     }
 
-    /** Started, and every capture thread still running. */
-    public boolean live() {
-        return snapshot().map(EngineSnapshot::capturesRunning).orElse(false);
+    /**
+     * Why the engine counts no more (its thread ended, or it published nothing for ten refreshes):
+     * liveness; empty while it counts. Before the start (or after a stop) it is not counting either.
+     */
+    public String engineTrouble() {
+        EngineWatch w = watch;
+        return w == null ? NOT_STARTED : w.trouble(System.nanoTime());
+    }
+
+    /**
+     * Which capture handle does not run or does not take frames (see the capture's StallWatch),
+     * and why: liveness; empty while every one does.
+     */
+    public String captureTrouble() {
+        Optional<EngineSnapshot> s = snapshot();
+        if (s.isEmpty()) {
+            return NOT_STARTED;
+        }
+        return java.util.stream.Stream.concat(s.get().captures().stream(), s.get().helperCaptures().stream())
+                .filter(c -> !c.running())
+                .map(c -> "capture on " + c.name() + ": " + c.error())
+                .findFirst().orElse("");
     }
 
     /**
@@ -232,30 +297,66 @@ public class Agent {
     }
 
     void stop(@Observes(notifyObserver = jakarta.enterprise.event.Reception.IF_EXISTS) ShutdownEvent event) {
+        watchdog.step("stopping the agent");
         close();
     }
 
-    /** Stops exporting and capturing and removes podhogs's series; {@link #start()} may follow. */
+    /**
+     * Stops exporting and capturing and removes podhogs's series; {@link #start()} may follow.
+     * Every step is bounded: one that hangs is left behind (with a log line) so that the process
+     * can end, and the stop watchdog says which step the stop was in should the whole hang.
+     */
     public synchronized void close() {
+        watch = null;
         if (refresher != null) {
+            watchdog.step("stopping the metrics refresher");
             refresher.shutdownNow();
             try {
-                refresher.awaitTermination(5, TimeUnit.SECONDS);
+                refresher.awaitTermination(500, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             refresher = null;
         }
         if (exporter != null) {
+            watchdog.step("removing the series");
             exporter.close();
             exporter = null;
         }
         if (engine != null) {
-            engine.close();
+            Engine stopping = engine;
+            bounded("stopping the capture and the engine", STOP_ENGINE_MILLIS, stopping::close);
             engine = null;
         }
-        identities.close();
+        Identities closing = identities;
+        bounded("closing the container and cluster watches", STOP_WATCHES_MILLIS, closing::close);
         identities = Identities.none();
         everRefreshed = false;
+        watchdog.step("stopping Quarkus");
+    }
+
+    /*
+     * Together with Quarkus's own stop, well inside the watchdog's 4 s. What is left behind ends
+     * with the process: a capture handle's socket, a watch's connection.
+     */
+    /** The engine's stop: its captures' handles and its last cycle (a busy one can take seconds). */
+    private static final long STOP_ENGINE_MILLIS = 1500;
+    /** Kubernetes watches and the Docker client: network peers that may not answer. */
+    private static final long STOP_WATCHES_MILLIS = 500;
+
+    /** Runs a step of the stop on a thread of its own, waiting {@code millis} at most for it. */
+    private void bounded(String step, long millis, Runnable body) {
+        watchdog.step(step);
+        Thread t = new Thread(body, "podhogs-stop");
+        t.setDaemon(true);
+        t.start();
+        try {
+            t.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (t.isAlive()) {
+            LOG.warnf("stopping: %s did not finish within %d ms; going on without it", step, millis);
+        }
     }
 }

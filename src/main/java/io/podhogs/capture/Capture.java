@@ -31,9 +31,11 @@ public interface Capture extends AutoCloseable {
     }
 
     /**
-     * Reopens handles whose threads ended by themselves (an error from libpcap), after a backoff
-     * that starts at a second; called now and then on the engine thread. Counting carries on in
-     * the same counters; what came while a handle was closed is not seen, and the restart is logged.
+     * Watches the handles, called about once a second on the engine thread: one that no longer
+     * takes frames is reported as stalled (not running, with the reason: see {@code StallWatch});
+     * one whose thread ended by itself (an error from libpcap), or that the kernel stopped handing
+     * frames to, is reopened after a backoff that starts at a second. Counting carries on in the
+     * same counters; what came while a handle was closed is not seen, and the restart is logged.
      */
     default void restartStopped(long nowNanos) {
     }
@@ -46,10 +48,11 @@ public interface Capture extends AutoCloseable {
     static Capture start(CaptureConfig config, NetInterfaces interfaces, PacketSink sink, PacketSink connectionStarts)
             throws CaptureException {
         DeviceSelection selection = DeviceSelection.resolve(config, interfaces);
+        DeviceFilter devices = DeviceFilter.of(config, selection);
         Capture main = switch (config.mode()) {
-            case ANY -> AnyDeviceCapture.start(config, selection, interfaces, sink);
+            case ANY -> AnyDeviceCapture.start(config, selection, devices, interfaces, sink);
             case PER_DEVICE -> PerDeviceCapture.start(config, selection, interfaces, sink);
         };
-        return ConnectionStartCapture.attach(main, config, selection, connectionStarts);
+        return ConnectionStartCapture.attach(main, config, devices, connectionStarts);
     }
 }

@@ -4,7 +4,7 @@ package io.podhogs.capture;
  * A capture that cannot start, with a message fit to show a user as is: one line that says what
  * went wrong and how to fix it.
  */
-public final class CaptureException extends Exception {
+public class CaptureException extends Exception {
     public CaptureException(String message) {
         super(message);
     }

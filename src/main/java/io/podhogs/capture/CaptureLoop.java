@@ -1,7 +1,10 @@
 package io.podhogs.capture;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
@@ -12,18 +15,44 @@ import org.pcap4j.core.RawPacketListener;
 /**
  * One pcap handle read by one dedicated thread with {@code pcap_loop}: the fastest way through
  * pcap4j (README, Capture). The thread parses each frame into a reused holder and hands it on.
+ *
+ * <p>Its filter can be changed while it runs ({@link #changeFilter}): the loop is broken, the
+ * thread itself sets the new filter on its handle (a libpcap handle is not to be used from two
+ * threads at once) and loops on. The socket stays open throughout, so no frame is lost or seen
+ * twice: those already queued under the old filter are filtered again by libpcap.
  */
 final class CaptureLoop implements RawPacketListener {
     private static final Logger LOG = Logger.getLogger(CaptureLoop.class);
+    private static final VarHandle DELIVERED;
+    /** How long {@link #stop()} waits for the loop's thread; {@link #awaitStop} lets many loops share one deadline. */
+    static final long STOP_WAIT_NANOS = 2_000_000_000L;
+
+    static {
+        try {
+            DELIVERED = MethodHandles.lookup().findVarHandle(CaptureLoop.class, "delivered", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Sets a filter on a handle; run by the loop's own thread. */
+    @FunctionalInterface
+    interface FilterChange {
+        void apply(PcapHandle handle) throws CaptureException;
+    }
 
     private final String name;
     private final PcapHandle handle;
     private final FramePath path;
     private final Thread thread;
     private final CountDownLatch finished = new CountDownLatch(1);
+    private final AtomicReference<FilterChange> pendingFilter = new AtomicReference<>();
     private volatile boolean stopping;
     private volatile boolean started;
     private volatile String error = "";
+    /** Frames libpcap handed to this loop, whatever became of them: its progress, for {@link StallWatch}. */
+    private long delivered;
+    private long lastReceived;
     private long lastKernelDrops;
     private long lastInterfaceDrops;
     private final long kernelDropsBefore;
@@ -45,13 +74,19 @@ final class CaptureLoop implements RawPacketListener {
         this.thread.setDaemon(true);
     }
 
-    void start() {
+    /** Starts the loop's thread, after setting a filter asked for before the start. */
+    void start() throws CaptureException {
+        FilterChange change = pendingFilter.getAndSet(null);
+        if (change != null) {
+            change.apply(handle);
+        }
         started = true;
         thread.start();
     }
 
     @Override
     public void gotPacket(byte[] frame) {
+        DELIVERED.setOpaque(this, delivered + 1);
         Integer originalLength = handle.getOriginalLength();
         // pcap4j would swallow an exception with a bare log line per packet: keep the first reason instead.
         if (!path.accept(frame, frame.length, originalLength == null ? frame.length : originalLength)
@@ -62,9 +97,17 @@ final class CaptureLoop implements RawPacketListener {
 
     private void run() {
         try {
-            handle.loop(-1, this);
-        } catch (InterruptedException e) {
-            // breakLoop() ends pcap_loop this way: a requested stop, not an error.
+            boolean again = true;
+            while (again) {
+                again = false;
+                try {
+                    handle.loop(-1, this);
+                } catch (InterruptedException e) {
+                    // breakLoop() ends pcap_loop this way: a stop, a new filter, or (from a test)
+                    // libpcap giving up on the handle.
+                    again = applyPendingFilter();
+                }
+            }
         } catch (PcapNativeException | NotOpenException | RuntimeException e) {
             if (!stopping) {
                 error = String.valueOf(e.getMessage());
@@ -78,34 +121,97 @@ final class CaptureLoop implements RawPacketListener {
         }
     }
 
-    /** Stops the loop and closes the handle; safe to call more than once. */
-    void stop() {
+    /** After a break: sets the filter asked for, if any and not stopping; false when the loop is to end. */
+    private boolean applyPendingFilter() {
+        FilterChange change = pendingFilter.getAndSet(null);
+        if (change == null || stopping) {
+            return false;
+        }
+        try {
+            change.apply(handle);
+        } catch (CaptureException | RuntimeException e) {
+            // The old filter stays: what it selects is still counted.
+            LOG.errorf("capture on %s: the new filter could not be set, the old one stays: %s", name, e.getMessage());
+        }
+        return true;
+    }
+
+    /**
+     * Has the loop's thread set a new filter: at once if it runs, before it starts if it has not
+     * started. A later change replaces one not yet applied.
+     */
+    void changeFilter(FilterChange change) {
+        if (stopping) {
+            return;
+        }
+        pendingFilter.set(change);
+        if (started) {
+            try {
+                handle.breakLoop();
+            } catch (NotOpenException e) {
+                // closed: it is stopping
+            }
+        }
+    }
+
+    /** Frames libpcap handed to this loop so far. */
+    long delivered() {
+        return (long) DELIVERED.getOpaque(this);
+    }
+
+    /** Frames the kernel queued for this handle (ps_recv, dropped ones included) when {@link #status()} last read them. */
+    synchronized long received() {
+        return lastReceived;
+    }
+
+    /** Whether the loop's thread has ended (by itself, or stopped). */
+    boolean ended() {
+        return finished.getCount() == 0;
+    }
+
+    /** Stops the loop and closes the handle, waiting up to 2 s; true when its thread ended. Safe to call more than once. */
+    boolean stop() {
+        requestStop();
+        return awaitStop(System.nanoTime() + STOP_WAIT_NANOS);
+    }
+
+    /** Asks the loop to end, without waiting; {@link #awaitStop} closes the handle. */
+    void requestStop() {
         if (stopping) {
             return;
         }
         stopping = true;
-        if (!started) {
-            handle.close();
-            return;
-        }
-        try {
-            handle.breakLoop();
-        } catch (NotOpenException e) {
-            // already closed
-        }
-        try {
-            // pcap_breakloop takes effect when the loop next wakes (libpcap 1.10 wakes it at once).
-            if (!finished.await(5, TimeUnit.SECONDS)) {
-                // pcap4j's close() would wait for the loop's lock forever: leave the handle to the
-                // process's exit rather than hang here (the thread is a daemon).
-                LOG.warnf("capture on %s did not stop within 5 s; leaving its handle open", name);
-                return;
+        if (started) {
+            try {
+                // pcap_breakloop takes effect when the loop next wakes (libpcap 1.10 wakes it at once).
+                handle.breakLoop();
+            } catch (NotOpenException e) {
+                // already closed
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
         }
-        handle.close();
+    }
+
+    /**
+     * Waits until {@code deadlineNanos} (System.nanoTime) for the loop's thread to end, then closes
+     * the handle; true when the thread ended. A thread that does not end keeps its handle open:
+     * pcap4j's close() would wait for the loop's lock forever; the process's exit takes both.
+     */
+    boolean awaitStop(long deadlineNanos) {
+        if (started) {
+            try {
+                if (!finished.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    LOG.warnf("capture on %s did not stop in time; leaving its handle open", name);
+                    return false;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        if (handle.isOpen()) {
+            handle.close();
+        }
+        return true;
     }
 
     synchronized CaptureStatus status() {
@@ -113,6 +219,7 @@ final class CaptureLoop implements RawPacketListener {
         if (running && handle.isOpen()) {
             try {
                 PcapStat stat = handle.getStats();
+                lastReceived = stat.getNumPacketsReceived();
                 lastKernelDrops = stat.getNumPacketsDropped();
                 lastInterfaceDrops = stat.getNumPacketsDroppedByIf();
             } catch (PcapNativeException | NotOpenException e) {

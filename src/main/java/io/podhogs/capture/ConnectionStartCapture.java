@@ -27,38 +27,50 @@ final class ConnectionStartCapture implements Capture {
 
     private final Capture main;
     private final ReopeningLoop starts;
+    private final CaptureConfig config;
+    private final DeviceFilter devices;
+    private int filterVersion;
 
-    private ConnectionStartCapture(Capture main, ReopeningLoop starts) {
+    private ConnectionStartCapture(Capture main, ReopeningLoop starts, CaptureConfig config, DeviceFilter devices) {
         this.main = main;
         this.starts = starts;
+        this.config = config;
+        this.devices = devices;
+        this.filterVersion = devices.version();
     }
 
     /**
      * Adds the connection-start handle to {@code main}; without one (no LINUX_SLL2 in this libpcap,
      * or the handle cannot be opened) {@code main} alone, with one line in the log.
      */
-    static Capture attach(Capture main, CaptureConfig config, DeviceSelection selection, PacketSink announcements) {
+    static Capture attach(Capture main, CaptureConfig config, DeviceFilter devices, PacketSink announcements) {
         PcapHandle handle;
         try {
-            handle = open(config, selection);
+            handle = open(config, devices);
         } catch (CaptureException | RuntimeException e) {
             LOG.warnf("no early look at new connections (%s): short connections are looked up at the capture's pace",
                     e.getMessage());
             return main;
         }
         CaptureLoop loop = new CaptureLoop(NAME, handle, FrameParser.cooked(LinkType.LINUX_SLL2), announcements);
-        loop.start();
-        return new ConnectionStartCapture(main, new ReopeningLoop(loop, () -> open(config, selection)));
+        try {
+            loop.start();
+        } catch (CaptureException e) {
+            handle.close();
+            LOG.warnf("no early look at new connections (%s): short connections are looked up at the capture's pace",
+                    e.getMessage());
+            return main;
+        }
+        return new ConnectionStartCapture(main, new ReopeningLoop(loop, () -> open(config, devices)), config, devices);
     }
 
-    private static PcapHandle open(CaptureConfig config, DeviceSelection selection) throws CaptureException {
+    private static PcapHandle open(CaptureConfig config, DeviceFilter devices) throws CaptureException {
         PcapHandle handle = PcapOpener.openImmediate("any", SNAP_LENGTH, BUFFER_BYTES);
         try {
             if (!PcapOpener.useSll2(handle)) {
                 throw new CaptureException("this libpcap has no LINUX_SLL2 (libpcap 1.10 or later)");
             }
-            String devices = PcapOpener.combine(selection.anyDeviceFilter(), config.filter());
-            PcapOpener.setFilter(handle, devices, Optional.of(FILTER));
+            setFilter(handle, config, devices.text());
             return handle;
         } catch (CaptureException | RuntimeException e) {
             handle.close();
@@ -72,9 +84,20 @@ final class ConnectionStartCapture implements Capture {
         return main.status();
     }
 
+    /** The device selection and the user's filter, then the connection-start test. */
+    private static void setFilter(PcapHandle handle, CaptureConfig config, String devices) throws CaptureException {
+        PcapOpener.setFilter(handle, PcapOpener.combine(devices, config.filter()), Optional.of(FILTER));
+    }
+
     @Override
     public void interfacesChanged(java.util.Collection<NetInterface> current) {
         main.interfacesChanged(current);
+        devices.update(current); // the main capture may not follow the device filter (per device): this one does
+        if (devices.version() != filterVersion) {
+            filterVersion = devices.version();
+            String text = devices.text();
+            starts.changeFilter(h -> setFilter(h, config, text));
+        }
     }
 
     /** This handle: whether it runs and how often it was reopened matter, its frames add to nothing. */
@@ -96,7 +119,10 @@ final class ConnectionStartCapture implements Capture {
 
     @Override
     public void close() {
-        starts.stop();
+        // Both asked at once, so that their waits overlap.
+        long deadline = System.nanoTime() + CaptureLoop.STOP_WAIT_NANOS;
+        starts.requestStop();
         main.close();
+        starts.awaitStop(deadline);
     }
 }

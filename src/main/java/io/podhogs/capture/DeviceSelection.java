@@ -37,22 +37,6 @@ record DeviceSelection(boolean named, List<NetInterface> devices, List<NetInterf
         return new DeviceSelection(false, devices, excluded, config.patterns());
     }
 
-    /**
-     * The part of a BPF filter on the {@code any} device that keeps only the selected devices.
-     * {@code ifindex} tests the cooked v2 header's interface index, which libpcap turns into the
-     * kernel's own ifindex test, so frames of other devices never leave the kernel.
-     */
-    String anyDeviceFilter() {
-        if (named) {
-            return devices.stream().map(d -> "ifindex " + d.index()).collect(Collectors.joining(" or "));
-        }
-        // "Every device that is up" needs no test: a device that is down carries no frames. Devices
-        // left out by name (loopback, patterns) are dropped in the kernel if they exist now; those
-        // that appear later, by the engine.
-        List<NetInterface> left = excluded.stream().filter(d -> d.up() || d.loopback()).toList();
-        return left.stream().map(d -> "not ifindex " + d.index()).collect(Collectors.joining(" and "));
-    }
-
     String describe() {
         if (named) {
             return devices.stream().map(NetInterface::name).collect(Collectors.joining(", "));

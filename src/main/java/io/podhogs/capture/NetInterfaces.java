@@ -38,6 +38,30 @@ public final class NetInterfaces {
         return read(name);
     }
 
+    /**
+     * Every interface's frames, received plus sent, by name, from /proc/net/dev (one read for all
+     * of them); empty when it cannot be read.
+     */
+    public java.util.Map<String, Long> packetCounts() {
+        java.util.Map<String, Long> counts = new java.util.HashMap<>();
+        for (String line : host.lines(host.proc("net", "dev"))) {
+            int colon = line.indexOf(':');
+            if (colon < 0) {
+                continue; // the two header lines
+            }
+            String[] fields = line.substring(colon + 1).trim().split("\\s+");
+            if (fields.length < 10) {
+                continue;
+            }
+            try {
+                counts.put(line.substring(0, colon).trim(), Long.parseLong(fields[1]) + Long.parseLong(fields[9]));
+            } catch (NumberFormatException e) {
+                // not a counter line
+            }
+        }
+        return counts;
+    }
+
     private Optional<NetInterface> read(String name) {
         Path dir = host.sys("class", "net", name);
         long index = host.readLong(dir.resolve("ifindex"));

@@ -13,6 +13,7 @@ import org.pcap4j.packet.namednumber.DataLinkType;
  * Opens pcap handles and turns libpcap's failures into one-line messages that say how to fix them.
  */
 final class PcapOpener {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(PcapOpener.class);
     static final DataLinkType LINUX_SLL2 = new DataLinkType(276, "LINUX_SLL2");
 
     private PcapOpener() {
@@ -61,20 +62,68 @@ final class PcapOpener {
         }
     }
 
+    /**
+     * Sets podhogs's device selection and the user's filter, and-ed, on {@code handle}. When the
+     * selection makes the program too long for the kernel, the user's filter alone is set and the
+     * engine leaves out the other devices' frames itself (it counts devices by name anyway).
+     */
     static void setFilter(PcapHandle handle, String deviceFilter, Optional<String> userFilter)
             throws CaptureException {
+        String user = userFilter.map(String::trim).orElse("");
         String filter = combine(deviceFilter, userFilter);
         if (filter.isEmpty()) {
             return;
         }
+        int dlt;
+        int snapLength;
         try {
-            handle.setFilter(filter, BpfProgram.BpfCompileMode.OPTIMIZE);
-        } catch (PcapNativeException e) {
-            String reason = String.valueOf(e.getMessage()).replaceAll("\\s+", " ").trim();
-            throw new CaptureException("bad filter '" + userFilter.orElse(filter) + "': " + reason
-                    + " (the syntax is tcpdump's, see man pcap-filter)", e);
+            dlt = handle.getDlt().value();
+            snapLength = handle.getSnapshot();
         } catch (NotOpenException e) {
             throw new CaptureException("capture closed while setting the filter", e);
+        }
+        BpfProgram program;
+        try {
+            program = FilterCompiler.compile(filter, dlt, snapLength);
+        } catch (FilterCompiler.TooLong e) {
+            if (deviceFilter.isEmpty() || user.isEmpty()) {
+                throw badFilter(user.isEmpty() ? filter : user, e);
+            }
+            LOG.warnf("the device selection and the filter together are too long for the kernel (%s): filtering"
+                    + " only by '%s' in the kernel, the devices in podhogs", e.getMessage(), user);
+            program = compileUser(user, dlt, snapLength);
+        } catch (CaptureException e) {
+            throw badFilter(user.isEmpty() ? filter : user, e);
+        }
+        set(handle, program);
+    }
+
+    private static BpfProgram compileUser(String user, int dlt, int snapLength) throws CaptureException {
+        try {
+            return FilterCompiler.compile(user, dlt, snapLength);
+        } catch (CaptureException e) {
+            throw badFilter(user, e);
+        }
+    }
+
+    private static CaptureException badFilter(String filter, CaptureException reason) {
+        String shown = filter.length() > 80 ? filter.substring(0, 77) + "..." : filter;
+        String hint = reason instanceof FilterCompiler.TooLong || reason instanceof FilterCompiler.TooSlow
+                ? " (shorten it: a net or portrange covers many hosts or ports in one test)"
+                : " (the syntax is tcpdump's, see man pcap-filter)";
+        return new CaptureException("bad filter '" + shown + "': " + reason.getMessage() + hint, reason);
+    }
+
+    private static void set(PcapHandle handle, BpfProgram program) throws CaptureException {
+        try {
+            handle.setFilter(program);
+        } catch (PcapNativeException e) {
+            throw new CaptureException("cannot set the filter: " + String.valueOf(e.getMessage()).replaceAll("\\s+", " ")
+                    .trim(), e);
+        } catch (NotOpenException e) {
+            throw new CaptureException("capture closed while setting the filter", e);
+        } finally {
+            program.free();
         }
     }
 

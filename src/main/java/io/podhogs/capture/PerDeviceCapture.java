@@ -17,10 +17,11 @@ import org.pcap4j.core.PcapHandle;
  * a bridge forwards out of a port. Kept for libpcap builds without LINUX_SLL2 and for comparison:
  * the README has the numbers that made {@code any} the default.
  *
- * <p>Devices come and go: each time the engine reads the host's interfaces, a handle is opened for
- * every selected device that has none and closed for every device that went away or down (or, for
- * named devices, came back under a new index). Frames a device carries before its handle opens are
- * not seen: the {@code any} capture, which needs no handle per device, has them.
+ * <p>Devices come and go: each time the engine reads the host's interfaces (about once a second),
+ * a handle is opened for every selected device that is up and has none, and closed for every
+ * device that went away or down. A named device deleted and created again is the same device by
+ * name: its new self gets a handle once it is up. Frames a device carries before its handle opens
+ * are not seen: the {@code any} capture, which needs no handle per device, has them.
  */
 final class PerDeviceCapture implements Capture {
     private static final Logger LOG = Logger.getLogger(PerDeviceCapture.class);
@@ -32,6 +33,7 @@ final class PerDeviceCapture implements Capture {
     /** By interface index: indexes are not reused while a device lives, names are. */
     private final Map<Integer, ReopeningLoop> loops = new LinkedHashMap<>();
     private final Map<Integer, String> names = new LinkedHashMap<>();
+    private final Map<Integer, DeviceFrames> deviceFrames = new LinkedHashMap<>();
     /** What the handles of devices that went away counted: totals never go down. */
     private CaptureStatus gone;
     private boolean closed;
@@ -55,7 +57,9 @@ final class PerDeviceCapture implements Capture {
         PerDeviceCapture capture = new PerDeviceCapture(config, named, interfaces, sink);
         try {
             for (NetInterface device : selection.devices()) {
-                capture.open(device, selection.devices().size());
+                if (device.up()) { // libpcap opens no handle on a device that is down: it is opened once up
+                    capture.open(device, selection.devices().size());
+                }
             }
         } catch (CaptureException | RuntimeException e) {
             capture.close();
@@ -64,11 +68,15 @@ final class PerDeviceCapture implements Capture {
         return capture;
     }
 
+    /** A device to have a handle on now: selected, and up (libpcap opens none on a device that is down). */
     private boolean wanted(NetInterface device) {
+        if (!device.up()) {
+            return false;
+        }
         if (!named.isEmpty()) {
             return named.contains(device.name());
         }
-        return config.counts(device) && (config.includeLoopback() || device.up());
+        return config.counts(device);
     }
 
     private void open(NetInterface device, int devices) throws CaptureException {
@@ -89,8 +97,14 @@ final class PerDeviceCapture implements Capture {
             handle.close();
             throw e;
         }
-        loop.start();
+        try {
+            loop.start();
+        } catch (CaptureException e) {
+            loops.remove(device.index()).stop();
+            throw e;
+        }
         names.put(device.index(), device.name());
+        deviceFrames.put(device.index(), new DeviceFrames());
     }
 
     private PcapHandle openFiltered(String device, int buffer) throws CaptureException {
@@ -139,6 +153,7 @@ final class PerDeviceCapture implements Capture {
             if (device == null || !device.name().equals(names.get(entry.getKey()))) {
                 retire(entry.getValue());
                 names.remove(entry.getKey());
+                deviceFrames.remove(entry.getKey());
                 it.remove();
             }
         }
@@ -166,11 +181,19 @@ final class PerDeviceCapture implements Capture {
                 before.restarts() + last.restarts());
     }
 
+    /** Each handle is watched with its device's own counters, read once for all (none under a user's filter). */
     @Override
     public synchronized void restartStopped(long nowNanos) {
-        if (!closed) {
-            loops.values().forEach(loop -> loop.reopenIfStopped(nowNanos));
+        if (closed) {
+            return;
         }
+        boolean userFilter = config.filter().map(String::trim).filter(f -> !f.isEmpty()).isPresent();
+        Map<String, Long> counts = userFilter ? Map.of() : interfaces.packetCounts();
+        loops.forEach((index, loop) -> {
+            String name = names.get(index);
+            long frames = counts.isEmpty() || name == null ? -1 : deviceFrames.get(index).look(counts, List.of(name));
+            loop.watch(nowNanos, frames);
+        });
     }
 
     @Override
@@ -191,11 +214,15 @@ final class PerDeviceCapture implements Capture {
         return "per device: " + devices;
     }
 
+    /** Asks every handle's loop to end first, then waits for them all with one deadline: hundreds of devices stop as fast as one. */
     @Override
     public synchronized void close() {
         closed = true;
-        loops.values().forEach(ReopeningLoop::stop);
+        loops.values().forEach(ReopeningLoop::requestStop);
+        long deadline = System.nanoTime() + CaptureLoop.STOP_WAIT_NANOS;
+        loops.values().forEach(loop -> loop.awaitStop(deadline));
         loops.clear();
         names.clear();
+        deviceFrames.clear();
     }
 }

@@ -6,6 +6,9 @@ import io.podhogs.capture.CaptureException;
 import io.podhogs.capture.CaptureMode;
 import io.podhogs.engine.Engine;
 import io.podhogs.engine.EngineConfig;
+import io.podhogs.engine.EngineSnapshot;
+import io.podhogs.engine.EngineWatch;
+import io.podhogs.engine.Spans;
 import io.podhogs.export.DropReporter;
 import io.podhogs.export.Level;
 import io.podhogs.export.JsonWriter;
@@ -26,6 +29,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.Command;
@@ -57,8 +61,8 @@ import picocli.CommandLine.TypeConversionException;
 public final class PodhogsCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "DEVICE", arity = "0..*",
-            description = "Devices to watch. Default: every device that is up, except loopback,"
-                    + " including devices that appear later.")
+            description = "Devices to watch, by name: one deleted and created again is counted again."
+                    + " Default: every device that is up, except loopback, including devices that appear later.")
     List<String> devices = new ArrayList<>();
 
     @Option(names = "-t", description = "Trace mode: nethogs 0.8.7's 'Refreshing:' blocks of program/pid/uid, sent, received.")
@@ -226,10 +230,14 @@ public final class PodhogsCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return Cli.usageError(err, e.getMessage());
         }
+        if (garbageCollectionPeriod != null && garbageCollectionPeriod < 0) {
+            return Cli.usageError(err, "-g must be 0 or more refreshes, not " + garbageCollectionPeriod);
+        }
         boolean traceMode = trace || bughunt;
         boolean namesWanted = level != Level.PROCESS || json || showContainer;
+        // More refreshes than the engine can count (-g 2147483647 -d 86400): kept for good.
         Duration retention = garbageCollectionPeriod == null ? EngineConfig.DEFAULT_EXITED_RETENTION
-                : delay.multipliedBy(Math.max(1, garbageCollectionPeriod));
+                : Spans.times(delay, Math.max(1, garbageCollectionPeriod));
         try (Engine engine = new Engine(EngineConfig.of(captureConfig).withRateWindow(window)
                 .withExitedRetention(retention).withMaxFlows(maxFlows), host);
              Identities identities = namesWanted ? Identities.ofThisHost(cluster) : Identities.none()) {
@@ -256,20 +264,42 @@ public final class PodhogsCommand implements Callable<Integer> {
                     return Cli.EXIT_USAGE;
                 }
             }
-            if (terminal != null) {
-                try (Terminal t = terminal) {
-                    new TopView(t, new UserNames(host), "podhogs " + Version.number(), rows, identities)
-                            .run(engine::snapshot, delay, count); // drops show in its header, not over it
+            // An engine that stopped counting ends the run: numbers that no longer change are not shown.
+            EngineWatch watch = new EngineWatch(engine, EngineWatch.MIN_STALL);
+            Supplier<EngineSnapshot> counted = () -> {
+                String trouble = watch.trouble(System.nanoTime());
+                if (!trouble.isEmpty()) {
+                    throw new EngineStopped(trouble);
                 }
+                return engine.snapshot();
+            };
+            try {
+                if (terminal != null) {
+                    try (Terminal t = terminal) {
+                        new TopView(t, new UserNames(host), "podhogs " + Version.number(), rows, identities)
+                                .run(counted, delay, count); // drops show in its header, not over it
+                    }
+                    return Cli.EXIT_OK;
+                }
+                JsonWriter jsonWriter = new JsonWriter(out, new UserNames(host), identities);
+                TraceWriter traceWriter = new TraceWriter(out);
+                Consumer<EngineSnapshot> writer = json
+                        ? s -> jsonWriter.write(s, rows)
+                        : s -> traceWriter.write(s, rows);
+                refreshLoop(counted, writer, new DropReporter(err));
                 return Cli.EXIT_OK;
+            } catch (EngineStopped e) {
+                err.println("podhogs: internal error: " + e.getMessage() + "; the numbers would no longer change,"
+                        + " so podhogs ends (please report it with the command line used)");
+                return Cli.EXIT_INTERNAL;
             }
-            JsonWriter jsonWriter = new JsonWriter(out, new UserNames(host), identities);
-            TraceWriter traceWriter = new TraceWriter(out);
-            Consumer<io.podhogs.engine.EngineSnapshot> writer = json
-                    ? s -> jsonWriter.write(s, rows)
-                    : s -> traceWriter.write(s, rows);
-            refreshLoop(engine, writer, new DropReporter(err));
-            return Cli.EXIT_OK;
+        }
+    }
+
+    /** The engine counts no more (its thread ended, or it stalled): the run ends, status 1. */
+    private static final class EngineStopped extends RuntimeException {
+        EngineStopped(String why) {
+            super(why, null, false, false);
         }
     }
 
@@ -298,7 +328,7 @@ public final class PodhogsCommand implements Callable<Integer> {
         }
     }
 
-    private void refreshLoop(Engine engine, Consumer<io.podhogs.engine.EngineSnapshot> writer, DropReporter drops)
+    private void refreshLoop(Supplier<EngineSnapshot> snapshots, Consumer<EngineSnapshot> writer, DropReporter drops)
             throws InterruptedException {
         long next = System.nanoTime() + delay.toNanos();
         for (int shown = 0; count == 0 || shown < count; shown++) {
@@ -307,7 +337,7 @@ public final class PodhogsCommand implements Callable<Integer> {
                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             }
             next += delay.toNanos();
-            var snapshot = engine.snapshot();
+            var snapshot = snapshots.get();
             drops.check(snapshot);
             writer.accept(snapshot);
         }

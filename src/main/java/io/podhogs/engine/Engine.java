@@ -73,6 +73,7 @@ public final class Engine implements AutoCloseable {
     private volatile EngineSnapshot snapshot;
     /** When {@link #snapshot} was last published (System.nanoTime): a stalled or dead engine stops publishing. */
     private volatile long publishedNanos = System.nanoTime();
+    private volatile Throwable failure;
     private volatile ClusterView cluster = ClusterView.NONE;
     /** Until when someone wants the flows (the API's connections); they are copied only then. */
     private volatile long flowsWantedUntilNanos = System.nanoTime(); // nobody has asked yet
@@ -103,8 +104,8 @@ public final class Engine implements AutoCloseable {
         }
         thread = new Thread(this::run, "podhogs-engine");
         thread.setDaemon(true);
-        // An Error that escapes a cycle ends the thread: said once, and seen by alive() and publishedNanos().
-        thread.setUncaughtExceptionHandler((t, e) -> LOG.errorf("the engine thread stopped: %s", e));
+        // An Error that escapes a cycle ends the thread: kept for the owner to say (EngineWatch), once.
+        thread.setUncaughtExceptionHandler((t, e) -> failure = e);
         thread.start();
     }
 
@@ -115,6 +116,11 @@ public final class Engine implements AutoCloseable {
     /** When the last snapshot was published (System.nanoTime): the health of the engine thread. */
     public long publishedNanos() {
         return publishedNanos;
+    }
+
+    /** What ended the engine thread, null while it runs (or when it was stopped). */
+    public Throwable failure() {
+        return failure;
     }
 
     /** Started and not closed, and its thread still running. */

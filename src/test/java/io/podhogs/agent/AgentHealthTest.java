@@ -8,6 +8,8 @@ import io.podhogs.accounting.Traffic;
 import io.podhogs.engine.EngineSnapshot;
 import io.podhogs.testing.CaptureFaults;
 import io.podhogs.testing.Counters;
+import io.podhogs.testing.EngineFaults;
+import io.podhogs.testing.TestNet;
 import io.podhogs.testing.TestNet.Host;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -19,9 +21,11 @@ import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
 
 /**
- * Liveness follows the capture: its thread is made to end as a libpcap error would end it (its
- * loop broken from outside), the agent's liveness turns red, the engine reopens the capture after
- * its backoff, liveness turns green again, and traffic made afterwards is counted to the byte.
+ * Liveness follows the engine and the capture, each made to stall or die from outside: a capture
+ * thread ended as a libpcap error ends it (its loop broken), a capture the kernel stops feeding
+ * (a reject-all socket filter attached behind libpcap's back), an engine thread held, one killed
+ * by an Error. Liveness turns red on each; it turns green again where podhogs can mend it
+ * (reopening a handle) or the stall ends, and stays red where only a restart can.
  */
 @QuarkusTest
 @TestProfile(AgentHealthTest.NoCluster.class)
@@ -85,5 +89,74 @@ class AgentHealthTest extends AgentTrafficTest {
             Thread.sleep(50);
         }
         fail("after the restart the veth's bytes were not all counted: " + counted + ", kernel " + Counters.of(h.hostIf()));
+    }
+
+    /** The names of the liveness checks that are DOWN. */
+    private static java.util.List<String> down() {
+        return get("/q/health/live").jsonPath().getList("checks.findAll { it.status == 'DOWN' }.name", String.class);
+    }
+
+    @Test
+    void anEngineThatStallsTurnsLivenessRedUntilItMovesAgain() throws Exception {
+        agent.start();
+        awaitStatus("/q/health/live", s -> s == 200, "liveness");
+        long held;
+        try (EngineFaults.Stall stall = EngineFaults.stall(EngineFaults.engineOf(io.quarkus.arc.ClientProxy.unwrap(agent)))) {
+            long since = System.nanoTime();
+            awaitStatus("/q/health/live", s -> s == 503, "liveness turning red");
+            held = System.nanoTime() - since;
+            assertEquals(java.util.List.of("engine"), down(), "the engine's check, not the capture's");
+            org.junit.jupiter.api.Assertions.assertTrue(stall.holding());
+        }
+        // Ten refreshes of 200 ms are less than the floor: nothing published for 10 s is a stall.
+        org.junit.jupiter.api.Assertions.assertTrue(held >= 10_000_000_000L - 200_000_000L, "red after " + held + " ns");
+        awaitStatus("/q/health/live", s -> s == 200, "liveness green again once the engine moves");
+    }
+
+    @Test
+    void anEngineThreadThatDiesTurnsLivenessRedForGood() throws Exception {
+        agent.start();
+        awaitStatus("/q/health/live", s -> s == 200, "liveness");
+        EngineFaults.kill(EngineFaults.engineOf(io.quarkus.arc.ClientProxy.unwrap(agent)),
+                new StackOverflowError("made to end by AgentHealthTest"));
+        awaitStatus("/q/health/live", s -> s == 503, "liveness turning red");
+        assertEquals(java.util.List.of("engine"), down());
+        Thread.sleep(2000);
+        assertEquals(503, get("/q/health/live").statusCode(), "a dead engine does not come back: the kubelet restarts the pod");
+    }
+
+    @Test
+    void aCaptureTheKernelStopsFeedingTurnsLivenessRedUntilItIsReopened() throws Exception {
+        agent.start();
+        awaitStatus("/q/health/ready", s -> s == 200, "readiness");
+        Host h = net.createHost();
+        net.bringUp(h);
+        assertEquals(1, CaptureFaults.deafen(io.quarkus.arc.ClientProxy.unwrap(agent), "any"));
+        // Frames the any handle would have queued: a few hundred datagrams through the veth.
+        TestNet.Endpoint sender = net.start(null, "udp-send", h.peerV4(), "5761", "--count", "600", "--size", "64",
+                "--pace", "0.005");
+        sender.expect("ready");
+        sender.expect("done");
+        awaitStatus("/q/health/live", s -> s == 503, "liveness turning red");
+        assertEquals(java.util.List.of("capture"), down());
+        awaitStatus("/q/health/live", s -> s == 200, "liveness green again, the deaf handle reopened");
+        assertEquals(1, agent.snapshot().orElseThrow().captures().get(0).restarts(), "one restart, counted");
+
+        // The reopened handle counts a new veth's traffic to the byte.
+        Host after = net.createHost();
+        net.bringUp(after);
+        net.sendToPeer(after, "5762", 300_000);
+        int ifindex = Integer.parseInt(Files.readString(Path.of("/sys/class/net", after.hostIf(), "ifindex")).trim());
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        Traffic counted = Traffic.NONE;
+        while (System.nanoTime() < deadline) {
+            counted = agent.snapshot().orElseThrow().accounts().stream().filter(a -> a.owner().netns() == 0)
+                    .map(a -> a.on(ifindex)).reduce(Traffic.NONE, Traffic::plus);
+            if (counted.equals(Counters.of(after.hostIf()))) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        fail("after the reopen the veth's bytes were not all counted: " + counted + ", kernel " + Counters.of(after.hostIf()));
     }
 }

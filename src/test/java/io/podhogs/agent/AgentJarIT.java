@@ -33,8 +33,11 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code podhogs agent} as it runs in production: the packaged jar in a JVM of its own (run by
  * failsafe after {@code package}), configured through environment variables as the chart does.
- * What only a real process shows: JSON logs on the console, SIGTERM ending it with status 0, a bad
- * setting ending it with one line and status 2, and the command line opening no port.
+ * What only a real process shows: JSON logs on the console, SIGTERM ending it with status 0 (busy
+ * or not, within 5 s, and through a watchdog when a step of the stop hangs), an OutOfMemoryError
+ * ending it with the JVM options the chart and the image give it, a capture thread stalled by a
+ * debugger turning liveness red, a bad setting ending it with one line and status 2, and the
+ * command line opening no port.
  */
 class AgentJarIT {
     private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
@@ -61,10 +64,15 @@ class AgentJarIT {
     }
 
     private Process podhogs(Map<String, String> env, Path output, String... args) throws IOException {
+        return podhogs(List.of("-XX:+UseSerialGC", "-Xmx256m"), env, output, args);
+    }
+
+    private Process podhogs(List<String> jvmOptions, Map<String, String> env, Path output, String... args)
+            throws IOException {
         assertTrue(Files.isRegularFile(JAR), JAR + " is made by mvn package, which runs before this test");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Xmx256m", "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
-                "-jar", JAR.toString()));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-jar", JAR.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(output.toFile());
@@ -204,5 +212,173 @@ class AgentJarIT {
         assertTrue(cli.waitFor(30, TimeUnit.SECONDS), "the trace did not end after its refreshes");
         assertEquals(0, cli.exitValue(), () -> read(output));
         assertTrue(read(output).contains("Refreshing:"), () -> "no trace output:\n" + read(output));
+    }
+
+    private static final ObjectMapper HEALTH = new ObjectMapper();
+
+    /** The names of the liveness checks that are DOWN. */
+    private static List<String> down(int port) throws Exception {
+        List<String> names = new ArrayList<>();
+        for (JsonNode check : HEALTH.readTree(get(port, "/q/health/live").body()).path("checks")) {
+            if (check.path("status").asText().equals("DOWN")) {
+                names.add(check.path("name").asText());
+            }
+        }
+        return names;
+    }
+
+    private static int awaitLive(int port, int status, String what) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (get(port, "/q/health/live").statusCode() == status) {
+                return status;
+            }
+            Thread.sleep(50);
+        }
+        return fail(what + " never came");
+    }
+
+    @Test
+    void sigtermEndsABusyAgentWithinFiveSecondsWithStatusZero() throws Exception {
+        Host h = net.createHost();
+        net.bringUp(h);
+        int port = freePort();
+        Path output = log("podhogs-agent");
+        Process agent = podhogs(Map.of("QUARKUS_HTTP_PORT", Integer.toString(port), "PODHOGS_KUBERNETES_MODE", "off",
+                "PODHOGS_METRICS_REFRESH", "200ms"), output, "agent");
+        awaitReady(port, agent, output);
+        // Busy: a transfer as fast as the veth goes, short flows from processes that come and go,
+        // and clients asking for every list the agent serves, all while the signal comes.
+        net.start(h.ns(), "tcp-sink", h.peerV4(), "5771").expect("ready");
+        net.start(null, "tcp-send", h.peerV4(), "5771", "--bytes", "100000000000", "--hold", "0").expect("ready");
+        net.start(h.ns(), "udp-sink", h.peerV4(), "5772").expect("ready");
+        net.start(null, "udp-forks", h.peerV4(), "5772", "--count", "20000", "--flows", "10", "--size", "100",
+                "--hold", "0.2", "--wave", "20").expect("ready");
+        java.util.concurrent.atomic.AtomicBoolean asking = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<Thread> clients = new ArrayList<>();
+        for (String path : List.of("/metrics", "/api/v1/connections", "/api/v1/processes", "/q/health/live")) {
+            Thread t = new Thread(() -> {
+                while (asking.get()) {
+                    try {
+                        get(port, path);
+                    } catch (Exception e) {
+                        // refused once the agent stops listening: ask again until told to stop
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            clients.add(t);
+        }
+        Thread.sleep(3000);
+        assertTrue(agent.isAlive(), () -> read(output));
+
+        long signalled = System.nanoTime();
+        agent.destroy(); // SIGTERM
+        boolean ended = agent.waitFor(20, TimeUnit.SECONDS);
+        long took = System.nanoTime() - signalled;
+        asking.set(false);
+        assertTrue(ended, () -> "SIGTERM did not end the busy agent:\n" + read(output));
+        assertTrue(took < 5_000_000_000L, () -> "the busy agent took " + took / 1_000_000 + " ms to stop:\n" + read(output));
+        // A stop that fits in the watchdog's 4 s ends with 0; one the load slowed past them, by the
+        // watchdog, with 1 and its line: either way within the time.
+        boolean watchdog = read(output).contains("podhogs did not stop within 4 s of being asked");
+        assertEquals(watchdog ? 1 : 0, agent.exitValue(), () -> read(output));
+    }
+
+    @Test
+    void aStopThatHangsIsEndedByTheWatchdogWithinFiveSeconds() throws Exception {
+        int port = freePort();
+        int debug = freePort();
+        Path output = log("podhogs-agent");
+        Process agent = podhogs(List.of("-XX:+UseSerialGC", "-Xmx256m", io.podhogs.testing.Debugger.jvmOption(debug)),
+                Map.of("QUARKUS_HTTP_PORT", Integer.toString(port), "PODHOGS_KUBERNETES_MODE", "off",
+                        "PODHOGS_INTERFACES", "lo"), output, "agent");
+        awaitReady(port, agent, output);
+        try (io.podhogs.testing.Debugger debugger = io.podhogs.testing.Debugger.attach(debug)) {
+            // Whichever thread runs the agent's stop is held there, as a step that never returns would hold it.
+            debugger.hold("io.podhogs.agent.Agent", "close");
+            long signalled = System.nanoTime();
+            agent.destroy(); // SIGTERM
+            assertTrue(agent.waitFor(20, TimeUnit.SECONDS), () -> "the watchdog did not end the agent:\n" + read(output));
+            long took = System.nanoTime() - signalled;
+            assertTrue(took < 5_000_000_000L, () -> "the hung stop took " + took / 1_000_000 + " ms:\n" + read(output));
+        }
+        assertEquals(1, agent.exitValue(), () -> read(output));
+        List<String> said = Files.readAllLines(output).stream().filter(l -> l.contains("did not stop")).toList();
+        assertEquals(1, said.size(), () -> read(output));
+        // Quarkus marks what is logged once its stop has begun: "[Error Occurred After Shutdown]".
+        assertTrue(said.get(0).startsWith("podhogs: ERROR podhogs did not stop within 4 s of being asked (still stopping"
+                + " the agent): ending it now"), () -> read(output));
+    }
+
+    @Test
+    void aCaptureThreadThatIsBlockedTurnsLivenessRedUntilItMovesAgainAndLosesNothing() throws Exception {
+        Host h = net.createHost();
+        int port = freePort();
+        int debug = freePort();
+        Path output = log("podhogs-agent");
+        Process agent = podhogs(List.of("-XX:+UseSerialGC", "-Xmx256m", io.podhogs.testing.Debugger.jvmOption(debug)),
+                Map.of("QUARKUS_HTTP_PORT", Integer.toString(port), "PODHOGS_INTERFACES", h.hostIf(),
+                        "PODHOGS_KUBERNETES_MODE", "off", "PODHOGS_METRICS_REFRESH", "200ms"), output, "agent");
+        awaitReady(port, agent, output);
+        net.bringUp(h);
+        try (io.podhogs.testing.Debugger debugger = io.podhogs.testing.Debugger.attach(debug)) {
+            // The capture thread held by the debugger: its next frame from libpcap goes nowhere.
+            debugger.suspend("podhogs-capture-any");
+            net.sendToPeer(h, "5781", 300_000);
+            awaitLive(port, 503, "liveness turning red");
+            assertEquals(List.of("capture"), down(port), () -> read(output));
+            debugger.resume("podhogs-capture-any");
+            awaitLive(port, 200, "liveness green again once the thread moves");
+        }
+        // What the kernel queued meanwhile was taken when the thread moved: every byte.
+        Map<String, String> iface = Map.of("interface", h.hostIf());
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        Traffic scraped = Traffic.NONE;
+        Traffic kernel = Traffic.NONE;
+        while (System.nanoTime() < deadline) {
+            kernel = Counters.of(h.hostIf());
+            Scrape scrape = new Scrape(get(port, "/metrics").body());
+            scraped = new Traffic(
+                    scrape.value("podhogs_interface_network_transmit_bytes_total", iface).orElse(0.0).longValue(),
+                    scrape.value("podhogs_interface_network_transmit_packets_total", iface).orElse(0.0).longValue(),
+                    scrape.value("podhogs_interface_network_receive_bytes_total", iface).orElse(0.0).longValue(),
+                    scrape.value("podhogs_interface_network_receive_packets_total", iface).orElse(0.0).longValue());
+            if (scraped.equals(kernel)) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertEquals(kernel, scraped, "the veth's series against its kernel counters");
+        assertTrue(read(output).contains("capture on any stalled: took none of the"), () -> read(output));
+    }
+
+    /** The JVM options a deployment gives the agent: the chart's javaOpts, the image's JAVA_OPTS. */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> deployedJvmOptions() throws IOException {
+        java.util.regex.Matcher chart = java.util.regex.Pattern.compile("(?m)^javaOpts: \"(.*)\"$")
+                .matcher(Files.readString(Path.of("helm", "podhogs", "values.yaml")));
+        java.util.regex.Matcher image = java.util.regex.Pattern.compile("(?m)^ENV JAVA_OPTS=\"(.*)\"$")
+                .matcher(Files.readString(Path.of("Dockerfile")));
+        assertTrue(chart.find() && image.find(), "javaOpts in values.yaml, JAVA_OPTS in the Dockerfile");
+        return java.util.stream.Stream.of(org.junit.jupiter.params.provider.Arguments.of("the chart's javaOpts", chart.group(1)),
+                org.junit.jupiter.params.provider.Arguments.of("the image's JAVA_OPTS", image.group(1)));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("deployedJvmOptions")
+    void anOutOfMemoryErrorEndsTheAgent(String source, String options) throws Exception {
+        List<String> jvm = new ArrayList<>(List.of(options.split(" +")));
+        jvm.add("-Xmx128m"); // the options as deployed, on a heap quick to fill (it overrides MaxRAMPercentage)
+        int port = freePort();
+        Path output = log("podhogs-agent");
+        Process agent = podhogs(jvm, Map.of("QUARKUS_HTTP_PORT", Integer.toString(port), "PODHOGS_KUBERNETES_MODE", "off",
+                "PODHOGS_INTERFACES", "lo"), output, "agent");
+        awaitReady(port, agent, output);
+        // A thread of the agent's own takes the heap until an OutOfMemoryError.
+        io.podhogs.testing.HeapExhauster.loadInto(agent.pid());
+        assertTrue(agent.waitFor(60, TimeUnit.SECONDS), () -> "the agent outlived its OutOfMemoryError:\n" + read(output));
+        assertEquals(3, agent.exitValue(), () -> read(output));
+        assertTrue(read(output).contains("Terminating due to java.lang.OutOfMemoryError: Java heap space"), () -> read(output));
     }
 }

@@ -65,4 +65,39 @@ class CaptureErrorsTest {
         Result r = run(List.of(), List.of(), "-t", "-f", "tcp prot 80", "lo");
         assertOneLineError(r, "podhogs: bad filter 'tcp prot 80': ");
     }
+
+    private static String terms(int n, String term, String joiner) {
+        return java.util.stream.IntStream.range(0, n).mapToObj(i -> term + (1000 + 2 * i))
+                .collect(java.util.stream.Collectors.joining(joiner));
+    }
+
+    /** The JVM options ./podhogs runs with that matter here: its threads' small stacks. */
+    private static final List<String> LAUNCHER = List.of("-Xss512k");
+
+    @Test
+    void aFilterOfThousandsOfTermsWorks() throws Exception {
+        // It killed the JVM with SIGSEGV: libpcap's parser recursed past the 512 KiB stack. On lo
+        // alone (ifindex 1) the optimizer then makes the 3000 tests a short program.
+        Result r = run(List.of(), LAUNCHER, "-t", "-c", "1", "-d", "0.2", "-f", terms(3000, "not ifindex ", " and "), "lo");
+        assertEquals(0, r.status(), "exit status; stderr: " + r.err());
+        assertEquals("", r.err());
+        assertTrue(r.out().contains("Refreshing:"), r.out());
+    }
+
+    @Test
+    void aFilterLongerThanTheKernelRunsIsOneLine() throws Exception {
+        Result r = run(List.of(), LAUNCHER, "-t", "-c", "1", "-f", terms(3000, "not ifindex ", " and ")); // every device
+        assertOneLineError(r, "podhogs: bad filter 'not ifindex 1000 and not ifindex 1002 and ");
+        assertTrue(r.err().contains("BPF instructions, more than the 4096 the kernel runs (shorten it"), r.err());
+    }
+
+    @Test
+    void aFilterThatTakesLibpcapTooLongToCompileIsOneLine() throws Exception {
+        // A thousand ports: libpcap's optimizer takes minutes over them.
+        long started = System.nanoTime();
+        Result r = run(List.of(), LAUNCHER, "-t", "-c", "1", "-f", terms(1000, "port ", " or "), "lo");
+        assertOneLineError(r, "podhogs: bad filter 'port 1000 or port 1002 or ");
+        assertTrue(r.err().contains("takes libpcap longer than 10 s to compile (shorten it"), r.err());
+        assertTrue(System.nanoTime() - started < 60_000_000_000L, "ended soon after the deadline");
+    }
 }

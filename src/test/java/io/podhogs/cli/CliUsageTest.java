@@ -119,6 +119,7 @@ class CliUsageTest {
                 Arguments.of(List.of("-d", "100000"), "86400"),
                 Arguments.of(List.of("--window", "0"), "--window"),
                 Arguments.of(List.of("-c", "-1"), "-c"),
+                Arguments.of(List.of("-g", "-1"), "-g must be 0 or more"),
                 Arguments.of(List.of("-c", "many"), "'many'"),
                 Arguments.of(List.of("-P", "abc"), "'abc'"),
                 Arguments.of(List.of("--capture", "ring"), "ring"),
@@ -224,5 +225,15 @@ class CliUsageTest {
         assertEquals(1, r.errLines().size(), r::toString);
         assertTrue(r.errLines().get(0).startsWith("podhogs: no such device: " + ABSENT), r::toString);
         assertNoStackTrace(r.err());
+    }
+
+    @Test
+    void aRetentionLongerThanTheEngineCountsIsKeptForGood() throws Exception {
+        // -g 2147483647 -d 86400 overflowed the nanoseconds of a long (ArithmeticException every
+        // second); -d 5 overflows them as well, and ends sooner.
+        Podhogs.Result r = Podhogs.run(Duration.ofSeconds(60), "-t", "-g", "2147483647", "-d", "5", "-c", "1", "lo");
+        assertEquals(Cli.EXIT_OK, r.exit(), r::toString);
+        assertEquals("", r.err(), r::toString);
+        assertTrue(r.out().contains("Refreshing:"), r::toString);
     }
 }

@@ -40,18 +40,23 @@ final class Podhogs {
      */
     static synchronized Path argFile() throws IOException {
         if (argFile == null) {
-            Path file = Files.createTempFile("podhogs-cli-test", ".args");
-            file.toFile().deleteOnExit();
-            String classPath = System.getProperty("java.class.path");
-            List<String> lines = List.of(
-                    "-XX:+UseSerialGC", "-Xms32m", "-Xmx256m", "-Xss512k",
-                    "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
-                    "-cp", quote(classPath),
-                    io.podhogs.testing.CliMain.class.getName());
-            Files.write(file, lines, StandardCharsets.UTF_8);
-            argFile = file;
+            argFile = argFile(List.of());
         }
         return argFile;
+    }
+
+    /** A new @-file as {@link #argFile()}'s, with {@code moreOptions} after the JVM options ./podhogs gives. */
+    static Path argFile(List<String> moreOptions) throws IOException {
+        Path file = Files.createTempFile("podhogs-cli-test", ".args");
+        file.toFile().deleteOnExit();
+        String classPath = System.getProperty("java.class.path");
+        List<String> lines = new ArrayList<>(List.of(
+                "-XX:+UseSerialGC", "-Xms32m", "-Xmx256m", "-Xss512k", "-XX:+ExitOnOutOfMemoryError",
+                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager"));
+        lines.addAll(moreOptions);
+        lines.addAll(List.of("-cp", quote(classPath), io.podhogs.testing.CliMain.class.getName()));
+        Files.write(file, lines, StandardCharsets.UTF_8);
+        return file;
     }
 
     private static String quote(String s) {

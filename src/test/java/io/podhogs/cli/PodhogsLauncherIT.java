@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * ./podhogs, the README's way to run podhogs, through a symlink (as one on the PATH would be), on the
  * jar Maven packaged just before (failsafe): it finds the repository, does not rebuild a fresh jar,
- * and passes podhogs's own exit statuses and one-line errors on.
+ * passes podhogs's own exit statuses and one-line errors on, finds libpcap every time it is there
+ * and not when it is not, and runs a JVM that an OutOfMemoryError ends.
  */
 class PodhogsLauncherIT {
 
@@ -53,5 +54,91 @@ class PodhogsLauncherIT {
         assertEquals(2, absent.exit(), absent::toString);
         assertEquals(1, absent.err().lines().count(), absent::toString);
         assertTrue(absent.err().startsWith("podhogs: no such device: phcli-absent9"), absent::toString);
+    }
+
+    /** Runs {@code script} with bash, the launcher's own {@code have_libpcap} defined first; returns status and output. */
+    private static Run bash(java.util.Map<String, String> env, String script) throws Exception {
+        String launcher = Files.readString(Path.of("podhogs"), StandardCharsets.UTF_8);
+        java.util.regex.Matcher check = java.util.regex.Pattern.compile("(?ms)^have_libpcap\\(\\) \\{.*?^}$").matcher(launcher);
+        assertTrue(check.find(), "./podhogs defines have_libpcap()");
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "set -euo pipefail\n" + check.group() + "\n" + script)
+                .redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "bash did not end");
+        return new Run(p.exitValue(), out, "");
+    }
+
+    @Test
+    void theLaunchersLibpcapCheckFindsItEveryTime() throws Exception {
+        // Its first form, ldconfig -p | grep -q under pipefail, said "missing" 4 times in 200: grep
+        // left at the first match and ldconfig died of SIGPIPE. Run as the launcher runs it, 500 times.
+        Run r = bash(java.util.Map.of(), "for i in $(seq 500); do have_libpcap || { echo \"missing at run $i\"; exit 1; }; done; echo found");
+        assertEquals(new Run(0, "found\n", ""), r);
+    }
+
+    @Test
+    void theLaunchersLibpcapCheckSaysMissingWhenTheLinkerKnowsNone() throws Exception {
+        Path bin = Files.createTempDirectory("podhogs-no-libpcap");
+        Path ldconfig = bin.resolve("ldconfig");
+        try {
+            Files.writeString(ldconfig, "#!/bin/sh\necho '3 libs found in cache'\necho '\tlibc.so.6 => /lib/libc.so.6'\n");
+            ldconfig.toFile().setExecutable(true);
+            Run r = bash(java.util.Map.of("PATH", bin + ":" + System.getenv("PATH")),
+                    "if have_libpcap; then echo found; else echo missing; fi");
+            assertEquals(new Run(0, "missing\n", ""), r);
+        } finally {
+            Files.deleteIfExists(ldconfig);
+            Files.deleteIfExists(bin);
+        }
+    }
+
+    @Test
+    void anOutOfMemoryErrorEndsTheAgentTheLauncherRuns() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path output = Files.createTempFile("podhogs-launcher", ".out");
+        ProcessBuilder pb = new ProcessBuilder(Path.of("podhogs").toAbsolutePath().toString(), "agent")
+                .redirectErrorStream(true).redirectOutput(output.toFile());
+        // The launcher's own JVM options, on a heap quick to fill (PODHOGS_JAVA_OPTS come after its -Xmx512m).
+        pb.environment().putAll(java.util.Map.of("PODHOGS_JAVA_OPTS", "-Xmx128m", "QUARKUS_HTTP_PORT",
+                Integer.toString(port), "PODHOGS_KUBERNETES_MODE", "off", "PODHOGS_INTERFACES", "lo"));
+        Process agent = pb.start();
+        try {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            boolean ready = false;
+            while (!ready && System.nanoTime() < deadline && agent.isAlive()) {
+                try {
+                    ready = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                            + "/q/health/ready")).build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+                            .statusCode() == 200;
+                } catch (java.io.IOException e) {
+                    // not listening yet
+                }
+                Thread.sleep(100);
+            }
+            assertTrue(ready, () -> "the agent never became ready:\n" + read(output));
+            // exec: the launcher's process is the JVM
+            io.podhogs.testing.HeapExhauster.loadInto(agent.pid());
+            assertTrue(agent.waitFor(60, TimeUnit.SECONDS), () -> "the agent outlived its OutOfMemoryError:\n" + read(output));
+            assertEquals(3, agent.exitValue(), () -> read(output));
+            assertTrue(read(output).contains("Terminating due to java.lang.OutOfMemoryError: Java heap space"),
+                    () -> read(output));
+        } finally {
+            agent.destroyForcibly();
+            Files.deleteIfExists(output);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 }

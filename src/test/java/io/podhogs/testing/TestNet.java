@@ -61,6 +61,17 @@ public final class TestNet implements AutoCloseable {
                 "fd42:231:" + subnet + "::1", "fd42:231:" + subnet + "::2");
     }
 
+    /**
+     * Deletes {@code h}'s veth pair and makes it again under the same names, into the same
+     * namespace, both ends down: the same device by name, a new one by index, as when a container
+     * runtime tears a pod's network down and sets it up again.
+     */
+    public void recreate(Host h) {
+        Shell.run("ip", "link", "del", h.hostIf());
+        Shell.run("ip", "link", "add", h.hostIf(), "type", "veth", "peer", "name", h.peerIf());
+        Shell.run("ip", "link", "set", h.peerIf(), "netns", h.ns());
+    }
+
     /** A Linux bridge with the host's address on it, docker0 / cni0 style: 10.232.N.1, fd42:232:N::1. */
     public record Bridge(String name, int subnet) {
         public String v4() {

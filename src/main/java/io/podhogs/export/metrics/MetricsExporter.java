@@ -155,7 +155,7 @@ public final class MetricsExporter {
         List<CaptureStatus> every = new ArrayList<>(s.captures());
         every.addAll(s.helperCaptures());
         for (CaptureStatus c : every) {
-            series.gauge("podhogs.capture.running", "1 while the capture's thread runs", c.running() ? 1 : 0,
+            series.gauge("podhogs.capture.running", "1 while the capture's thread runs and takes frames", c.running() ? 1 : 0,
                     "capture", c.name(), "node", node);
             series.counter("podhogs.capture.restarts", "Times the capture was reopened after its thread ended",
                     c.name(), c.restarts(), "capture", c.name(), "node", node);

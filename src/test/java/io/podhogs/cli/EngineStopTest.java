@@ -1,0 +1,127 @@
+package io.podhogs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.podhogs.testing.Debugger;
+import io.podhogs.testing.TmuxPane;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The command line whose engine thread dies (an Error thrown into it by a debugger, from outside)
+ * ends with one line of its own and status 1, in every output, instead of showing numbers that
+ * no longer change. (The packaged command line also logs, on the line before, the Error that
+ * ended the engine.)
+ */
+class EngineStopTest {
+    /** The one line, with what ended the engine thread (the Error the test's debugger throws into it). */
+    static final String LAST_LINE = "podhogs: internal error: the engine thread stopped: java.lang.StackOverflowError:"
+            + " made to end by EngineStopTest; the numbers would no longer change, so podhogs ends (please report it"
+            + " with the command line used)";
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Attaches once the JVM listens and its engine thread runs, then ends that thread. */
+    private static void killEngine(int port) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            try (Debugger debugger = Debugger.attach(port)) {
+                debugger.thread("podhogs-engine");
+                debugger.kill("podhogs-engine", "made to end by EngineStopTest");
+                return;
+            } catch (IOException | IllegalStateException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-t", "--json"})
+    void traceAndJsonEndWithOneLineAndStatusOne(String mode) throws Exception {
+        int debug = freePort();
+        Path out = Files.createTempFile("podhogs-engine-stop", ".out");
+        Path err = Files.createTempFile("podhogs-engine-stop", ".err");
+        try {
+            Process p = new ProcessBuilder(command(debug, mode, "-d", "0.2", "lo")).redirectOutput(out.toFile())
+                    .redirectError(err.toFile()).start();
+            try {
+                if (mode.equals("-t")) {
+                    awaitRefresh(out, p);
+                }
+                killEngine(debug);
+                assertTrue(p.waitFor(30, TimeUnit.SECONDS), () -> "podhogs went on after its engine died:\n" + read(err));
+            } finally {
+                p.destroyForcibly();
+            }
+            String stderr = read(err);
+            assertEquals(1, p.exitValue(), stderr);
+            List<String> lines = stderr.lines().filter(l -> !l.startsWith("Listening for transport")).toList();
+            assertEquals(List.of(LAST_LINE), lines, "one line and nothing else: " + stderr);
+            assertFalse(stderr.contains("\tat "), () -> "no stack trace:\n" + stderr);
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    @Test
+    void theTopViewLeavesTheScreenAndEndsWithOneLineAndStatusOne() throws Exception {
+        assertTrue(Veth.onPath("tmux"), "needs tmux");
+        int debug = freePort();
+        try (TmuxPane pane = new TmuxPane(Duration.ofSeconds(60))) {
+            pane.start(100, 30, false, command(debug, "-d", "0.2", "lo"));
+            pane.await("the top view", s -> s.contains("PID"));
+            killEngine(debug);
+            assertEquals(1, pane.awaitExit());
+            String screen = pane.screen();
+            assertTrue(screen.contains(LAST_LINE.substring(0, 60)), () -> "the line, on the normal screen:\n" + screen);
+            assertFalse(screen.contains("PID"), () -> "the top view's screen left:\n" + screen);
+        }
+    }
+
+    /** Waits for the trace's first refresh: the engine counted, and was shown. */
+    private static void awaitRefresh(Path out, Process p) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!read(out).contains("Refreshing:")) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                fail("no refresh while the engine ran:\n" + read(out));
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** podhogs in a JVM of its own, set up as ./podhogs sets it, that a debugger can attach to on {@code port}. */
+    private static List<String> command(int port, String... args) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of(Podhogs.java(),
+                "@" + Podhogs.argFile(List.of(Debugger.jvmOption(port)))));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+}
