@@ -50,7 +50,7 @@ public class Agent {
     private volatile Identities identities = Identities.none();
     private volatile long lastRefreshNanos = Long.MIN_VALUE;
     private volatile boolean everRefreshed;
-    private final ApiView api = new ApiView();
+    private volatile ApiView api = new ApiView(io.podhogs.export.CommandLines.REDACTED);
     private ScheduledExecutorService refresher;
     private MetricsExporter exporter;
 
@@ -95,6 +95,8 @@ public class Agent {
             throw e;
         }
         identities = names;
+        api = new ApiView(config.showSecrets() ? io.podhogs.export.CommandLines.FULL
+                : io.podhogs.export.CommandLines.REDACTED);
         engine = started;
         exporter = new MetricsExporter(registry, new MetricsOptions(
                 cluster == null ? KubernetesOptions.nodeName(config.kubernetes().nodeName(), host) : cluster.nodeName(),
@@ -118,7 +120,8 @@ public class Agent {
             boolean exported = attempt("metrics", () -> exporter.update(levels, identities));
             // Connections only from a copy the engine made for someone who asked (it stops 10 s after).
             io.podhogs.engine.Connections connections = engine.lastConnections();
-            boolean listed = attempt("API rows", () -> api.update(levels, connections, identities, System.nanoTime()));
+            ApiView rows = api;
+            boolean listed = attempt("API rows", () -> rows.update(levels, connections, identities, System.nanoTime()));
             if (exported && listed) {
                 lastRefreshNanos = System.nanoTime();
                 everRefreshed = true;

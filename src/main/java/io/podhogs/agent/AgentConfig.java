@@ -53,6 +53,13 @@ public interface AgentConfig {
     @WithDefault("5m")
     Duration exitedRetention();
 
+    /**
+     * Programs and command lines in the API whole; by default an argument that looks like a secret
+     * (--password=..., token=..., a URL's password) is shown as &lt;redacted&gt;.
+     */
+    @WithDefault("false")
+    boolean showSecrets();
+
     Kubernetes kubernetes();
 
     Metrics metrics();

@@ -47,12 +47,10 @@ public final class ProcessReader {
                 .orElse(-1);
         String comm = host.read(host.proc(dir, "comm")).map(String::strip).orElse("");
         String raw = host.read(host.proc(dir, "cmdline")).orElse("");
-        String[] words = raw.split("\0");
-        String commandLine = String.join(" ", words).strip();
+        String[] words = raw.isEmpty() ? new String[0] : raw.split("\0");
         String program = words.length > 0 && !words[0].isEmpty() ? words[0] : comm;
         CgroupIdentity cgroup = cgroup(pid);
-        return Optional.of(new ProcessInfo(pid, startTime, uid, program, commandLine.isEmpty() ? comm : commandLine, comm,
-                cgroup));
+        return Optional.of(new ProcessInfo(pid, startTime, uid, program, java.util.Arrays.asList(words), comm, cgroup));
     }
 
     /** The container and pod the process's cgroup path names. */

@@ -6,6 +6,7 @@ import io.podhogs.capture.CaptureException;
 import io.podhogs.capture.CaptureMode;
 import io.podhogs.engine.Engine;
 import io.podhogs.engine.EngineConfig;
+import io.podhogs.export.CommandLines;
 import io.podhogs.export.DropReporter;
 import io.podhogs.export.Level;
 import io.podhogs.export.JsonWriter;
@@ -169,6 +170,11 @@ public final class PodhogsCommand implements Callable<Integer> {
             + " column that 'c' turns from name to ID to image.")
     boolean showContainer;
 
+    @Option(names = "--show-secrets", description = "Show command lines (-l, JSON) and programs whole. By"
+            + " default an argument that looks like a secret (--password=..., token=..., a URL's password) is"
+            + " shown as <redacted>.")
+    boolean showSecrets;
+
     @Option(names = "--snaplen", paramLabel = "BYTES", defaultValue = "" + CaptureConfig.DEFAULT_SNAP_LENGTH,
             description = "Bytes kept of each frame: headers only. Default: ${DEFAULT-VALUE}.")
     int snapLength;
@@ -203,7 +209,8 @@ public final class PodhogsCommand implements Callable<Integer> {
         Level level;
         KubernetesOptions cluster;
         try {
-            format = new RowFormat(ViewMode.of(viewMode), sortBySent, new LinkedHashSet<>(pids), commandLine, basename);
+            format = new RowFormat(ViewMode.of(viewMode), sortBySent, new LinkedHashSet<>(pids), commandLine, basename)
+                    .withCommandLines(showSecrets ? CommandLines.FULL : CommandLines.REDACTED);
             level = Level.parse(by);
             cluster = clusterOptions(level);
             if (count < 0) {
