@@ -51,6 +51,8 @@ public class Agent {
     private volatile long lastRefreshNanos = Long.MIN_VALUE;
     private volatile boolean everRefreshed;
     private volatile ApiView api = new ApiView(io.podhogs.export.CommandLines.REDACTED);
+    private final io.podhogs.export.api.Pager pager = new io.podhogs.export.api.Pager(System::nanoTime);
+    private ApiGate gate;
     private ScheduledExecutorService refresher;
     private MetricsExporter exporter;
 
@@ -150,6 +152,7 @@ public class Agent {
             throw new IllegalArgumentException("podhogs.metrics.refresh must be 1ms or more, not "
                     + config.metrics().refresh());
         }
+        gate();  // its setting refused here, before anything starts
         if (config.metrics().maxProcessSeries() < 0) {
             throw new IllegalArgumentException("podhogs.metrics.max-process-series must be 0 or more, not "
                     + config.metrics().maxProcessSeries());
@@ -181,6 +184,19 @@ public class Agent {
     public Optional<EngineSnapshot> snapshot() {
         Engine e = engine;
         return e == null ? Optional.empty() : Optional.ofNullable(e.snapshot());
+    }
+
+    /** The API's pages and their pinned lists. */
+    public io.podhogs.export.api.Pager pager() {
+        return pager;
+    }
+
+    /** How many API requests are let in at once. */
+    synchronized ApiGate gate() {
+        if (gate == null) {
+            gate = new ApiGate(config.api().maxConcurrentRequests());
+        }
+        return gate;
     }
 
     /** The rows the JSON API serves, as of the last refresh. */

@@ -64,6 +64,14 @@ public interface AgentConfig {
 
     Metrics metrics();
 
+    Api api();
+
+    interface Api {
+        /** API requests at work at once; one more is answered 429 with Retry-After. */
+        @WithDefault("4")
+        int maxConcurrentRequests();
+    }
+
     interface Kubernetes {
         /** auto: the cluster this host is configured for, when there is one; off: never. */
         @WithDefault("auto")

@@ -136,7 +136,7 @@ final class PodhogsCommand implements Callable<Integer> {
         }
         ObjectMapper json = Structured.mapper();
         try (KubernetesClient client = Cluster.connect(kubeconfig, context, env, parallel, perNode);
-             FanOut fanOut = new FanOut(client, json, parallel, perNode)) {
+             FanOut fanOut = new FanOut(agent -> new ProxyChannel(client, agent), json, parallel, perNode)) {
             String scope;
             if (allNamespaces) {
                 scope = null;
@@ -207,6 +207,8 @@ final class PodhogsCommand implements Callable<Integer> {
     }
 
     private void reportUnanswered(ClusterAnswer answer) {
+        new java.util.TreeMap<>(answer.omitted()).forEach((node, n) -> err.println("warning: node " + node + " listed"
+                + " the busiest connections only: " + n + " more not listed"));
         for (NodeAnswer a : answer.unanswered()) {
             err.println("warning: node " + a.agent().node() + " did not answer: " + a.failure()
                     + (a.agent().pod().isEmpty() ? "" : " (agent " + a.agent().name() + ")"));

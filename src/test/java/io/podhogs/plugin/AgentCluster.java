@@ -92,9 +92,14 @@ final class AgentCluster implements AutoCloseable {
                 .withResourceVersion("1").endMetadata().withItems(pods).build()).always();
     }
 
-    /** The path of an agent's list through the API server's pod proxy. */
+    /** The path of an agent's list (its first page) through the API server's pod proxy. */
     static String proxy(String pod, String list) {
-        return "/api/v1/namespaces/podhogs/pods/" + pod + ":9810/proxy/api/v1/" + list;
+        return "/api/v1/namespaces/podhogs/pods/" + pod + ":9810/proxy/api/v1/" + list + "?limit=" + FanOut.PAGE;
+    }
+
+    /** Rows as the agent's one page of them: its list fits a page. */
+    static String page(String rows) {
+        return "{\"items\":" + rows.strip() + ",\"remaining\":0,\"omitted\":0}";
     }
 
     /** The recorded answer of a real agent to GET /api/v1/{list}. */
@@ -112,13 +117,13 @@ final class AgentCluster implements AutoCloseable {
             // A second node's answer is the same recording with its node's name changed here: one
             // real agent is all AgentMetricsTest runs, and the merge only needs a second node's rows.
             String body = recorded(list).replace("\"" + NODE_A + "\"", "\"" + node + "\"");
-            server.expect().get().withPath(proxy(pod, list)).andReturn(200, body).always();
+            server.expect().get().withPath(proxy(pod, list)).andReturn(200, page(body)).always();
         }
     }
 
-    /** {@code pod}'s {@code list} answers with {@code body} (a recording changed by the test). */
-    void answering(String pod, String list, String body) {
-        server.expect().get().withPath(proxy(pod, list)).andReturn(200, body).always();
+    /** {@code pod}'s {@code list} answers with {@code rows} (a recording changed by the test). */
+    void answering(String pod, String list, String rows) {
+        server.expect().get().withPath(proxy(pod, list)).andReturn(200, page(rows)).always();
     }
 
     /** Every list of {@code pod} fails as the API server's proxy fails when it cannot reach the agent. */
@@ -145,7 +150,7 @@ final class AgentCluster implements AutoCloseable {
     void slow(String pod, String node, long millis) {
         for (String list : LISTS) {
             String body = recorded(list).replace("\"" + NODE_A + "\"", "\"" + node + "\"");
-            server.expect().get().delay(millis, TimeUnit.MILLISECONDS).withPath(proxy(pod, list)).andReturn(200, body)
+            server.expect().get().delay(millis, TimeUnit.MILLISECONDS).withPath(proxy(pod, list)).andReturn(200, page(body))
                     .always();
         }
     }

@@ -30,16 +30,18 @@ public final class ApiView {
     private final RowHistory history = new RowHistory();
     private final CommandLines commandLines;
     private volatile Snapshot current = new Snapshot(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-            List.of(), Long.MIN_VALUE);
+            List.of(), 0, Long.MIN_VALUE);
 
     /**
      * Every level's rows at one refresh.
      *
+     * @param connectionsOmitted connections the engine tracked but did not copy (it copies the busiest)
      * @param connectionsNanos when the engine copied the flows the connections come from
      */
     public record Snapshot(List<Rows.Pod> pods, List<Rows.Container> containers, List<Rows.Process> processes,
                            List<Rows.Namespace> namespaces, List<Rows.Workload> workloads,
-                           List<Rows.Interface> interfaces, List<Rows.Connection> connections, long connectionsNanos) {
+                           List<Rows.Interface> interfaces, List<Rows.Connection> connections, long connectionsOmitted,
+                           long connectionsNanos) {
     }
 
     /** @param commandLines programs and command lines with secrets hidden (the default) or whole */
@@ -110,7 +112,7 @@ public final class ApiView {
         }
         history.endRefresh();
         current = new Snapshot(List.copyOf(pods), List.copyOf(containers), List.copyOf(processes), List.copyOf(namespaces),
-                List.copyOf(workloads), List.copyOf(interfaces), List.copyOf(connections), flowsNanos);
+                List.copyOf(workloads), List.copyOf(interfaces), List.copyOf(connections), listed.omitted(), flowsNanos);
     }
 
     private Rows.Connection connection(FlowSnapshot f, Levels levels, IdentityLookup identity, long nowNanos) {
