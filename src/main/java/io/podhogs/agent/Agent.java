@@ -1,5 +1,7 @@
 package io.podhogs.agent;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.podhogs.capture.CaptureConfig;
 import io.podhogs.capture.CaptureException;
@@ -53,6 +55,8 @@ public class Agent {
     private volatile ApiView api = new ApiView(io.podhogs.export.CommandLines.REDACTED);
     private final io.podhogs.export.api.Pager pager = new io.podhogs.export.api.Pager(System::nanoTime);
     private ApiGate gate;
+    private volatile TokenReviews tokenReviews;
+    private AccessMetrics accessMetrics;
     private ScheduledExecutorService refresher;
     private MetricsExporter exporter;
 
@@ -100,10 +104,11 @@ public class Agent {
         api = new ApiView(config.showSecrets() ? io.podhogs.export.CommandLines.FULL
                 : io.podhogs.export.CommandLines.REDACTED);
         engine = started;
-        exporter = new MetricsExporter(registry, new MetricsOptions(
-                cluster == null ? KubernetesOptions.nodeName(config.kubernetes().nodeName(), host) : cluster.nodeName(),
-                config.metrics().podLabels().orElse(List.of()), config.metrics().processes(),
-                config.metrics().maxProcessSeries()));
+        String node = cluster == null ? KubernetesOptions.nodeName(config.kubernetes().nodeName(), host) : cluster.nodeName();
+        exporter = new MetricsExporter(registry, new MetricsOptions(node, config.metrics().podLabels().orElse(List.of()),
+                config.metrics().processes(), config.metrics().maxProcessSeries()));
+        tokenReviews = metricsAuth();
+        accessMetrics = new AccessMetrics(registry, node, gate(), pager, () -> tokenReviews);
         refresher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "podhogs-metrics");
             t.setDaemon(true);
@@ -153,6 +158,9 @@ public class Agent {
                     + config.metrics().refresh());
         }
         gate();  // its setting refused here, before anything starts
+        if (!config.metrics().auth().equals("kubernetes") && !config.metrics().auth().equals("none")) {
+            throw new IllegalArgumentException("podhogs.metrics.auth is kubernetes or none, not " + config.metrics().auth());
+        }
         if (config.metrics().maxProcessSeries() < 0) {
             throw new IllegalArgumentException("podhogs.metrics.max-process-series must be 0 or more, not "
                     + config.metrics().maxProcessSeries());
@@ -178,6 +186,33 @@ public class Agent {
                 k.podCidrs().orElse(List.of()).stream().map(Cidr::parse).toList(),
                 k.serviceCidrs().orElse(List.of()).stream().map(Cidr::parse).toList(), k.clusterPodIndex(), k.podGrace(),
                 KubernetesOptions.DEFAULT_RESYNC);
+    }
+
+    /**
+     * What checks the tokens of /metrics from other addresses than 127.0.0.1: on the cluster this host
+     * is configured for (the pod's service account), whether or not pods are named; without one, null.
+     */
+    private TokenReviews metricsAuth() {
+        if (config.metrics().auth().equals("none")) {
+            LOG.warn("agent: /metrics is open to anyone who reaches the port (podhogs.metrics.auth=none)");
+            return null;
+        }
+        if (!io.podhogs.identity.kubernetes.KubernetesIdentity.configured()) {
+            LOG.info("agent: no Kubernetes API to check tokens with: /metrics answers 127.0.0.1 only"
+                    + " (podhogs.metrics.auth=none opens it)");
+            return null;
+        }
+        Config k = Config.autoConfigure(null);
+        k.setRequestTimeout(5_000);
+        k.setConnectionTimeout(5_000);
+        k.setRequestRetryBackoffLimit(0); // a scrape waits for no retries: it is tried again anyway
+        return new TokenReviews(new KubernetesClientBuilder().withConfig(k).build(), config.metrics().authCacheTtl(),
+                System::nanoTime);
+    }
+
+    /** The tokens' checker of /metrics, or null (auth off, no cluster, not started). */
+    TokenReviews tokenReviews() {
+        return tokenReviews;
     }
 
     /** The engine's last snapshot, once started. */
@@ -267,6 +302,14 @@ public class Agent {
         if (exporter != null) {
             exporter.close();
             exporter = null;
+        }
+        if (accessMetrics != null) {
+            accessMetrics.close();
+            accessMetrics = null;
+        }
+        if (tokenReviews != null) {
+            tokenReviews.close();
+            tokenReviews = null;
         }
         if (engine != null) {
             engine.close();

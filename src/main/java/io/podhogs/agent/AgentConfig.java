@@ -107,5 +107,16 @@ public interface AgentConfig {
         /** How often the series are brought up to date with the engine. */
         @WithDefault("1s")
         Duration refresh();
+
+        /**
+         * Who may read /metrics from another address than 127.0.0.1: kubernetes, a bearer token that
+         * may get /metrics (TokenReview and SubjectAccessReview); none: anyone.
+         */
+        @WithDefault("kubernetes")
+        String auth();
+
+        /** How long a token's answer is kept (allowed or not). */
+        @WithDefault("60s")
+        Duration authCacheTtl();
     }
 }

@@ -85,7 +85,8 @@ class AgentApiTest extends AgentTrafficTest {
     }
 
     @Test
-    void oneRequestTooManyIsA429WithRetryAfter() {
+    void oneRequestTooManyIsA429WithRetryAfter() throws Exception {
+        agent.start();
         ApiGate gate = io.quarkus.arc.ClientProxy.unwrap(agent).gate();
         List<ApiGate.Pass> held = new ArrayList<>();
         for (int i = 0; i < AT_ONCE; i++) {
@@ -98,6 +99,8 @@ class AgentApiTest extends AgentTrafficTest {
         assertEquals("too many requests at once (this agent answers 2 at a time): retry after 1 s",
                 new JsonPath(r.asString()).getString("error"));
         assertEquals(before + 1, gate.refused(), "counted");
+        assertEquals((double) gate.refused(), new Scrape(get(Management.url("/metrics")).asString())
+                .value("podhogs_api_requests_refused_total", Map.of()).orElseThrow(), "and exported");
         held.remove(0).close();
         assertEquals(200, get("/api/v1/pods").statusCode(), "one done: the next one is let in");
         held.forEach(ApiGate.Pass::close);

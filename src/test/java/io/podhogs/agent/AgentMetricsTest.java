@@ -78,7 +78,7 @@ class AgentMetricsTest {
     }
 
     private Scrape scrape() {
-        return new Scrape(get("/metrics").then().statusCode(200).extract().asString());
+        return new Scrape(get(Management.url("/metrics")).then().statusCode(200).extract().asString());
     }
 
     private Scrape await(String what, java.util.function.Predicate<Scrape> condition, Supplier<String> detail) {
@@ -187,8 +187,8 @@ class AgentMetricsTest {
         assertEquals(s.value("podhogs_pod_network_transmit_bytes_total", webPodLabels).orElseThrow(),
                 s.value("podhogs_workload_network_transmit_bytes_total", Map.of("workload_kind", "Deployment",
                         "workload", "web")).orElseThrow());
-        get("/q/health/ready").then().statusCode(200);
-        get("/q/health/live").then().statusCode(200);
+        get(Management.url("/q/health/ready")).then().statusCode(200);
+        get(Management.url("/q/health/live")).then().statusCode(200);
 
         // The JSON API: the same pod, found by label, with the same bytes.
         String pods = get("/api/v1/pods?namespace=shop&selector=app=web,tier!=back").then().statusCode(200)
