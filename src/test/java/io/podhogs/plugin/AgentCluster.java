@@ -124,6 +124,11 @@ final class AgentCluster implements AutoCloseable {
         });
     }
 
+    /** A port-forward to {@code pod} reaches 127.0.0.1:{@code port} of this machine: a real agent's API there. */
+    void forwardingTo(String pod, int port) {
+        portForwards.route("podhogs", pod, port);
+    }
+
     /** Every list of {@code pod} answers with the recording, its node's name made {@code node}. */
     void answering(String pod, String node) {
         for (String list : LISTS) {
