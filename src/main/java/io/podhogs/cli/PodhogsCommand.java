@@ -54,7 +54,8 @@ import picocli.CommandLine.TypeConversionException;
         footer = {"", "Exit status: 0 done, 2 bad usage or capture impossible (the message says",
             "how to fix it), 1 internal error.", "",
             "podhogs agent runs the node agent instead: Prometheus metrics at",
-            "http://NODE:9810/metrics, health at /q/health; settings in README.md."})
+            "http://NODE:9810/metrics (a bearer token needed), health at /q/health, the",
+            "JSON API at http://127.0.0.1:9811/api/v1 only; settings in README.md."})
 public final class PodhogsCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "DEVICE", arity = "0..*",
