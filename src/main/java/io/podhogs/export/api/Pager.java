@@ -33,7 +33,7 @@ public final class Pager {
     public static final int MAX_LIMIT = 5000;
     public static final int MAX_PAGE_BYTES = 4 << 20;
     public static final int MAX_CURSORS = 64;
-    public static final int MAX_PINNED_ROWS = 50_000;
+    public static final int MAX_PINNED_ROWS = 20_000;
     public static final int IDLE_SECONDS = 60;
     private static final long IDLE_NANOS = IDLE_SECONDS * 1_000_000_000L;
     private static final String VERSION = "v1";
