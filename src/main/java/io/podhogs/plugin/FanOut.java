@@ -46,8 +46,6 @@ final class FanOut implements AutoCloseable {
         });
     }
 
-    static final String TIMED_OUT = "no answer within %s";
-
     /** Every agent's answer (ready ones asked, the others failed as they are), in the agents' order. */
     List<NodeAnswer> ask(List<Agent> agents, String list) {
         List<Callable<NodeAnswer>> tasks = new ArrayList<>();
@@ -87,8 +85,11 @@ final class FanOut implements AutoCloseable {
                 String path = "/api/v1/" + list + "?limit=" + PAGE
                         + (token == null ? "" : "&continue=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
                 AgentChannel.Answer answer = channel.get(path, Duration.ofNanos(left));
+                if (answer.timedOut()) {
+                    return NodeAnswer.failed(agent, 0, timedOut());
+                }
                 if (answer.failure() != null) {
-                    return NodeAnswer.failed(agent, answer.status(), answer.failure().replace("%s", Durations.format(timeout)));
+                    return NodeAnswer.failed(agent, answer.status(), answer.failure());
                 }
                 if (answer.status() == 410 && token != null && restarts < MAX_RESTARTS) {
                     // The agent let the pinned rows go (another client paged many lists at once): again, whole.
@@ -127,7 +128,7 @@ final class FanOut implements AutoCloseable {
     }
 
     private String timedOut() {
-        return String.format(TIMED_OUT, Durations.format(timeout));
+        return "no answer within " + Durations.format(timeout);
     }
 
     /** ": " and the answer's message (the agent's 'error', the API server's Status), or its body's first line. */

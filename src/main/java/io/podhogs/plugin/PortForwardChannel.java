@@ -55,7 +55,7 @@ final class PortForwardChannel implements AgentChannel {
             return Answer.of(response.status(), response.body());
         } catch (TimeoutException e) {
             close();
-            return Answer.failed(0, FanOut.TIMED_OUT);
+            return Answer.timeout();
         } catch (IOException | KubernetesClientException e) {
             List<Throwable> errors = throwables();
             int status = refusal(errors);

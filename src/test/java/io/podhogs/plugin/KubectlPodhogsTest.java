@@ -382,6 +382,9 @@ class KubectlPodhogsTest {
                 AgentCluster.agentPod(POD_B, AgentCluster.NODE_B, "Running", true));
         cluster.answering(POD_A, AgentCluster.NODE_A);
         cluster.slow(POD_B, AgentCluster.NODE_B, 5_000);
+        // Once through node A alone first: the classes a port-forward loads (seconds on a busy machine
+        // when this test runs first) are not what is measured here.
+        assertEquals(ExitCodes.OK, run("-A", "--node", AgentCluster.NODE_A).exit());
         long start = System.nanoTime();
         Result r = run("-A", "--timeout", "700ms");
         long millis = (System.nanoTime() - start) / 1_000_000;
