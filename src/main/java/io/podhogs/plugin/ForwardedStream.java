@@ -21,9 +21,18 @@ final class ForwardedStream implements WritableByteChannel {
     }
 
     private final byte[] buffer = new byte[64 << 10];
+    private final java.util.function.BooleanSupplier failed;
     private int start;
     private int end;
     private boolean closed;
+
+    /**
+     * @param failed whether the port-forward has failed (an error from the API server or the kubelet):
+     *     no byte will come then, even if the stream has not been closed yet
+     */
+    ForwardedStream(java.util.function.BooleanSupplier failed) {
+        this.failed = failed;
+    }
 
     @Override
     public synchronized int write(ByteBuffer src) {
@@ -69,14 +78,15 @@ final class ForwardedStream implements WritableByteChannel {
 
     private synchronized int read(long deadline) throws EOFException, TimeoutException, InterruptedException {
         while (start == end) {
-            if (closed) {
+            if (closed || failed.getAsBoolean()) {
                 throw new EOFException("the port-forward ended before the answer did");
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 throw new TimeoutException();
             }
-            wait(Math.max(1, left / 1_000_000));
+            // A failure is recorded before the stream is closed, on another thread: look again soon.
+            wait(Math.max(1, Math.min(50, left / 1_000_000)));
         }
         int b = buffer[start++] & 0xff;
         notifyAll();

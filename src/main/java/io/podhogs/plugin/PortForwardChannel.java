@@ -26,7 +26,7 @@ import java.util.concurrent.TimeoutException;
 final class PortForwardChannel implements AgentChannel {
     private final KubernetesClient client;
     private final Agent agent;
-    private PortForward forward;
+    private volatile PortForward forward;
     private Pipe.SinkChannel requests;
     private ForwardedStream answers;
 
@@ -71,7 +71,7 @@ final class PortForwardChannel implements AgentChannel {
     private void open() throws IOException {
         Pipe pipe = Pipe.open();
         requests = pipe.sink();
-        answers = new ForwardedStream();
+        answers = new ForwardedStream(() -> forward != null && forward.errorOccurred());
         forward = client.pods().inNamespace(agent.namespace()).withName(agent.pod())
                 .portForward(agent.port(), pipe.source(), answers);
     }
