@@ -40,7 +40,8 @@ import urllib.request
 
 NS, HOST_IF, NS_IF = "phflood", "phflood-h", "phflood-n"
 HOST_V4, NS_V4 = "10.251.77.1", "10.251.77.2"
-AGENT_PORT = 9899
+AGENT_PORT = 9899          # the JSON API, on 127.0.0.1
+AGENT_METRICS_PORT = 9898  # metrics and health (no token needed from 127.0.0.1)
 
 
 def sh(cmd, check=True):
@@ -202,7 +203,7 @@ def poll_agent(stop, totals):
         except Exception:
             pass
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{AGENT_PORT}/metrics", timeout=2) as r:
+            with urllib.request.urlopen(f"http://127.0.0.1:{AGENT_METRICS_PORT}/metrics", timeout=2) as r:
                 text = r.read().decode()
             drops = sum(float(m.group(1)) for m in re.finditer(
                 r'^podhogs_capture_kernel_drops_total\{[^}]*\} (\S+)', text, re.M))
@@ -218,8 +219,8 @@ def start_monitor(kind, gc_log):
     if kind == "cli":
         cmd = ["./podhogs", "--json", "-d", "1", HOST_IF]
     elif kind == "agent":
-        env.update({"QUARKUS_HTTP_PORT": str(AGENT_PORT), "PODHOGS_INTERFACES": HOST_IF,
-                    "PODHOGS_KUBERNETES_MODE": "off", "PODHOGS_METRICS_AUTH": "none"})
+        env.update({"QUARKUS_HTTP_PORT": str(AGENT_PORT), "QUARKUS_MANAGEMENT_PORT": str(AGENT_METRICS_PORT),
+                    "PODHOGS_INTERFACES": HOST_IF, "PODHOGS_KUBERNETES_MODE": "off"})
         cmd = ["./podhogs", "agent"]
     elif kind == "nethogs":
         cmd = ["nethogs", "-t", "-v", "2", "-d", "1", HOST_IF]
@@ -238,7 +239,7 @@ def heap_used_after_gc(pid):
 
 def agent_gauge(name):
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{AGENT_PORT}/metrics", timeout=5) as r:
+        with urllib.request.urlopen(f"http://127.0.0.1:{AGENT_METRICS_PORT}/metrics", timeout=5) as r:
             text = r.read().decode()
         m = re.search(r"^" + name + r"\{[^}]*\} (\S+)", text, re.M)
         return float(m.group(1)) if m else None
@@ -343,8 +344,8 @@ def bytes_per_flow(bound):
     table grows as it fills) and the heap is measured at once: idle flows of a table 75% full are
     released after 2 s."""
     host_mac, ns_mac = setup()
-    env = dict(os.environ, QUARKUS_HTTP_PORT=str(AGENT_PORT), PODHOGS_INTERFACES=HOST_IF, PODHOGS_KUBERNETES_MODE="off",
-               PODHOGS_METRICS_AUTH="none", PODHOGS_MAX_FLOWS=str(bound))
+    env = dict(os.environ, QUARKUS_HTTP_PORT=str(AGENT_PORT), QUARKUS_MANAGEMENT_PORT=str(AGENT_METRICS_PORT),
+               PODHOGS_INTERFACES=HOST_IF, PODHOGS_KUBERNETES_MODE="off", PODHOGS_MAX_FLOWS=str(bound))
     mon = subprocess.Popen(["./podhogs", "agent"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                            start_new_session=True)
     try:

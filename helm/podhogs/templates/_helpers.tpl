@@ -44,28 +44,15 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 {{- end }}
 
-{{/* The port scrapers reach: the agent's, or the proxy's in front of it. */}}
-{{- define "podhogs.scrapePort" -}}
-{{- if .Values.kubeRbacProxy.enabled }}{{ .Values.kubeRbacProxy.port }}{{ else }}{{ .Values.agent.port }}{{ end }}
-{{- end }}
-
+{{/* The name of the port of /metrics and health: https-metrics when they are served over TLS. */}}
 {{- define "podhogs.scrapePortName" -}}
-{{- if .Values.kubeRbacProxy.enabled }}https-metrics{{ else }}http-metrics{{ end }}
+{{- if .Values.agent.metrics.tlsSecret }}https-metrics{{ else }}http-metrics{{ end }}
 {{- end }}
 
-{{/* The Secret with the scraper's bearer token (kubeRbacProxy), as a SecretKeySelector. */}}
-{{- define "podhogs.scrapeAuthorization" -}}
-{{- if .Values.monitoring.authorizationSecret }}
-type: Bearer
-credentials:
-  {{- toYaml .Values.monitoring.authorizationSecret | nindent 2 }}
-{{- else if and .Values.kubeRbacProxy.scraper.create .Values.rbac.create }}
-type: Bearer
-credentials:
-  name: {{ include "podhogs.fullname" . }}-scraper-token
-  key: token
-{{- else }}
-{{- fail "kubeRbacProxy.enabled with a ServiceMonitor or PodMonitor needs kubeRbacProxy.scraper.create with rbac.create, or monitoring.authorizationSecret" }}
+{{/* The kubeRbacProxy values of an earlier chart are refused, not silently ignored. */}}
+{{- define "podhogs.noKubeRbacProxy" -}}
+{{- if hasKey .Values "kubeRbacProxy" }}
+{{- fail "kubeRbacProxy was removed: the agent checks the tokens of /metrics itself (agent.metrics.auth, TokenReview and SubjectAccessReview, as kube-rbac-proxy did), serves its API on 127.0.0.1 only (kubectl podhogs comes through pods/portforward), and serves /metrics over TLS with agent.metrics.tlsSecret; drop the kubeRbacProxy values" }}
 {{- end }}
 {{- end }}
 
@@ -74,7 +61,7 @@ credentials:
 path: /metrics
 interval: {{ .Values.monitoring.interval }}
 scrapeTimeout: {{ .Values.monitoring.scrapeTimeout }}
-{{- if .Values.kubeRbacProxy.enabled }}
+{{- if .Values.agent.metrics.tlsSecret }}
 scheme: https
 tlsConfig:
   {{- if .Values.monitoring.tlsConfig }}
@@ -82,10 +69,39 @@ tlsConfig:
   {{- else }}
   insecureSkipVerify: true
   {{- end }}
-authorization:
-  {{- include "podhogs.scrapeAuthorization" . | trim | nindent 2 }}
 {{- else }}
 scheme: http
+{{- end }}
+{{- end }}
+
+{{/*
+How a monitor ({kind, root}) proves it may read /metrics (agent.metrics.auth=kubernetes): a Secret's
+token, the chart's scraper token, or, for a ServiceMonitor, Prometheus's own service account token.
+*/}}
+{{- define "podhogs.scrapeAuth" -}}
+{{- $root := .root }}
+{{- if eq $root.Values.agent.metrics.auth "kubernetes" }}
+{{- if $root.Values.monitoring.authorizationSecret }}
+authorization:
+  type: Bearer
+  credentials:
+    {{- toYaml $root.Values.monitoring.authorizationSecret | nindent 4 }}
+{{- else if $root.Values.monitoring.scraperToken.create }}
+{{- if not $root.Values.rbac.create }}
+{{- fail "monitoring.scraperToken.create needs rbac.create (its account is bound to the metrics-reader ClusterRole), or give monitoring.authorizationSecret" }}
+{{- end }}
+authorization:
+  type: Bearer
+  credentials:
+    name: {{ include "podhogs.fullname" $root }}-scraper-token
+    key: token
+{{- else if eq .kind "ServiceMonitor" }}
+# Prometheus's own service account token, which must be allowed get on /metrics (the
+# metrics-reader ClusterRole; kube-prometheus-stack's Prometheus has that right already).
+bearerTokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token
+{{- else }}
+{{- fail "podMonitor.enabled with agent.metrics.auth=kubernetes needs a token to send: monitoring.authorizationSecret or monitoring.scraperToken.create (a PodMonitor cannot send Prometheus's own token; a ServiceMonitor can)" }}
+{{- end }}
 {{- end }}
 {{- end }}
 

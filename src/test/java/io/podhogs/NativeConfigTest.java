@@ -167,11 +167,20 @@ class NativeConfigTest {
         Set<String> targets = Arrays.stream(holder.getAnnotation(RegisterForReflection.class).targets())
                 .map(Class::getName).collect(Collectors.toSet());
         Set<String> needed = new TreeSet<>();
-        for (Method m : load("io.podhogs.agent.ApiResource").getDeclaredMethods()) {
+        // The pages are written row by row: what Jackson writes is each page's rows (the components
+        // of the page record its OpenAPI schema names, not the record itself) and the error record.
+        Class<?> resource = load("io.podhogs.agent.ApiResource");
+        for (var error : resource.getAnnotationsByType(org.eclipse.microprofile.openapi.annotations.responses.APIResponse.class)) {
+            podhogsTypes(error.content()[0].schema().implementation(), needed);
+        }
+        for (Method m : resource.getDeclaredMethods()) {
             if (m.isAnnotationPresent(jakarta.ws.rs.GET.class)) {
-                podhogsTypes(m.getGenericReturnType(), needed);
+                Class<?> page = m.getAnnotation(org.eclipse.microprofile.openapi.annotations.responses.APIResponse.class)
+                        .content()[0].schema().implementation();
+                Arrays.stream(page.getRecordComponents()).forEach(rc -> podhogsTypes(rc.getGenericType(), needed));
             }
         }
+        assertTrue(needed.contains("io.podhogs.agent.ApiPages$Error"), needed.toString());
         assertTrue(needed.contains("io.podhogs.export.api.Usage$Rate"), needed.toString());
         for (String name : needed) {
             assertTrue(targets.contains(name), "NativeReflection lacks " + name);

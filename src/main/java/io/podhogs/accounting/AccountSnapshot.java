@@ -98,4 +98,9 @@ public record AccountSnapshot(Owner owner, Map<Integer, Traffic> byInterface, Tr
     public String commandLine() {
         return owner instanceof ProcessOwner p ? p.process().commandLine() : owner.name();
     }
+
+    /** A process's arguments, one element each (empty for other accounts and kernel threads). */
+    public java.util.List<String> arguments() {
+        return owner instanceof ProcessOwner p ? p.process().arguments() : java.util.List.of();
+    }
 }

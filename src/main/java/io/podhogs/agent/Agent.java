@@ -1,5 +1,7 @@
 package io.podhogs.agent;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.podhogs.capture.CaptureConfig;
 import io.podhogs.capture.CaptureException;
@@ -55,7 +57,11 @@ public class Agent {
     private volatile Identities identities = Identities.none();
     private volatile long lastRefreshNanos = Long.MIN_VALUE;
     private volatile boolean everRefreshed;
-    private final ApiView api = new ApiView();
+    private volatile ApiView api = new ApiView(io.podhogs.export.CommandLines.REDACTED);
+    private final io.podhogs.export.api.Pager pager = new io.podhogs.export.api.Pager(System::nanoTime);
+    private ApiGate gate;
+    private volatile TokenReviews tokenReviews;
+    private AccessMetrics accessMetrics;
     private ScheduledExecutorService refresher;
     private MetricsExporter exporter;
     private volatile EngineWatch watch;
@@ -106,13 +112,16 @@ public class Agent {
             throw e;
         }
         identities = names;
+        api = new ApiView(config.showSecrets() ? io.podhogs.export.CommandLines.FULL
+                : io.podhogs.export.CommandLines.REDACTED);
         engine = started;
         // Stalled: nothing published for ten refreshes (and at least EngineWatch.MIN_STALL).
         watch = new EngineWatch(started, config.metrics().refresh().multipliedBy(10));
-        exporter = new MetricsExporter(registry, new MetricsOptions(
-                cluster == null ? KubernetesOptions.nodeName(config.kubernetes().nodeName(), host) : cluster.nodeName(),
-                config.metrics().podLabels().orElse(List.of()), config.metrics().processes(),
-                config.metrics().maxProcessSeries()));
+        String node = cluster == null ? KubernetesOptions.nodeName(config.kubernetes().nodeName(), host) : cluster.nodeName();
+        exporter = new MetricsExporter(registry, new MetricsOptions(node, config.metrics().podLabels().orElse(List.of()),
+                config.metrics().processes(), config.metrics().maxProcessSeries()));
+        tokenReviews = metricsAuth();
+        accessMetrics = new AccessMetrics(registry, node, gate(), pager, () -> tokenReviews);
         refresher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "podhogs-metrics");
             t.setDaemon(true);
@@ -138,7 +147,8 @@ public class Agent {
             boolean exported = attempt("metrics", () -> exporter.update(levels, identities));
             // Connections only from a copy the engine made for someone who asked (it stops 10 s after).
             io.podhogs.engine.Connections connections = engine.lastConnections();
-            boolean listed = attempt("API rows", () -> api.update(levels, connections, identities, System.nanoTime()));
+            ApiView rows = api;
+            boolean listed = attempt("API rows", () -> rows.update(levels, connections, identities, System.nanoTime()));
             if (exported && listed) {
                 lastRefreshNanos = System.nanoTime();
                 everRefreshed = true;
@@ -167,6 +177,10 @@ public class Agent {
         if (config.metrics().refresh().toMillis() < 1) {
             throw new IllegalArgumentException("podhogs.metrics.refresh must be 1ms or more, not "
                     + config.metrics().refresh());
+        }
+        gate();  // its setting refused here, before anything starts
+        if (!config.metrics().auth().equals("kubernetes") && !config.metrics().auth().equals("none")) {
+            throw new IllegalArgumentException("podhogs.metrics.auth is kubernetes or none, not " + config.metrics().auth());
         }
         if (config.metrics().maxProcessSeries() < 0) {
             throw new IllegalArgumentException("podhogs.metrics.max-process-series must be 0 or more, not "
@@ -221,10 +235,50 @@ public class Agent {
                 KubernetesOptions.DEFAULT_RESYNC);
     }
 
+    /**
+     * What checks the tokens of /metrics from other addresses than 127.0.0.1: on the cluster this host
+     * is configured for (the pod's service account), whether or not pods are named; without one, null.
+     */
+    private TokenReviews metricsAuth() {
+        if (config.metrics().auth().equals("none")) {
+            LOG.warn("agent: /metrics is open to anyone who reaches the port (podhogs.metrics.auth=none)");
+            return null;
+        }
+        if (!io.podhogs.identity.kubernetes.KubernetesIdentity.configured()) {
+            LOG.info("agent: no Kubernetes API to check tokens with: /metrics answers 127.0.0.1 only"
+                    + " (podhogs.metrics.auth=none opens it)");
+            return null;
+        }
+        Config k = Config.autoConfigure(null);
+        k.setRequestTimeout(5_000);
+        k.setConnectionTimeout(5_000);
+        k.setRequestRetryBackoffLimit(0); // a scrape waits for no retries: it is tried again anyway
+        return new TokenReviews(new KubernetesClientBuilder().withConfig(k).build(), config.metrics().authCacheTtl(),
+                System::nanoTime);
+    }
+
+    /** The tokens' checker of /metrics, or null (auth off, no cluster, not started). */
+    TokenReviews tokenReviews() {
+        return tokenReviews;
+    }
+
     /** The engine's last snapshot, once started. */
     public Optional<EngineSnapshot> snapshot() {
         Engine e = engine;
         return e == null ? Optional.empty() : Optional.ofNullable(e.snapshot());
+    }
+
+    /** The API's pages and their pinned lists. */
+    public io.podhogs.export.api.Pager pager() {
+        return pager;
+    }
+
+    /** How many API requests are let in at once. */
+    synchronized ApiGate gate() {
+        if (gate == null) {
+            gate = new ApiGate(config.api().maxConcurrentRequests());
+        }
+        return gate;
     }
 
     /** The rows the JSON API serves, as of the last refresh. */
@@ -322,6 +376,14 @@ public class Agent {
             watchdog.step("removing the series");
             exporter.close();
             exporter = null;
+        }
+        if (accessMetrics != null) {
+            accessMetrics.close();
+            accessMetrics = null;
+        }
+        if (tokenReviews != null) {
+            tokenReviews.close();
+            tokenReviews = null;
         }
         if (engine != null) {
             Engine stopping = engine;

@@ -57,9 +57,24 @@ public interface AgentConfig {
     @WithDefault("5m")
     Duration exitedRetention();
 
+    /**
+     * Programs and command lines in the API whole; by default an argument that looks like a secret
+     * (--password=..., token=..., a URL's password) is shown as &lt;redacted&gt;.
+     */
+    @WithDefault("false")
+    boolean showSecrets();
+
     Kubernetes kubernetes();
 
     Metrics metrics();
+
+    Api api();
+
+    interface Api {
+        /** API requests at work at once; one more is answered 429 with Retry-After. */
+        @WithDefault("4")
+        int maxConcurrentRequests();
+    }
 
     interface Kubernetes {
         /** auto: the cluster this host is configured for, when there is one; off: never. */
@@ -96,5 +111,16 @@ public interface AgentConfig {
         /** How often the series are brought up to date with the engine. */
         @WithDefault("1s")
         Duration refresh();
+
+        /**
+         * Who may read /metrics from another address than 127.0.0.1: kubernetes, a bearer token that
+         * may get /metrics (TokenReview and SubjectAccessReview); none: anyone.
+         */
+        @WithDefault("kubernetes")
+        String auth();
+
+        /** How long a token's answer is kept (allowed or not). */
+        @WithDefault("60s")
+        Duration authCacheTtl();
     }
 }

@@ -5,11 +5,11 @@ import io.podhogs.export.api.Usage;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * The records the JSON API (ApiResource) writes with Jackson, for the native image. Quarkus registers
- * a resource method's return type (List&lt;Rows.Pod&gt; ...), but Jackson also reads by reflection the
- * records inside them: Usage, and Usage.Rate and Usage.ClassUsage in its maps. Listing every row
- * record and what it holds does not depend on how far Quarkus follows generic types. NativeConfigTest
- * checks that this list covers every podhogs type the API's methods return.
+ * The records the JSON API (ApiResource) writes with Jackson, for the native image. Its pages are
+ * written row by row (Pager), so Quarkus sees no typed return value to register: every row record
+ * and what it holds (Usage, and Usage.Rate and Usage.ClassUsage in its maps) and the error record
+ * are listed here. NativeConfigTest checks that this list covers the rows of every page the API's
+ * OpenAPI annotations describe.
  */
 @RegisterForReflection(targets = {
         Rows.Pod.class,
@@ -22,6 +22,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         Usage.class,
         Usage.Rate.class,
         Usage.ClassUsage.class,
+        ApiPages.Error.class,
 })
 final class NativeReflection {
     private NativeReflection() {

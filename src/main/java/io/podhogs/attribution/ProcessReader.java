@@ -61,12 +61,10 @@ public final class ProcessReader {
         int nul = commText.indexOf('\0');
         // The kernel keeps a name up to its first NUL, as it does with PR_SET_NAME.
         String comm = (nul < 0 ? commText : commText.substring(0, nul)).strip();
-        String[] words = raw.split("\0");
-        String commandLine = String.join(" ", words).strip();
+        String[] words = raw.isEmpty() ? new String[0] : raw.split("\0");
         String program = words.length > 0 && !words[0].isEmpty() ? words[0] : comm;
         CgroupIdentity cgroup = CgroupPaths.parse(cgroupLines);
-        return Optional.of(new ProcessInfo(pid, startTime, uid, program, commandLine.isEmpty() ? comm : commandLine, comm,
-                cgroup));
+        return Optional.of(new ProcessInfo(pid, startTime, uid, program, java.util.Arrays.asList(words), comm, cgroup));
     }
 
     /** The container and pod the process's cgroup path names. */

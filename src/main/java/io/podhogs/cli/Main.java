@@ -10,7 +10,8 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 import jakarta.inject.Inject;
 
 /**
- * Entry point: {@code podhogs agent} runs the node agent (HTTP: metrics, API, health) until
+ * Entry point: {@code podhogs agent} runs the node agent (HTTP: metrics and health on the node's
+ * addresses, the API on 127.0.0.1) until
  * SIGTERM; anything else is the command line, which opens no port.
  */
 @QuarkusMain
@@ -22,8 +23,10 @@ public class Main implements QuarkusApplication {
 
     public static void main(String... args) {
         if (args.length == 0 || !args[0].equals(AGENT)) {
-            // Decided before Quarkus starts: the HTTP server listens in agent mode only.
+            // Decided before Quarkus starts: the HTTP servers (the API's and the management interface
+            // of /metrics and health) listen in agent mode only.
             System.setProperty("quarkus.http.host-enabled", "false");
+            System.setProperty("quarkus.management.host-enabled", "false");
         }
         // Whatever ends the process otherwise (System.exit in a jar, a test launcher's own record)
         // still does; a failure to start is first said in one line, as a bad option is.

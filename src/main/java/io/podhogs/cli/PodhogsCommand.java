@@ -9,6 +9,7 @@ import io.podhogs.engine.EngineConfig;
 import io.podhogs.engine.EngineSnapshot;
 import io.podhogs.engine.EngineWatch;
 import io.podhogs.engine.Spans;
+import io.podhogs.export.CommandLines;
 import io.podhogs.export.DropReporter;
 import io.podhogs.export.Level;
 import io.podhogs.export.JsonWriter;
@@ -57,7 +58,8 @@ import picocli.CommandLine.TypeConversionException;
         footer = {"", "Exit status: 0 done, 2 bad usage or capture impossible (the message says",
             "how to fix it), 1 internal error.", "",
             "podhogs agent runs the node agent instead: Prometheus metrics at",
-            "http://NODE:9810/metrics, health at /q/health; settings in README.md."})
+            "http://NODE:9810/metrics (a bearer token needed), health at /q/health, the",
+            "JSON API at http://127.0.0.1:9811/api/v1 only; settings in README.md."})
 public final class PodhogsCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "DEVICE", arity = "0..*",
@@ -173,6 +175,11 @@ public final class PodhogsCommand implements Callable<Integer> {
             + " column that 'c' turns from name to ID to image.")
     boolean showContainer;
 
+    @Option(names = "--show-secrets", description = "Show command lines (-l, JSON) and programs whole. By"
+            + " default an argument that looks like a secret (--password=..., token=..., a URL's password) is"
+            + " shown as <redacted>.")
+    boolean showSecrets;
+
     @Option(names = "--snaplen", paramLabel = "BYTES", defaultValue = "" + CaptureConfig.DEFAULT_SNAP_LENGTH,
             description = "Bytes kept of each frame: headers only. Default: ${DEFAULT-VALUE}.")
     int snapLength;
@@ -212,7 +219,8 @@ public final class PodhogsCommand implements Callable<Integer> {
         Level level;
         KubernetesOptions cluster;
         try {
-            format = new RowFormat(ViewMode.of(viewMode), sortBySent, new LinkedHashSet<>(pids), commandLine, basename);
+            format = new RowFormat(ViewMode.of(viewMode), sortBySent, new LinkedHashSet<>(pids), commandLine, basename)
+                    .withCommandLines(showSecrets ? CommandLines.FULL : CommandLines.REDACTED);
             level = Level.parse(by);
             cluster = clusterOptions(level);
             if (count < 0) {

@@ -91,9 +91,9 @@ public final class JsonWriter {
             b.append(",\"pid\":").append(a.pid()).append(",\"uid\":").append(a.uid()).append(",\"user\":");
             Json.string(b, a.isProcess() ? users.name(a.uid()) : "");
             b.append(",\"program\":");
-            Json.string(b, a.program());
+            Json.string(b, format.commandLines().program(a));
             b.append(",\"command\":");
-            Json.string(b, a.commandLine());
+            Json.string(b, format.commandLines().command(a));
             b.append(",\"interfaces\":[");
             for (int i = 0; i < a.interfaces().size(); i++) {
                 if (i > 0) {

@@ -18,34 +18,36 @@ import java.util.function.Function;
  * @param level what the rows are ({@code --by})
  * @param grouping how the accounts are summed into that level before they are shown
  * @param containerLabel the label of a process's container in front of its name, or null for none
+ * @param commandLines whether command lines and programs are shown with secrets hidden (the default) or whole
  */
 public record RowFormat(ViewMode mode, boolean sortBySent, Set<Integer> pids, boolean commandLine, boolean basename,
                         Level level, BiFunction<List<AccountSnapshot>, EngineSnapshot, List<AccountSnapshot>> grouping,
-                        Function<CgroupIdentity, String> containerLabel) {
+                        Function<CgroupIdentity, String> containerLabel, CommandLines commandLines) {
 
     public RowFormat(ViewMode mode, boolean sortBySent, Set<Integer> pids, boolean commandLine, boolean basename) {
-        this(mode, sortBySent, pids, commandLine, basename, Level.PROCESS, (accounts, snapshot) -> accounts, null);
+        this(mode, sortBySent, pids, commandLine, basename, Level.PROCESS, (accounts, snapshot) -> accounts, null,
+                CommandLines.REDACTED);
     }
 
     public RowFormat withMode(ViewMode newMode) {
-        return new RowFormat(newMode, sortBySent, pids, commandLine, basename, level, grouping, containerLabel);
+        return new RowFormat(newMode, sortBySent, pids, commandLine, basename, level, grouping, containerLabel, commandLines);
     }
 
     public RowFormat withSortBySent(boolean bySent) {
-        return new RowFormat(mode, bySent, pids, commandLine, basename, level, grouping, containerLabel);
+        return new RowFormat(mode, bySent, pids, commandLine, basename, level, grouping, containerLabel, commandLines);
     }
 
     public RowFormat withCommandLine(boolean show) {
-        return new RowFormat(mode, sortBySent, pids, show, basename, level, grouping, containerLabel);
+        return new RowFormat(mode, sortBySent, pids, show, basename, level, grouping, containerLabel, commandLines);
     }
 
     public RowFormat withBasename(boolean show) {
-        return new RowFormat(mode, sortBySent, pids, commandLine, show, level, grouping, containerLabel);
+        return new RowFormat(mode, sortBySent, pids, commandLine, show, level, grouping, containerLabel, commandLines);
     }
 
     /** Rows of {@code by}, summed by {@code grouping}. */
     public RowFormat withGrouping(Level by, BiFunction<List<AccountSnapshot>, EngineSnapshot, List<AccountSnapshot>> grouping) {
-        return new RowFormat(mode, sortBySent, pids, commandLine, basename, by, grouping, containerLabel);
+        return new RowFormat(mode, sortBySent, pids, commandLine, basename, by, grouping, containerLabel, commandLines);
     }
 
     /**
@@ -53,7 +55,12 @@ public record RowFormat(ViewMode mode, boolean sortBySent, Set<Integer> pids, bo
      * ({@code --show-container}: "web:/usr/sbin/nginx"), which keeps nethogs's program/pid/uid shape.
      */
     public RowFormat withContainerLabels(Function<CgroupIdentity, String> label) {
-        return new RowFormat(mode, sortBySent, pids, commandLine, basename, level, grouping, label);
+        return new RowFormat(mode, sortBySent, pids, commandLine, basename, level, grouping, label, commandLines);
+    }
+
+    /** Command lines and programs whole ({@code --show-secrets}) or with secrets hidden. */
+    public RowFormat withCommandLines(CommandLines shown) {
+        return new RowFormat(mode, sortBySent, pids, commandLine, basename, level, grouping, containerLabel, shown);
     }
 
     /** The rows to show: the -P processes (or all), grouped, sorted. */
@@ -90,9 +97,9 @@ public record RowFormat(ViewMode mode, boolean sortBySent, Set<Integer> pids, bo
             return a.program();
         }
         if (commandLine) {
-            return a.commandLine();
+            return commandLines.command(a);
         }
-        String program = a.program();
+        String program = commandLines.program(a);
         if (basename) {
             int slash = program.lastIndexOf('/');
             return slash >= 0 && slash < program.length() - 1 ? program.substring(slash + 1) : program;

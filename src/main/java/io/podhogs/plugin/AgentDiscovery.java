@@ -21,9 +21,9 @@ import java.util.Objects;
  */
 final class AgentDiscovery {
     static final String DEFAULT_SELECTOR = "app.kubernetes.io/name=podhogs";
-    /** The chart's name for the agent's port (podhogs.scrapePortName without kube-rbac-proxy). */
-    static final String PORT_NAME = "http-metrics";
-    static final int DEFAULT_PORT = 9810;
+    /** The chart's name for the agent's API port (127.0.0.1 of the node only: reached by port-forward). */
+    static final String PORT_NAME = "api";
+    static final int DEFAULT_PORT = 9811;
     static final String INSTALL = "helm install podhogs ./helm/podhogs --namespace podhogs --create-namespace";
     /**
      * resourceVersion=0: the API server answers from its watch cache instead of a quorum read of
@@ -125,7 +125,7 @@ final class AgentDiscovery {
         return DEFAULT_PORT;
     }
 
-    /** Why the pod cannot answer, or null: the API server's proxy would only return an error. */
+    /** Why the pod cannot answer, or null: a port-forward to it would only fail. */
     private static String notReady(Pod p) {
         if (p.getMetadata().getDeletionTimestamp() != null) {
             return "agent pod " + p.getMetadata().getNamespace() + "/" + p.getMetadata().getName() + " is terminating";

@@ -16,20 +16,25 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The nodes' answers made one: rows merged (summed across nodes for namespaces and workloads),
- * filtered (-n, -l, client side), sorted, with the nodes that answered and those that did not.
+ * filtered (-n, -l, client side), sorted, with the nodes that answered and those that did not, and
+ * by node the rows an agent left out of its list (connections beyond what its engine copies).
  */
-record ClusterAnswer(List<Row> rows, List<String> answered, List<NodeAnswer> unanswered) {
+record ClusterAnswer(List<Row> rows, List<String> answered, List<NodeAnswer> unanswered, Map<String, Long> omitted) {
 
     static ClusterAnswer of(Query q, List<NodeAnswer> answers, ObjectMapper json) {
         List<Row> rows = new ArrayList<>();
         List<String> answered = new ArrayList<>();
         List<NodeAnswer> unanswered = new ArrayList<>();
+        Map<String, Long> omitted = new java.util.TreeMap<>();
         for (NodeAnswer a : answers) {
             if (!a.ok()) {
                 unanswered.add(a);
                 continue;
             }
             answered.add(a.agent().node());
+            if (a.omitted() > 0) {
+                omitted.put(a.agent().node(), a.omitted());
+            }
             for (ObjectNode agentRow : a.rows()) {
                 ObjectNode copy = agentRow.deepCopy();
                 if (!copy.hasNonNull("node") || copy.get("node").asText().isEmpty()) {
@@ -46,7 +51,7 @@ record ClusterAnswer(List<Row> rows, List<String> answered, List<NodeAnswer> una
             rows = sum(q.view(), rows, json);
         }
         rows.sort(order(q));
-        return new ClusterAnswer(List.copyOf(rows), List.copyOf(answered), List.copyOf(unanswered));
+        return new ClusterAnswer(List.copyOf(rows), List.copyOf(answered), List.copyOf(unanswered), Map.copyOf(omitted));
     }
 
     /** Every shown row's usage added up: the totals row. */

@@ -3,37 +3,39 @@ package io.podhogs.plugin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.http.HttpClient;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.HttpResponse;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
- * Asks every agent at once, through the API server's pod proxy (no port of the nodes is exposed),
- * at most {@code parallel} at a time and each for at most {@code timeout}: a slow node costs the
- * answer one timeout, not one per node, and never the other nodes' rows.
+ * Asks every agent at once, at most {@code parallel} at a time and each for at most {@code timeout}
+ * (all its pages together): a slow node costs the answer one timeout, not one per node, and never
+ * the other nodes' rows. An agent's list is read page by page to its end, so that totals are whole;
+ * a page whose list the agent no longer keeps (410) starts the list again, a few times at most.
  */
 final class FanOut implements AutoCloseable {
-    private final KubernetesClient client;
+    /** Rows asked for a page: the agent's default, well under its maximum. */
+    static final int PAGE = 500;
+    /** Pages read from one agent at most: a list of more than 2.5 million rows is not an agent's. */
+    static final int MAX_PAGES = 5000;
+    /** Lists started again after their pages expired, at most. */
+    static final int MAX_RESTARTS = 2;
+
     private final ObjectMapper json;
     private final Duration timeout;
     private final ExecutorService pool;
+    private final Function<Agent, AgentChannel> channels;
 
-    FanOut(KubernetesClient client, ObjectMapper json, int parallel, Duration timeout) {
-        this.client = client;
+    FanOut(Function<Agent, AgentChannel> channels, ObjectMapper json, int parallel, Duration timeout) {
+        this.channels = channels;
         this.json = json;
         this.timeout = timeout;
         // Daemon threads: a request that hangs past its timeout must not keep the JVM from exiting.
@@ -42,12 +44,6 @@ final class FanOut implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-    }
-
-    /** The path the API server proxies to the agent's /api/v1/{list}. */
-    static String proxyPath(Agent agent, String list) {
-        return "api/v1/namespaces/" + encode(agent.namespace()) + "/pods/" + encode(agent.pod()) + ":" + agent.port()
-                + "/proxy/api/v1/" + list;
     }
 
     /** Every agent's answer (ready ones asked, the others failed as they are), in the agents' order. */
@@ -73,63 +69,78 @@ final class FanOut implements AutoCloseable {
         return answers;
     }
 
+    /** Every page of one agent's list, within the timeout. */
     private NodeAnswer askOne(Agent agent, String list) {
-        HttpClient http = client.getHttpClient();
-        String base = client.getMasterUrl().toString();
-        String url = (base.endsWith("/") ? base : base + "/") + proxyPath(agent, list);
-        HttpRequest request = http.newHttpRequestBuilder().uri(url).header("Accept", "application/json")
-                .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS).build();
-        CompletableFuture<HttpResponse<String>> pending = http.sendAsync(request, String.class);
-        HttpResponse<String> response;
-        try {
-            response = pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            pending.cancel(true);
-            return NodeAnswer.failed(agent, 0, "no answer within " + Durations.format(timeout));
-        } catch (ExecutionException e) {
-            String cause = Cluster.rootMessage(e);
-            if (cause.toLowerCase(java.util.Locale.ROOT).contains("timeout")
-                    || cause.toLowerCase(java.util.Locale.ROOT).contains("timed out")) {
-                return NodeAnswer.failed(agent, 0, "no answer within " + Durations.format(timeout));
-            }
-            return NodeAnswer.failed(agent, 0, Cluster.oneLine(cause));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return NodeAnswer.failed(agent, 0, "interrupted");
-        }
-        int code = response.code();
-        if (code == 403) {
-            return NodeAnswer.failed(agent, 403, "forbidden: you need get on pods/proxy in namespace "
-                    + agent.namespace());
-        }
-        if (code != 200) {
-            return NodeAnswer.failed(agent, code, "HTTP " + code + statusMessage(response.body()));
-        }
-        try {
-            JsonNode body = json.readTree(response.body());
-            if (body == null || !body.isArray()) {
-                return NodeAnswer.failed(agent, code, "not a podhogs agent's answer (no JSON list)");
-            }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (AgentChannel channel = channels.apply(agent)) {
             List<ObjectNode> rows = new ArrayList<>();
-            for (JsonNode row : body) {
-                if (!(row instanceof ObjectNode o) || !o.has("usage")) {
-                    return NodeAnswer.failed(agent, code, "not a podhogs agent's answer (rows without usage)");
+            long omitted = 0;
+            String token = null;
+            int restarts = 0;
+            for (int pages = 0; pages < MAX_PAGES; pages++) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return NodeAnswer.failed(agent, 0, timedOut());
                 }
-                rows.add(o);
+                String path = "/api/v1/" + list + "?limit=" + PAGE
+                        + (token == null ? "" : "&continue=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+                AgentChannel.Answer answer = channel.get(path, Duration.ofNanos(left));
+                if (answer.timedOut()) {
+                    return NodeAnswer.failed(agent, 0, timedOut());
+                }
+                if (answer.failure() != null) {
+                    return NodeAnswer.failed(agent, answer.status(), answer.failure());
+                }
+                if (answer.status() == 410 && token != null && restarts < MAX_RESTARTS) {
+                    // The agent let the pinned rows go (another client paged many lists at once): again, whole.
+                    restarts++;
+                    rows.clear();
+                    token = null;
+                    continue;
+                }
+                if (answer.status() != 200) {
+                    return NodeAnswer.failed(agent, answer.status(), "HTTP " + answer.status() + statusMessage(answer.body()));
+                }
+                JsonNode page;
+                try {
+                    page = json.readTree(answer.body());
+                } catch (java.io.IOException e) {
+                    return NodeAnswer.failed(agent, 200, "not a podhogs agent's answer (not JSON)");
+                }
+                JsonNode items = page == null ? null : page.isArray() ? page : page.get("items"); // an array: an agent before pages
+                if (items == null || !items.isArray()) {
+                    return NodeAnswer.failed(agent, 200, "not a podhogs agent's answer (no JSON list)");
+                }
+                for (JsonNode row : items) {
+                    if (!(row instanceof ObjectNode o) || !o.has("usage")) {
+                        return NodeAnswer.failed(agent, 200, "not a podhogs agent's answer (rows without usage)");
+                    }
+                    rows.add(o);
+                }
+                omitted = page.path("omitted").asLong(0);
+                token = page.hasNonNull("continue") ? page.get("continue").asText() : null;
+                if (token == null) {
+                    return NodeAnswer.answered(agent, rows, omitted);
+                }
             }
-            return NodeAnswer.answered(agent, rows);
-        } catch (java.io.IOException e) {
-            return NodeAnswer.failed(agent, code, "not a podhogs agent's answer (not JSON)");
+            return NodeAnswer.failed(agent, 0, "the agent's list did not end after " + MAX_PAGES + " pages");
         }
     }
 
-    /** ": " and the API server's Status message (the proxy's reason), or its body's first line. */
+    private String timedOut() {
+        return "no answer within " + Durations.format(timeout);
+    }
+
+    /** ": " and the answer's message (the agent's 'error', the API server's Status), or its body's first line. */
     private String statusMessage(String body) {
         if (body == null || body.isBlank()) {
             return "";
         }
         try {
             JsonNode status = json.readTree(body);
+            if (status != null && status.hasNonNull("error")) {
+                return ": " + Cluster.oneLine(status.get("error").asText());
+            }
             if (status != null && status.hasNonNull("message")) {
                 return ": " + Cluster.oneLine(status.get("message").asText());
             }
@@ -137,10 +148,6 @@ final class FanOut implements AutoCloseable {
             // not JSON: the body as it is
         }
         return ": " + Cluster.oneLine(body.lines().findFirst().orElse(""));
-    }
-
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     @Override

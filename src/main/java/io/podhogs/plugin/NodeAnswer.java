@@ -7,15 +7,16 @@ import java.util.List;
  * What one node's agent answered: its rows, or why there are none (the node is then named on
  * stderr and the exit code says the answer is partial).
  *
- * @param status the HTTP status of a refusal (403 is access, 503 the proxy's), 0 for no answer at all
+ * @param status the HTTP status of a refusal (403 is access) or of the agent's answer, 0 for no answer at all
+ * @param omitted rows the agent left out of its list (connections beyond what its engine copies)
  */
-record NodeAnswer(Agent agent, List<ObjectNode> rows, int status, String failure) {
-    static NodeAnswer answered(Agent agent, List<ObjectNode> rows) {
-        return new NodeAnswer(agent, List.copyOf(rows), 0, null);
+record NodeAnswer(Agent agent, List<ObjectNode> rows, long omitted, int status, String failure) {
+    static NodeAnswer answered(Agent agent, List<ObjectNode> rows, long omitted) {
+        return new NodeAnswer(agent, List.copyOf(rows), omitted, 0, null);
     }
 
     static NodeAnswer failed(Agent agent, int status, String failure) {
-        return new NodeAnswer(agent, List.of(), status, failure);
+        return new NodeAnswer(agent, List.of(), 0, status, failure);
     }
 
     boolean ok() {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "kubectl podhogs", mixinStandardHelpOptions = true, versionProvider = io.podhogs.cli.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Network bandwidth per pod (or container, process, connection, namespace, workload) across"
-                + " the cluster, from every node's podhogs agent through the API server's pod proxy.",
+                + " the cluster, from every node's podhogs agent, read through a port-forward (pods/portforward).",
                 "",
                 "Exit status: 0 every node answered, 3 some nodes did not (each named on stderr), 1 error,"
                 + " 2 usage.", ""})
@@ -69,7 +69,7 @@ final class PodhogsCommand implements Callable<Integer> {
     String interval;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s",
-            description = "How long one node's agent may take (default 5s)")
+            description = "How long one node's agent may take, all its pages (default 5s)")
     String timeout;
 
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "16",
@@ -136,7 +136,7 @@ final class PodhogsCommand implements Callable<Integer> {
         }
         ObjectMapper json = Structured.mapper();
         try (KubernetesClient client = Cluster.connect(kubeconfig, context, env, parallel, perNode);
-             FanOut fanOut = new FanOut(client, json, parallel, perNode)) {
+             FanOut fanOut = new FanOut(agent -> new PortForwardChannel(client, agent), json, parallel, perNode)) {
             String scope;
             if (allNamespaces) {
                 scope = null;
@@ -199,14 +199,16 @@ final class PodhogsCommand implements Callable<Integer> {
         List<NodeAnswer> failed = answer.unanswered();
         if (failed.stream().allMatch(a -> a.status() == 403)) {
             String namespaces = String.join(", ", failed.stream().map(a -> a.agent().namespace()).distinct().toList());
-            return PluginException.error("forbidden: you may not reach the podhogs agents: kubectl podhogs needs get on"
-                    + " pods/proxy in namespace " + namespaces);
+            return PluginException.error("forbidden: you may not reach the podhogs agents: kubectl podhogs needs get and"
+                    + " create on pods/portforward in namespace " + namespaces);
         }
         reportUnanswered(answer);
         return PluginException.error("no podhogs agent answered (" + failed.size() + " asked)");
     }
 
     private void reportUnanswered(ClusterAnswer answer) {
+        new java.util.TreeMap<>(answer.omitted()).forEach((node, n) -> err.println("warning: node " + node + " listed"
+                + " the busiest connections only: " + n + " more not listed"));
         for (NodeAnswer a : answer.unanswered()) {
             err.println("warning: node " + a.agent().node() + " did not answer: " + a.failure()
                     + (a.agent().pod().isEmpty() ? "" : " (agent " + a.agent().name() + ")"));

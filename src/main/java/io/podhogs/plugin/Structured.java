@@ -43,6 +43,11 @@ final class Structured {
             n.put("agent", a.agent().name());
             n.put("reason", a.failure());
         }
+        if (!answer.omitted().isEmpty()) {
+            // Only when an agent left rows out: its list is then the busiest connections, not all.
+            ObjectNode omitted = doc.putObject("omitted");
+            new java.util.TreeMap<>(answer.omitted()).forEach(omitted::put);
+        }
         return doc;
     }
 

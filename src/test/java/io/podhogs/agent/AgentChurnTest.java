@@ -79,7 +79,7 @@ class AgentChurnTest extends AgentTrafficTest {
         long deadline = System.nanoTime() + 20_000_000_000L;
         boolean capped = false;
         while (!capped && System.nanoTime() < deadline) {
-            Scrape scrape = new Scrape(get("/metrics").asString());
+            Scrape scrape = new Scrape(get(Management.url("/metrics")).asString());
             long series = scrape.text().lines().filter(l -> l.startsWith("podhogs_process_network_transmit_bytes_total{"))
                     .count();
             double dropped = scrape.value("podhogs_process_series_dropped", Map.of()).orElse(0.0);
@@ -106,7 +106,7 @@ class AgentChurnTest extends AgentTrafficTest {
                 + " before, %d MiB after%n", CHILDREN, CHILDREN * FLOWS_EACH, peakAccounts, after, heapBefore >> 20,
                 heapAfter >> 20);
         assertTrue(after < 50, () -> after + " accounts kept after the churn");
-        assertEquals(0.0, new Scrape(get("/metrics").asString()).value("podhogs_process_series_dropped", Map.of())
+        assertEquals(0.0, new Scrape(get(Management.url("/metrics")).asString()).value("podhogs_process_series_dropped", Map.of())
                 .orElseThrow(), "nothing left out once the processes are folded");
     }
 

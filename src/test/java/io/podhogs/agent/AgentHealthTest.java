@@ -41,7 +41,7 @@ class AgentHealthTest extends AgentTrafficTest {
     private static int awaitStatus(String path, IntPredicate wanted, String what) {
         long deadline = System.nanoTime() + 15_000_000_000L;
         while (System.nanoTime() < deadline) {
-            int status = get(path).statusCode();
+            int status = get(Management.url(path)).statusCode();
             if (wanted.test(status)) {
                 return status;
             }
@@ -58,7 +58,7 @@ class AgentHealthTest extends AgentTrafficTest {
     void aCaptureThatEndsTurnsLivenessRedUntilTheEngineReopensIt() throws Exception {
         agent.start();
         awaitStatus("/q/health/ready", s -> s == 200, "readiness");
-        assertEquals(200, get("/q/health/live").statusCode());
+        assertEquals(200, get(Management.url("/q/health/live")).statusCode());
 
         // pcap_breakloop from outside: the loop returns as if libpcap had given up on the handle.
         assertEquals(1, CaptureFaults.breakLoop(io.quarkus.arc.ClientProxy.unwrap(agent), "any"));
@@ -69,7 +69,7 @@ class AgentHealthTest extends AgentTrafficTest {
         long until = System.nanoTime() + 5_000_000_000L;
         double restarts = 0;
         while (restarts < 1 && System.nanoTime() < until) {
-            restarts = new Scrape(get("/metrics").asString()).value("podhogs_capture_restarts_total",
+            restarts = new Scrape(get(Management.url("/metrics")).asString()).value("podhogs_capture_restarts_total",
                     Map.of("capture", "any")).orElse(0.0);
         }
         assertEquals(1.0, restarts, "the restart in the metrics too");

@@ -33,11 +33,11 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code podhogs agent} as it runs in production: the packaged jar in a JVM of its own (run by
  * failsafe after {@code package}), configured through environment variables as the chart does.
- * What only a real process shows: JSON logs on the console, SIGTERM ending it with status 0 (busy
- * or not, within 5 s, and through a watchdog when a step of the stop hangs), an OutOfMemoryError
- * ending it with the JVM options the chart and the image give it, a capture thread stalled by a
- * debugger turning liveness red, a bad setting ending it with one line and status 2, and the
- * command line opening no port.
+ * What only a real process shows: JSON logs on the console, metrics and health on one port and the
+ * API on another, SIGTERM ending it with status 0 (busy or not, within 5 s, and through a watchdog
+ * when a step of the stop hangs), an OutOfMemoryError ending it with the JVM options the chart and
+ * the image give it, a capture thread stalled by a debugger turning liveness red, a bad setting
+ * ending it with one line and status 2, and the command line opening neither port.
  */
 class AgentJarIT {
     private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
@@ -53,7 +53,7 @@ class AgentJarIT {
         started.forEach(Process::destroyForcibly);
         net.close();
         for (Path log : logs) {
-            Files.deleteIfExists(log);
+            Files.deleteIfExists(log); // files first, then their directory
         }
     }
 
@@ -121,11 +121,15 @@ class AgentJarIT {
     void theAgentLogsInJsonCountsTheVethToTheByteAndEndsWithStatusZeroOnSigterm() throws Exception {
         Host h = net.createHost();
         int port = freePort();
+        int apiPort = freePort();
         Path output = log("podhogs-agent");
-        Process agent = podhogs(Map.of("QUARKUS_HTTP_PORT", Integer.toString(port), "PODHOGS_INTERFACES", h.hostIf(),
-                "PODHOGS_KUBERNETES_MODE", "off", "PODHOGS_METRICS_REFRESH", "200ms",
-                "QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true"), output, "agent");
+        Process agent = podhogs(Map.of("QUARKUS_MANAGEMENT_PORT", Integer.toString(port), "QUARKUS_HTTP_PORT",
+                Integer.toString(apiPort), "PODHOGS_INTERFACES", h.hostIf(), "PODHOGS_KUBERNETES_MODE", "off",
+                "PODHOGS_METRICS_REFRESH", "200ms", "QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true"), output, "agent");
         awaitReady(port, agent, output);
+        HttpResponse<String> interfaces = get(apiPort, "/api/v1/interfaces");
+        assertEquals(200, interfaces.statusCode(), interfaces::body);
+        assertTrue(interfaces.body().startsWith("{\"items\":["), interfaces::body);
         net.bringUp(h);
         net.sendToPeer(h, "5731", 250_000);
 
@@ -170,10 +174,54 @@ class AgentJarIT {
         assertTrue(messages.stream().anyMatch(m -> m.contains(h.hostIf())), () -> "no line says what is captured: " + messages);
     }
 
+    /** curl's status code for {@code url} (0: no HTTP answer), and the body after it. */
+    private static String[] curl(String url) {
+        String out = io.podhogs.testing.Shell.runQuietly("curl", "-sk", "--max-time", "5", "-o", "-", "-w", "\n%{http_code}",
+                url);
+        int cut = out.lastIndexOf('\n');
+        return new String[] {out.substring(cut + 1).strip(), out.substring(0, cut)};
+    }
+
+    @Test
+    void metricsAndHealthOverTlsWithTheCertificateGiven() throws Exception {
+        // What the chart's agent.metrics.tlsSecret sets: a certificate and key the management interface serves.
+        Path dir = Files.createTempDirectory("podhogs-tls");
+        logs.add(dir.resolve("tls.crt"));
+        logs.add(dir.resolve("tls.key"));
+        logs.add(dir);
+        io.podhogs.testing.Shell.run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                "/CN=podhogs", "-keyout", dir.resolve("tls.key").toString(), "-out", dir.resolve("tls.crt").toString());
+        int port = freePort();
+        Path output = log("podhogs-agent-tls");
+        Process agent = podhogs(Map.of("QUARKUS_MANAGEMENT_PORT", Integer.toString(port), "QUARKUS_HTTP_PORT",
+                Integer.toString(freePort()), "QUARKUS_MANAGEMENT_SSL_CERTIFICATE_FILES", dir.resolve("tls.crt").toString(),
+                "QUARKUS_MANAGEMENT_SSL_CERTIFICATE_KEY_FILES", dir.resolve("tls.key").toString(),
+                "PODHOGS_KUBERNETES_MODE", "off", "PODHOGS_METRICS_REFRESH", "200ms"), output, "agent");
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        String[] ready = curl("https://127.0.0.1:" + port + "/q/health/ready");
+        while (!ready[0].equals("200") && System.nanoTime() < deadline) {
+            assertTrue(agent.isAlive(), () -> "the agent ended:\n" + read(output));
+            Thread.sleep(200);
+            ready = curl("https://127.0.0.1:" + port + "/q/health/ready");
+        }
+        assertEquals("200", ready[0], () -> "never ready over HTTPS:\n" + read(output));
+        String[] metrics = curl("https://127.0.0.1:" + port + "/metrics");
+        assertEquals("200", metrics[0]);
+        assertTrue(metrics[1].contains("podhogs_capture_running"), metrics[1]);
+        String[] plain = curl("http://127.0.0.1:" + port + "/metrics");
+        assertFalse(plain[0].equals("200"), "no plain HTTP beside it: " + plain[0]);
+        String certificate = io.podhogs.testing.Shell.run("sh", "-c", "openssl s_client -connect 127.0.0.1:" + port
+                + " </dev/null 2>/dev/null | openssl x509 -noout -subject");
+        assertTrue(certificate.contains("CN = podhogs") || certificate.contains("CN=podhogs"), certificate);
+        agent.destroy();
+        assertTrue(agent.waitFor(20, TimeUnit.SECONDS));
+    }
+
     @Test
     void aSettingThatCannotBeReadIsOneLineAndStatusTwo() throws Exception {
         Path output = log("podhogs-agent");
-        Process agent = podhogs(Map.of("QUARKUS_HTTP_PORT", Integer.toString(freePort()), "PODHOGS_SNAPLEN", "abc",
+        Process agent = podhogs(Map.of("QUARKUS_MANAGEMENT_PORT", Integer.toString(freePort()), "QUARKUS_HTTP_PORT",
+                Integer.toString(freePort()), "PODHOGS_SNAPLEN", "abc",
                 "PODHOGS_KUBERNETES_MODE", "off"), output, "agent");
         assertTrue(agent.waitFor(60, TimeUnit.SECONDS), "the agent did not stop on a bad setting");
         assertEquals(2, agent.exitValue(), () -> read(output));
@@ -188,10 +236,11 @@ class AgentJarIT {
         Host h = net.createHost();
         net.bringUp(h);
         int port = freePort();
+        int apiPort = freePort();
         Path output = log("podhogs-cli");
-        // Trace mode for five refreshes of half a second: long enough to try the port while it runs.
-        Process cli = podhogs(Map.of("QUARKUS_HTTP_PORT", Integer.toString(port)), output, "-t", "-d", "0.5", "-c", "6",
-                h.hostIf());
+        // Trace mode for five refreshes of half a second: long enough to try the ports while it runs.
+        Process cli = podhogs(Map.of("QUARKUS_MANAGEMENT_PORT", Integer.toString(port), "QUARKUS_HTTP_PORT",
+                Integer.toString(apiPort)), output, "-t", "-d", "0.5", "-c", "6", h.hostIf());
         // Once it prints its first refresh it is up; an agent would be listening by then.
         long started = System.nanoTime() + 60_000_000_000L;
         while (!read(output).contains("Refreshing:") && cli.isAlive() && System.nanoTime() < started) {
@@ -200,11 +249,13 @@ class AgentJarIT {
         assertTrue(read(output).contains("Refreshing:"), () -> "no first refresh:\n" + read(output));
         long until = System.nanoTime() + 1_000_000_000L;
         while (System.nanoTime() < until && cli.isAlive()) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                fail("the command line listens on " + port + ":\n" + read(output));
-            } catch (ConnectException e) {
-                // refused: as it should be
+            for (int p : new int[] {port, apiPort}) {
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress("127.0.0.1", p), 200);
+                    fail("the command line listens on " + p + ":\n" + read(output));
+                } catch (ConnectException e) {
+                    // refused: as it should be
+                }
             }
             Thread.sleep(100);
         }

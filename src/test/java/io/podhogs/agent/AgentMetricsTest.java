@@ -1,6 +1,7 @@
 package io.podhogs.agent;
 
 import static io.restassured.RestAssured.get;
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -77,7 +78,7 @@ class AgentMetricsTest {
     }
 
     private Scrape scrape() {
-        return new Scrape(get("/metrics").then().statusCode(200).extract().asString());
+        return new Scrape(get(Management.url("/metrics")).then().statusCode(200).extract().asString());
     }
 
     private Scrape await(String what, java.util.function.Predicate<Scrape> condition, Supplier<String> detail) {
@@ -110,10 +111,20 @@ class AgentMetricsTest {
         }
         Path dir = Path.of("src/test/resources/agent-api");
         Files.createDirectories(dir);
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
         for (String list : List.of("pods", "containers", "processes", "namespaces", "workloads", "connections",
                 "interfaces")) {
-            String json = get("/api/v1/" + list).then().statusCode(200).extract().asString();
-            Files.writeString(dir.resolve(list + ".json"), json + "\n");
+            // The rows of every page, as one array: the plugin's tests page them again as an agent would.
+            com.fasterxml.jackson.databind.node.ArrayNode rows = mapper.createArrayNode();
+            String token = null;
+            do {
+                String json = (token == null ? given() : given().queryParam("continue", token)).get("/api/v1/" + list)
+                        .then().statusCode(200).extract().asString();
+                com.fasterxml.jackson.databind.JsonNode page = mapper.readTree(json);
+                rows.addAll((com.fasterxml.jackson.databind.node.ArrayNode) page.get("items"));
+                token = page.hasNonNull("continue") ? page.get("continue").asText() : null;
+            } while (token != null);
+            Files.writeString(dir.resolve(list + ".json"), mapper.writeValueAsString(rows) + "\n");
         }
     }
 
@@ -176,34 +187,41 @@ class AgentMetricsTest {
         assertEquals(s.value("podhogs_pod_network_transmit_bytes_total", webPodLabels).orElseThrow(),
                 s.value("podhogs_workload_network_transmit_bytes_total", Map.of("workload_kind", "Deployment",
                         "workload", "web")).orElseThrow());
-        get("/q/health/ready").then().statusCode(200);
-        get("/q/health/live").then().statusCode(200);
+        get(Management.url("/q/health/ready")).then().statusCode(200);
+        get(Management.url("/q/health/live")).then().statusCode(200);
 
         // The JSON API: the same pod, found by label, with the same bytes.
         String pods = get("/api/v1/pods?namespace=shop&selector=app=web,tier!=back").then().statusCode(200)
                 .extract().asString();
         io.restassured.path.json.JsonPath json = new io.restassured.path.json.JsonPath(pods);
-        assertEquals(1, json.getList("$").size(), pods);
-        assertEquals("web-6b7c8-x1y2z", json.getString("[0].pod"));
-        assertEquals("Deployment", json.getString("[0].workload_kind"));
-        assertEquals("web", json.getString("[0].workload"));
-        assertEquals(webVeth.sentBytes(), json.getLong("[0].usage.sent_bytes"), pods);
-        assertEquals(SENT, json.getLong("[0].usage.remote_classes.same_node_pod.sent_bytes"), pods);
-        assertEquals(java.util.Set.of("2s", "10s", "40s"), json.getMap("[0].usage.rates").keySet(), pods);
-        assertEquals(2, new io.restassured.path.json.JsonPath(get("/api/v1/pods?sort=bytes").asString()).getList("$").size());
-        assertEquals("db-0", new io.restassured.path.json.JsonPath(get("/api/v1/pods?sort=received-bytes&limit=1")
-                .asString()).getString("[0].pod"), "the pod that received the most, alone");
+        assertEquals(1, json.getList("items").size(), pods);
+        assertEquals("web-6b7c8-x1y2z", json.getString("items[0].pod"));
+        assertEquals("Deployment", json.getString("items[0].workload_kind"));
+        assertEquals("web", json.getString("items[0].workload"));
+        assertEquals(webVeth.sentBytes(), json.getLong("items[0].usage.sent_bytes"), pods);
+        assertEquals(SENT, json.getLong("items[0].usage.remote_classes.same_node_pod.sent_bytes"), pods);
+        assertEquals(java.util.Set.of("2s", "10s", "40s"), json.getMap("items[0].usage.rates").keySet(), pods);
+        assertEquals(0, json.getInt("remaining"), pods);
+        assertEquals(2, new io.restassured.path.json.JsonPath(get("/api/v1/pods?sort=bytes").asString()).getList("items").size());
+        io.restassured.path.json.JsonPath most = new io.restassured.path.json.JsonPath(
+                get("/api/v1/pods?sort=received-bytes&limit=1").asString());
+        assertEquals("db-0", most.getString("items[0].pod"), "the pod that received the most, alone");
+        assertEquals(1, most.getInt("remaining"), "and the other one left for the next page");
+        io.restassured.path.json.JsonPath rest = new io.restassured.path.json.JsonPath(get("/api/v1/pods?limit=1&continue="
+                + most.getString("continue")).asString());
+        assertEquals("web-6b7c8-x1y2z", rest.getString("items[0].pod"), "the next page: the other pod");
         String processes = get("/api/v1/processes?namespace=shop&selector=app=db").asString();
-        assertEquals(SENT, new io.restassured.path.json.JsonPath(processes).getLong("[0].usage.received_bytes"),
+        assertEquals(SENT, new io.restassured.path.json.JsonPath(processes).getLong("items[0].usage.received_bytes"),
                 "db's sink process received every datagram: " + processes);
         String connections = get("/api/v1/connections?namespace=shop&selector=app=web").asString();
         io.restassured.path.json.JsonPath c = new io.restassured.path.json.JsonPath(connections);
-        assertEquals(1, c.getList("$").size(), connections);
-        assertEquals("udp", c.getString("[0].protocol"));
-        assertEquals(dbIp + ":5501", c.getString("[0].remote"), connections);
-        assertEquals("same_node_pod", c.getString("[0].remote_class"));
-        assertEquals("shop/db-0", c.getString("[0].remote_name"));
-        assertEquals(SENT, c.getLong("[0].usage.sent_bytes"), "the connection's every datagram: " + connections);
+        assertEquals(1, c.getList("items").size(), connections);
+        assertEquals(0, c.getLong("omitted"), "two connections, far from the engine's bound: " + connections);
+        assertEquals("udp", c.getString("items[0].protocol"));
+        assertEquals(dbIp + ":5501", c.getString("items[0].remote"), connections);
+        assertEquals("same_node_pod", c.getString("items[0].remote_class"));
+        assertEquals("shop/db-0", c.getString("items[0].remote_name"));
+        assertEquals(SENT, c.getLong("items[0].usage.sent_bytes"), "the connection's every datagram: " + connections);
         get("/api/v1/pods?sort=loudest").then().statusCode(400)
                 .body(org.hamcrest.Matchers.containsString("sort is sent, received"));
         get("/api/v1/pods?selector=a%3D%3Db%3Dc,%25").then().statusCode(400);

@@ -216,6 +216,37 @@ class TraceJsonOutputTest {
         assertEquals(0L, ((BigDecimal) v.get("sent_bytes")).longValue(), v::toString);
     }
 
+    @Test
+    void secretsInCommandLinesAreHiddenUnlessAskedFor() throws Exception {
+        // A process whose command line carries a password and a token, as a database client's might.
+        long leaky = veth.hostSource(50, Duration.ofMinutes(2), "--db-password=s3cr3t-podhogs", "token=t0ken-podhogs")
+                .pid();
+        Podhogs.Result trace = Podhogs.run(RUN_TIMEOUT, "-t", "-l", "-P", Long.toString(leaky), "-d", "0.3", "-c", "3",
+                veth.hostDevice);
+        assertCleanExit(trace);
+        TraceRow t = row(parseTrace(trace.out()).get(2), leaky);
+        assertTrue(t != null, trace::toString);
+        assertTrue(t.name().endsWith(" --db-password=<redacted> token=<redacted>"), t::toString);
+        assertFalse(trace.out().contains("s3cr3t") || trace.out().contains("t0ken"), trace::toString);
+
+        Podhogs.Result json = Podhogs.run(RUN_TIMEOUT, "--json", "-P", Long.toString(leaky), "-d", "0.3", "-c", "3",
+                veth.hostDevice);
+        assertCleanExit(json);
+        assertFalse(json.out().contains("s3cr3t") || json.out().contains("t0ken"), json::toString);
+        Map<String, Object> row = last(json.out().lines().map(l -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> o = (Map<String, Object>) MiniJson.parse(l);
+            return o;
+        }).toList(), leaky);
+        assertTrue(((String) row.get("command")).endsWith(" --db-password=<redacted> token=<redacted>"), row::toString);
+
+        Podhogs.Result whole = Podhogs.run(RUN_TIMEOUT, "-t", "-l", "--show-secrets", "-P", Long.toString(leaky),
+                "-d", "0.3", "-c", "3", veth.hostDevice);
+        assertCleanExit(whole);
+        TraceRow w = row(parseTrace(whole.out()).get(2), leaky);
+        assertTrue(w != null && w.name().endsWith(" --db-password=s3cr3t-podhogs token=t0ken-podhogs"), whole::toString);
+    }
+
     private static Map<String, Object> last(List<Map<String, Object>> objects, long pid) {
         Map<String, Object> found = null;
         for (Map<String, Object> o : objects) {

@@ -160,9 +160,11 @@ final class Veth implements AutoCloseable {
     }
 
     /** A process of the host that sends to the namespace's sink, out of the host end. */
-    Process hostSource(int packetsPerSecond, Duration lifetime) throws Exception {
-        return python(List.of(), SOURCE, peerAddress, Integer.toString(NAMESPACE_PORT),
-                Integer.toString(packetsPerSecond), seconds(lifetime));
+    Process hostSource(int packetsPerSecond, Duration lifetime, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of(peerAddress, Integer.toString(NAMESPACE_PORT),
+                Integer.toString(packetsPerSecond), seconds(lifetime)));
+        args.addAll(List.of(more)); // arguments the script does not read: what its command line shows
+        return python(List.of(), SOURCE, args.toArray(String[]::new));
     }
 
     /** A process in the namespace that sends to the host's sink, into the host end. */

@@ -212,9 +212,19 @@ final class ChartObjects {
         return p;
     }
 
+    /** The port of /metrics and health on the node's addresses: the management interface's. */
     static int agentPort() throws IOException {
-        String port = applicationProperties().getProperty("quarkus.http.port");
-        assertFalse(port == null || port.isBlank(), "quarkus.http.port is not in application.properties");
+        return port("quarkus.management.port");
+    }
+
+    /** The API's port, on 127.0.0.1 only. */
+    static int apiPort() throws IOException {
+        return port("quarkus.http.port");
+    }
+
+    private static int port(String key) throws IOException {
+        String port = applicationProperties().getProperty(key);
+        assertFalse(port == null || port.isBlank(), key + " is not in application.properties");
         return Integer.parseInt(port.trim());
     }
 

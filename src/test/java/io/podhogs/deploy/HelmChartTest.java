@@ -4,6 +4,7 @@ import static io.podhogs.deploy.ChartObjects.CHART;
 import static io.podhogs.deploy.ChartObjects.NAMESPACE;
 import static io.podhogs.deploy.ChartObjects.ROOT;
 import static io.podhogs.deploy.ChartObjects.agentPort;
+import static io.podhogs.deploy.ChartObjects.apiPort;
 import static io.podhogs.deploy.ChartObjects.all;
 import static io.podhogs.deploy.ChartObjects.at;
 import static io.podhogs.deploy.ChartObjects.named;
@@ -41,6 +42,8 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.openshift.api.model.monitoring.v1.Endpoint;
 import io.fabric8.openshift.api.model.monitoring.v1.PodMetricsEndpoint;
 import io.fabric8.openshift.api.model.monitoring.v1.PodMonitor;
@@ -93,15 +96,25 @@ class HelmChartTest {
             "networking.k8s.io/servicecidrs:list", "networking.k8s.io/servicecidrs:watch", // ServiceCIDRs
             "apps/replicasets:get", // WorkloadResolver: a pod's ReplicaSet, for its Deployment
             "batch/jobs:get"); // WorkloadResolver: a pod's Job, for its CronJob
-    private static final Set<String> PROXY_RULES = Set.of(
+    /** What the agent asks to check the bearer tokens of /metrics (TokenReviews.java). */
+    private static final Set<String> REVIEW_RULES = Set.of(
             "authentication.k8s.io/tokenreviews:create", "authorization.k8s.io/subjectaccessreviews:create");
 
     static Stream<Arguments> variants() {
         return Stream.of(
                 Arguments.of("defaults", Map.of()),
-                Arguments.of("kube-rbac-proxy", Map.of("kubeRbacProxy.enabled", true)),
                 Arguments.of("ServiceMonitor", Map.of("serviceMonitor.enabled", true)),
-                Arguments.of("PodMonitor", Map.of("podMonitor.enabled", true)),
+                Arguments.of("PodMonitor with the chart's scraper token", Map.of("podMonitor.enabled", true,
+                        "monitoring.scraperToken.create", true)),
+                Arguments.of("PodMonitor with a token Secret", Map.of("podMonitor.enabled", true,
+                        "monitoring.authorizationSecret.name", "scraper", "monitoring.authorizationSecret.key", "token")),
+                Arguments.of("metrics over TLS", Map.of("agent.metrics.tlsSecret", "podhogs-tls", "serviceMonitor.enabled", true)),
+                Arguments.of("metrics open", Map.of("agent.metrics.auth", "none", "podMonitor.enabled", true)),
+                Arguments.of("scrapers bound", Map.of("monitoring.scraperServiceAccounts[0].name", "prometheus-k8s",
+                        "monitoring.scraperServiceAccounts[0].namespace", "monitoring")),
+                Arguments.of("plugin users bound", Map.of("rbac.pluginUsers.subjects[0].kind", "Group",
+                        "rbac.pluginUsers.subjects[0].name", "sre-admins",
+                        "rbac.pluginUsers.subjects[0].apiGroup", "rbac.authorization.k8s.io")),
                 Arguments.of("PrometheusRule", Map.of("prometheusRule.enabled", true)),
                 Arguments.of("dashboard", Map.of("dashboard.enabled", true)),
                 Arguments.of("docker socket", Map.of("docker.enabled", true)),
@@ -116,8 +129,13 @@ class HelmChartTest {
 
     private static Map<String, Object> everything() {
         Map<String, Object> all = new LinkedHashMap<>();
-        all.put("kubeRbacProxy.enabled", true);
-        all.put("kubeRbacProxy.tlsSecret", "podhogs-tls");
+        all.put("agent.metrics.tlsSecret", "podhogs-tls");
+        all.put("monitoring.scraperToken.create", true);
+        all.put("monitoring.scraperServiceAccounts[0].name", "prometheus-k8s");
+        all.put("monitoring.scraperServiceAccounts[0].namespace", "monitoring");
+        all.put("rbac.pluginUsers.subjects[0].kind", "Group");
+        all.put("rbac.pluginUsers.subjects[0].name", "sre-admins");
+        all.put("rbac.pluginUsers.subjects[0].apiGroup", "rbac.authorization.k8s.io");
         all.put("serviceMonitor.enabled", true);
         all.put("podMonitor.enabled", true);
         all.put("prometheusRule.enabled", true);
@@ -208,9 +226,10 @@ class HelmChartTest {
     @Test
     void defaultsRenderTheAgentAndItsAccessOnly() {
         List<HasMetadata> objects = parse(render(Map.of()));
-        assertEquals(Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Service", "DaemonSet"),
+        assertEquals(Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "Service", "DaemonSet"),
                 objects.stream().map(HasMetadata::getKind).collect(Collectors.toSet()));
-        assertEquals(5, objects.size());
+        // The agent's account, role and binding; the metrics-reader role; the plugin users' Role (unbound).
+        assertEquals(7, objects.size());
     }
 
     @Test
@@ -333,13 +352,18 @@ class HelmChartTest {
         assertNull(node.getValue());
         assertEquals("spec.nodeName", node.getValueFrom().getFieldRef().getFieldPath());
         assertEquals("auto", env(agent, "PODHOGS_KUBERNETES_MODE"));
-        assertEquals(Integer.toString(agentPort()), env(agent, "QUARKUS_HTTP_PORT"));
+        assertEquals(Integer.toString(agentPort()), env(agent, "QUARKUS_MANAGEMENT_PORT"));
+        assertEquals(Integer.toString(apiPort()), env(agent, "QUARKUS_HTTP_PORT"));
+        assertEquals("kubernetes", env(agent, "PODHOGS_METRICS_AUTH"), "/metrics needs a token by default");
+        assertEquals("60s", env(agent, "PODHOGS_METRICS_AUTH_CACHE_TTL"));
+        assertEquals("false", env(agent, "PODHOGS_SHOW_SECRETS"), "command lines redacted by default");
+        assertEquals("4", env(agent, "PODHOGS_API_MAX_CONCURRENT_REQUESTS"));
         assertEquals("true", env(agent, "QUARKUS_LOG_CONSOLE_JSON_ENABLED"));
         assertEquals("false", env(agent, "PODHOGS_METRICS_PROCESSES"));
         assertEquals("false", env(agent, "PODHOGS_KUBERNETES_CLUSTER_POD_INDEX"));
         assertEquals("any", env(agent, "PODHOGS_CAPTURE"));
         assertEquals("32", env(agent, "PODHOGS_BUFFER_MIB"));
-        assertNull(env(agent, "QUARKUS_HTTP_HOST"), "the agent listens on every address without the proxy");
+        assertNull(env(agent, "QUARKUS_MANAGEMENT_SSL_CERTIFICATE_FILES"), "no TLS by default");
         assertNull(env(agent, "PODHOGS_INCLUDE"), "empty lists leave the agent's default");
 
         assertEquals("false", env(agent(daemonSet(Map.of("agent.jsonLogs", false))), "QUARKUS_LOG_CONSOLE_JSON_ENABLED"));
@@ -366,7 +390,7 @@ class HelmChartTest {
                 "agent.kubernetes.serviceCidrs", List.of("10.96.0.0/12"), "agent.metrics.podLabels", List.of("app")));
         List<String> names = agent(daemonSet(values)).getEnv().stream().map(EnvVar::getName)
                 .filter(n -> n.startsWith("PODHOGS_")).toList();
-        assertEquals(21, names.size(), names::toString); // every setting the chart can pass, with the /proc and /etc roots
+        assertEquals(25, names.size(), names::toString); // every setting the chart can pass, with the /proc and /etc roots
         for (String name : names) {
             assertTrue(settings.contains(name), name + " is no setting of AgentConfig: " + settings);
         }
@@ -393,11 +417,33 @@ class HelmChartTest {
         int port = agentPort();
         assertEquals(port, agent.getPorts().get(0).getContainerPort());
         assertEquals("http-metrics", agent.getPorts().get(0).getName());
+        assertEquals(apiPort(), agent.getPorts().get(1).getContainerPort(), "the API's port, named for kubectl podhogs");
+        assertEquals("api", agent.getPorts().get(1).getName());
+        assertEquals(2, agent.getPorts().size());
         assertProbe(agent.getLivenessProbe().getHttpGet(), "/q/health/live", port, null);
         assertProbe(agent.getReadinessProbe().getHttpGet(), "/q/health/ready", port, null);
         assertProbe(agent.getStartupProbe().getHttpGet(), "/q/health/live", port, null);
+        for (var probe : List.of(agent.getLivenessProbe(), agent.getReadinessProbe(), agent.getStartupProbe())) {
+            assertNull(probe.getHttpGet().getScheme(), "HTTP: no TLS by default");
+        }
         int startupSeconds = agent.getStartupProbe().getPeriodSeconds() * agent.getStartupProbe().getFailureThreshold();
         assertTrue(startupSeconds >= 30, "a JVM start (~5 s) must fit the startup probe: " + startupSeconds + " s");
+    }
+
+    @Test
+    void theApiListensOnLoopbackAndTheManagementInterfaceOnTheNode() throws IOException {
+        var properties = ChartObjects.applicationProperties();
+        assertEquals("127.0.0.1", properties.getProperty("quarkus.http.host"), "the API: 127.0.0.1 only");
+        assertEquals("0.0.0.0", properties.getProperty("quarkus.management.host"), "metrics and health: the node's addresses");
+        assertEquals("true", properties.getProperty("quarkus.management.enabled"));
+        assertEquals("false", properties.getProperty("quarkus.smallrye-openapi.management.enabled"),
+                "the OpenAPI document with the API, not on the node's addresses");
+        assertEquals("/metrics", properties.getProperty("quarkus.micrometer.export.prometheus.path"));
+        for (Map<String, Object> values : List.of(Map.<String, Object>of(), everything())) {
+            Container agent = agent(daemonSet(values));
+            assertNull(env(agent, "QUARKUS_HTTP_HOST"), "no value opens the API to the node's addresses");
+            assertNull(env(agent, "QUARKUS_MANAGEMENT_HOST"));
+        }
     }
 
     private static void assertProbe(HTTPGetAction get, String path, int port, String host) {
@@ -409,8 +455,10 @@ class HelmChartTest {
     @Test
     void clusterRoleGrantsExactlyWhatTheAgentReads() throws IOException {
         List<HasMetadata> objects = parse(render(Map.of()));
-        ClusterRole role = one(objects, ClusterRole.class);
-        assertEquals(AGENT_RULES, rules(role));
+        ClusterRole role = named(objects, ClusterRole.class, "podhogs");
+        Set<String> expected = new TreeSet<>(AGENT_RULES);
+        expected.addAll(REVIEW_RULES);
+        assertEquals(expected, rules(role), "what it reads, and the reviews of /metrics's tokens");
         ClusterRoleBinding binding = one(objects, ClusterRoleBinding.class);
         assertEquals(role.getMetadata().getName(), binding.getRoleRef().getName());
         assertEquals("ClusterRole", binding.getRoleRef().getKind());
@@ -421,7 +469,11 @@ class HelmChartTest {
         assertEquals(account.getMetadata().getName(),
                 one(objects, DaemonSet.class).getSpec().getTemplate().getSpec().getServiceAccountName());
         // The pod index of the whole cluster lists pods too: the same rule.
-        assertEquals(AGENT_RULES, rules(one(parse(render(Map.of("agent.kubernetes.clusterPodIndex", true))), ClusterRole.class)));
+        assertEquals(expected, rules(named(parse(render(Map.of("agent.kubernetes.clusterPodIndex", true))),
+                ClusterRole.class, "podhogs")));
+        // /metrics open: no reviews.
+        assertEquals(AGENT_RULES, rules(named(parse(render(Map.of("agent.metrics.auth", "none"))), ClusterRole.class,
+                "podhogs")));
     }
 
     /**
@@ -455,6 +507,19 @@ class HelmChartTest {
         }
         assertEquals(Set.of("pods", "nodes", "services", "network/serviceCIDRs", "apps/replicaSets", "batch/jobs"), used,
                 "the agent's API calls changed: review the ClusterRole (templates/clusterrole.yaml) and AGENT_RULES");
+        // client.resource(OBJECT): the token reviews of /metrics only, each a create (REVIEW_RULES).
+        List<String> generic = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(ROOT.resolve("src/main/java"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                Matcher m = Pattern.compile("client\\s*\\.\\s*resource\\((new \\w+)[^;]*\\.(\\w+)\\(\\);")
+                        .matcher(Files.readString(f, StandardCharsets.UTF_8));
+                while (m.find()) {
+                    generic.add(f.getFileName() + ": " + m.group(1) + " " + m.group(2));
+                }
+            }
+        }
+        assertEquals(List.of("TokenReviews.java: new TokenReviewBuilder create",
+                "TokenReviews.java: new SubjectAccessReviewBuilder create"), generic);
         // Owners are only read one by one (get); pods, nodes, Services and ServiceCIDRs go to watch(), an informer.
         for (String owner : List.of("apps/replicaSets", "batch/jobs")) {
             assertTrue(statements.get(owner).matches("(?s).*\\.withName\\(.*\\)\\.get\\(\\)"), owner + statements.get(owner));
@@ -492,7 +557,7 @@ class HelmChartTest {
         ServicePort port = service.getSpec().getPorts().get(0);
         assertEquals(1, service.getSpec().getPorts().size());
         assertEquals("http-metrics", port.getName());
-        assertEquals(agentPort(), port.getPort(), "the Service's port is quarkus.http.port of application.properties");
+        assertEquals(agentPort(), port.getPort(), "the Service's port is quarkus.management.port of application.properties");
         assertEquals("http-metrics", port.getTargetPort().getStrVal());
         DaemonSet ds = one(objects, DaemonSet.class);
         assertSelects(service.getSpec().getSelector(), ds.getSpec().getTemplate().getMetadata().getLabels());
@@ -501,81 +566,128 @@ class HelmChartTest {
     }
 
     @Test
-    void kubeRbacProxyGuardsTheAgent() throws IOException {
-        int agentPort = agentPort();
-        List<HasMetadata> objects = parse(render(Map.of("kubeRbacProxy.enabled", true, "serviceMonitor.enabled", true,
-                "podMonitor.enabled", true)));
-        DaemonSet ds = one(objects, DaemonSet.class);
-        Container agent = agent(ds);
-        assertEquals("127.0.0.1", env(agent, "QUARKUS_HTTP_HOST"), "only the proxy reaches the agent");
-        assertProbe(agent.getLivenessProbe().getHttpGet(), "/q/health/live", agentPort, "127.0.0.1");
-        assertProbe(agent.getReadinessProbe().getHttpGet(), "/q/health/ready", agentPort, "127.0.0.1");
-        assertProbe(agent.getStartupProbe().getHttpGet(), "/q/health/live", agentPort, "127.0.0.1");
-
-        Container proxy = container(ds, "kube-rbac-proxy");
-        assertTrue(proxy.getImage().startsWith("quay.io/brancz/kube-rbac-proxy:v"), proxy.getImage());
-        assertTrue(proxy.getArgs().contains("--secure-listen-address=0.0.0.0:9811"), proxy.getArgs()::toString);
-        assertTrue(proxy.getArgs().contains("--upstream=http://127.0.0.1:" + agentPort + "/"), proxy.getArgs()::toString);
-        assertEquals("https-metrics", proxy.getPorts().get(0).getName());
-        assertEquals(9811, proxy.getPorts().get(0).getContainerPort());
-        SecurityContext psc = proxy.getSecurityContext();
-        assertEquals(Boolean.TRUE, psc.getRunAsNonRoot());
-        assertEquals(Boolean.TRUE, psc.getReadOnlyRootFilesystem());
-        assertEquals(List.of("ALL"), psc.getCapabilities().getDrop());
-        assertTrue(psc.getCapabilities().getAdd() == null || psc.getCapabilities().getAdd().isEmpty());
-
-        Service service = one(objects, Service.class);
-        assertEquals(9811, service.getSpec().getPorts().get(0).getPort());
-        assertEquals("https-metrics", service.getSpec().getPorts().get(0).getName());
-        assertEquals("https-metrics", service.getSpec().getPorts().get(0).getTargetPort().getStrVal());
-
-        ClusterRole role = named(objects, ClusterRole.class, "podhogs");
-        Set<String> expected = new TreeSet<>(AGENT_RULES);
-        expected.addAll(PROXY_RULES);
-        assertEquals(expected, rules(role));
+    void metricsNeedATokenThatTheMonitorsSend() throws IOException {
+        List<HasMetadata> objects = parse(render(Map.of("serviceMonitor.enabled", true)));
         ClusterRole reader = named(objects, ClusterRole.class, "podhogs-metrics-reader");
         assertEquals(List.of("/metrics"), reader.getRules().get(0).getNonResourceURLs());
         assertEquals(List.of("get"), reader.getRules().get(0).getVerbs());
-        Secret token = one(objects, Secret.class);
-        assertEquals("kubernetes.io/service-account-token", token.getType());
-        ServiceAccount scraper = named(objects, ServiceAccount.class, "podhogs-scraper");
-        assertEquals(scraper.getMetadata().getName(), token.getMetadata().getAnnotations().get("kubernetes.io/service-account.name"));
-        ClusterRoleBinding scraperBinding = named(objects, ClusterRoleBinding.class, "podhogs-scraper");
-        assertEquals(reader.getMetadata().getName(), scraperBinding.getRoleRef().getName());
-        assertEquals(scraper.getMetadata().getName(), scraperBinding.getSubjects().get(0).getName());
-
+        assertEquals(1, reader.getRules().size());
+        // The ServiceMonitor sends Prometheus's own service account token.
         Endpoint endpoint = one(objects, ServiceMonitor.class).getSpec().getEndpoints().get(0);
-        assertEquals("https-metrics", endpoint.getPort());
-        assertEquals("https", endpoint.getScheme());
-        assertEquals("/metrics", endpoint.getPath());
-        assertEquals(Boolean.TRUE, endpoint.getTlsConfig().getInsecureSkipVerify());
-        assertEquals("Bearer", endpoint.getAuthorization().getType());
-        assertEquals(token.getMetadata().getName(), endpoint.getAuthorization().getCredentials().getName());
-        assertEquals("token", endpoint.getAuthorization().getCredentials().getKey());
-        PodMetricsEndpoint podEndpoint = one(objects, PodMonitor.class).getSpec().getPodMetricsEndpoints().get(0);
-        assertEquals("https-metrics", podEndpoint.getPort());
-        assertEquals("https", podEndpoint.getScheme());
-        assertEquals(Boolean.TRUE, podEndpoint.getTlsConfig().getInsecureSkipVerify());
-        assertEquals(token.getMetadata().getName(), podEndpoint.getAuthorization().getCredentials().getName());
+        assertEquals("/var/run/secrets/kubernetes.io/serviceaccount/token", endpoint.getBearerTokenFile());
+        assertNull(endpoint.getAuthorization());
+        assertEquals("http", endpoint.getScheme());
+        assertTrue(all(objects, Secret.class).isEmpty(), "no token made by the chart unless asked");
 
-        // A CA given: the scraper verifies; the proxy's own certificate from a Secret.
-        List<HasMetadata> verified = parse(render(Map.of("kubeRbacProxy.enabled", true, "serviceMonitor.enabled", true,
-                "kubeRbacProxy.tlsSecret", "podhogs-tls", "monitoring.tlsConfig.ca.secret.name", "podhogs-ca",
-                "monitoring.tlsConfig.ca.secret.key", "ca.crt", "monitoring.tlsConfig.serverName", "podhogs")));
-        Endpoint checked = one(verified, ServiceMonitor.class).getSpec().getEndpoints().get(0);
+        // A PodMonitor cannot send Prometheus's own token: it is refused without one to send.
+        RuntimeException refused = assertThrows(RuntimeException.class, () -> render(Map.of("podMonitor.enabled", true)));
+        assertTrue(String.valueOf(refused.getMessage()).contains("monitoring.authorizationSecret or"
+                + " monitoring.scraperToken.create"), refused::getMessage);
+
+        // The chart's scraper token: an account bound to metrics-reader, its token sent by both monitors.
+        List<HasMetadata> scraper = parse(render(Map.of("serviceMonitor.enabled", true, "podMonitor.enabled", true,
+                "monitoring.scraperToken.create", true)));
+        Secret token = one(scraper, Secret.class);
+        assertEquals("kubernetes.io/service-account-token", token.getType());
+        ServiceAccount account = named(scraper, ServiceAccount.class, "podhogs-scraper");
+        assertEquals(account.getMetadata().getName(), token.getMetadata().getAnnotations().get("kubernetes.io/service-account.name"));
+        ClusterRoleBinding bound = named(scraper, ClusterRoleBinding.class, "podhogs-scraper");
+        assertEquals("podhogs-metrics-reader", bound.getRoleRef().getName());
+        assertEquals(account.getMetadata().getName(), bound.getSubjects().get(0).getName());
+        Endpoint sm = one(scraper, ServiceMonitor.class).getSpec().getEndpoints().get(0);
+        assertEquals(token.getMetadata().getName(), sm.getAuthorization().getCredentials().getName());
+        assertEquals("token", sm.getAuthorization().getCredentials().getKey());
+        assertNull(sm.getBearerTokenFile());
+        PodMetricsEndpoint pm = one(scraper, PodMonitor.class).getSpec().getPodMetricsEndpoints().get(0);
+        assertEquals("Bearer", pm.getAuthorization().getType());
+        assertEquals(token.getMetadata().getName(), pm.getAuthorization().getCredentials().getName());
+
+        // Prometheus's own account bound to metrics-reader by the chart.
+        ClusterRoleBinding readers = named(parse(render(Map.of("monitoring.scraperServiceAccounts[0].name", "prometheus-k8s",
+                "monitoring.scraperServiceAccounts[0].namespace", "monitoring"))), ClusterRoleBinding.class,
+                "podhogs-metrics-readers");
+        assertEquals("podhogs-metrics-reader", readers.getRoleRef().getName());
+        assertEquals("ServiceAccount", readers.getSubjects().get(0).getKind());
+        assertEquals("prometheus-k8s", readers.getSubjects().get(0).getName());
+        assertEquals("monitoring", readers.getSubjects().get(0).getNamespace());
+
+        // /metrics open: the monitors send nothing.
+        List<HasMetadata> open = parse(render(Map.of("agent.metrics.auth", "none", "serviceMonitor.enabled", true,
+                "podMonitor.enabled", true)));
+        assertNull(one(open, ServiceMonitor.class).getSpec().getEndpoints().get(0).getBearerTokenFile());
+        assertNull(one(open, PodMonitor.class).getSpec().getPodMetricsEndpoints().get(0).getAuthorization());
+        assertEquals("none", env(agent(one(open, DaemonSet.class)), "PODHOGS_METRICS_AUTH"));
+    }
+
+    @Test
+    void metricsOverTlsWithTheSecretsCertificate() throws IOException {
+        List<HasMetadata> objects = parse(render(Map.of("agent.metrics.tlsSecret", "podhogs-tls", "serviceMonitor.enabled",
+                true, "podMonitor.enabled", true, "monitoring.scraperToken.create", true)));
+        DaemonSet ds = one(objects, DaemonSet.class);
+        Container agent = agent(ds);
+        assertEquals("/etc/podhogs/tls/tls.crt", env(agent, "QUARKUS_MANAGEMENT_SSL_CERTIFICATE_FILES"));
+        assertEquals("/etc/podhogs/tls/tls.key", env(agent, "QUARKUS_MANAGEMENT_SSL_CERTIFICATE_KEY_FILES"));
+        VolumeMount mount = mounts(agent).get("/etc/podhogs/tls");
+        assertEquals(Boolean.TRUE, mount.getReadOnly());
+        assertEquals("podhogs-tls", volume(ds.getSpec().getTemplate().getSpec(), mount.getName()).getSecret().getSecretName());
+        assertEquals("https-metrics", agent.getPorts().get(0).getName());
+        for (var probe : List.of(agent.getLivenessProbe(), agent.getReadinessProbe(), agent.getStartupProbe())) {
+            assertEquals("HTTPS", probe.getHttpGet().getScheme());
+            assertEquals(agentPort(), probe.getHttpGet().getPort().getIntVal());
+        }
+        Service service = one(objects, Service.class);
+        assertEquals("https-metrics", service.getSpec().getPorts().get(0).getName());
+        Endpoint sm = one(objects, ServiceMonitor.class).getSpec().getEndpoints().get(0);
+        assertEquals("https-metrics", sm.getPort());
+        assertEquals("https", sm.getScheme());
+        assertEquals(Boolean.TRUE, sm.getTlsConfig().getInsecureSkipVerify());
+        PodMetricsEndpoint pm = one(objects, PodMonitor.class).getSpec().getPodMetricsEndpoints().get(0);
+        assertEquals("https", pm.getScheme());
+        // A CA given: the scrapers check the certificate.
+        Endpoint checked = one(parse(render(Map.of("agent.metrics.tlsSecret", "podhogs-tls", "serviceMonitor.enabled", true,
+                "monitoring.tlsConfig.ca.secret.name", "podhogs-ca", "monitoring.tlsConfig.ca.secret.key", "ca.crt",
+                "monitoring.tlsConfig.serverName", "podhogs"))), ServiceMonitor.class).getSpec().getEndpoints().get(0);
         assertNull(checked.getTlsConfig().getInsecureSkipVerify());
         assertEquals("podhogs-ca", checked.getTlsConfig().getCa().getSecret().getName());
-        Container tlsProxy = container(one(verified, DaemonSet.class), "kube-rbac-proxy");
-        assertTrue(tlsProxy.getArgs().contains("--tls-cert-file=/etc/kube-rbac-proxy/tls.crt"));
-        Volume tls = volume(one(verified, DaemonSet.class).getSpec().getTemplate().getSpec(),
-                mounts(tlsProxy).get("/etc/kube-rbac-proxy").getName());
-        assertEquals("podhogs-tls", tls.getSecret().getSecretName());
+    }
+
+    @Test
+    void pluginUsersGetPortForwardAndListPodsOnlyAndOnlyWhenBound() throws IOException {
+        List<HasMetadata> objects = parse(render(Map.of()));
+        Role role = one(objects, Role.class);
+        assertEquals("podhogs-kubectl-podhogs", role.getMetadata().getName());
+        assertEquals(NAMESPACE, role.getMetadata().getNamespace());
+        Set<String> rules = new TreeSet<>();
+        for (PolicyRule r : role.getRules()) {
+            for (String resource : r.getResources()) {
+                for (String verb : r.getVerbs()) {
+                    rules.add(resource + ":" + verb);
+                }
+            }
+        }
+        assertEquals(Set.of("pods:list", "pods/portforward:get", "pods/portforward:create"), rules,
+                "what kubectl podhogs does (AgentDiscovery, PortForwardChannel), and not pods/proxy or exec");
+        assertTrue(all(objects, RoleBinding.class).isEmpty(), "bound to no one unless asked");
+        RoleBinding bound = one(parse(render(Map.of("rbac.pluginUsers.subjects[0].kind", "Group",
+                "rbac.pluginUsers.subjects[0].name", "sre-admins", "rbac.pluginUsers.subjects[0].apiGroup",
+                "rbac.authorization.k8s.io"))), RoleBinding.class);
+        assertEquals(role.getMetadata().getName(), bound.getRoleRef().getName());
+        assertEquals("sre-admins", bound.getSubjects().get(0).getName());
+        assertTrue(all(parse(render(Map.of("rbac.pluginUsers.create", false))), Role.class).isEmpty());
+    }
+
+    @Test
+    void theRemovedKubeRbacProxyValuesAreRefusedWithWhy() {
+        RuntimeException refused = assertThrows(RuntimeException.class, () -> render(Map.of("kubeRbacProxy.enabled", true)));
+        assertTrue(String.valueOf(refused.getMessage()).contains("kubeRbacProxy was removed: the agent checks the tokens"
+                + " of /metrics itself"), refused::getMessage);
     }
 
     @Test
     void monitorsScrapeTheAgentsMetricsPath() {
         List<HasMetadata> objects = parse(render(Map.of("serviceMonitor.enabled", true, "podMonitor.enabled", true,
-                "monitoring.labels.release", "kube-prometheus-stack")));
+                "monitoring.labels.release", "kube-prometheus-stack", "monitoring.authorizationSecret.name", "scraper",
+                "monitoring.authorizationSecret.key", "token")));
         Service service = one(objects, Service.class);
         DaemonSet ds = one(objects, DaemonSet.class);
         ServiceMonitor sm = one(objects, ServiceMonitor.class);
@@ -587,12 +699,13 @@ class HelmChartTest {
         assertEquals("/metrics", e.getPath());
         assertEquals("http", e.getScheme());
         assertNull(e.getTlsConfig());
-        assertNull(e.getAuthorization());
+        assertEquals("scraper", e.getAuthorization().getCredentials().getName());
         PodMonitor pm = one(objects, PodMonitor.class);
         assertSelects(pm.getSpec().getSelector().getMatchLabels(), ds.getSpec().getTemplate().getMetadata().getLabels());
         PodMetricsEndpoint pe = pm.getSpec().getPodMetricsEndpoints().get(0);
         assertEquals("http-metrics", pe.getPort());
         assertEquals("/metrics", pe.getPath());
+        assertEquals("scraper", pe.getAuthorization().getCredentials().getName());
         assertTrue(agent(ds).getPorts().stream().anyMatch(p -> p.getName().equals(pe.getPort())));
         // The target's own namespace/pod/container labels (the agent pod's) are dropped, so that
         // the series keep theirs (the measured pods') instead of becoming exported_*.
@@ -605,8 +718,9 @@ class HelmChartTest {
     @Test
     void aScraperTokenIsOnlyReferencedWhenTheChartMakesIt() {
         RuntimeException refused = assertThrows(RuntimeException.class, () -> render(Map.of(
-                "kubeRbacProxy.enabled", true, "serviceMonitor.enabled", true, "rbac.create", false)));
-        assertTrue(String.valueOf(refused.getMessage()).contains("monitoring.authorizationSecret"), refused::getMessage);
+                "monitoring.scraperToken.create", true, "serviceMonitor.enabled", true, "rbac.create", false)));
+        assertTrue(String.valueOf(refused.getMessage()).contains("monitoring.scraperToken.create needs rbac.create"),
+                refused::getMessage);
     }
 
     @Test

@@ -180,7 +180,8 @@ class ImageIT {
                 "-v", "/proc:/host/proc:ro", "-v", "/etc/passwd:/host/etc/passwd:ro",
                 "-v", DockerHost.SOCKET + ":" + DockerHost.SOCKET + ":ro",
                 "-e", "PODHOGS_PROC_ROOT=/host/proc", "-e", "PODHOGS_ETC_ROOT=/host/etc",
-                "-e", "QUARKUS_HTTP_PORT=" + port, "-e", "PODHOGS_METRICS_REFRESH=200ms"));
+                "-e", "QUARKUS_MANAGEMENT_PORT=" + port, "-e", "QUARKUS_HTTP_PORT=" + apiPort(port),
+                "-e", "PODHOGS_METRICS_REFRESH=200ms"));
         capabilities.forEach(c -> argv.add("--cap-add=" + c));
         argv.add(IMAGE);
         Shell.run(argv.toArray(String[]::new));
@@ -194,12 +195,20 @@ class ImageIT {
         }
     }
 
+    /** The API's port (127.0.0.1 only) beside the management interface's {@code port} (metrics, health). */
+    private static int apiPort(int port) {
+        return port + 1;
+    }
+
+    /** The rows of one of the API's lists. */
     private static JsonNode get(int port, String path) throws IOException, InterruptedException {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+                URI.create("http://127.0.0.1:" + apiPort(port) + path)).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r::body);
-        return JSON.readTree(r.body());
+        JsonNode page = JSON.readTree(r.body());
+        assertEquals(0, page.path("remaining").asLong(), () -> "one page holds every row here: " + r.body());
+        return page.get("items");
     }
 
     private static String text(int port, String path) throws IOException, InterruptedException {

@@ -21,13 +21,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A cluster for kubectl podhogs: fabric8's mock API server (mixed mode, as io.podhogs.testing.MockApi
- * builds it) with agent pods listed at the exact URL kubectl podhogs asks, and each agent's pod proxy
- * answering at its exact path with what a real agent answered: the JSON AgentMetricsTest recorded
- * (src/test/resources/agent-api/, -Dpodhogs.record=true), not JSON written by hand.
+ * builds it) with agent pods listed at the exact URL kubectl podhogs asks, and each agent pod's
+ * port-forward ({@link PortForwardStandIn}, the API server's websocket protocol) reaching a
+ * {@link FakeAgent} on this machine that answers with what a real agent answered: the rows
+ * AgentMetricsTest recorded (src/test/resources/agent-api/, -Dpodhogs.record=true), in its pages.
  */
 final class AgentCluster implements AutoCloseable {
     /** The node the recording was made on (AgentMetricsTest.NODE): the first agent's, unchanged. */
@@ -36,13 +36,16 @@ final class AgentCluster implements AutoCloseable {
     /** As kubectl podhogs lists them: by the chart's label, from the API server's cache (resourceVersion=0). */
     static final String AGENTS = "/api/v1/pods?labelSelector=app.kubernetes.io%2Fname%3Dpodhogs&resourceVersion=0";
     static final String NODES = "/api/v1/nodes?resourceVersion=0";
+    static final int API_PORT = 9811;
     static final List<String> LISTS = List.of("pods", "containers", "processes", "connections", "namespaces",
             "workloads", "interfaces");
 
     private final Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    private final PortForwardStandIn portForwards = new PortForwardStandIn(new KubernetesMixedDispatcher(responses));
     private final KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
-            new KubernetesMixedDispatcher(responses), false);
+            portForwards, false);
     private final List<Path> files = new ArrayList<>();
+    private final Map<String, FakeAgent> agents = new java.util.concurrent.ConcurrentHashMap<>();
     /** The cluster's nodes and their labels: those of the agents listed, and those added without one. */
     private final Map<String, Map<String, String>> nodes = new java.util.concurrent.ConcurrentSkipListMap<>();
 
@@ -68,13 +71,14 @@ final class AgentCluster implements AutoCloseable {
         return server;
     }
 
-    /** An agent pod as the chart makes it: labelled, on its node, its port named http-metrics. */
+    /** An agent pod as the chart makes it: labelled, on its node, its ports named http-metrics and api. */
     static Pod agentPod(String name, String node, String phase, boolean ready) {
         return new PodBuilder().withNewMetadata().withNamespace("podhogs").withName(name)
                 .addToLabels("app.kubernetes.io/name", "podhogs").addToLabels("app.kubernetes.io/instance", "podhogs")
                 .withCreationTimestamp("2026-01-01T00:00:00Z").endMetadata()
                 .withNewSpec().withNodeName(node).addNewContainer().withName("podhogs")
                 .addNewPort().withName("http-metrics").withContainerPort(9810).withProtocol("TCP").endPort()
+                .addNewPort().withName("api").withContainerPort(API_PORT).withProtocol("TCP").endPort()
                 .endContainer().endSpec()
                 .withNewStatus().withPhase(phase).addNewCondition().withType("Ready").withStatus(ready ? "True" : "False")
                 .endCondition().endStatus().build();
@@ -92,12 +96,17 @@ final class AgentCluster implements AutoCloseable {
                 .withResourceVersion("1").endMetadata().withItems(pods).build()).always();
     }
 
-    /** The path of an agent's list through the API server's pod proxy. */
-    static String proxy(String pod, String list) {
-        return "/api/v1/namespaces/podhogs/pods/" + pod + ":9810/proxy/api/v1/" + list;
+    /** The path of the port-forward to an agent pod's API, as fabric8 asks it of the API server. */
+    static String portForward(String pod) {
+        return "/api/v1/namespaces/podhogs/pods/" + pod + "/portforward?ports=" + API_PORT;
     }
 
-    /** The recorded answer of a real agent to GET /api/v1/{list}. */
+    /** The path of an agent's list, its first page, as kubectl podhogs asks the agent. */
+    static String firstPage(String list) {
+        return "/api/v1/" + list + "?limit=" + FanOut.PAGE;
+    }
+
+    /** The recorded answer of a real agent to GET /api/v1/{list}: its rows. */
     static String recorded(String list) {
         try {
             return Files.readString(Path.of("src/test/resources/agent-api", list + ".json"), StandardCharsets.UTF_8);
@@ -106,58 +115,57 @@ final class AgentCluster implements AutoCloseable {
         }
     }
 
+    /** The agent behind {@code pod}'s port-forward, made on first use. */
+    FakeAgent agent(String pod) {
+        return agents.computeIfAbsent(pod, p -> {
+            FakeAgent a = new FakeAgent();
+            portForwards.route("podhogs", p, a.port());
+            return a;
+        });
+    }
+
+    /** A port-forward to {@code pod} reaches 127.0.0.1:{@code port} of this machine: a real agent's API there. */
+    void forwardingTo(String pod, int port) {
+        portForwards.route("podhogs", pod, port);
+    }
+
     /** Every list of {@code pod} answers with the recording, its node's name made {@code node}. */
     void answering(String pod, String node) {
         for (String list : LISTS) {
             // A second node's answer is the same recording with its node's name changed here: one
             // real agent is all AgentMetricsTest runs, and the merge only needs a second node's rows.
-            String body = recorded(list).replace("\"" + NODE_A + "\"", "\"" + node + "\"");
-            server.expect().get().withPath(proxy(pod, list)).andReturn(200, body).always();
+            agent(pod).answering(list, recorded(list).replace("\"" + NODE_A + "\"", "\"" + node + "\""));
         }
     }
 
-    /** {@code pod}'s {@code list} answers with {@code body} (a recording changed by the test). */
-    void answering(String pod, String list, String body) {
-        server.expect().get().withPath(proxy(pod, list)).andReturn(200, body).always();
+    /** {@code pod}'s {@code list} answers with {@code rows} (a recording changed by the test). */
+    void answering(String pod, String list, String rows) {
+        agent(pod).answering(list, rows);
     }
 
-    /** Every list of {@code pod} fails as the API server's proxy fails when it cannot reach the agent. */
+    /** Nothing listens on {@code pod}'s API port: the kubelet says so on the port-forward's error channel. */
     void unreachable(String pod) {
-        unreachable(pod, -1);
+        portForwards.route("podhogs", pod, -1);
     }
 
-    /** As {@link #unreachable(String)}, for the first {@code times} requests of each list (-1: always). */
+    /** As {@link #unreachable(String)} for the first {@code times} port-forwards; then its agent answers. */
     void unreachable(String pod, int times) {
-        for (String list : LISTS) {
-            var failing = server.expect().get().withPath(proxy(pod, list)).andReturn(503, new StatusBuilder()
-                    .withStatus("Failure").withCode(503).withReason("ServiceUnavailable")
-                    .withMessage("error trying to reach service: dial tcp 10.0.0.2:9810: connect: connection refused")
-                    .build());
-            if (times < 0) {
-                failing.always();
-            } else {
-                failing.times(times);
-            }
-        }
+        portForwards.route("podhogs", pod, agent(pod).port(), times);
     }
 
-    /** Every list of {@code pod} answers, but only after {@code millis}: a slow node. */
+    /** Every list of {@code pod} answers, but each page only after {@code millis}: a slow node. */
     void slow(String pod, String node, long millis) {
         for (String list : LISTS) {
-            String body = recorded(list).replace("\"" + NODE_A + "\"", "\"" + node + "\"");
-            server.expect().get().delay(millis, TimeUnit.MILLISECONDS).withPath(proxy(pod, list)).andReturn(200, body)
-                    .always();
+            agent(pod).answering(list, recorded(list).replace("\"" + NODE_A + "\"", "\"" + node + "\""), 0, millis, 0);
         }
     }
 
-    /** Every list of {@code pod} is refused: the user may not use pods/proxy there. */
+    /** The user may not port-forward to {@code pod}: the API server refuses the upgrade. */
     void forbidden(String pod) {
-        for (String list : LISTS) {
-            server.expect().get().withPath(proxy(pod, list)).andReturn(403, new StatusBuilder().withStatus("Failure")
-                    .withCode(403).withReason("Forbidden").withMessage("pods \"" + pod + "\" is forbidden: User"
-                            + " \"jane\" cannot get resource \"pods/proxy\" in API group \"\" in the namespace \"podhogs\"")
-                    .build()).always();
-        }
+        server.expect().get().withPath(portForward(pod)).andReturn(403, new StatusBuilder().withStatus("Failure")
+                .withCode(403).withReason("Forbidden").withMessage("pods \"" + pod + "\" is forbidden: User"
+                        + " \"jane\" cannot create resource \"pods/portforward\" in API group \"\" in the namespace"
+                        + " \"podhogs\"").build()).always();
     }
 
     /** A kubeconfig for this server, as kubectl reads one, its context's namespace {@code namespace}. */
@@ -187,13 +195,14 @@ final class AgentCluster implements AutoCloseable {
         }
     }
 
-    /** The paths asked so far ("GET /api/v1/..."), in order. */
+    /** The paths the API server was asked so far ("GET /api/v1/..."), in order. */
     List<String> requests() {
         return io.podhogs.testing.MockApi.requests(server);
     }
 
     @Override
     public void close() {
+        agents.values().forEach(FakeAgent::close);
         server.destroy();
         for (Path f : files) {
             try {

@@ -36,8 +36,7 @@ class KubectlPodhogsWatchTmuxTest {
         cluster.agents(AgentCluster.agentPod(KubectlPodhogsTest.POD_A, AgentCluster.NODE_A, "Running", true),
                 AgentCluster.agentPod(KubectlPodhogsTest.POD_B, AgentCluster.NODE_B, "Running", true));
         cluster.answering(KubectlPodhogsTest.POD_A, AgentCluster.NODE_A);
-        // node-b: three failed answers (the proxy cannot reach it), then it answers; the expectations
-        // of one path are served in the order they were made.
+        // node-b: three port-forwards that find nothing listening, then it answers.
         cluster.unreachable(KubectlPodhogsTest.POD_B, 3);
         cluster.answering(KubectlPodhogsTest.POD_B, AgentCluster.NODE_B);
         pane = new TmuxPane(DEADLINE);
@@ -76,7 +75,8 @@ class KubectlPodhogsWatchTmuxTest {
         assertTrue(down.lines().anyMatch(l -> l.matches("NAMESPACE +NAME +TX\\(2s\\) +RX\\(2s\\) .* NODE")), down);
         assertEquals(2, down.lines().filter(l -> l.startsWith("shop ") && l.endsWith(" podhogs-agent-node")).count(),
                 () -> "podhogs-agent-node's two pods\n" + down);
-        assertTrue(down.contains("warning: node node-b did not answer: HTTP 503: error trying to reach service"),
+        assertTrue(down.contains("warning: node node-b did not answer: port-forward to the agent failed: error forwarding"
+                + " port 9811"),
                 () -> "node-b named under the table\n" + down);
 
         String up = pane.await("node-b answering", s -> s.contains("2 of 2 nodes answered"));

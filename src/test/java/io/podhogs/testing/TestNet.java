@@ -223,7 +223,15 @@ public final class TestNet implements AutoCloseable {
 
     /** A traffic endpoint (see traffic.py) in {@code ns}, or on this host when ns is null. */
     public Endpoint start(String ns, String... args) {
-        return launch(new ArrayList<>(), ns, args);
+        return launch(new ArrayList<>(), ns, List.of(), args);
+    }
+
+    /**
+     * As {@link #start}, python3 given {@code options} before the script (e.g. {@code -X token=abc},
+     * which python keeps and ignores): arguments that only its command line shows.
+     */
+    public Endpoint startWithOptions(String ns, List<String> options, String... args) {
+        return launch(new ArrayList<>(), ns, options, args);
     }
 
     /**
@@ -232,14 +240,16 @@ public final class TestNet implements AutoCloseable {
      */
     public Endpoint startIn(Path cgroup, String ns, String... args) {
         return launch(new ArrayList<>(List.of("sh", "-c", "echo $$ > \"$0/cgroup.procs\" && exec \"$@\"",
-                cgroup.toString())), ns, args);
+                cgroup.toString())), ns, List.of(), args);
     }
 
-    private Endpoint launch(List<String> command, String ns, String... args) {
+    private Endpoint launch(List<String> command, String ns, List<String> options, String... args) {
         if (ns != null) {
             command.addAll(List.of("ip", "netns", "exec", ns));
         }
-        command.addAll(List.of("python3", "-u", script.toString()));
+        command.addAll(List.of("python3", "-u"));
+        command.addAll(options);
+        command.add(script.toString());
         command.addAll(List.of(args));
         try {
             Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();

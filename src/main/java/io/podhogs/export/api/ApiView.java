@@ -11,6 +11,8 @@ import io.podhogs.capture.Addresses;
 import io.podhogs.capture.ParsedPacket;
 import io.podhogs.engine.Connections;
 import io.podhogs.engine.FlowSnapshot;
+import io.podhogs.export.CommandLineRedactor;
+import io.podhogs.export.CommandLines;
 import io.podhogs.export.Levels;
 import io.podhogs.identity.CgroupIdentity;
 import io.podhogs.export.PodFields;
@@ -26,17 +28,25 @@ import java.util.Map;
  */
 public final class ApiView {
     private final RowHistory history = new RowHistory();
+    private final CommandLines commandLines;
     private volatile Snapshot current = new Snapshot(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-            List.of(), Long.MIN_VALUE);
+            List.of(), 0, Long.MIN_VALUE);
 
     /**
      * Every level's rows at one refresh.
      *
+     * @param connectionsOmitted connections the engine tracked but did not copy (it copies the busiest)
      * @param connectionsNanos when the engine copied the flows the connections come from
      */
     public record Snapshot(List<Rows.Pod> pods, List<Rows.Container> containers, List<Rows.Process> processes,
                            List<Rows.Namespace> namespaces, List<Rows.Workload> workloads,
-                           List<Rows.Interface> interfaces, List<Rows.Connection> connections, long connectionsNanos) {
+                           List<Rows.Interface> interfaces, List<Rows.Connection> connections, long connectionsOmitted,
+                           long connectionsNanos) {
+    }
+
+    /** @param commandLines programs and command lines with secrets hidden (the default) or whole */
+    public ApiView(CommandLines commandLines) {
+        this.commandLines = commandLines;
     }
 
     public Snapshot current() {
@@ -73,7 +83,7 @@ public final class ApiView {
             ProcessOwner p = (ProcessOwner) a.owner();
             PodFields f = PodFields.of(a, identity);
             List<String> interfaces = a.interfaces().stream().map(levels.snapshot()::interfaceName).toList();
-            processes.add(new Rows.Process(a.pid(), a.program(), a.commandLine(), a.uid(), p.netns(), f.namespace(), f.pod(),
+            processes.add(new Rows.Process(a.pid(), commandLines.program(a), commandLines.command(a), a.uid(), p.netns(), f.namespace(), f.pod(),
                     f.container(), interfaces, a.exited(), f.labels(),
                     history.usage("process/" + a.pid() + "/" + p.process().startTime(), a, nowNanos)));
         }
@@ -102,7 +112,7 @@ public final class ApiView {
         }
         history.endRefresh();
         current = new Snapshot(List.copyOf(pods), List.copyOf(containers), List.copyOf(processes), List.copyOf(namespaces),
-                List.copyOf(workloads), List.copyOf(interfaces), List.copyOf(connections), flowsNanos);
+                List.copyOf(workloads), List.copyOf(interfaces), List.copyOf(connections), listed.omitted(), flowsNanos);
     }
 
     private Rows.Connection connection(FlowSnapshot f, Levels levels, IdentityLookup identity, long nowNanos) {
@@ -118,10 +128,16 @@ public final class ApiView {
         String key = "connection/" + k;
         return new Rows.Connection(protocol, endpoint(k.localHi(), k.localLo(), k.localPort()),
                 endpoint(k.remoteHi(), k.remoteLo(), k.remotePort()), levels.snapshot().interfaceName(k.ifindex()),
-                f.owner() instanceof ProcessOwner p ? p.process().pid() : 0, f.owner().name(), f.owner().netns(),
+                f.owner() instanceof ProcessOwner p ? p.process().pid() : 0, program(f), f.owner().netns(),
                 pod.namespace(), pod.pod(), pod.container(), f.peer() == null ? "" : f.peer().remoteClass().label(),
                 f.peer() == null ? "" : f.peer().qualifiedName(), f.inferred(), pod.labels(),
                 history.usage(key, f.credited(), Map.of(), nowNanos));
+    }
+
+    /** A process owner's program (as the process rows show it), another owner's name. */
+    private String program(FlowSnapshot f) {
+        String name = f.owner().name();
+        return f.owner() instanceof ProcessOwner && !commandLines.full() ? CommandLineRedactor.words(name) : name;
     }
 
     /** "10.0.0.1:443", "[fd00::1]:443". */

@@ -4,34 +4,58 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
- * The API's query parameters: a namespace, a label selector (Kubernetes's equality-based form:
- * {@code app=web,tier!=db,canary,!legacy}), an order and a limit.
+ * Which rows of a list and in what order: a namespace, a label selector ({@link LabelSelector}) and
+ * a sort. Every parameter is checked when the query is made, before any row is read; how many rows a
+ * page holds is the {@link Pager}'s.
  *
+ * @param namespace only this Kubernetes namespace, or null for all
+ * @param selector a label selector, or null for all
  * @param sort sent, received or total (the default): bytes per second over 2 s, busiest first;
- *     sent-bytes, received-bytes or bytes: cumulative bytes
+ *     sent-bytes, received-bytes or bytes: cumulative bytes; null for the default
  */
-public record RowQuery(String namespace, String selector, String sort, int limit) {
+public record RowQuery(String namespace, String selector, String sort) {
+    private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+
     public RowQuery {
-        if (limit < 0) {
-            throw new IllegalArgumentException("limit must be 0 (no limit) or more, not " + limit);
+        namespace = namespace == null || namespace.isEmpty() ? null : namespace;
+        selector = selector == null || selector.isBlank() ? null : selector;
+        if (namespace != null && (namespace.length() > 63 || !NAMESPACE.matcher(namespace).matches())) {
+            throw new IllegalArgumentException("namespace '" + namespace + "' is not a namespace name (lower-case"
+                    + " letters, digits and '-', at most 63)");
         }
         order(sort == null ? "total" : sort); // refused here, before any row is read
-        labels(selector); // likewise
+        LabelSelector.parse(selector); // likewise
     }
 
-    public <T extends Rows.Row> List<T> apply(List<T> rows) {
-        Predicate<Map<String, String>> matches = labels(selector);
+    /** Everything, in the default order. */
+    public static final RowQuery ALL = new RowQuery(null, null, null);
+
+    /** The rows chosen, in order: a new list. */
+    public <T extends Rows.Row> List<T> select(List<T> rows) {
+        Predicate<Map<String, String>> matches = LabelSelector.parse(selector);
         List<T> chosen = new ArrayList<>();
         for (T row : rows) {
-            if ((namespace == null || namespace.isEmpty() || namespace.equals(row.namespace())) && matches.test(row.labels())) {
+            if ((namespace == null || namespace.equals(row.namespace())) && matches.test(row.labels())) {
                 chosen.add(row);
             }
         }
         chosen.sort(order(sort == null ? "total" : sort).reversed());
-        return limit > 0 && chosen.size() > limit ? List.copyOf(chosen.subList(0, limit)) : List.copyOf(chosen);
+        return List.copyOf(chosen);
+    }
+
+    /**
+     * Whether a page's parameters go with the first page's: each either left out or the same (a
+     * cursor's rows were chosen and ordered by the first page's).
+     */
+    boolean continues(RowQuery first) {
+        return (namespace == null || Objects.equals(namespace, first.namespace))
+                && (selector == null || Objects.equals(selector, first.selector))
+                && (sort == null || Objects.equals(sort, first.sort == null ? "total" : first.sort));
     }
 
     private static Comparator<Rows.Row> order(String sort) {
@@ -46,34 +70,5 @@ public record RowQuery(String namespace, String selector, String sort, int limit
             default -> throw new IllegalArgumentException("sort is sent, received, total, sent-bytes, received-bytes or"
                     + " bytes, not " + sort);
         };
-    }
-
-    /** An equality-based label selector; null or empty selects everything. */
-    static Predicate<Map<String, String>> labels(String selector) {
-        Predicate<Map<String, String>> all = m -> true;
-        if (selector == null || selector.isBlank()) {
-            return all;
-        }
-        for (String term : selector.split(",")) {
-            String t = term.trim();
-            Predicate<Map<String, String>> one;
-            if (t.contains("!=")) {
-                String[] kv = t.split("!=", 2);
-                one = m -> !kv[1].trim().equals(m.get(kv[0].trim()));
-            } else if (t.contains("=")) {
-                String[] kv = t.split("==?", 2);
-                one = m -> kv[1].trim().equals(m.get(kv[0].trim()));
-            } else if (t.startsWith("!")) {
-                String k = t.substring(1).trim();
-                one = m -> !m.containsKey(k);
-            } else if (!t.isEmpty() && t.matches("[A-Za-z0-9./_-]+")) {
-                one = m -> m.containsKey(t);
-            } else {
-                throw new IllegalArgumentException("not a label selector term: '" + t + "' (key=value, key!=value, key,"
-                        + " !key)");
-            }
-            all = all.and(one);
-        }
-        return all;
     }
 }
