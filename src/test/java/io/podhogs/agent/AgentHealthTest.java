@@ -93,7 +93,7 @@ class AgentHealthTest extends AgentTrafficTest {
 
     /** The names of the liveness checks that are DOWN. */
     private static java.util.List<String> down() {
-        return get("/q/health/live").jsonPath().getList("checks.findAll { it.status == 'DOWN' }.name", String.class);
+        return get(Management.url("/q/health/live")).jsonPath().getList("checks.findAll { it.status == 'DOWN' }.name", String.class);
     }
 
     @Test
@@ -122,7 +122,7 @@ class AgentHealthTest extends AgentTrafficTest {
         awaitStatus("/q/health/live", s -> s == 503, "liveness turning red");
         assertEquals(java.util.List.of("engine"), down());
         Thread.sleep(2000);
-        assertEquals(503, get("/q/health/live").statusCode(), "a dead engine does not come back: the kubelet restarts the pod");
+        assertEquals(503, get(Management.url("/q/health/live")).statusCode(), "a dead engine does not come back: the kubelet restarts the pod");
     }
 
     @Test

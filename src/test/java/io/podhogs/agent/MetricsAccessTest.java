@@ -145,7 +145,8 @@ class MetricsAccessTest extends AgentTrafficTest {
         // Health: the kubelet's probes, open, with the status and the checks' names only.
         Got live = curlFrom(pod, node + "/q/health/live");
         assertEquals(200, live.status(), live::body);
-        assertEquals(JSON.readTree("{\"status\":\"UP\",\"checks\":[{\"name\":\"capture\",\"status\":\"UP\"}]}"),
+        assertEquals(JSON.readTree("{\"status\":\"UP\",\"checks\":[{\"name\":\"engine\",\"status\":\"UP\"},"
+                        + "{\"name\":\"capture\",\"status\":\"UP\"}]}"),
                 JSON.readTree(live.body()));
         assertEquals(200, curlFrom(pod, node + "/q/health/ready").status());
 
