@@ -295,8 +295,10 @@ class AgentJarIT {
         net.bringUp(h);
         int port = freePort();
         Path output = log("podhogs-agent");
-        Process agent = podhogs(Map.of("QUARKUS_HTTP_PORT", Integer.toString(port), "PODHOGS_KUBERNETES_MODE", "off",
-                "PODHOGS_METRICS_REFRESH", "200ms"), output, "agent");
+        int apiPort = freePort();
+        Process agent = podhogs(Map.of("QUARKUS_MANAGEMENT_PORT", Integer.toString(port), "QUARKUS_HTTP_PORT",
+                Integer.toString(apiPort), "PODHOGS_KUBERNETES_MODE", "off", "PODHOGS_METRICS_REFRESH", "200ms"),
+                output, "agent");
         awaitReady(port, agent, output);
         // Busy: a transfer as fast as the veth goes, short flows from processes that come and go,
         // and clients asking for every list the agent serves, all while the signal comes.
@@ -308,10 +310,11 @@ class AgentJarIT {
         java.util.concurrent.atomic.AtomicBoolean asking = new java.util.concurrent.atomic.AtomicBoolean(true);
         List<Thread> clients = new ArrayList<>();
         for (String path : List.of("/metrics", "/api/v1/connections", "/api/v1/processes", "/q/health/live")) {
+            int served = path.startsWith("/api/") ? apiPort : port;
             Thread t = new Thread(() -> {
                 while (asking.get()) {
                     try {
-                        get(port, path);
+                        get(served, path);
                     } catch (Exception e) {
                         // refused once the agent stops listening: ask again until told to stop
                     }
@@ -343,8 +346,8 @@ class AgentJarIT {
         int debug = freePort();
         Path output = log("podhogs-agent");
         Process agent = podhogs(List.of("-XX:+UseSerialGC", "-Xmx256m", io.podhogs.testing.Debugger.jvmOption(debug)),
-                Map.of("QUARKUS_HTTP_PORT", Integer.toString(port), "PODHOGS_KUBERNETES_MODE", "off",
-                        "PODHOGS_INTERFACES", "lo"), output, "agent");
+                Map.of("QUARKUS_MANAGEMENT_PORT", Integer.toString(port), "QUARKUS_HTTP_PORT",
+                        Integer.toString(freePort()), "PODHOGS_KUBERNETES_MODE", "off", "PODHOGS_INTERFACES", "lo"), output, "agent");
         awaitReady(port, agent, output);
         try (io.podhogs.testing.Debugger debugger = io.podhogs.testing.Debugger.attach(debug)) {
             // Whichever thread runs the agent's stop is held there, as a step that never returns would hold it.
@@ -370,7 +373,8 @@ class AgentJarIT {
         int debug = freePort();
         Path output = log("podhogs-agent");
         Process agent = podhogs(List.of("-XX:+UseSerialGC", "-Xmx256m", io.podhogs.testing.Debugger.jvmOption(debug)),
-                Map.of("QUARKUS_HTTP_PORT", Integer.toString(port), "PODHOGS_INTERFACES", h.hostIf(),
+                Map.of("QUARKUS_MANAGEMENT_PORT", Integer.toString(port), "QUARKUS_HTTP_PORT",
+                        Integer.toString(freePort()), "PODHOGS_INTERFACES", h.hostIf(),
                         "PODHOGS_KUBERNETES_MODE", "off", "PODHOGS_METRICS_REFRESH", "200ms"), output, "agent");
         awaitReady(port, agent, output);
         net.bringUp(h);
@@ -423,8 +427,8 @@ class AgentJarIT {
         jvm.add("-Xmx128m"); // the options as deployed, on a heap quick to fill (it overrides MaxRAMPercentage)
         int port = freePort();
         Path output = log("podhogs-agent");
-        Process agent = podhogs(jvm, Map.of("QUARKUS_HTTP_PORT", Integer.toString(port), "PODHOGS_KUBERNETES_MODE", "off",
-                "PODHOGS_INTERFACES", "lo"), output, "agent");
+        Process agent = podhogs(jvm, Map.of("QUARKUS_MANAGEMENT_PORT", Integer.toString(port), "QUARKUS_HTTP_PORT",
+                Integer.toString(freePort()), "PODHOGS_KUBERNETES_MODE", "off", "PODHOGS_INTERFACES", "lo"), output, "agent");
         awaitReady(port, agent, output);
         // A thread of the agent's own takes the heap until an OutOfMemoryError.
         io.podhogs.testing.HeapExhauster.loadInto(agent.pid());

@@ -97,15 +97,19 @@ class PodhogsLauncherIT {
     @Test
     void anOutOfMemoryErrorEndsTheAgentTheLauncherRuns() throws Exception {
         int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        int apiPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+                java.net.ServerSocket t = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
+            apiPort = t.getLocalPort();
         }
         Path output = Files.createTempFile("podhogs-launcher", ".out");
         ProcessBuilder pb = new ProcessBuilder(Path.of("podhogs").toAbsolutePath().toString(), "agent")
                 .redirectErrorStream(true).redirectOutput(output.toFile());
         // The launcher's own JVM options, on a heap quick to fill (PODHOGS_JAVA_OPTS come after its -Xmx512m).
-        pb.environment().putAll(java.util.Map.of("PODHOGS_JAVA_OPTS", "-Xmx128m", "QUARKUS_HTTP_PORT",
-                Integer.toString(port), "PODHOGS_KUBERNETES_MODE", "off", "PODHOGS_INTERFACES", "lo"));
+        pb.environment().putAll(java.util.Map.of("PODHOGS_JAVA_OPTS", "-Xmx128m", "QUARKUS_MANAGEMENT_PORT",
+                Integer.toString(port), "QUARKUS_HTTP_PORT", Integer.toString(apiPort), "PODHOGS_KUBERNETES_MODE", "off",
+                "PODHOGS_INTERFACES", "lo"));
         Process agent = pb.start();
         try {
             java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
