@@ -53,10 +53,11 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb
 COPY --from=app /app /opt/podhogs
 COPY docker/podhogs-jvm /usr/local/bin/podhogs
-# Heap from the container's memory limit; the serial collector and C1 only, as ./podhogs runs it
-# (BENCHMARKS.md); an OutOfMemoryError ends the process (the kubelet restarts it) rather than a
-# thread of it; JNA unpacks its native library into java.io.tmpdir, which must allow exec.
-ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp"
+# Heap from the container's memory limit; the serial collector, its free ratios and young size,
+# C1 only, as ./podhogs runs it (BENCHMARKS.md, docs/memory.md); an OutOfMemoryError ends the
+# process (the kubelet restarts it) rather than a thread of it; JNA unpacks its native library into
+# java.io.tmpdir, which must allow exec.
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:NewRatio=3 -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -XX:TieredStopAtLevel=1 -Xss512k -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp"
 ENTRYPOINT ["/usr/local/bin/podhogs"]
 CMD ["agent"]
 

@@ -19,8 +19,9 @@ interface beside it (the floor for kernel drops), the monitor under test runs, a
 Monitors (--monitor, repeatable; each gets a flood of its own):
   cli      ./podhogs --json -d 1 IFACE          (totals from the rows on the host's side)
   agent    ./podhogs agent, on IFACE only        (totals from /api/v1/interfaces)
-  nethogs  nethogs -t -v 2 -d 1 IFACE            (RSS and CPU only: nethogs keeps no totals of
-                                                  traffic that no process owns)
+  nethogs  nethogs -C -t -v 2 -d 1 IFACE         (RSS and CPU only: nethogs keeps no totals of
+                                                  traffic that no process owns; -C: without
+                                                  it nethogs ignores UDP, and the flood is UDP)
 
 Run as root from the project root:  python3 bench/flood.py --monitor cli --monitor agent --monitor nethogs
 """
@@ -223,7 +224,7 @@ def start_monitor(kind, gc_log):
                     "PODHOGS_INTERFACES": HOST_IF, "PODHOGS_KUBERNETES_MODE": "off"})
         cmd = ["./podhogs", "agent"]
     elif kind == "nethogs":
-        cmd = ["nethogs", "-t", "-v", "2", "-d", "1", HOST_IF]
+        cmd = ["nethogs", "-C", "-t", "-v", "2", "-d", "1", HOST_IF]
     else:
         sys.exit(f"flood: unknown monitor {kind}: cli, agent or nethogs")
     return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,

@@ -27,7 +27,7 @@ final class Account {
     /** Per remote class: the four counters, and a rate window once the class has had traffic. */
     private final long[][] byClass = new long[RemoteClass.values().length][];
     private final RateWindow[] classWindows = new RateWindow[RemoteClass.values().length];
-    private final int windowSamples;
+    private final WindowShape windowShape;
     private final long tickNanos;
     private long sentBytes;
     private long sentPackets;
@@ -40,12 +40,12 @@ final class Account {
 
     static final int NAMED_PEERS = 32;
 
-    Account(Owner owner, int windowSamples, long nowNanos, long tickNanos) {
+    Account(Owner owner, WindowShape windowShape, long nowNanos, long tickNanos) {
         this.owner = owner;
-        this.windowSamples = windowSamples;
+        this.windowShape = windowShape;
         this.tickNanos = tickNanos;
         // The first sample stands one tick back, so a new account shows a rate at its first refresh.
-        this.window = new RateWindow(windowSamples, nowNanos - tickNanos);
+        this.window = new RateWindow(windowShape, nowNanos - tickNanos);
         this.lastCreditNanos = nowNanos;
     }
 
@@ -94,7 +94,7 @@ final class Account {
             counters = byClass[c.ordinal()] = new long[4];
             // Its window starts at the account's last sample, as a new account's starts a tick back:
             // a class's first bytes are a rate at once.
-            classWindows[c.ordinal()] = new RateWindow(windowSamples, window.newestTime());
+            classWindows[c.ordinal()] = new RateWindow(windowShape, window.newestTime());
         }
         return counters;
     }

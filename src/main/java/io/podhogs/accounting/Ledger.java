@@ -26,7 +26,7 @@ public final class Ledger {
     private final Map<Owner, Account> accounts = new HashMap<>();
     /** Retired owners and the owner their account went into, with when: kept {@link #FORWARD_NANOS}. */
     private final Map<Owner, Forward> forwards = new HashMap<>();
-    private final int windowSamples;
+    private final WindowShape windowShape;
     private final long tickNanos;
 
     /**
@@ -35,7 +35,7 @@ public final class Ledger {
      */
     public Ledger(long windowNanos, long tickNanos) {
         this.tickNanos = tickNanos;
-        this.windowSamples = (int) Math.max(2, windowNanos / tickNanos + 1);
+        this.windowShape = WindowShape.of(windowNanos, tickNanos);
     }
 
     /** Adds a flow's new bytes and packets to its owner's account. */
@@ -62,7 +62,7 @@ public final class Ledger {
         for (int hops = 0; f != null && hops < 8 && !accounts.containsKey(to); hops++, f = forwards.get(to)) {
             to = f.to();
         }
-        return accounts.computeIfAbsent(to, o -> new Account(o, windowSamples, nowNanos, tickNanos));
+        return accounts.computeIfAbsent(to, o -> new Account(o, windowShape, nowNanos, tickNanos));
     }
 
     private record Forward(Owner to, long sinceNanos) {

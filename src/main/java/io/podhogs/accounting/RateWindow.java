@@ -9,18 +9,25 @@ final class RateWindow {
     private final long[] times;
     private final long[] sent;
     private final long[] received;
+    private final long spacingNanos;
     private int next;
     private int count;
 
-    /** @param samples how many ticks the window spans, plus one */
-    RateWindow(int samples, long startNanos) {
-        times = new long[samples];
-        sent = new long[samples];
-        received = new long[samples];
+    RateWindow(WindowShape shape, long startNanos) {
+        times = new long[shape.samples()];
+        sent = new long[shape.samples()];
+        received = new long[shape.samples()];
+        spacingNanos = shape.spacingNanos();
         add(startNanos, 0, 0);
     }
 
     void add(long nanos, long sentTotal, long receivedTotal) {
+        // A newest sample still closer than the spacing to the one before it is brought up to date
+        // in place rather than kept: a long window spreads its bounded samples over its whole span.
+        if (count >= 2 && times[newest()] - times[(next - 2 + times.length) % times.length] < spacingNanos) {
+            next = newest();
+            count--;
+        }
         times[next] = nanos;
         sent[next] = sentTotal;
         received[next] = receivedTotal;
