@@ -73,9 +73,16 @@ class KubectlPodhogsTest {
         cluster.answering(POD_B, AgentCluster.NODE_B);
     }
 
-    /** kubectl podhogs ARGS with the mock's kubeconfig (its context's namespace "default"). */
+    /**
+     * kubectl podhogs ARGS with the mock's kubeconfig (its context's namespace "default") and, unless
+     * ARGS set one, a 60 s timeout: the default 5 s is for a warm cluster, and the first port-forward of
+     * a cold test JVM on a loaded CI machine took longer (an answering agent reported as not answering).
+     */
     private Result run(String... args) {
         List<String> all = new ArrayList<>(List.of("--kubeconfig", cluster.kubeconfig("default").toString()));
+        if (!List.of(args).contains("--timeout")) {
+            all.addAll(List.of("--timeout", "60s"));
+        }
         all.addAll(List.of(args));
         return runBare(Map.of(), all.toArray(String[]::new));
     }

@@ -69,7 +69,9 @@ class KubectlPodhogsWatchTmuxTest {
     @Test
     void watchRedrawsInPlaceAsANodeComesBackAndCtrlCEndsIt() throws Exception {
         start("-w", "--interval", "1s", "-A", "-o", "wide", "--kubeconfig", cluster.kubeconfig("default").toString());
-        String down = pane.await("node-b not answering", s -> s.contains("1 of 2 nodes answered"));
+        // The table goes to stdout, node-b's line after it to stderr: wait for the two, not a screen caught between.
+        String down = pane.await("node-b not answering", s -> s.contains("1 of 2 nodes answered")
+                && s.contains("warning: node node-b did not answer"));
         assertTrue(down.lines().findFirst().orElse("").startsWith("Every 1s: kubectl podhogs pods   1 of 2 nodes"
                 + " answered   "), () -> "the title on the first line\n" + down);
         assertTrue(down.lines().anyMatch(l -> l.matches("NAMESPACE +NAME +TX\\(2s\\) +RX\\(2s\\) .* NODE")), down);
