@@ -26,6 +26,7 @@ public final class TestNet implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final List<String[]> undo = new ArrayList<>();
     private final Path script;
+    private final java.util.Set<Integer> subnets = new java.util.HashSet<>();
     private int hosts;
     private int rules;
 
@@ -48,7 +49,7 @@ public final class TestNet implements AutoCloseable {
     /** Creates the pair with both ends down, so a capture can be opened before the first frame. */
     public Host createHost() {
         int n = 10 + hosts++;
-        int subnet = ThreadLocalRandom.current().nextInt(1, 250);
+        int subnet = freeSubnet();
         String ns = "phns" + tag + n;
         String hostIf = "phh" + tag + n;
         String peerIf = "php" + tag + n;
@@ -59,6 +60,23 @@ public final class TestNet implements AutoCloseable {
         Shell.run("ip", "link", "set", peerIf, "netns", ns);
         return new Host(ns, hostIf, peerIf, "10.231." + subnet + ".1", "10.231." + subnet + ".2",
                 "fd42:231:" + subnet + "::1", "fd42:231:" + subnet + "::2");
+    }
+
+    /**
+     * A 10.231.N.0/24 that none of this net's hosts has and no address or route of this host is in:
+     * two hosts on one subnet would each have a route to it, and a connection meant for one namespace
+     * would be refused by the other (seen once in CI, when a random pick repeated).
+     */
+    private int freeSubnet() {
+        String taken = Shell.run("ip", "-o", "-4", "addr", "show") + Shell.run("ip", "-4", "route", "show");
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int subnet = ThreadLocalRandom.current().nextInt(1, 250);
+            if (!subnets.contains(subnet) && !taken.contains("10.231." + subnet + ".")) {
+                subnets.add(subnet);
+                return subnet;
+            }
+        }
+        throw new IllegalStateException("no free 10.231.N.0/24 on this host:\n" + taken);
     }
 
     /**
