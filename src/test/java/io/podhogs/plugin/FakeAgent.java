@@ -3,20 +3,24 @@ package io.podhogs.plugin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -24,6 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * on its node's: each list's rows (a real agent's recording, or the test's change of it) served in
  * the agent's pages, by limit and continue token, with the fields the real agent writes (items,
  * continue while rows remain, remaining, omitted). AgentApiTest holds the real agent to that shape.
+ * HTTP/1.1 with keep-alive, a thread a connection, on a plain ServerSocket: the JDK's HttpServer it
+ * used before now and then never read a request on a connection it had just accepted (JDK 17.0.15),
+ * and closed the connection 30-40 s later as idle, which showed as an agent that did not answer.
  */
 final class FakeAgent implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,27 +38,82 @@ final class FakeAgent implements AutoCloseable {
     private record Listing(ArrayNode rows, long omitted, long delayMillis, AtomicInteger goneTimes) {
     }
 
-    private final HttpServer server;
+    private final ServerSocket server;
+    private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private final Map<String, Listing> lists = new ConcurrentHashMap<>();
     private final List<String> requests = java.util.Collections.synchronizedList(new ArrayList<>());
 
     FakeAgent() {
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        server.setExecutor(Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "fake-agent");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.createContext("/", this::handle);
-        server.start();
+        Thread accept = new Thread(this::accept, "fake-agent-accept");
+        accept.setDaemon(true);
+        accept.start();
+    }
+
+    private void accept() {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                connections.add(s);
+                Thread t = new Thread(() -> serve(s), "fake-agent");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                return; // closed
+            }
+        }
+    }
+
+    /** Answers the requests of one connection in turn until the client ends it. */
+    private void serve(Socket s) {
+        try (s; InputStream in = new BufferedInputStream(s.getInputStream()); OutputStream out = s.getOutputStream()) {
+            for (String requestLine = line(in); requestLine != null; requestLine = line(in)) {
+                boolean close = false;
+                for (String h = line(in); h != null && !h.isEmpty(); h = line(in)) {
+                    close |= h.toLowerCase(java.util.Locale.ROOT).replace(" ", "").equals("connection:close");
+                }
+                String[] parts = requestLine.split(" ");
+                Answer a = parts.length == 3 && parts[0].equals("GET") ? answer(URI.create(parts[1]))
+                        : new Answer(400, "{\"error\":\"not a GET\"}");
+                byte[] body = a.body().getBytes(StandardCharsets.UTF_8);
+                out.write(("HTTP/1.1 " + a.status() + " X\r\nContent-Type: application/json\r\nContent-Length: "
+                        + body.length + "\r\n" + (close ? "Connection: close\r\n" : "") + "\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.write(body);
+                out.flush();
+                if (close) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            // the client went away
+        } finally {
+            connections.remove(s);
+        }
+    }
+
+    /** One line of the request, without its CRLF; null at the end of the stream. */
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                return null;
+            }
+            b.write(c);
+        }
+        String s = b.toString(StandardCharsets.ISO_8859_1);
+        return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    private record Answer(int status, String body) {
     }
 
     int port() {
-        return server.getAddress().getPort();
+        return server.getLocalPort();
     }
 
     /** {@code list} holds {@code rows} (a JSON array). */
@@ -79,9 +141,9 @@ final class FakeAgent implements AutoCloseable {
         }
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        String path = exchange.getRequestURI().getPath();
-        String query = exchange.getRequestURI().getRawQuery();
+    private Answer answer(URI uri) throws IOException {
+        String path = uri.getPath();
+        String query = uri.getRawQuery();
         requests.add(path + (query == null ? "" : "?" + query));
         Map<String, String> params = new HashMap<>();
         if (query != null) {
@@ -92,8 +154,7 @@ final class FakeAgent implements AutoCloseable {
         }
         Listing listing = path.startsWith("/api/v1/") ? lists.get(path.substring("/api/v1/".length())) : null;
         if (listing == null) {
-            send(exchange, 404, "{\"error\":\"no such list\"}");
-            return;
+            return new Answer(404, "{\"error\":\"no such list\"}");
         }
         if (listing.delayMillis() > 0) {
             try {
@@ -104,8 +165,7 @@ final class FakeAgent implements AutoCloseable {
         }
         String token = params.get("continue");
         if (token != null && listing.goneTimes().getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-            send(exchange, 410, "{\"error\":\"continue token expired: list again from the first page\"}");
-            return;
+            return new Answer(410, "{\"error\":\"continue token expired: list again from the first page\"}");
         }
         int limit = Integer.parseInt(params.getOrDefault("limit", "500"));
         int offset = token == null ? 0 : Integer.parseInt(token.substring(1));
@@ -120,19 +180,18 @@ final class FakeAgent implements AutoCloseable {
         }
         page.put("remaining", listing.rows().size() - end);
         page.put("omitted", listing.omitted());
-        send(exchange, 200, JSON.writeValueAsString(page));
-    }
-
-    private static void send(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
+        return new Answer(200, JSON.writeValueAsString(page));
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        try {
+            server.close();
+            for (Socket s : connections) {
+                s.close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -39,10 +39,11 @@ class KubectlPodhogsTest {
     private AgentCluster cluster;
     private Path home;
 
-    record Result(int exit, String out, String err) {
+    /** What kubectl podhogs did; {@code threads}: this JVM's threads 30 s into a run that took longer, else "". */
+    record Result(int exit, String out, String err, String threads) {
         @Override
         public String toString() {
-            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
+            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err + threads;
         }
     }
 
@@ -91,9 +92,35 @@ class KubectlPodhogsTest {
     private Result runBare(Map<String, String> variables, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
+        // A port-forward through the mock server that stalls (seen in full CI runs: the error channel
+        // of a refused one never read): the threads as they stood 30 s into the run, for the failure message.
+        java.util.concurrent.atomic.AtomicReference<String> dump = new java.util.concurrent.atomic.AtomicReference<>("");
+        Thread watch = new Thread(() -> {
+            try {
+                Thread.sleep(30_000);
+                dump.set(threadDump());
+            } catch (InterruptedException e) {
+                // done in time
+            }
+        }, "kubectl-podhogs-test-watch");
+        watch.setDaemon(true);
+        watch.start();
         int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true),
                 new Cluster.Environment(variables, home), false);
-        return new Result(exit, out.toString(), err.toString());
+        watch.interrupt();
+        String threads = dump.get();
+        return new Result(exit, out.toString(), err.toString(), threads);
+    }
+
+    private static String threadDump() {
+        StringBuilder b = new StringBuilder("--- threads\n");
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            b.append('"').append(t.getName()).append("\" ").append(t.getState()).append('\n');
+            for (StackTraceElement e : stack) {
+                b.append("    at ").append(e).append('\n');
+            }
+        });
+        return b.toString();
     }
 
     @ParameterizedTest(name = "{0} -o {1}")
@@ -107,7 +134,7 @@ class KubectlPodhogsTest {
         oneNodeDown();
         Result r = format.equals("table") ? run(view, "-A") : run(view, "-A", "-o", format);
         assertEquals(ExitCodes.PARTIAL, r.exit(), r::toString);
-        assertEquals(B_DOWN, r.err(), "one line for the node that did not answer, on stderr");
+        assertEquals(B_DOWN, r.err(), () -> "one line for the node that did not answer, on stderr\n" + r);
         Golden.assertGolden("partial-" + view + "-" + format + ".txt", r.out());
         // The agents listed at the exact URL, each reached through a port-forward of its pod, asked once.
         assertEquals(List.of("GET " + AgentCluster.AGENTS, "GET " + AgentCluster.NODES,
@@ -127,7 +154,9 @@ class KubectlPodhogsTest {
     void jsonPassesOnTheAgentsRowsWithTheirNode() throws Exception {
         oneNodeDown();
         for (String view : List.of("pods", "containers", "processes", "connections")) {
-            JsonNode doc = new ObjectMapper().readTree(run(view, "-A", "-o", "json").out());
+            Result answer = run(view, "-A", "-o", "json");
+            assertEquals(ExitCodes.PARTIAL, answer.exit(), answer::toString);
+            JsonNode doc = new ObjectMapper().readTree(answer.out());
             JsonNode recorded = new ObjectMapper().readTree(AgentCluster.recorded(view));
             assertEquals(recorded.size(), doc.get("items").size(), view);
             for (JsonNode item : doc.get("items")) {
@@ -155,7 +184,9 @@ class KubectlPodhogsTest {
             assertEquals("", r.err());
             Golden.assertGolden("both-" + view + "-wide.txt", r.out());
         }
-        JsonNode doc = new ObjectMapper().readTree(run("namespaces", "-o", "json").out());
+        Result json = run("namespaces", "-o", "json");
+        assertEquals(ExitCodes.OK, json.exit(), json::toString);
+        JsonNode doc = new ObjectMapper().readTree(json.out());
         long recorded = new ObjectMapper().readTree(AgentCluster.recorded("namespaces")).get(0).get("usage")
                 .get("sent_bytes").asLong();
         assertEquals(1, doc.get("items").size(), "one shop, from two nodes");
