@@ -71,14 +71,18 @@ class NativeConfigTest {
 
     @Test
     void reflectionNamesExist() throws Exception {
-        for (JsonNode entry : config("reflect-config.json")) {
+        JsonNode entries = config("reflect-config.json");
+        assertTrue(entries.size() > 0, "reflect-config.json lists nothing: a check of no entries proves nothing");
+        for (JsonNode entry : entries) {
             checkEntry("reflect-config.json", entry);
         }
     }
 
     @Test
     void jniNamesExist() throws Exception {
-        for (JsonNode entry : config("jni-config.json")) {
+        JsonNode entries = config("jni-config.json");
+        assertTrue(entries.size() > 0, "jni-config.json lists nothing: a check of no entries proves nothing");
+        for (JsonNode entry : entries) {
             checkEntry("jni-config.json", entry);
         }
     }

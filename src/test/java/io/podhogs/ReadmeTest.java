@@ -1,6 +1,7 @@
 package io.podhogs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.podhogs.cli.Cli;
 import io.podhogs.host.HostFiles;
@@ -22,8 +23,13 @@ class ReadmeTest {
         assertEquals(0, status);
 
         String readme = Files.readString(Path.of("README.md"));
-        int start = readme.indexOf("<!-- help:start -->\n```\n") + "<!-- help:start -->\n```\n".length();
-        int end = readme.indexOf("```\n<!-- help:end -->");
+        String opening = "<!-- help:start -->\n```\n";
+        String closing = "```\n<!-- help:end -->";
+        int at = readme.indexOf(opening);
+        assertTrue(at >= 0, () -> "README.md has no help block opening with " + opening.replace("\n", "\\n"));
+        int start = at + opening.length();
+        int end = readme.indexOf(closing, start);
+        assertTrue(end >= 0, () -> "README.md's help block has no end: " + closing.replace("\n", "\\n"));
         assertEquals(out.toString(StandardCharsets.UTF_8).strip(), readme.substring(start, end).strip(),
                 "README.md's help block must be ./podhogs --help, verbatim");
     }
