@@ -85,9 +85,10 @@ final class ConntrackReader implements AutoCloseable {
         return table;
     }
 
-    /** When the read of {@link #table()} began, Long.MIN_VALUE before the first. */
-    long readStart() {
-        return readStart;
+    /** Whether the read of {@link #table()} began at {@code t} or later (false before the first). */
+    boolean readSince(long t) {
+        long start = readStart;
+        return start != Long.MIN_VALUE && start - t >= 0;
     }
 
     @Override
