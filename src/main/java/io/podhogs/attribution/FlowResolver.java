@@ -20,11 +20,12 @@ import java.util.function.Predicate;
  * belongs to a socket of the namespace behind it ({@link VethNamespaces}). Socket, then process
  * (from the fd links). Runs on the engine thread, never on the packet path.
  *
- * <p>This class keeps the order of the lookups and when a flow waits, gives up or is tried again;
- * the rules are its parts': the tables ({@link NamespaceSockets}), where to look first for a new
- * socket's process ({@link LikelyOwners}), the owners a flow gets without a socket
- * ({@link SocketlessOwners}) and the owner inferred for a socket gone too soon
- * ({@link OwnerInference}).
+ * <p>This class keeps the order of the lookups, and when a flow waits, gives up or is tried again.
+ * The rest is its parts': each namespace's tables ({@link NamespaceSockets}), the host's
+ * connections asked for one by one ({@link HostConnections}), which process holds a socket
+ * ({@link SocketHolders}) and where to look for it first ({@link LikelyOwners}), the owners a flow
+ * gets without a socket ({@link SocketlessOwners}), the owner inferred for a socket gone too soon
+ * ({@link OwnerInference}), and each namespace's container ({@link NamespaceContainers}).
  *
  * <p>Tables are re-read only when a pending flow misses, and then no more often than their
  * {@link Throttle}s allow. A flow that still misses after a table read that began at least
@@ -184,7 +185,7 @@ public final class FlowResolver implements AutoCloseable {
 
     /** One pass over {@code pending}; with {@code reread}, tables that missed may be read anew. */
     private void attempt(boolean reread, List<TrackedFlow> pending) {
-        if (reread && pending.stream().anyMatch(f -> f.key().has(FlowKey.PEER) && veths.netnsOf(f) == VethNamespaces.UNKNOWN)
+        if (reread && pending.stream().anyMatch(f -> f.key().has(FlowKey.PEER) && !veths.known(f))
                 && netnsScan.mayRun(clock.getAsLong())) {
             long start = clock.getAsLong();
             namespaces.refresh();
@@ -312,7 +313,7 @@ public final class FlowResolver implements AutoCloseable {
             }
             long deadline = flow.firstSeenNanos() + graceNanos;
             if (veths.device(key.ifindex()) == null
-                    || key.has(FlowKey.PEER) && veths.netnsOf(flow) == VethNamespaces.UNKNOWN) {
+                    || key.has(FlowKey.PEER) && !veths.known(flow)) {
                 deadline = flow.firstSeenNanos() + Math.max(graceNanos, NETNS_PATIENCE_NANOS);
             }
             if (clock.getAsLong() - deadline < 0) {
@@ -345,12 +346,15 @@ public final class FlowResolver implements AutoCloseable {
         if (flow.inode() != 0) {
             return holders.scannedAllSince(Math.max(deadline, flow.inodeFoundNanos()));
         }
-        if (hostConnections.covers(key)) {
-            return hostConnections.everyFlowAskedSince(deadline) && sockets.of(namespaces.hostNetns()).localReadSince(deadline)
-                    && conntrack.readSince(deadline);
-        }
         if (!key.has(FlowKey.PEER)) {
-            return sockets.of(namespaces.hostNetns()).readSince(key.protocol(), deadline) && conntrack.readSince(deadline);
+            NamespaceSockets.Tables hostTables = sockets.of(namespaces.hostNetns());
+            boolean socketSearched;
+            if (hostConnections.covers(key)) {
+                socketSearched = hostConnections.everyFlowAskedSince(deadline) && hostTables.localReadSince(deadline);
+            } else {
+                socketSearched = hostTables.readSince(key.protocol(), deadline);
+            }
+            return socketSearched && conntrack.readSince(deadline);
         }
         long netns = veths.netnsOf(flow);
         if (netns == VethNamespaces.UNKNOWN) {

@@ -178,7 +178,8 @@ final class NamespaceSockets {
         long lo = key.localLo();
         if (Addresses.isV4Mapped(hi, lo)) {
             int first = (int) (lo >>> 24) & 0xff;
-            return (lo & 0xffff_ffffL) == 0 || first >= 224 || (lo & 0xff) == 0xff || (first == 169 && ((lo >>> 16) & 0xff) == 254);
+            return (lo & 0xffff_ffffL) == 0 || first >= 224 || (lo & 0xff) == 0xff
+                    || (first == 169 && ((lo >>> 16) & 0xff) == 254);
         }
         return (hi == 0 && lo == 0) || (hi >>> 56) == 0xff || (hi >>> 54) == 0x3fa; // ::, ff00::/8, fe80::/10
     }

@@ -84,6 +84,11 @@ final class VethNamespaces {
         return netnsBehind(flow.key().ifindex());
     }
 
+    /** Whether the namespace behind the flow's veth is known. */
+    boolean known(TrackedFlow flow) {
+        return netnsOf(flow) != UNKNOWN;
+    }
+
     /** The namespace whose tables hold the flow's socket: the host's, or the one behind its veth. */
     long tablesOf(TrackedFlow flow) {
         return flow.key().has(FlowKey.PEER) ? netnsOf(flow) : namespaces.hostNetns();
