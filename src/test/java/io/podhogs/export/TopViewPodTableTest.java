@@ -3,14 +3,14 @@ package io.podhogs.export;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.podhogs.accounting.AccountKey;
-import io.podhogs.accounting.OwnerKey;
-import io.podhogs.accounting.PodKey;
-import io.podhogs.accounting.RetiredPodsKey;
 import io.podhogs.identity.IdentityLookup;
+import io.podhogs.accounting.AccountKey;
 import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.accounting.OwnerKey;
 import io.podhogs.accounting.PodAccounts;
+import io.podhogs.accounting.PodKey;
 import io.podhogs.accounting.RemoteClassTraffic;
+import io.podhogs.accounting.RetiredPodsKey;
 import io.podhogs.accounting.Traffic;
 import io.podhogs.attribution.FlowResolver.ResolverStats;
 import io.podhogs.attribution.UnknownOwner;
