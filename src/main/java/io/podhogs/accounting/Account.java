@@ -1,6 +1,5 @@
 package io.podhogs.accounting;
 
-import io.podhogs.attribution.Owner;
 import io.podhogs.identity.RemoteClass;
 import io.podhogs.identity.RemotePeer;
 import java.util.Collections;
@@ -9,11 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Cumulative counters of one owner (a process or an unknown bucket) and its rate window. Counters
- * only ever grow, also after the process exits. Engine thread only.
+ * Cumulative counters of one account (a process, an unknown bucket, exited processes ...) and its
+ * rate window. Counters only ever grow, also after the process exits. Engine thread only.
  */
 final class Account {
-    private final Owner owner;
+    private final AccountKey key;
     private final RateWindow window;
     /** Per interface index: sent bytes, sent packets, received bytes, received packets. */
     private final Map<Integer, long[]> byInterface = new LinkedHashMap<>();
@@ -40,8 +39,8 @@ final class Account {
 
     static final int NAMED_PEERS = 32;
 
-    Account(Owner owner, WindowShape windowShape, long nowNanos, long tickNanos) {
-        this.owner = owner;
+    Account(AccountKey key, WindowShape windowShape, long nowNanos, long tickNanos) {
+        this.key = key;
         this.windowShape = windowShape;
         this.tickNanos = tickNanos;
         // The first sample stands one tick back, so a new account shows a rate at its first refresh.
@@ -50,21 +49,17 @@ final class Account {
     }
 
     /** @param peer the flow's other end, or null when there is no cluster to say */
-    void credit(int ifindex, long sb, long sp, long rb, long rp, boolean inferred, RemotePeer peer, long nowNanos) {
+    void credit(int ifindex, TrafficDelta delta, boolean inferred, RemotePeer peer, long nowNanos) {
         lastCreditNanos = nowNanos;
         if (inferred) {
-            inferredSentBytes += sb;
-            inferredReceivedBytes += rb;
+            inferredSentBytes += delta.sentBytes();
+            inferredReceivedBytes += delta.receivedBytes();
         }
-        sentBytes += sb;
-        sentPackets += sp;
-        receivedBytes += rb;
-        receivedPackets += rp;
-        long[] on = byInterface.computeIfAbsent(ifindex, i -> new long[4]);
-        on[0] += sb;
-        on[1] += sp;
-        on[2] += rb;
-        on[3] += rp;
+        sentBytes += delta.sentBytes();
+        sentPackets += delta.sentPackets();
+        receivedBytes += delta.receivedBytes();
+        receivedPackets += delta.receivedPackets();
+        delta.addTo(byInterface.computeIfAbsent(ifindex, i -> new long[4]), 0);
         if (peer != null) {
             long[] to = byRemote.get(peer);
             if (to == null) {
@@ -76,15 +71,8 @@ final class Account {
                 }
                 to = byRemote.computeIfAbsent(key, k -> new long[4]);
             }
-            to[0] += sb;
-            to[1] += sp;
-            to[2] += rb;
-            to[3] += rp;
-            long[] c = classCounters(peer.remoteClass());
-            c[0] += sb;
-            c[1] += sp;
-            c[2] += rb;
-            c[3] += rp;
+            delta.addTo(to, 0);
+            delta.addTo(classCounters(peer.remoteClass()), 0);
         }
     }
 
@@ -185,8 +173,8 @@ final class Account {
         exited = true;
     }
 
-    Owner owner() {
-        return owner;
+    AccountKey key() {
+        return key;
     }
 
     boolean exited() {

@@ -1,7 +1,7 @@
 package io.podhogs.accounting;
 
-import io.podhogs.attribution.Owner;
 import io.podhogs.attribution.ProcessOwner;
+import io.podhogs.identity.CgroupIdentity;
 import io.podhogs.identity.RemoteClass;
 import io.podhogs.identity.RemotePeer;
 import java.util.List;
@@ -19,14 +19,14 @@ import java.util.Map;
  * @param byRemoteClass the traffic and rates by the other end's class, for the classes that had
  *     any; empty without a cluster
  */
-public record AccountSnapshot(Owner owner, Map<Integer, Traffic> byInterface, Traffic total, double sentRate,
+public record AccountSnapshot(AccountKey key, Map<Integer, Traffic> byInterface, Traffic total, double sentRate,
                               double receivedRate, boolean exited, long inferredSentBytes,
                               long inferredReceivedBytes, Map<RemotePeer, Traffic> byRemote,
                               Map<RemoteClass, RemoteClassTraffic> byRemoteClass) {
 
-    public AccountSnapshot(Owner owner, Map<Integer, Traffic> byInterface, Traffic total, double sentRate,
+    public AccountSnapshot(AccountKey key, Map<Integer, Traffic> byInterface, Traffic total, double sentRate,
                            double receivedRate, boolean exited, long inferredSentBytes, long inferredReceivedBytes) {
-        this(owner, byInterface, total, sentRate, receivedRate, exited, inferredSentBytes, inferredReceivedBytes,
+        this(key, byInterface, total, sentRate, receivedRate, exited, inferredSentBytes, inferredReceivedBytes,
                 Map.of(), Map.of());
     }
 
@@ -61,46 +61,43 @@ public record AccountSnapshot(Owner owner, Map<Integer, Traffic> byInterface, Tr
     }
 
     public boolean isProcess() {
-        return owner instanceof ProcessOwner;
+        return key.process() != null;
     }
 
     /** A sum of processes' accounts (a container, a pod ...), whose {@link #exited()} tells if all exited. */
     public boolean hasProcesses() {
-        return owner instanceof io.podhogs.attribution.ContainerOwner || owner instanceof io.podhogs.attribution.PodOwner;
+        return key instanceof ContainerKey || key instanceof PodKey;
     }
 
     /** The process's PID, or 0 for unknown buckets (as nethogs prints them). */
     public int pid() {
-        return owner instanceof ProcessOwner p ? p.process().pid() : 0;
+        ProcessOwner p = key.process();
+        return p == null ? 0 : p.process().pid();
     }
 
     /** The process's UID, or 0 for unknown buckets (as nethogs prints them). */
     public int uid() {
-        return owner instanceof ProcessOwner p ? Math.max(0, p.process().uid()) : 0;
+        ProcessOwner p = key.process();
+        return p == null ? 0 : Math.max(0, p.process().uid());
     }
 
     public String program() {
-        return owner.name();
+        return key.name();
     }
 
     /** The container and pod of a process account's cgroup; none for the other accounts. */
-    public io.podhogs.identity.CgroupIdentity cgroup() {
-        if (owner instanceof ProcessOwner p) {
-            return p.process().cgroup();
-        }
-        if (owner instanceof io.podhogs.attribution.ExitedProcessesOwner e) {
-            return e.cgroup();
-        }
-        return owner instanceof io.podhogs.attribution.ContainerOwner c ? c.identity()
-                : io.podhogs.identity.CgroupIdentity.NONE;
+    public CgroupIdentity cgroup() {
+        return key.cgroup();
     }
 
     public String commandLine() {
-        return owner instanceof ProcessOwner p ? p.process().commandLine() : owner.name();
+        ProcessOwner p = key.process();
+        return p == null ? key.name() : p.process().commandLine();
     }
 
     /** A process's arguments, one element each (empty for other accounts and kernel threads). */
-    public java.util.List<String> arguments() {
-        return owner instanceof ProcessOwner p ? p.process().arguments() : java.util.List.of();
+    public List<String> arguments() {
+        ProcessOwner p = key.process();
+        return p == null ? List.of() : p.process().arguments();
     }
 }

@@ -1,6 +1,5 @@
 package io.podhogs.accounting;
 
-import io.podhogs.attribution.Owner;
 import io.podhogs.identity.RemoteClass;
 import io.podhogs.identity.RemotePeer;
 import java.util.EnumMap;
@@ -16,27 +15,27 @@ final class AccountSums {
     }
 
     /**
-     * Groups the accounts {@code key} names a group for (by that key) into one account each, whose
-     * owner {@code owner} makes from the group's first member; the others are passed through.
+     * Groups the accounts {@code group} names a group for (by that name) into one account each, whose
+     * key {@code key} makes from the group's first member; the others are passed through.
      */
-    static List<AccountSnapshot> regroup(List<AccountSnapshot> accounts, Function<AccountSnapshot, String> key,
-                                         Function<AccountSnapshot, Owner> owner) {
+    static List<AccountSnapshot> regroup(List<AccountSnapshot> accounts, Function<AccountSnapshot, String> group,
+                                         Function<AccountSnapshot, AccountKey> key) {
         Map<String, List<AccountSnapshot>> groups = new LinkedHashMap<>();
         List<AccountSnapshot> result = new ArrayList<>();
         for (AccountSnapshot a : accounts) {
-            String k = key.apply(a);
+            String k = group.apply(a);
             if (k == null) {
                 result.add(a);
             } else {
                 groups.computeIfAbsent(k, x -> new ArrayList<>()).add(a);
             }
         }
-        groups.values().forEach(members -> result.add(sum(owner.apply(members.get(0)), members)));
+        groups.values().forEach(members -> result.add(sum(key.apply(members.get(0)), members)));
         return result;
     }
 
     /** One account that is the sum of {@code parts}: counters, rates, per interface and per peer. */
-    static AccountSnapshot sum(Owner owner, List<AccountSnapshot> parts) {
+    static AccountSnapshot sum(AccountKey key, List<AccountSnapshot> parts) {
         Map<Integer, Traffic> byInterface = new LinkedHashMap<>();
         Map<RemotePeer, Traffic> byRemote = new LinkedHashMap<>();
         Map<RemoteClass, RemoteClassTraffic> byClass = new EnumMap<>(RemoteClass.class);
@@ -57,12 +56,12 @@ final class AccountSums {
             inferredSent += a.inferredSentBytes();
             inferredReceived += a.inferredReceivedBytes();
             // A level is exited when every process under it is (containers and pods made of them).
-            boolean retired = a.owner() instanceof io.podhogs.attribution.ExitedProcessesOwner;
+            boolean retired = a.key() instanceof ExitedProcessesKey;
             boolean processes = a.isProcess() || a.hasProcesses() || retired;
             hasProcess |= processes;
             allExited &= !processes || retired || a.exited();
         }
-        return new AccountSnapshot(owner, byInterface, total, sentRate, receivedRate, hasProcess && allExited,
+        return new AccountSnapshot(key, byInterface, total, sentRate, receivedRate, hasProcess && allExited,
                 inferredSent, inferredReceived, byRemote, byClass);
     }
 }

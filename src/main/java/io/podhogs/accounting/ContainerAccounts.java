@@ -1,7 +1,5 @@
 package io.podhogs.accounting;
 
-import io.podhogs.attribution.ContainerOwner;
-import io.podhogs.attribution.ExitedProcessesOwner;
 import io.podhogs.attribution.ProcessOwner;
 import io.podhogs.identity.CgroupIdentity;
 import java.util.ArrayList;
@@ -33,7 +31,8 @@ public final class ContainerAccounts {
         // Which container owns each network namespace: the one whose processes are on its side.
         Map<Long, CgroupIdentity> byNetns = new HashMap<>(containersByNetns);
         for (AccountSnapshot a : accounts) {
-            if (a.owner() instanceof ProcessOwner p && p.process().cgroup().inContainer() && p.netns() > 0) {
+            ProcessOwner p = a.key().process();
+            if (p != null && p.process().cgroup().inContainer() && p.netns() > 0) {
                 byNetns.putIfAbsent(p.netns(), p.process().cgroup());
             }
         }
@@ -42,19 +41,17 @@ public final class ContainerAccounts {
         Map<String, Long> netnsOf = new HashMap<>();
         List<AccountSnapshot> result = new ArrayList<>();
         for (AccountSnapshot a : accounts) {
-            CgroupIdentity container = a.owner() instanceof ProcessOwner p && p.process().cgroup().inContainer()
-                    ? p.process().cgroup()
-                    : a.owner() instanceof ExitedProcessesOwner e && e.cgroup().inContainer() ? e.cgroup()
+            CgroupIdentity container = a.isProcess() || a.key() instanceof ExitedProcessesKey
+                    ? a.cgroup().inContainer() ? a.cgroup() : null
                     // a namespace's buckets, not processes folded from outside any container
-                    : !a.isProcess() && !(a.owner() instanceof ExitedProcessesOwner) && a.owner().netns() > 0
-                    ? byNetns.get(a.owner().netns()) : null;
+                    : a.key().netns() > 0 ? byNetns.get(a.key().netns()) : null;
             if (container == null) {
                 result.add(a);
                 continue;
             }
             members.computeIfAbsent(container.containerId(), id -> new ArrayList<>()).add(a);
             identities.putIfAbsent(container.containerId(), container);
-            netnsOf.merge(container.containerId(), Math.max(0, a.owner().netns()), Math::max);
+            netnsOf.merge(container.containerId(), Math.max(0, a.key().netns()), Math::max);
         }
         for (Map.Entry<String, List<AccountSnapshot>> e : members.entrySet()) {
             CgroupIdentity identity = identities.get(e.getKey());
@@ -62,7 +59,7 @@ public final class ContainerAccounts {
             if (name == null || name.isEmpty()) {
                 name = identity.shortLabel();
             }
-            result.add(AccountSums.sum(new ContainerOwner(identity, name, netnsOf.get(e.getKey())), e.getValue()));
+            result.add(AccountSums.sum(new ContainerKey(identity, name, netnsOf.get(e.getKey())), e.getValue()));
         }
         return result;
     }

@@ -4,16 +4,20 @@ import io.podhogs.attribution.Owner;
 import io.podhogs.attribution.ProcessOwner;
 import io.podhogs.identity.RemotePeer;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 
 /**
- * Every account, keyed by owner: credited from flows, sampled every tick for rates, and copied into
- * immutable snapshots for the exports. Accounts are kept when their processes exit, so totals never
- * go down. Engine thread only.
+ * Every account, keyed by what it is kept under: credited from flows (by their owners), sampled
+ * every tick for rates, and copied into immutable snapshots for the exports. Accounts are kept when
+ * their processes exit, so totals never go down. Engine thread only.
  */
 public final class Ledger {
     /**
@@ -23,9 +27,14 @@ public final class Ledger {
      */
     static final long FORWARD_NANOS = 10 * 60 * 1_000_000_000L;
 
-    private final Map<Owner, Account> accounts = new HashMap<>();
-    /** Retired owners and the owner their account went into, with when: kept {@link #FORWARD_NANOS}. */
-    private final Map<Owner, Forward> forwards = new HashMap<>();
+    private final Map<AccountKey, Account> accounts = new HashMap<>();
+    /**
+     * The accounts of {@link #accounts} whose key is an {@link OwnerKey}, by that owner: every
+     * tick's credits find theirs without making a key.
+     */
+    private final Map<Owner, Account> byOwner = new HashMap<>();
+    /** Retired keys and the key their account went into, with when: kept {@link #FORWARD_NANOS}. */
+    private final Map<AccountKey, Forward> forwards = new HashMap<>();
     private final WindowShape windowShape;
     private final long tickNanos;
 
@@ -39,54 +48,73 @@ public final class Ledger {
     }
 
     /** Adds a flow's new bytes and packets to its owner's account. */
-    public void credit(Owner owner, int ifindex, long[] delta, long nowNanos) {
+    public void credit(Owner owner, int ifindex, TrafficDelta delta, long nowNanos) {
         credit(owner, ifindex, delta, nowNanos, false, null);
     }
 
     /**
-     * As {@link #credit(Owner, int, long[], long)}, marking the bytes inferred when the owner was,
-     * and counting them against the flow's remote peer (null: no cluster to classify against).
+     * As {@link #credit(Owner, int, TrafficDelta, long)}, marking the bytes inferred when the owner
+     * was, and counting them against the flow's remote peer (null: no cluster to classify against).
      */
-    public void credit(Owner owner, int ifindex, long[] delta, long nowNanos, boolean inferred, RemotePeer peer) {
-        account(owner, nowNanos).credit(ifindex, delta[0], delta[1], delta[2], delta[3], inferred, peer, nowNanos);
+    public void credit(Owner owner, int ifindex, TrafficDelta delta, long nowNanos, boolean inferred, RemotePeer peer) {
+        Account a = byOwner.get(owner);
+        if (a == null) {
+            a = account(new OwnerKey(owner), nowNanos); // a new owner, or one whose account was retired
+        }
+        a.credit(ifindex, delta, inferred, peer, nowNanos);
     }
 
-    private Account account(Owner owner, long nowNanos) {
-        Account a = accounts.get(owner);
+    private Account account(AccountKey key, long nowNanos) {
+        Account a = accounts.get(key);
         if (a != null) {
             return a;
         }
         // Followed on: the account a process went into may itself have gone into its workload's.
-        Owner to = owner;
+        AccountKey to = key;
         Forward f = forwards.get(to);
         for (int hops = 0; f != null && hops < 8 && !accounts.containsKey(to); hops++, f = forwards.get(to)) {
             to = f.to();
         }
-        return accounts.computeIfAbsent(to, o -> new Account(o, windowShape, nowNanos, tickNanos));
+        a = accounts.get(to);
+        if (a == null) {
+            a = new Account(to, windowShape, nowNanos, tickNanos);
+            accounts.put(to, a);
+            if (to instanceof OwnerKey o) {
+                byOwner.put(o.owner(), a);
+            }
+        }
+        return a;
     }
 
-    private record Forward(Owner to, long sinceNanos) {
+    private void remove(AccountKey key) {
+        accounts.remove(key);
+        if (key instanceof OwnerKey o) {
+            byOwner.remove(o.owner());
+        }
+    }
+
+    private record Forward(AccountKey to, long sinceNanos) {
     }
 
     /**
-     * Owners no one else can be later: a process (PID and start time) and a container's exited
+     * Keys no one else can have later: a process (PID and start time) and a container's exited
      * processes (its ID). A namespace's buckets are keyed by its inode, which the kernel reuses: a
      * new pod's bytes must not follow the old pod's into its workload.
      */
-    private static boolean unique(Owner owner) {
-        return owner instanceof ProcessOwner || owner instanceof io.podhogs.attribution.ExitedProcessesOwner;
+    private static boolean unique(AccountKey key) {
+        return key.process() != null || key instanceof ExitedProcessesKey;
     }
 
     /**
-     * Folds the accounts for which {@code into} names another owner into that owner's account, and
+     * Folds the accounts for which {@code into} names another key into that key's account, and
      * forgets them: a deleted pod's accounts go into its workload's retired totals, so that memory
      * stays bounded while no total above the pod ever goes down. Returns how many were retired.
      */
-    public int retire(Function<Owner, Owner> into, long nowNanos) {
+    public int retire(Function<AccountKey, AccountKey> into, long nowNanos) {
         List<Account> retired = new ArrayList<>();
-        List<Owner> targets = new ArrayList<>();
+        List<AccountKey> targets = new ArrayList<>();
         for (Account a : accounts.values()) {
-            Owner target = into.apply(a.owner());
+            AccountKey target = into.apply(a.key());
             if (target != null) {
                 retired.add(a);
                 targets.add(target);
@@ -94,11 +122,11 @@ public final class Ledger {
         }
         forwards.values().removeIf(f -> nowNanos - f.sinceNanos() > FORWARD_NANOS);
         for (int i = 0; i < retired.size(); i++) {
-            Owner owner = retired.get(i).owner();
-            accounts.remove(owner);
+            AccountKey key = retired.get(i).key();
+            remove(key);
             account(targets.get(i), nowNanos).absorb(retired.get(i));
-            if (unique(owner)) {
-                forwards.put(owner, new Forward(targets.get(i), nowNanos));
+            if (unique(key)) {
+                forwards.put(key, new Forward(targets.get(i), nowNanos));
             }
         }
         return retired.size();
@@ -108,7 +136,7 @@ public final class Ledger {
      * Folds every account's traffic on the interfaces {@code gone} names into the entry {@code into}
      * (see {@link Account#foldInterfaces}).
      */
-    public void foldInterfaces(java.util.function.IntPredicate gone, int into) {
+    public void foldInterfaces(IntPredicate gone, int into) {
         for (Account account : accounts.values()) {
             account.foldInterfaces(gone, into);
         }
@@ -123,7 +151,8 @@ public final class Ledger {
     /** Marks the process accounts for which {@code gone} says the process has exited. */
     public void markExited(Predicate<ProcessOwner> gone) {
         for (Account account : accounts.values()) {
-            if (!account.exited() && account.owner() instanceof ProcessOwner p && gone.test(p)) {
+            ProcessOwner p = account.key().process();
+            if (!account.exited() && p != null && gone.test(p)) {
                 account.markExited();
             }
         }
@@ -145,22 +174,22 @@ public final class Ledger {
     public int retireExited(long idleNanos, int maxKept, long nowNanos) {
         List<Account> exited = new ArrayList<>();
         for (Account a : accounts.values()) {
-            if (a.exited() && a.owner() instanceof ProcessOwner) {
+            if (a.exited() && a.key().process() != null) {
                 exited.add(a);
             }
         }
-        java.util.Set<Owner> early = new java.util.HashSet<>();
+        Set<AccountKey> early = new HashSet<>();
         if (exited.size() > maxKept) {
-            exited.sort(java.util.Comparator.comparingLong(Account::lastCreditNanos));
+            exited.sort(Comparator.comparingLong(Account::lastCreditNanos));
             for (Account a : exited.subList(0, exited.size() - maxKept)) {
-                early.add(a.owner());
+                early.add(a.key());
             }
         }
-        return retire(owner -> {
-            Account a = accounts.get(owner);
-            return owner instanceof ProcessOwner p && a.exited()
-                    && (nowNanos - a.lastCreditNanos() >= idleNanos || early.contains(owner))
-                    ? new io.podhogs.attribution.ExitedProcessesOwner(p.process().cgroup(), p.netns()) : null;
+        return retire(key -> {
+            Account a = accounts.get(key);
+            ProcessOwner p = key.process();
+            return p != null && a.exited() && (nowNanos - a.lastCreditNanos() >= idleNanos || early.contains(key))
+                    ? new ExitedProcessesKey(p.process().cgroup(), p.netns()) : null;
         }, nowNanos);
     }
 
@@ -168,8 +197,8 @@ public final class Ledger {
      * Folds the accounts {@code into} names a target for, among those that got no bytes for
      * {@code idleNanos}, as {@link #retire} does.
      */
-    public int retireIdle(Function<Owner, Owner> into, long idleNanos, long nowNanos) {
-        return retire(owner -> nowNanos - accounts.get(owner).lastCreditNanos() >= idleNanos ? into.apply(owner) : null,
+    public int retireIdle(Function<AccountKey, AccountKey> into, long idleNanos, long nowNanos) {
+        return retire(key -> nowNanos - accounts.get(key).lastCreditNanos() >= idleNanos ? into.apply(key) : null,
                 nowNanos);
     }
 
@@ -180,7 +209,8 @@ public final class Ledger {
     public List<ProcessOwner> liveProcesses() {
         List<ProcessOwner> live = new ArrayList<>();
         for (Account account : accounts.values()) {
-            if (!account.exited() && account.owner() instanceof ProcessOwner p) {
+            ProcessOwner p = account.key().process();
+            if (!account.exited() && p != null) {
                 live.add(p);
             }
         }
@@ -190,7 +220,7 @@ public final class Ledger {
     public List<AccountSnapshot> snapshot() {
         List<AccountSnapshot> result = new ArrayList<>(accounts.size());
         for (Account a : accounts.values()) {
-            result.add(new AccountSnapshot(a.owner(), a.byInterface(),
+            result.add(new AccountSnapshot(a.key(), a.byInterface(),
                     new Traffic(a.sentBytes(), a.sentPackets(), a.receivedBytes(), a.receivedPackets()),
                     a.sentRate(), a.receivedRate(), a.exited(), a.inferredSentBytes(), a.inferredReceivedBytes(),
                     a.byRemote(), a.byRemoteClass()));

@@ -1,10 +1,5 @@
 package io.podhogs.accounting;
 
-import io.podhogs.attribution.ContainerOwner;
-import io.podhogs.attribution.NamespaceOwner;
-import io.podhogs.attribution.PodOwner;
-import io.podhogs.attribution.RetiredPodsOwner;
-import io.podhogs.attribution.WorkloadOwner;
 import io.podhogs.identity.CgroupIdentity;
 import io.podhogs.identity.kubernetes.PodDirectory;
 import io.podhogs.identity.kubernetes.PodInfo;
@@ -14,7 +9,7 @@ import java.util.Optional;
 /**
  * The Kubernetes levels above containers: pods, then namespaces and workloads. Each is a sum of
  * the level below, so totals never go down while the accounts under them stay; deleted pods past
- * their grace period are already folded into {@link RetiredPodsOwner} accounts by the ledger,
+ * their grace period are already folded into {@link RetiredPodsKey} accounts by the ledger,
  * which count in their namespace and workload. Accounts outside pods (host processes, plain Docker
  * containers, unknown traffic) are passed through as they are.
  */
@@ -28,13 +23,13 @@ public final class PodAccounts {
      */
     public static List<AccountSnapshot> pods(List<AccountSnapshot> containers, PodDirectory pods) {
         return AccountSums.regroup(containers,
-                a -> a.owner() instanceof ContainerOwner c ? podUid(c.identity(), pods) : null,
+                a -> a.key() instanceof ContainerKey c ? podUid(c.cgroup(), pods) : null,
                 a -> {
-                    ContainerOwner c = (ContainerOwner) a.owner();
-                    String uid = podUid(c.identity(), pods);
+                    ContainerKey c = (ContainerKey) a.key();
+                    String uid = podUid(c.cgroup(), pods);
                     Optional<PodInfo> info = pods.byUid(uid);
-                    return info.map(p -> new PodOwner(uid, p.namespace(), p.name(), p.workload(), c.netns()))
-                            .orElse(new PodOwner(uid, "", "", null, c.netns()));
+                    return info.map(p -> new PodKey(uid, p.namespace(), p.name(), p.workload(), c.netns()))
+                            .orElse(new PodKey(uid, "", "", null, c.netns()));
                 });
     }
 
@@ -47,24 +42,32 @@ public final class PodAccounts {
 
     /** Sums pod accounts ({@link #pods}'s, and retired pods') into their namespaces. */
     public static List<AccountSnapshot> namespaces(List<AccountSnapshot> podLevel) {
-        return AccountSums.regroup(podLevel, PodAccounts::namespaceOf, a -> new NamespaceOwner(namespaceOf(a)));
+        return AccountSums.regroup(podLevel, PodAccounts::namespaceOf, a -> new NamespaceKey(namespaceOf(a)));
     }
 
     /** Sums pod accounts ({@link #pods}'s, and retired pods') into their workloads. */
     public static List<AccountSnapshot> workloads(List<AccountSnapshot> podLevel) {
         return AccountSums.regroup(podLevel,
-                a -> a.owner() instanceof PodOwner p && p.workload() != null ? p.namespace() + "/" + p.workload()
-                        : a.owner() instanceof RetiredPodsOwner r && r.workload() != null ? r.namespace() + "/" + r.workload()
-                        : null,
-                a -> a.owner() instanceof PodOwner p ? new WorkloadOwner(p.namespace(), p.workload())
-                        : new WorkloadOwner(((RetiredPodsOwner) a.owner()).namespace(),
-                        ((RetiredPodsOwner) a.owner()).workload()));
+                a -> {
+                    WorkloadKey w = workloadOf(a);
+                    return w == null ? null : w.name();
+                },
+                PodAccounts::workloadOf);
+    }
+
+    /** A pod's or retired pods' workload, when known. */
+    private static WorkloadKey workloadOf(AccountSnapshot a) {
+        if (a.key() instanceof PodKey p && p.workload() != null) {
+            return new WorkloadKey(p.namespace(), p.workload());
+        }
+        return a.key() instanceof RetiredPodsKey r && r.workload() != null ? new WorkloadKey(r.namespace(), r.workload())
+                : null;
     }
 
     private static String namespaceOf(AccountSnapshot a) {
-        if (a.owner() instanceof PodOwner p && !p.namespace().isEmpty()) {
+        if (a.key() instanceof PodKey p && !p.namespace().isEmpty()) {
             return p.namespace();
         }
-        return a.owner() instanceof RetiredPodsOwner r ? r.namespace() : null;
+        return a.key() instanceof RetiredPodsKey r ? r.namespace() : null;
     }
 }

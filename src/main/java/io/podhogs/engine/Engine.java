@@ -1,6 +1,8 @@
 package io.podhogs.engine;
 
+import io.podhogs.accounting.ExitedProcessesKey;
 import io.podhogs.accounting.Ledger;
+import io.podhogs.accounting.RetiredPodsKey;
 import io.podhogs.attribution.FlowResolver;
 import io.podhogs.attribution.FlowTable;
 import io.podhogs.attribution.FlowTableView;
@@ -15,8 +17,6 @@ import io.podhogs.capture.Capture;
 import io.podhogs.capture.CaptureException;
 import io.podhogs.capture.NetInterface;
 import io.podhogs.capture.NetInterfaces;
-import io.podhogs.attribution.Owner;
-import io.podhogs.attribution.RetiredPodsOwner;
 import io.podhogs.host.HostFiles;
 import io.podhogs.identity.CgroupIdentity;
 import io.podhogs.identity.ClusterView;
@@ -277,11 +277,10 @@ public final class Engine implements AutoCloseable {
         Set<Long> live = resolver.liveNamespaces();
         java.util.function.Function<CgroupIdentity, PodInfo> expired = c -> c == null || !(c.inPod() || c.inContainer())
                 ? null : pods.pod(c.podUid(), c.containerId()).filter(p -> pods.pastGrace(p, wallNow)).orElse(null);
-        ledger.retire(owner -> {
-            PodInfo pod = expired.apply(owner instanceof ProcessOwner p ? p.process().cgroup()
-                    : owner instanceof io.podhogs.attribution.ExitedProcessesOwner e ? e.cgroup()
-                    : owner.netns() > 0 && !live.contains(owner.netns()) ? byNetns.get(owner.netns()) : null);
-            return pod == null ? null : (Owner) new RetiredPodsOwner(pod.namespace(), pod.workload());
+        ledger.retire(key -> {
+            PodInfo pod = expired.apply(key.process() != null || key instanceof ExitedProcessesKey ? key.cgroup()
+                    : key.netns() > 0 && !live.contains(key.netns()) ? byNetns.get(key.netns()) : null);
+            return pod == null ? null : new RetiredPodsKey(pod.namespace(), pod.workload());
         }, now);
         resolver.forgetContainers(c -> expired.apply(c) != null);
     }

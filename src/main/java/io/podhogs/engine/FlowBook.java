@@ -1,6 +1,7 @@
 package io.podhogs.engine;
 
 import io.podhogs.accounting.Ledger;
+import io.podhogs.accounting.TrafficDelta;
 import io.podhogs.attribution.FlowTable;
 import io.podhogs.attribution.FlowTableView;
 import io.podhogs.attribution.Owner;
@@ -30,7 +31,8 @@ final class FlowBook {
     private final FlowTable table;
     private final FlowTableView view;
     private final FlowStates states = new FlowStates();
-    private final long[] delta = new long[4];
+    /** Filled for one flow or overflow bucket at a time, so that crediting allocates nothing. */
+    private final TrafficDelta delta = new TrafficDelta();
     private final long[] overflowCredited = new long[FlowTable.OVERFLOW_BUCKETS * 2 * 4];
     private long overflowPacketsCredited;
     /** Per bucket: the tick since which its far side's overflow waits for the namespace behind it, or -1. */
@@ -101,10 +103,12 @@ final class FlowBook {
         for (int bucket = 0; bucket < FlowTable.OVERFLOW_BUCKETS; bucket++) {
             for (int side = 0; side < 2; side++) {
                 int at = (bucket * 2 + side) * 4;
-                for (int i = 0; i < 4; i++) {
-                    delta[i] = view.overflow(bucket, side == 1, i) - overflowCredited[at + i];
-                }
-                if (delta[1] == 0 && delta[3] == 0) {
+                boolean far = side == 1;
+                delta.set(view.overflow(bucket, far, 0) - overflowCredited[at],
+                        view.overflow(bucket, far, 1) - overflowCredited[at + 1],
+                        view.overflow(bucket, far, 2) - overflowCredited[at + 2],
+                        view.overflow(bucket, far, 3) - overflowCredited[at + 3]);
+                if (!delta.hasPackets()) {
                     continue;
                 }
                 int ifindex = view.overflowIfindex(bucket);
@@ -121,9 +125,7 @@ final class FlowBook {
                 if (side == 1) {
                     farSideWaitingSince[bucket] = -1;
                 }
-                for (int i = 0; i < 4; i++) {
-                    overflowCredited[at + i] += delta[i];
-                }
+                delta.addTo(overflowCredited, at);
                 ledger.credit(UnknownOwner.untracked(netns), ifindex, delta, now);
             }
         }

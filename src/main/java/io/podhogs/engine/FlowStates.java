@@ -1,5 +1,6 @@
 package io.podhogs.engine;
 
+import io.podhogs.accounting.TrafficDelta;
 import io.podhogs.attribution.FlowKey;
 import io.podhogs.attribution.FlowTable;
 import io.podhogs.attribution.FlowTableView;
@@ -143,11 +144,11 @@ final class FlowStates {
 
     /**
      * Takes the slot's counters from {@code view}. Once the owner is known, what came since the last
-     * call (everything, on the first call after the owner was found) is left in {@code delta} as
-     * sent bytes, sent packets, received bytes, received packets, and true is returned if any.
+     * call (everything, on the first call after the owner was found) is left in {@code delta}, and
+     * true is returned if any.
      * While the owner is unknown nothing is taken: the bytes wait in the table's counters.
      */
-    boolean takeDelta(int s, FlowTableView view, int tick, long[] delta) {
+    boolean takeDelta(int s, FlowTableView view, int tick, TrafficDelta delta) {
         if (view.touched(s)) {
             lastActiveTick[s] = tick;
         }
@@ -158,15 +159,12 @@ final class FlowStates {
         long sp = view.sentPackets(s);
         long rb = view.receivedBytes(s);
         long rp = view.receivedPackets(s);
-        delta[0] = sb - sentBytes[s];
-        delta[1] = sp - sentPackets[s];
-        delta[2] = rb - receivedBytes[s];
-        delta[3] = rp - receivedPackets[s];
+        delta.set(sb - sentBytes[s], sp - sentPackets[s], rb - receivedBytes[s], rp - receivedPackets[s]);
         sentBytes[s] = sb;
         sentPackets[s] = sp;
         receivedBytes[s] = rb;
         receivedPackets[s] = rp;
-        return delta[1] != 0 || delta[3] != 0;
+        return delta.hasPackets();
     }
 
     /** Settled (owned, or nobody's) and no more in the resolver's hands: free to forget once idle. */

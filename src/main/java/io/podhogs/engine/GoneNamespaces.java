@@ -1,8 +1,8 @@
 package io.podhogs.engine;
 
+import io.podhogs.accounting.AccountKey;
 import io.podhogs.accounting.Ledger;
-import io.podhogs.attribution.Owner;
-import io.podhogs.attribution.ProcessOwner;
+import io.podhogs.accounting.OwnerKey;
 import io.podhogs.attribution.UnknownOwner;
 import io.podhogs.identity.CgroupIdentity;
 import java.util.Map;
@@ -23,12 +23,12 @@ final class GoneNamespaces {
     /** Folds what is due; returns how many accounts went. */
     static int fold(Ledger ledger, Set<Long> live, Map<Long, CgroupIdentity> containers, long retentionNanos,
                     long nowNanos) {
-        return ledger.retireIdle(owner -> gone(owner, live, containers) ? UnknownOwner.NAMESPACES_GONE : null,
-                retentionNanos, nowNanos);
+        AccountKey namespacesGone = new OwnerKey(UnknownOwner.NAMESPACES_GONE);
+        return ledger.retireIdle(key -> gone(key, live, containers) ? namespacesGone : null, retentionNanos, nowNanos);
     }
 
-    private static boolean gone(Owner owner, Set<Long> live, Map<Long, CgroupIdentity> containers) {
-        long netns = owner.netns();
-        return netns > 0 && !(owner instanceof ProcessOwner) && !live.contains(netns) && !containers.containsKey(netns);
+    private static boolean gone(AccountKey key, Set<Long> live, Map<Long, CgroupIdentity> containers) {
+        long netns = key.netns();
+        return netns > 0 && key.process() == null && !live.contains(netns) && !containers.containsKey(netns);
     }
 }

@@ -4,12 +4,6 @@ import io.podhogs.identity.IdentityLookup;
 import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.accounting.RemoteClassTraffic;
 import io.podhogs.accounting.Traffic;
-import io.podhogs.attribution.ContainerOwner;
-import io.podhogs.attribution.NamespaceOwner;
-import io.podhogs.attribution.PodOwner;
-import io.podhogs.attribution.RetiredPodsOwner;
-import io.podhogs.attribution.TransitOwner;
-import io.podhogs.attribution.WorkloadOwner;
 import io.podhogs.engine.EngineSnapshot;
 import io.podhogs.identity.CgroupIdentity;
 import io.podhogs.identity.ContainerInfo;
@@ -49,34 +43,7 @@ public final class JsonWriter {
     }
 
     static String kind(AccountSnapshot a) {
-        if (a.isProcess()) {
-            return "process";
-        }
-        if (a.owner() instanceof ContainerOwner) {
-            return "container";
-        }
-        if (a.owner() instanceof PodOwner) {
-            return "pod";
-        }
-        if (a.owner() instanceof NamespaceOwner) {
-            return "namespace";
-        }
-        if (a.owner() instanceof WorkloadOwner) {
-            return "workload";
-        }
-        if (a.owner() instanceof RetiredPodsOwner) {
-            return "deleted_pods";
-        }
-        if (a.owner() instanceof io.podhogs.attribution.ExitedProcessesOwner) {
-            return "exited_processes";
-        }
-        if (a.owner() instanceof TransitOwner t) {
-            return t.name().startsWith("encapsulated") ? "encapsulated" : "forwarded";
-        }
-        if (a.owner() instanceof io.podhogs.attribution.UnknownOwner u && u.untracked()) {
-            return "untracked";
-        }
-        return "unknown";
+        return a.key().kind().label();
     }
 
     public void write(EngineSnapshot snapshot, RowFormat format) {
@@ -109,7 +76,7 @@ public final class JsonWriter {
                     .append(",\"received_bytes_per_second\":").append(String.format(Locale.ROOT, "%.1f", a.receivedRate()))
                     .append(",\"inferred_sent_bytes\":").append(a.inferredSentBytes())
                     .append(",\"inferred_received_bytes\":").append(a.inferredReceivedBytes())
-                    .append(",\"netns\":").append(a.owner().netns());
+                    .append(",\"netns\":").append(a.key().netns());
             CgroupIdentity cgroup = a.cgroup();
             b.append(",\"container_runtime\":");
             Json.string(b, cgroup.runtime());

@@ -1,9 +1,8 @@
 package io.podhogs.export;
 
+import io.podhogs.accounting.RollUp;
 import io.podhogs.identity.IdentityLookup;
 import io.podhogs.accounting.AccountSnapshot;
-import io.podhogs.accounting.ContainerAccounts;
-import io.podhogs.accounting.PodAccounts;
 import io.podhogs.engine.EngineSnapshot;
 import java.util.List;
 import java.util.Locale;
@@ -34,19 +33,13 @@ public enum Level {
      */
     public List<AccountSnapshot> group(List<AccountSnapshot> accounts, EngineSnapshot snapshot,
                                        Function<String, String> containerNames, IdentityLookup identity) {
-        if (this == PROCESS) {
-            return accounts;
-        }
-        List<AccountSnapshot> containers = ContainerAccounts.group(accounts, snapshot.containersByNetns(), containerNames);
-        if (this == CONTAINER) {
-            return containers;
-        }
-        List<AccountSnapshot> pods = PodAccounts.pods(containers, identity.pods());
+        RollUp levels = new RollUp(accounts, snapshot.containersByNetns(), containerNames, identity.pods());
         return switch (this) {
-            case NAMESPACE -> PodAccounts.namespaces(pods);
-            case WORKLOAD -> PodAccounts.workloads(pods);
-            default -> pods;
+            case PROCESS -> accounts;
+            case CONTAINER -> levels.containers();
+            case POD -> levels.pods();
+            case NAMESPACE -> levels.namespaces();
+            case WORKLOAD -> levels.workloads();
         };
     }
-
 }

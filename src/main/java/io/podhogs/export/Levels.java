@@ -1,8 +1,7 @@
 package io.podhogs.export;
 
 import io.podhogs.accounting.AccountSnapshot;
-import io.podhogs.accounting.ContainerAccounts;
-import io.podhogs.accounting.PodAccounts;
+import io.podhogs.accounting.RollUp;
 import io.podhogs.accounting.Traffic;
 import io.podhogs.engine.EngineSnapshot;
 import io.podhogs.identity.IdentityLookup;
@@ -23,11 +22,10 @@ public record Levels(EngineSnapshot snapshot, List<AccountSnapshot> processes, L
 
     /** @param containerNames a container's name (the pod spec's, Docker's), or null */
     public static Levels of(EngineSnapshot s, IdentityLookup identity, Function<String, String> containerNames) {
-        List<AccountSnapshot> containers = ContainerAccounts.group(s.accounts(), s.containersByNetns(), containerNames);
-        List<AccountSnapshot> pods = PodAccounts.pods(containers, identity.pods());
+        RollUp levels = new RollUp(s.accounts(), s.containersByNetns(), containerNames, identity.pods());
         Map<Integer, Traffic> interfaces = new HashMap<>();
         for (AccountSnapshot a : s.accounts()) {
-            if (a.owner().netns() == 0) {
+            if (a.key().netns() == 0) {
                 a.byInterface().forEach((i, t) -> {
                     // An interface's series and row go with it, as its kernel counters do.
                     if (s.liveInterfaces().contains(i)) {
@@ -36,7 +34,7 @@ public record Levels(EngineSnapshot snapshot, List<AccountSnapshot> processes, L
                 });
             }
         }
-        return new Levels(s, s.accounts().stream().filter(AccountSnapshot::isProcess).toList(), containers, pods,
-                PodAccounts.namespaces(pods), PodAccounts.workloads(pods), Map.copyOf(interfaces));
+        return new Levels(s, s.accounts().stream().filter(AccountSnapshot::isProcess).toList(), levels.containers(),
+                levels.pods(), levels.namespaces(), levels.workloads(), Map.copyOf(interfaces));
     }
 }

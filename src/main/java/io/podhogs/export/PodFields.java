@@ -1,11 +1,11 @@
 package io.podhogs.export;
 
+import io.podhogs.accounting.NamespaceKey;
+import io.podhogs.accounting.PodKey;
+import io.podhogs.accounting.RetiredPodsKey;
+import io.podhogs.accounting.WorkloadKey;
 import io.podhogs.identity.IdentityLookup;
 import io.podhogs.accounting.AccountSnapshot;
-import io.podhogs.attribution.NamespaceOwner;
-import io.podhogs.attribution.PodOwner;
-import io.podhogs.attribution.RetiredPodsOwner;
-import io.podhogs.attribution.WorkloadOwner;
 import io.podhogs.identity.CgroupIdentity;
 import io.podhogs.identity.kubernetes.PodInfo;
 import io.podhogs.identity.kubernetes.Workload;
@@ -26,18 +26,18 @@ public record PodFields(String namespace, String pod, String podUid, String cont
     public static final PodFields NONE = new PodFields("", "", "", "", null, "", Map.of());
 
     public static PodFields of(AccountSnapshot a, IdentityLookup identity) {
-        if (a.owner() instanceof PodOwner p) {
+        if (a.key() instanceof PodKey p) {
             Optional<PodInfo> info = identity.pods().byUid(p.uid());
             return new PodFields(p.namespace(), p.podName(), p.uid(), "", p.workload(),
                     info.map(PodInfo::node).orElse(""), info.map(PodInfo::labels).orElse(Map.of()));
         }
-        if (a.owner() instanceof NamespaceOwner n) {
+        if (a.key() instanceof NamespaceKey n) {
             return new PodFields(n.namespace(), "", "", "", null, "", Map.of());
         }
-        if (a.owner() instanceof WorkloadOwner w) {
+        if (a.key() instanceof WorkloadKey w) {
             return new PodFields(w.namespace(), "", "", "", w.workload(), "", Map.of());
         }
-        if (a.owner() instanceof RetiredPodsOwner r) {
+        if (a.key() instanceof RetiredPodsKey r) {
             return new PodFields(r.namespace(), "", "", "", r.workload(), "", Map.of());
         }
         return of(a.cgroup(), identity);

@@ -1,5 +1,6 @@
 package io.podhogs.export;
 
+import io.podhogs.accounting.RetiredPodsKey;
 import io.podhogs.identity.IdentityLookup;
 import io.podhogs.identity.CgroupIdentity;
 import io.podhogs.identity.ContainerInfo;
@@ -174,7 +175,7 @@ public final class TopView {
             String pid = a.isProcess() ? Integer.toString(a.pid()) : "?";
             String user = a.isProcess() ? users.name(a.uid()) : "";
             String name = names.name(a) + (a.exited() ? " (exited)" : "");
-            String netns = a.owner().netns() == 0 ? "host" : Long.toString(a.owner().netns());
+            String netns = a.key().netns() == 0 ? "host" : Long.toString(a.key().netns());
             String container = containerCol ? clip(containerCell(a), CONTAINER_WIDTH) : "";
             out.add(fit(String.format(Locale.ROOT, row, pid, clip(user, 9), netns, container, clip(name, programWidth),
                     clip(devices(snapshot, a), 10), mode.format(mode.sent(a)), mode.format(mode.received(a))), width));
@@ -233,7 +234,7 @@ public final class TopView {
                 case WORKLOAD -> pod.workload() == null ? format.name(a) : pod.workload().toString();
                 default -> pod.pod().isEmpty() ? format.name(a) : pod.pod();
             };
-            if (a.owner() instanceof io.podhogs.attribution.RetiredPodsOwner) {
+            if (a.key() instanceof RetiredPodsKey) {
                 name = format.level() == Level.POD ? "(deleted pods)" : name + " (deleted pods)";
             }
             double[] v = podValues(a, mode);

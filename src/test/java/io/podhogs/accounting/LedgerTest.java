@@ -20,7 +20,7 @@ class LedgerTest {
         long now = 0;
         for (int i = 0; i < 30; i++) { // 3 s at 100 kB sent per tick: 1 MB/s
             now += TICK;
-            ledger.credit(curl, 3, new long[] {100_000, 70, 5_000, 60}, now);
+            ledger.credit(curl, 3, TrafficDelta.of(100_000, 70, 5_000, 60), now);
             ledger.sample(now);
         }
         AccountSnapshot busy = only(ledger.snapshot());
@@ -42,7 +42,7 @@ class LedgerTest {
     @Test
     void anExitedProcessKeepsItsTotals() {
         Ledger ledger = new Ledger(2_000_000_000L, TICK);
-        ledger.credit(curl, 3, new long[] {500, 1, 0, 0}, TICK);
+        ledger.credit(curl, 3, TrafficDelta.of(500, 1, 0, 0), TICK);
         ledger.markExited(p -> p.equals(curl));
         AccountSnapshot gone = only(ledger.snapshot());
         assertTrue(gone.exited());
@@ -59,29 +59,29 @@ class LedgerTest {
     void retiredAccountsKeepTheirTotalsUnderTheirNewOwnerWithoutARateSpike() {
         Ledger ledger = new Ledger(2_000_000_000L, TICK);
         io.podhogs.identity.RemotePeer internet = io.podhogs.identity.RemotePeer.of(io.podhogs.identity.RemoteClass.EXTERNAL);
-        io.podhogs.attribution.Owner retired = new io.podhogs.attribution.RetiredPodsOwner("shop",
+        AccountKey retired = new RetiredPodsKey("shop",
                 new io.podhogs.identity.kubernetes.Workload("Deployment", "web"));
         long now = 0;
         for (int i = 0; i < 30; i++) {
             now += TICK;
-            ledger.credit(curl, 3, new long[] {1000, 1, 10, 1}, now, false, internet);
+            ledger.credit(curl, 3, TrafficDelta.of(1000, 1, 10, 1), now, false, internet);
             ledger.sample(now);
         }
         for (int i = 0; i < 30; i++) { // quiet for 3 s: no rate left
             now += TICK;
             ledger.sample(now);
         }
-        assertEquals(1, ledger.retire(o -> o.equals(curl) ? retired : null, now));
+        assertEquals(1, ledger.retire(k -> k.equals(new OwnerKey(curl)) ? retired : null, now));
         now += TICK;
         ledger.sample(now);
         AccountSnapshot after = only(ledger.snapshot());
-        assertEquals(retired, after.owner());
+        assertEquals(retired, after.key());
         assertEquals(new Traffic(30_000, 30, 300, 30), after.total());
         assertEquals(new Traffic(30_000, 30, 300, 30), after.on(3));
         assertEquals(new Traffic(30_000, 30, 300, 30), after.with(io.podhogs.identity.RemoteClass.EXTERNAL).total());
         assertEquals(0.0, after.sentRate(), "old bytes are no rate now");
         assertEquals(0.0, after.with(io.podhogs.identity.RemoteClass.EXTERNAL).sentRate());
-        assertEquals(0, ledger.retire(o -> null, now), "nothing else to retire");
+        assertEquals(0, ledger.retire(k -> null, now), "nothing else to retire");
     }
 
     @Test
@@ -89,33 +89,38 @@ class LedgerTest {
         Ledger ledger = new Ledger(2_000_000_000L, TICK);
         ProcessOwner gone = new ProcessOwner(new ProcessInfo(43, 8, 0, "cron", "cron", "cron",
                 io.podhogs.identity.CgroupIdentity.NONE));
-        ledger.credit(curl, 3, new long[] {100, 1, 10, 1}, TICK);
-        ledger.credit(gone, 3, new long[] {700, 7, 70, 7}, TICK);
+        ledger.credit(curl, 3, TrafficDelta.of(100, 1, 10, 1), TICK);
+        ledger.credit(gone, 3, TrafficDelta.of(700, 7, 70, 7), TICK);
         ledger.markExited(p -> p.equals(gone));
         assertEquals(0, ledger.retireExited(5 * TICK, 3 * TICK), "not idle long enough yet");
         assertEquals(1, ledger.retireExited(5 * TICK, 6 * TICK));
         List<AccountSnapshot> after = ledger.snapshot();
         assertEquals(2, after.size(), after::toString);
-        AccountSnapshot folded = after.stream().filter(a -> a.owner() instanceof io.podhogs.attribution.ExitedProcessesOwner)
-                .findFirst().orElseThrow();
+        AccountSnapshot folded = after.stream().filter(a -> a.key() instanceof ExitedProcessesKey).findFirst().orElseThrow();
+        assertEquals(new ExitedProcessesKey(io.podhogs.identity.CgroupIdentity.NONE, 0), folded.key());
         assertEquals(new Traffic(700, 7, 70, 7), folded.total());
-        assertTrue(after.stream().anyMatch(a -> a.owner().equals(curl)), "a live process keeps its account");
+        assertTrue(after.stream().anyMatch(a -> a.key().equals(new OwnerKey(curl))), "a live process keeps its account");
         assertEquals(0, ledger.retireExited(5 * TICK, 100 * TICK), "the live one is never folded");
 
         // A late packet of the retired process's flow: credited where its account went, no row back.
-        ledger.credit(gone, 3, new long[] {5, 1, 0, 0}, 101 * TICK);
+        ledger.credit(gone, 3, TrafficDelta.of(5, 1, 0, 0), 101 * TICK);
         List<AccountSnapshot> late = ledger.snapshot();
         assertEquals(2, late.size(), late::toString);
         assertEquals(new Traffic(705, 8, 70, 7), late.stream()
-                .filter(a -> a.owner() instanceof io.podhogs.attribution.ExitedProcessesOwner).findFirst()
+                .filter(a -> a.key() instanceof ExitedProcessesKey).findFirst()
                 .orElseThrow().total());
 
         // And on, when that account is folded further (a deleted pod's into its workload's).
         ProcessOwner other = new ProcessOwner(new ProcessInfo(99, 9, 0, "x", "x", "x",
                 io.podhogs.identity.CgroupIdentity.NONE));
-        ledger.retire(o -> o instanceof io.podhogs.attribution.ExitedProcessesOwner ? other : null, 102 * TICK);
-        ledger.credit(gone, 3, new long[] {1, 1, 0, 0}, 103 * TICK);
-        assertEquals(new Traffic(706, 9, 70, 7), ledger.snapshot().stream().filter(a -> a.owner().equals(other))
+        ledger.retire(k -> k instanceof ExitedProcessesKey ? new OwnerKey(other) : null, 102 * TICK);
+        ledger.credit(gone, 3, TrafficDelta.of(1, 1, 0, 0), 103 * TICK);
+        assertEquals(new Traffic(706, 9, 70, 7), ledger.snapshot().stream().filter(a -> a.key().equals(new OwnerKey(other)))
+                .findFirst().orElseThrow().total());
+        assertEquals(2, ledger.size());
+        // The owner that account is kept under is credited straight into it, as any owner is.
+        ledger.credit(other, 3, TrafficDelta.of(2, 1, 0, 0), 104 * TICK);
+        assertEquals(new Traffic(708, 10, 70, 7), ledger.snapshot().stream().filter(a -> a.key().equals(new OwnerKey(other)))
                 .findFirst().orElseThrow().total());
         assertEquals(2, ledger.size());
     }
@@ -123,10 +128,10 @@ class LedgerTest {
     @Test
     void trafficOnInterfacesGoneIsFoldedIntoOneEntryWithTheTotalsKept() {
         Ledger ledger = new Ledger(2_000_000_000L, TICK);
-        ledger.credit(curl, 3, new long[] {100, 1, 10, 1}, TICK);
-        ledger.credit(curl, 7, new long[] {200, 2, 20, 2}, TICK);
-        ledger.credit(curl, 8, new long[] {400, 4, 40, 4}, TICK);
-        ledger.credit(curl, 0, new long[] {1000, 10, 100, 10}, TICK);
+        ledger.credit(curl, 3, TrafficDelta.of(100, 1, 10, 1), TICK);
+        ledger.credit(curl, 7, TrafficDelta.of(200, 2, 20, 2), TICK);
+        ledger.credit(curl, 8, TrafficDelta.of(400, 4, 40, 4), TICK);
+        ledger.credit(curl, 0, TrafficDelta.of(1000, 10, 100, 10), TICK);
         ledger.foldInterfaces(i -> i == 7 || i == 8, 0);
         AccountSnapshot a = ledger.snapshot().get(0);
         assertEquals(List.of(3, 0), a.interfaces(), "the live interface stays, the gone ones join entry 0");
@@ -138,16 +143,17 @@ class LedgerTest {
     void aNamespacesBucketsAreNotForwardedForTheNamespaceInodeIsReused() {
         Ledger ledger = new Ledger(2_000_000_000L, TICK);
         io.podhogs.attribution.Owner oldPods = io.podhogs.attribution.UnknownOwner.of(6, 4026532999L);
+        OwnerKey oldPodsKey = new OwnerKey(oldPods);
         ProcessOwner workload = new ProcessOwner(new ProcessInfo(77, 9, 0, "w", "w", "w",
                 io.podhogs.identity.CgroupIdentity.NONE));
-        ledger.credit(oldPods, 3, new long[] {100, 1, 0, 0}, TICK);
-        ledger.retire(o -> o.equals(oldPods) ? workload : null, 2 * TICK);
+        ledger.credit(oldPods, 3, TrafficDelta.of(100, 1, 0, 0), TICK);
+        ledger.retire(k -> k.equals(oldPodsKey) ? new OwnerKey(workload) : null, 2 * TICK);
         // A new pod's namespace under the same inode: its unknown bytes are its own.
-        ledger.credit(io.podhogs.attribution.UnknownOwner.of(6, 4026532999L), 3, new long[] {50, 1, 0, 0}, 3 * TICK);
+        ledger.credit(io.podhogs.attribution.UnknownOwner.of(6, 4026532999L), 3, TrafficDelta.of(50, 1, 0, 0), 3 * TICK);
         assertEquals(new Traffic(50, 1, 0, 0), ledger.snapshot().stream()
-                .filter(a -> a.owner().equals(oldPods)).findFirst().orElseThrow().total());
+                .filter(a -> a.key().equals(oldPodsKey)).findFirst().orElseThrow().total());
         assertEquals(new Traffic(100, 1, 0, 0), ledger.snapshot().stream()
-                .filter(a -> a.owner().equals(workload)).findFirst().orElseThrow().total());
+                .filter(a -> a.key().equals(new OwnerKey(workload))).findFirst().orElseThrow().total());
     }
 
     @Test
@@ -156,7 +162,7 @@ class LedgerTest {
         for (int pid = 1; pid <= 10; pid++) { // ten short processes, the first idle longest
             ProcessOwner p = new ProcessOwner(new ProcessInfo(1000 + pid, pid, 0, "job", "job", "job",
                     io.podhogs.identity.CgroupIdentity.NONE));
-            ledger.credit(p, 3, new long[] {100, 1, 0, 0}, pid * TICK);
+            ledger.credit(p, 3, TrafficDelta.of(100, 1, 0, 0), pid * TICK);
         }
         ledger.markExited(p -> true);
         assertEquals(6, ledger.retireExited(1_000 * TICK, 4, 11 * TICK), "all but the bound, within the retention");

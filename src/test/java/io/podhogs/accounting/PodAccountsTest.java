@@ -3,14 +3,9 @@ package io.podhogs.accounting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.podhogs.attribution.NamespaceOwner;
-import io.podhogs.attribution.Owner;
-import io.podhogs.attribution.PodOwner;
 import io.podhogs.attribution.ProcessInfo;
 import io.podhogs.attribution.ProcessOwner;
-import io.podhogs.attribution.RetiredPodsOwner;
 import io.podhogs.attribution.UnknownOwner;
-import io.podhogs.attribution.WorkloadOwner;
 import io.podhogs.identity.CgroupIdentity;
 import io.podhogs.identity.QosClass;
 import io.podhogs.identity.RemoteClass;
@@ -37,15 +32,15 @@ class PodAccountsTest {
             new PodInfo("uid-agent", "kube-system", "agent-x", "node-1", Map.of(), new Workload("DaemonSet", "agent"), true,
                     List.of(), Map.of(AGENT, "agent"), null)), true, Duration.ofMinutes(5));
 
-    private static AccountSnapshot account(Owner owner, long sent, long received, RemoteClass to) {
+    private static AccountSnapshot account(AccountKey key, long sent, long received, RemoteClass to) {
         Traffic t = new Traffic(sent, 1, received, 1);
         RemotePeer peer = RemotePeer.of(to);
-        return new AccountSnapshot(owner, Map.of(3, t), t, sent, received, false, 0, 0, Map.of(peer, t),
+        return new AccountSnapshot(key, Map.of(3, t), t, sent, received, false, 0, 0, Map.of(peer, t),
                 Map.of(to, new RemoteClassTraffic(t, sent, received)));
     }
 
-    private static ProcessOwner process(int pid, CgroupIdentity cgroup, long netns) {
-        return new ProcessOwner(new ProcessInfo(pid, pid, 0, "/bin/p" + pid, "p" + pid, "p", cgroup), netns);
+    private static OwnerKey process(int pid, CgroupIdentity cgroup, long netns) {
+        return new OwnerKey(new ProcessOwner(new ProcessInfo(pid, pid, 0, "/bin/p" + pid, "p" + pid, "p", cgroup), netns));
     }
 
     private static CgroupIdentity kubelet(String podUid, String container) {
@@ -55,14 +50,14 @@ class PodAccountsTest {
     private final List<AccountSnapshot> processes = List.of(
             account(process(1, kubelet("uid-web", WEB_APP), WEB_NS), 1000, 100, RemoteClass.EXTERNAL),
             account(process(2, kubelet("uid-web", WEB_SIDECAR), WEB_NS), 300, 30, RemoteClass.SERVICE),
-            account(new UnknownOwner("unknown TCP [net:" + WEB_NS + "]", WEB_NS), 7, 0, RemoteClass.EXTERNAL),
+            account(new OwnerKey(new UnknownOwner("unknown TCP [net:" + WEB_NS + "]", WEB_NS)), 7, 0, RemoteClass.EXTERNAL),
             // a hostNetwork pod: its processes are in the host's namespace, its pod by the cgroup
             account(process(3, kubelet("uid-agent", AGENT), 0), 50, 5, RemoteClass.NODE),
             // a container under Docker alone, no pod in its cgroup or in the API
             account(process(4, new CgroupIdentity("docker", PLAIN_DOCKER, "", QosClass.NONE), 0), 9, 9,
                     RemoteClass.EXTERNAL),
             account(process(5, CgroupIdentity.NONE, 0), 11, 11, RemoteClass.EXTERNAL),
-            account(new RetiredPodsOwner("shop", DEPLOY), 5000, 500, RemoteClass.EXTERNAL));
+            account(new RetiredPodsKey("shop", DEPLOY), 5000, 500, RemoteClass.EXTERNAL));
 
     private List<AccountSnapshot> pods() {
         List<AccountSnapshot> containers = ContainerAccounts.group(processes,
@@ -70,21 +65,21 @@ class PodAccountsTest {
         return PodAccounts.pods(containers, PODS);
     }
 
-    private static AccountSnapshot row(List<AccountSnapshot> rows, Owner owner) {
-        return rows.stream().filter(a -> a.owner().equals(owner)).findFirst()
-                .orElseThrow(() -> new AssertionError("no row of " + owner + " in " + rows));
+    private static AccountSnapshot row(List<AccountSnapshot> rows, AccountKey key) {
+        return rows.stream().filter(a -> a.key().equals(key)).findFirst()
+                .orElseThrow(() -> new AssertionError("no row of " + key + " in " + rows));
     }
 
     @Test
     void aPodIsItsContainersAndItsNamespacesUnclaimedTraffic() {
         List<AccountSnapshot> rows = pods();
-        AccountSnapshot web = row(rows, new PodOwner("uid-web", "shop", "web-1", DEPLOY, WEB_NS));
+        AccountSnapshot web = row(rows, new PodKey("uid-web", "shop", "web-1", DEPLOY, WEB_NS));
         assertEquals(new Traffic(1307, 3, 130, 3), web.total());
         assertEquals(new Traffic(1007, 2, 100, 2), web.with(RemoteClass.EXTERNAL).total());
         assertEquals(new Traffic(300, 1, 30, 1), web.with(RemoteClass.SERVICE).total());
         assertEquals(1307.0, web.sentRate());
 
-        AccountSnapshot agent = row(rows, new PodOwner("uid-agent", "kube-system", "agent-x", new Workload("DaemonSet", "agent"), 0));
+        AccountSnapshot agent = row(rows, new PodKey("uid-agent", "kube-system", "agent-x", new Workload("DaemonSet", "agent"), 0));
         assertEquals(50, agent.sentBytes(), "a hostNetwork pod is its own by cgroup, not the node's");
         assertEquals(5, rows.size(), "web, agent, the Docker container, the host process, the retired: " + rows);
         assertTrue(rows.stream().anyMatch(a -> a.isProcess() && a.pid() == 5), "host processes pass through");
@@ -93,13 +88,13 @@ class PodAccountsTest {
     @Test
     void namespacesAndWorkloadsCountTheirDeletedPodsToo() {
         List<AccountSnapshot> namespaces = PodAccounts.namespaces(pods());
-        AccountSnapshot shop = row(namespaces, new NamespaceOwner("shop"));
+        AccountSnapshot shop = row(namespaces, new NamespaceKey("shop"));
         assertEquals(1307 + 5000, shop.sentBytes(), "live and deleted pods");
         assertEquals(new Traffic(6007, 3, 600, 3), shop.with(RemoteClass.EXTERNAL).total());
-        assertEquals(50, row(namespaces, new NamespaceOwner("kube-system")).sentBytes());
+        assertEquals(50, row(namespaces, new NamespaceKey("kube-system")).sentBytes());
 
         List<AccountSnapshot> workloads = PodAccounts.workloads(pods());
-        assertEquals(6307, row(workloads, new WorkloadOwner("shop", DEPLOY)).sentBytes());
-        assertEquals(50, row(workloads, new WorkloadOwner("kube-system", new Workload("DaemonSet", "agent"))).sentBytes());
+        assertEquals(6307, row(workloads, new WorkloadKey("shop", DEPLOY)).sentBytes());
+        assertEquals(50, row(workloads, new WorkloadKey("kube-system", new Workload("DaemonSet", "agent"))).sentBytes());
     }
 }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.accounting.ExitedProcessesKey;
 import io.podhogs.accounting.Traffic;
-import io.podhogs.attribution.ExitedProcessesOwner;
 import io.podhogs.engine.EngineSnapshot;
 import io.podhogs.testing.Counters;
 import io.podhogs.testing.TestNet.Endpoint;
@@ -94,10 +94,10 @@ class AgentChurnTest extends AgentTrafficTest {
         // and every byte still there, in the host's exited processes, to the veth's counters.
         EngineSnapshot s = await("the exited processes folded", x -> processes(x) <= 2);
         int ifindex = Integer.parseInt(Files.readString(Path.of("/sys/class/net", h.hostIf(), "ifindex")).trim());
-        s = await("the veth's bytes all counted", x -> x.accounts().stream().filter(a -> a.owner().netns() == 0)
+        s = await("the veth's bytes all counted", x -> x.accounts().stream().filter(a -> a.key().netns() == 0)
                 .map(a -> a.on(ifindex)).reduce(Traffic.NONE, Traffic::plus).equals(Counters.of(h.hostIf())));
         AccountSnapshot exited = s.accounts().stream()
-                .filter(a -> a.owner() instanceof ExitedProcessesOwner e && e.netns() == 0).findFirst().orElseThrow();
+                .filter(a -> a.key() instanceof ExitedProcessesKey e && e.netns() == 0).findFirst().orElseThrow();
         assertTrue(exited.on(ifindex).sentPackets() >= CHILDREN * FLOWS_EACH * 9L / 10,
                 () -> "most datagrams are the exited children's own: " + exited.on(ifindex));
         int after = s.accounts().size();

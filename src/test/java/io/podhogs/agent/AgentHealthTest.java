@@ -84,7 +84,7 @@ class AgentHealthTest extends AgentTrafficTest {
         long deadline = System.nanoTime() + 10_000_000_000L;
         Traffic counted = Traffic.NONE;
         while (System.nanoTime() < deadline) {
-            counted = agent.snapshot().orElseThrow().accounts().stream().filter(a -> a.owner().netns() == 0)
+            counted = agent.snapshot().orElseThrow().accounts().stream().filter(a -> a.key().netns() == 0)
                     .map(a -> a.on(ifindex)).reduce(Traffic.NONE, Traffic::plus);
             if (counted.equals(Counters.of(h.hostIf()))) {
                 return;
@@ -153,7 +153,7 @@ class AgentHealthTest extends AgentTrafficTest {
         long deadline = System.nanoTime() + 10_000_000_000L;
         Traffic counted = Traffic.NONE;
         while (System.nanoTime() < deadline) {
-            counted = agent.snapshot().orElseThrow().accounts().stream().filter(a -> a.owner().netns() == 0)
+            counted = agent.snapshot().orElseThrow().accounts().stream().filter(a -> a.key().netns() == 0)
                     .map(a -> a.on(ifindex)).reduce(Traffic.NONE, Traffic::plus);
             if (counted.equals(Counters.of(after.hostIf()))) {
                 return;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.accounting.ContainerAccounts;
+import io.podhogs.accounting.ContainerKey;
 import io.podhogs.accounting.Traffic;
-import io.podhogs.attribution.ContainerOwner;
 import io.podhogs.identity.CgroupIdentity;
 import io.podhogs.identity.ContainerInfo;
 import io.podhogs.identity.DockerContainers;
@@ -45,7 +45,7 @@ class ContainerTrafficTest {
     }
 
     private static AccountSnapshot row(List<AccountSnapshot> rows, String containerId) {
-        return rows.stream().filter(r -> r.owner() instanceof ContainerOwner c && c.identity().containerId().equals(containerId))
+        return rows.stream().filter(r -> r.key() instanceof ContainerKey c && c.cgroup().containerId().equals(containerId))
                 .findFirst().orElseThrow(() -> new AssertionError("no row for " + containerId + " in " + rows));
     }
 
@@ -70,17 +70,17 @@ class ContainerTrafficTest {
         long serverNetns = docker.netns(server);
         long clientNetns = docker.netns(client);
         EngineSnapshot s = harness.await(snap ->
-                        onInterface(snap, ifindex(serverVeth), a -> a.owner().netns() == serverNetns)
+                        onInterface(snap, ifindex(serverVeth), a -> a.key().netns() == serverNetns)
                                 .equals(farSide(Counters.of(serverVeth)))
-                        && onInterface(snap, ifindex(clientVeth), a -> a.owner().netns() == clientNetns)
+                        && onInterface(snap, ifindex(clientVeth), a -> a.key().netns() == clientNetns)
                                 .equals(farSide(Counters.of(clientVeth)))
                         && snap.resolver().pending() == 0,
                 () -> "both containers' sides to match their veths: " + harness.engine.snapshot().accounts());
 
         // What the kernel counted, as of the snapshot the wait checked (a later read could already
         // hold the link's next control frame).
-        Traffic serverTruth = onInterface(s, ifindex(serverVeth), a -> a.owner().netns() == serverNetns);
-        Traffic clientTruth = onInterface(s, ifindex(clientVeth), a -> a.owner().netns() == clientNetns);
+        Traffic serverTruth = onInterface(s, ifindex(serverVeth), a -> a.key().netns() == serverNetns);
+        Traffic clientTruth = onInterface(s, ifindex(clientVeth), a -> a.key().netns() == clientNetns);
         try (DockerContainers names = DockerContainers.follow(DockerHost.SOCKET)) {
             Function<String, String> byName = id -> names.byId(id).map(ContainerInfo::name).orElse(null);
             for (Function<String, String> naming : List.<Function<String, String>>of(byName, id -> null)) {
@@ -95,11 +95,11 @@ class ContainerTrafficTest {
                         "three fetches by the client and one by the host: " + srv + " " + cli);
             }
             List<AccountSnapshot> named = ContainerAccounts.group(s.accounts(), s.containersByNetns(), byName);
-            assertEquals(docker.name("srv"), ((ContainerOwner) row(named, server).owner()).name());
-            assertEquals(docker.name("cli"), ((ContainerOwner) row(named, client).owner()).name());
+            assertEquals(docker.name("srv"), ((ContainerKey) row(named, server).key()).name());
+            assertEquals(docker.name("cli"), ((ContainerKey) row(named, client).key()).name());
             assertEquals("srv", names.byId(server).orElseThrow().labels().get("com.docker.compose.service"));
             List<AccountSnapshot> unnamed = ContainerAccounts.group(s.accounts(), s.containersByNetns(), id -> null);
-            assertEquals("container:" + server.substring(0, 12), ((ContainerOwner) row(unnamed, server).owner()).name());
+            assertEquals("container:" + server.substring(0, 12), ((ContainerKey) row(unnamed, server).key()).name());
         }
         // Docker with a kubelet-style cgroup parent: the pod UID and QoS class are read from the path.
         assertEquals(new CgroupIdentity("", server, uid, QosClass.BURSTABLE),

@@ -93,9 +93,9 @@ class DockerRestartTest {
         harness.await(s -> {
             Traffic k = Counters.of(veth);
             Traffic far = new Traffic(k.receivedBytes(), k.receivedPackets(), k.sentBytes(), k.sentPackets());
-            return onInterface(s, ifindex(veth), a -> a.owner().netns() == netns).equals(far);
+            return onInterface(s, ifindex(veth), a -> a.key().netns() == netns).equals(far);
         }, "the container's accounts to match its veth through the daemon's restart");
-        assertFalse(onInterface(harness.engine.snapshot(), ifindex(veth), a -> a.owner().netns() == netns)
+        assertFalse(onInterface(harness.engine.snapshot(), ifindex(veth), a -> a.key().netns() == netns)
                 .equals(Traffic.NONE));
     }
 }

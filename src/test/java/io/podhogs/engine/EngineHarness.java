@@ -58,7 +58,7 @@ final class EngineHarness implements AutoCloseable {
 
     /** Accounts on the host's side of interfaces (the host's sockets, forwarded, host unknown). */
     static boolean hostSide(AccountSnapshot a) {
-        return a.owner().netns() == 0;
+        return a.key().netns() == 0;
     }
 
     /**

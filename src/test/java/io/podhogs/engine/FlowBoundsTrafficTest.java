@@ -3,6 +3,7 @@ package io.podhogs.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.podhogs.accounting.AccountKind;
 import io.podhogs.accounting.Traffic;
 import io.podhogs.attribution.UnknownOwner;
 import io.podhogs.capture.CaptureConfig;
@@ -42,7 +43,7 @@ class FlowBoundsTrafficTest extends EngineTrafficTest {
         }, "the spray to end");
 
         EngineSnapshot host = harness.settle(h.hostIf());
-        EngineSnapshot s = harness.await(x -> EngineHarness.onInterface(x, ifindex, a -> a.owner().netns() == netns)
+        EngineSnapshot s = harness.await(x -> EngineHarness.onInterface(x, ifindex, a -> a.key().netns() == netns)
                 .equals(Counters.farSide(h.hostIf())), "the namespace's side to match its counters");
         assertEquals(BOUND, s.maxFlows());
         assertTrue(mostTracked.get() <= BOUND);
@@ -56,12 +57,12 @@ class FlowBoundsTrafficTest extends EngineTrafficTest {
                 "every packet that found the table full is in an untracked bucket, and nothing else is");
         // Each side still adds up to the kernel's counters: untracked bytes are counted, not dropped.
         assertEquals(Counters.of(h.hostIf()), EngineHarness.onInterface(host, ifindex, EngineHarness::hostSide));
-        assertEquals(Counters.farSide(h.hostIf()), EngineHarness.onInterface(s, ifindex, a -> a.owner().netns() == netns));
+        assertEquals(Counters.farSide(h.hostIf()), EngineHarness.onInterface(s, ifindex, a -> a.key().netns() == netns));
     }
 
     private static Traffic untracked(EngineSnapshot s, int ifindex, long netns) {
         return s.accounts().stream()
-                .filter(a -> a.owner() instanceof UnknownOwner u && u.untracked() && u.netns() == netns)
+                .filter(a -> a.key().kind() == AccountKind.UNTRACKED && a.key().netns() == netns)
                 .map(a -> a.on(ifindex)).reduce(Traffic.NONE, Traffic::plus);
     }
 

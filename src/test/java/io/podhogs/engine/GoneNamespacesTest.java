@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.accounting.Ledger;
+import io.podhogs.accounting.OwnerKey;
 import io.podhogs.accounting.Traffic;
-import io.podhogs.attribution.ExitedProcessesOwner;
+import io.podhogs.accounting.TrafficDelta;
+import io.podhogs.attribution.ProcessInfo;
+import io.podhogs.attribution.ProcessOwner;
 import io.podhogs.attribution.UnknownOwner;
 import io.podhogs.capture.ParsedPacket;
 import io.podhogs.identity.CgroupIdentity;
@@ -28,10 +31,15 @@ class GoneNamespacesTest {
         Ledger ledger = new Ledger(2_000_000_000L, TICK);
         CgroupIdentity web = new CgroupIdentity("docker", "0123456789ab".repeat(5) + "cdef", "", io.podhogs.identity.QosClass.NONE);
         for (long netns = 4026532001L; netns < 4026532101L; netns++) { // 100 namespaces, each with its buckets
-            ledger.credit(UnknownOwner.of(ParsedPacket.UDP, netns), 7, new long[] {10, 1, 20, 2}, TICK);
-            ledger.credit(UnknownOwner.untracked(netns), 7, new long[] {1, 1, 2, 1}, TICK);
-            ledger.credit(new ExitedProcessesOwner(CgroupIdentity.NONE, netns), 7, new long[] {100, 1, 0, 0}, TICK);
+            ledger.credit(UnknownOwner.of(ParsedPacket.UDP, netns), 7, TrafficDelta.of(10, 1, 20, 2), TICK);
+            ledger.credit(UnknownOwner.untracked(netns), 7, TrafficDelta.of(1, 1, 2, 1), TICK);
+            // a process of the namespace's own, exited: its account folded into the namespace's exited processes
+            int pid = (int) (netns - 4026532000L);
+            ledger.credit(new ProcessOwner(new ProcessInfo(pid, pid, 0, "p", "p", "p", CgroupIdentity.NONE), netns), 7,
+                    TrafficDelta.of(100, 1, 0, 0), TICK);
         }
+        ledger.markExited(p -> true);
+        assertEquals(100, ledger.retireExited(0, TICK));
         Set<Long> live = Set.of(4026532001L);                         // still there
         Map<Long, CgroupIdentity> containers = Map.of(4026532002L, web); // gone, but a container's
         Traffic before = total(ledger.snapshot());
@@ -42,7 +50,7 @@ class GoneNamespacesTest {
         List<AccountSnapshot> after = ledger.snapshot();
         assertEquals(3 + 3 + 1, after.size(), "the live namespace's, the container's, and one for the gone");
         assertEquals(before, total(after), "every byte kept");
-        AccountSnapshot gone = after.stream().filter(a -> a.owner().equals(UnknownOwner.NAMESPACES_GONE)).findFirst()
+        AccountSnapshot gone = after.stream().filter(a -> a.key().equals(new OwnerKey(UnknownOwner.NAMESPACES_GONE))).findFirst()
                 .orElseThrow();
         assertEquals(new Traffic(98 * 111, 98 * 3, 98 * 22, 98 * 3), gone.total());
     }

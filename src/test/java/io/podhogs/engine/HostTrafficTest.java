@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.accounting.OwnerKey;
 import io.podhogs.accounting.Traffic;
 import io.podhogs.attribution.UnknownOwner;
 import io.podhogs.testing.Counters;
@@ -44,7 +45,7 @@ class HostTrafficTest extends EngineTrafficTest {
         Traffic others = onInterface(s, ifindex, a -> a != process && EngineHarness.hostSide(a));
         for (AccountSnapshot a : s.accounts()) {
             if (a != process && EngineHarness.hostSide(a) && !a.on(ifindex).equals(Traffic.NONE)) {
-                assertEquals(UnknownOwner.OTHER, a.owner(), "only control frames may be left over: " + a);
+                assertEquals(new OwnerKey(UnknownOwner.OTHER), a.key(), "only control frames may be left over: " + a);
             }
         }
         // The host side of s was checked against the kernel's counters by settle(); the counters read
@@ -209,7 +210,7 @@ class HostTrafficTest extends EngineTrafficTest {
         assertTrue(gone.sentBytes() > 2_000_000, "first client's payload is in: " + gone);
         int ifindex = ifindex(h.hostIf());
         EngineSnapshot settled = harness.settle(h.hostIf());
-        Traffic control = onInterface(settled, ifindex, a -> a.owner().equals(UnknownOwner.OTHER));
+        Traffic control = onInterface(settled, ifindex, a -> a.key().equals(new OwnerKey(UnknownOwner.OTHER)));
         assertEquals(onInterface(settled, ifindex, EngineHarness::hostSide).minus(atExit).minus(control),
                 requireProcess(settled, second.pid()).on(ifindex), "the second client has the rest, exactly");
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.accounting.OwnerKey;
 import io.podhogs.accounting.Traffic;
 import io.podhogs.attribution.UnknownOwner;
 import io.podhogs.capture.CaptureConfig;
@@ -49,7 +50,7 @@ class InterfacePatternsTrafficTest extends EngineTrafficTest {
 
         EngineSnapshot s = harness.settle(kept.hostIf());
         AccountSnapshot sender = requireProcess(s, clients[0].pid());
-        Traffic control = onInterface(s, ifindex(kept.hostIf()), a -> a.owner().equals(UnknownOwner.OTHER));
+        Traffic control = onInterface(s, ifindex(kept.hostIf()), a -> a.key().equals(new OwnerKey(UnknownOwner.OTHER)));
         assertEquals(onInterface(s, ifindex(kept.hostIf()), EngineHarness::hostSide).minus(control),
                 sender.on(ifindex(kept.hostIf())), "the kept interface, exact");
         assertTrue(sender.sentBytes() > 2_000_000, "payload is in: " + sender);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.accounting.OwnerKey;
 import io.podhogs.accounting.Traffic;
 import io.podhogs.attribution.TransitOwner;
 import io.podhogs.attribution.UnknownOwner;
@@ -38,16 +39,16 @@ class NamespaceTrafficTest extends EngineTrafficTest {
      * kernel's counters: later reads of the counters may already hold the link's next control frame.
      */
     private static Traffic sideOf(EngineSnapshot s, int ifindex, long netns) {
-        return onInterface(s, ifindex, a -> a.owner().netns() == netns);
+        return onInterface(s, ifindex, a -> a.key().netns() == netns);
     }
 
     /** Waits until the namespace's accounts on the veth add up to its counters, seen from the far side. */
     private EngineSnapshot settleFarSide(String iface, long netns) {
         int ifindex = ifindex(iface);
-        return harness.await(s -> onInterface(s, ifindex, a -> a.owner().netns() == netns).equals(farSide(Counters.of(iface)))
+        return harness.await(s -> onInterface(s, ifindex, a -> a.key().netns() == netns).equals(farSide(Counters.of(iface)))
                         && s.resolver().pending() == 0,
                 () -> "the far side of " + iface + " to match: counted "
-                        + onInterface(harness.engine.snapshot(), ifindex, a -> a.owner().netns() == netns)
+                        + onInterface(harness.engine.snapshot(), ifindex, a -> a.key().netns() == netns)
                         + ", kernel (far side) " + farSide(Counters.of(iface)) + " " + harness.engine.snapshot().accounts());
     }
 
@@ -69,12 +70,12 @@ class NamespaceTrafficTest extends EngineTrafficTest {
         s = settleFarSide(h.hostIf(), netns);
         AccountSnapshot inside = requireProcess(s, client.pid());
         AccountSnapshot outside = requireProcess(s, server.pid());
-        assertEquals(netns, inside.owner().netns(), "the client's account carries its namespace");
-        assertEquals(0, outside.owner().netns(), "the server is the host's");
+        assertEquals(netns, inside.key().netns(), "the client's account carries its namespace");
+        assertEquals(0, outside.key().netns(), "the server is the host's");
 
-        Traffic insideControl = onInterface(s, ifindex, a -> a.owner().netns() == netns && !a.isProcess());
+        Traffic insideControl = onInterface(s, ifindex, a -> a.key().netns() == netns && !a.isProcess());
         assertEquals(sideOf(s, ifindex, netns).minus(insideControl), inside.on(ifindex), "far side exact");
-        Traffic hostControl = onInterface(s, ifindex, a -> a.owner().equals(UnknownOwner.OTHER));
+        Traffic hostControl = onInterface(s, ifindex, a -> a.key().equals(new OwnerKey(UnknownOwner.OTHER)));
         assertEquals(sideOf(s, ifindex, 0).minus(hostControl), outside.on(ifindex), "host side exact");
         // One packet, two sockets, two accounts: what one sent, the other received.
         assertEquals(inside.on(ifindex).sentBytes(), outside.on(ifindex).receivedBytes());
@@ -128,8 +129,8 @@ class NamespaceTrafficTest extends EngineTrafficTest {
         EngineSnapshot s = settleFarSide(h.hostIf(), netns);
         AccountSnapshot inside = requireProcess(s, client.pid());
         AccountSnapshot outside = requireProcess(s, server.pid());
-        Traffic insideControl = onInterface(s, ifindex, a -> a.owner().netns() == netns && !a.isProcess());
-        Traffic hostControl = onInterface(s, ifindex, a -> a.owner().equals(UnknownOwner.OTHER));
+        Traffic insideControl = onInterface(s, ifindex, a -> a.key().netns() == netns && !a.isProcess());
+        Traffic hostControl = onInterface(s, ifindex, a -> a.key().equals(new OwnerKey(UnknownOwner.OTHER)));
         assertEquals(sideOf(s, ifindex, netns).minus(insideControl), inside.on(ifindex), kind + ": far side exact");
         assertEquals(sideOf(s, ifindex, 0).minus(hostControl), outside.on(ifindex), kind + ": host side exact");
         assertEquals(inside.on(ifindex).sentBytes(), outside.on(ifindex).receivedBytes(), "one packet, two accounts");
@@ -159,8 +160,8 @@ class NamespaceTrafficTest extends EngineTrafficTest {
         AccountSnapshot sender = requireProcess(s, client.pid());
         AccountSnapshot receiver = requireProcess(s, server.pid());
 
-        Traffic controlA = onInterface(s, ifA, x -> x.owner().netns() == netnsA && !x.isProcess());
-        Traffic controlB = onInterface(s, ifB, x -> x.owner().netns() == netnsB && !x.isProcess());
+        Traffic controlA = onInterface(s, ifA, x -> x.key().netns() == netnsA && !x.isProcess());
+        Traffic controlB = onInterface(s, ifB, x -> x.key().netns() == netnsB && !x.isProcess());
         assertEquals(sideOf(s, ifA, netnsA).minus(controlA), sender.on(ifA), "pod A on its veth, exact");
         assertEquals(sideOf(s, ifB, netnsB).minus(controlB), receiver.on(ifB), "pod B on its veth, exact");
         assertEquals(sender.total(), sender.on(ifA), "pod A counted nowhere else: not on B's veth, not on the bridge");
@@ -171,8 +172,8 @@ class NamespaceTrafficTest extends EngineTrafficTest {
         }
 
         for (int port : new int[] {ifA, ifB}) {
-            Traffic hostSide = onInterface(s, port, x -> x.owner().netns() == 0);
-            Traffic forwarded = onInterface(s, port, x -> x.owner().equals(TransitOwner.FORWARDED));
+            Traffic hostSide = onInterface(s, port, x -> x.key().netns() == 0);
+            Traffic forwarded = onInterface(s, port, x -> x.key().equals(new OwnerKey(TransitOwner.FORWARDED)));
             assertEquals(hostSide, forwarded, "a bridge port carries no host socket's bytes");
         }
         int br = ifindex(bridge.name());
@@ -198,7 +199,7 @@ class NamespaceTrafficTest extends EngineTrafficTest {
         harness.settle(h.hostIf());
         EngineSnapshot s = settleFarSide(h.hostIf(), netns);
         AccountSnapshot listener = requireProcess(s, server.pid());
-        Traffic control = onInterface(s, ifindex, a -> a.owner().equals(UnknownOwner.OTHER));
+        Traffic control = onInterface(s, ifindex, a -> a.key().equals(new OwnerKey(UnknownOwner.OTHER)));
         // Exact or inferred, every byte of the 60 connections is the listener's, none unknown.
         assertEquals(sideOf(s, ifindex, 0).minus(control), listener.on(ifindex), "all to the listener's process");
         assertTrue(listener.receivedBytes() > 60 * 20_000, "payloads are in: " + listener);
@@ -208,11 +209,11 @@ class NamespaceTrafficTest extends EngineTrafficTest {
         // received: each byte once on each side. Whether they reach the client process is timing:
         // another namespace's sockets are read from /proc (milliseconds a read), and a connection
         // that lives a millisecond is usually gone by then (README, "What is not there yet").
-        Traffic farTcp = onInterface(s, ifindex, a -> a.owner().netns() == netns
-                && !a.owner().name().startsWith("unknown other"));
+        Traffic farTcp = onInterface(s, ifindex, a -> a.key().netns() == netns
+                && !a.key().name().startsWith("unknown other"));
         assertEquals(listener.on(ifindex).receivedBytes(), farTcp.sentBytes(), "sent from the namespace = received by the host");
         assertEquals(listener.on(ifindex).sentBytes(), farTcp.receivedBytes(), "and back");
-        assertTrue(s.accounts().stream().noneMatch(a -> a.owner().netns() != netns && a.owner().netns() != 0),
+        assertTrue(s.accounts().stream().noneMatch(a -> a.key().netns() != netns && a.key().netns() != 0),
                 "no other namespace has any of it: " + s.accounts());
     }
 
@@ -241,14 +242,14 @@ class NamespaceTrafficTest extends EngineTrafficTest {
         int up = ifindex(upper);
         int low = ifindex(h.hostIf());
         AccountSnapshot sender = requireProcess(s, client.pid());
-        Traffic upperControl = onInterface(s, up, a -> a.owner().equals(UnknownOwner.OTHER));
+        Traffic upperControl = onInterface(s, up, a -> a.key().equals(new OwnerKey(UnknownOwner.OTHER)));
         assertEquals(sideOf(s, up, 0).minus(upperControl), sender.on(up), "the client's frames, on the macvlan");
         assertEquals(Traffic.NONE, sender.on(low), "and not again on its lower device");
-        Traffic lowerControl = onInterface(s, low, a -> a.owner().equals(UnknownOwner.OTHER));
-        Traffic lowerForwarded = onInterface(s, low, a -> a.owner().equals(TransitOwner.FORWARDED));
+        Traffic lowerControl = onInterface(s, low, a -> a.key().equals(new OwnerKey(UnknownOwner.OTHER)));
+        Traffic lowerForwarded = onInterface(s, low, a -> a.key().equals(new OwnerKey(TransitOwner.FORWARDED)));
         assertEquals(sideOf(s, low, 0).minus(lowerControl), lowerForwarded, "the lower device's host side: forwarded");
         AccountSnapshot receiver = requireProcess(s, server.pid());
-        Traffic farControl = onInterface(s, low, a -> a.owner().netns() == netns && !a.isProcess());
+        Traffic farControl = onInterface(s, low, a -> a.key().netns() == netns && !a.isProcess());
         assertEquals(sideOf(s, low, netns).minus(farControl), receiver.on(low), "the namespace's side: the server's");
         assertEquals(sender.on(up).sentBytes(), receiver.on(low).receivedBytes(), "each byte once for each socket");
         assertTrue(receiver.receivedBytes() > 4_000_000, "payload is in: " + receiver);
@@ -269,7 +270,7 @@ class NamespaceTrafficTest extends EngineTrafficTest {
         EngineSnapshot s = settleFarSide(h.hostIf(), netns);
         int ifindex = ifindex(h.hostIf());
         Traffic truth = sideOf(s, ifindex, netns);
-        Traffic control = onInterface(s, ifindex, a -> a.owner().netns() == netns && !a.isProcess());
+        Traffic control = onInterface(s, ifindex, a -> a.key().netns() == netns && !a.isProcess());
         assertEquals(truth.minus(control), requireProcess(s, client.pid()).on(ifindex), "exact while it lived");
 
         net.close(); // the namespace and its veth go
@@ -304,13 +305,13 @@ class NamespaceTrafficTest extends EngineTrafficTest {
         AccountSnapshot receiver = requireProcess(s, server.pid());
         assertEquals(sender.total(), sender.on(podIf), "the pod's bytes are on its veth only, not again after NAT");
         assertEquals(receiver.total(), receiver.on(outIf), "the outside's on its veth only");
-        Traffic podControl = onInterface(s, podIf, x -> x.owner().netns() == podNetns && !x.isProcess());
+        Traffic podControl = onInterface(s, podIf, x -> x.key().netns() == podNetns && !x.isProcess());
         assertEquals(sideOf(s, podIf, podNetns).minus(podControl), sender.on(podIf), "pod side exact");
 
         // The host's side of the way out: the NATed connection is forwarded, recognised by conntrack.
-        Traffic hostSide = onInterface(s, outIf, x -> x.owner().netns() == 0);
-        Traffic forwarded = onInterface(s, outIf, x -> x.owner().equals(TransitOwner.FORWARDED));
-        Traffic control = onInterface(s, outIf, x -> x.owner().equals(UnknownOwner.OTHER));
+        Traffic hostSide = onInterface(s, outIf, x -> x.key().netns() == 0);
+        Traffic forwarded = onInterface(s, outIf, x -> x.key().equals(new OwnerKey(TransitOwner.FORWARDED)));
+        Traffic control = onInterface(s, outIf, x -> x.key().equals(new OwnerKey(UnknownOwner.OTHER)));
         assertEquals(hostSide.minus(control), forwarded, "nothing of it unknown: " + s.accounts());
         assertTrue(forwarded.sentBytes() > (kind.startsWith("tcp") ? 3_000_000 : 2000 * 500),
                 "the payload went out as forwarded: " + forwarded);
@@ -330,11 +331,11 @@ class NamespaceTrafficTest extends EngineTrafficTest {
 
         int ifindex = ifindex(h.hostIf());
         EngineSnapshot s = harness.settle(h.hostIf());
-        Traffic encapsulated = onInterface(s, ifindex, x -> x.owner().equals(TransitOwner.ENCAPSULATED));
+        Traffic encapsulated = onInterface(s, ifindex, x -> x.key().equals(new OwnerKey(TransitOwner.ENCAPSULATED)));
         assertEquals(300, encapsulated.sentPackets(), "every outer packet: " + s.accounts());
         assertEquals(300L * (14 + 20 + 20 + 1000), encapsulated.sentBytes(), "Ethernet + outer IP + inner packet");
-        Traffic hostSide = onInterface(s, ifindex, x -> x.owner().netns() == 0);
-        Traffic control = onInterface(s, ifindex, x -> x.owner().equals(UnknownOwner.OTHER));
+        Traffic hostSide = onInterface(s, ifindex, x -> x.key().netns() == 0);
+        Traffic control = onInterface(s, ifindex, x -> x.key().equals(new OwnerKey(UnknownOwner.OTHER)));
         assertEquals(hostSide.minus(control).sentPackets(), 300, "nothing else sent but the tunnel's packets");
         assertTrue(control.sentPackets() < 10, "unknown holds only the link's own control frames: " + control);
     }

@@ -11,11 +11,11 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.accounting.ContainerAccounts;
+import io.podhogs.accounting.NamespaceKey;
 import io.podhogs.accounting.PodAccounts;
+import io.podhogs.accounting.PodKey;
+import io.podhogs.accounting.RetiredPodsKey;
 import io.podhogs.accounting.Traffic;
-import io.podhogs.attribution.NamespaceOwner;
-import io.podhogs.attribution.PodOwner;
-import io.podhogs.attribution.RetiredPodsOwner;
 import io.podhogs.identity.RemoteClass;
 import io.podhogs.identity.RemotePeer;
 import io.podhogs.identity.kubernetes.KubernetesIdentity;
@@ -81,7 +81,7 @@ class PodTrafficTest extends EngineTrafficTest {
     }
 
     private static Optional<AccountSnapshot> pod(List<AccountSnapshot> rows, String uid) {
-        return rows.stream().filter(a -> a.owner() instanceof PodOwner p && p.uid().equals(uid)).findFirst();
+        return rows.stream().filter(a -> a.key() instanceof PodKey p && p.uid().equals(uid)).findFirst();
     }
 
     private static Traffic counted(Supplier<long[]> out, Supplier<long[]> in) {
@@ -188,8 +188,8 @@ class PodTrafficTest extends EngineTrafficTest {
                 + counted(agentOut, agentIn));
         List<AccountSnapshot> rows = podLevel(s);
         AccountSnapshot webRow = pod(rows, webUid).orElseThrow();
-        assertEquals(new PodOwner(webUid, "shop", "web-7d9c5-abcde", new Workload("ReplicaSet", "web-7d9c5"),
-                io.podhogs.testing.TestNet.netnsInode(web.ns())), webRow.owner(), "named while the API is away");
+        assertEquals(new PodKey(webUid, "shop", "web-7d9c5-abcde", new Workload("ReplicaSet", "web-7d9c5"),
+                io.podhogs.testing.TestNet.netnsInode(web.ns())), webRow.key(), "named while the API is away");
         assertEquals(webRow.total(), webRow.on(webVeth), "all of the pod on its veth");
         for (RemoteClass c : remotes.keySet()) {
             Traffic expected = counted(out.get(c), in.get(c));
@@ -215,9 +215,9 @@ class PodTrafficTest extends EngineTrafficTest {
         assertEquals(webRow.with(RemoteClass.SAME_NODE_POD).total().sentBytes(),
                 dbRow.with(RemoteClass.SAME_NODE_POD).total().receivedBytes(), "web's bytes to db are db's from web");
         AccountSnapshot agentRow = pod(rows, agentUid).orElseThrow();
-        assertEquals(0, agentRow.owner().netns(), "a hostNetwork pod is in the node's namespace");
+        assertEquals(0, agentRow.key().netns(), "a hostNetwork pod is in the node's namespace");
         assertEquals(agentRow.total(), agentRow.with(RemoteClass.EXTERNAL).total());
-        Traffic hostSideOfWorld = onInterface(s, ifindex(world.hostIf()), a -> a.owner().netns() == 0 && a.isProcess());
+        Traffic hostSideOfWorld = onInterface(s, ifindex(world.hostIf()), a -> a.key().netns() == 0 && a.isProcess());
         assertEquals(agentRow.total(), hostSideOfWorld, "the node's process bytes on that veth are the agent pod's, none another's");
 
         // Back, with the label changed and the db pod deleted once its processes are gone. With every
@@ -238,8 +238,8 @@ class PodTrafficTest extends EngineTrafficTest {
                 () -> "the label change, once the API is back", Duration.ofSeconds(30));
         EngineSnapshot after = harness.await(snap -> pod(podLevel(snap), dbUid).isEmpty(),
                 () -> "the deleted pod's accounts to retire after its grace: " + podLevel(harness.engine.snapshot()));
-        AccountSnapshot retired = podLevel(after).stream().filter(a -> a.owner().equals(
-                new RetiredPodsOwner("shop", new Workload("StatefulSet", "db")))).findFirst().orElseThrow();
+        AccountSnapshot retired = podLevel(after).stream().filter(a -> a.key().equals(
+                new RetiredPodsKey("shop", new Workload("StatefulSet", "db")))).findFirst().orElseThrow();
         assertEquals(dbBefore, retired.total(), "the deleted pod's totals, kept under its workload");
         assertEquals(shopBefore, namespaceTotal(after, "shop"), "the namespace's total does not go down");
         assertTrue(pod(podLevel(after), webUid).isPresent());
@@ -247,7 +247,7 @@ class PodTrafficTest extends EngineTrafficTest {
     }
 
     private Traffic namespaceTotal(EngineSnapshot s, String namespace) {
-        return PodAccounts.namespaces(podLevel(s)).stream().filter(a -> a.owner().equals(new NamespaceOwner(namespace)))
+        return PodAccounts.namespaces(podLevel(s)).stream().filter(a -> a.key().equals(new NamespaceKey(namespace)))
                 .findFirst().orElseThrow().total();
     }
 }

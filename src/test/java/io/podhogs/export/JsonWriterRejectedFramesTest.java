@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.accounting.OwnerKey;
 import io.podhogs.accounting.Traffic;
 import io.podhogs.attribution.FlowResolver.ResolverStats;
 import io.podhogs.attribution.ProcessInfo;
@@ -27,8 +28,8 @@ class JsonWriterRejectedFramesTest {
     @Test
     void everyObjectEndsWithTheRejectedFramesOfEveryCapture() {
         Traffic t = new Traffic(5000, 5, 7000, 7);
-        AccountSnapshot curl = new AccountSnapshot(new ProcessOwner(new ProcessInfo(8, 8, 0, "/usr/bin/curl",
-                "/usr/bin/curl", "curl", CgroupIdentity.NONE), 0), Map.of(3, t), t, 100, 200, false, 0, 0);
+        AccountSnapshot curl = new AccountSnapshot(new OwnerKey(new ProcessOwner(new ProcessInfo(8, 8, 0, "/usr/bin/curl",
+                "/usr/bin/curl", "curl", CgroupIdentity.NONE), 0)), Map.of(3, t), t, 100, 200, false, 0, 0);
         EngineSnapshot snapshot = new EngineSnapshot(Instant.EPOCH, List.of(curl),
                 List.of(new CaptureStatus("veth1", 100, 6400, 12, 3, 0, 5, 0, true, ""),
                         new CaptureStatus("veth2", 50, 3200, 1, 0, 2, 0, 0, true, "")),

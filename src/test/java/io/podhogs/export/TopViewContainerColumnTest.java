@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.podhogs.accounting.OwnerKey;
 import io.podhogs.identity.IdentityLookup;
 import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.accounting.Traffic;
@@ -28,7 +29,7 @@ class TopViewContainerColumnTest {
 
     private static AccountSnapshot process(int pid, String program, CgroupIdentity cgroup, long netns) {
         Traffic t = new Traffic(5000, 5, 7000, 7);
-        return new AccountSnapshot(new ProcessOwner(new ProcessInfo(pid, pid, 0, program, program, "p", cgroup), netns),
+        return new AccountSnapshot(new OwnerKey(new ProcessOwner(new ProcessInfo(pid, pid, 0, program, program, "p", cgroup), netns)),
                 Map.of(3, t), t, 100, 200, false, 0, 0);
     }
 

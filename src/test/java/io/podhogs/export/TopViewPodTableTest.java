@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.podhogs.identity.IdentityLookup;
+import io.podhogs.accounting.AccountKey;
 import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.accounting.OwnerKey;
 import io.podhogs.accounting.PodAccounts;
+import io.podhogs.accounting.PodKey;
 import io.podhogs.accounting.RemoteClassTraffic;
+import io.podhogs.accounting.RetiredPodsKey;
 import io.podhogs.accounting.Traffic;
 import io.podhogs.attribution.FlowResolver.ResolverStats;
-import io.podhogs.attribution.Owner;
-import io.podhogs.attribution.PodOwner;
-import io.podhogs.attribution.RetiredPodsOwner;
 import io.podhogs.attribution.UnknownOwner;
 import io.podhogs.engine.EngineSnapshot;
 import io.podhogs.host.HostFiles;
@@ -29,22 +30,22 @@ class TopViewPodTableTest {
     private static final Workload WEB = new Workload("Deployment", "web");
 
     /** Totals in bytes: {@code external} and {@code cluster} of the sent and the received. */
-    private static AccountSnapshot row(Owner owner, long sent, long received, long external, long cluster) {
+    private static AccountSnapshot row(AccountKey key, long sent, long received, long external, long cluster) {
         Traffic t = new Traffic(sent, 1, received, 1);
         Map<RemoteClass, RemoteClassTraffic> classes = Map.of(
                 RemoteClass.EXTERNAL, new RemoteClassTraffic(new Traffic(external, 1, 0, 0), 0, 0),
                 RemoteClass.SERVICE, new RemoteClassTraffic(new Traffic(cluster / 2, 1, cluster / 2, 1), 0, 0),
                 RemoteClass.LINK_LOCAL, new RemoteClassTraffic(new Traffic(0, 0, 99, 1), 0, 0));
-        return new AccountSnapshot(owner, Map.of(3, t), t, 0, 0, false, 0, 0, Map.of(RemotePeer.of(RemoteClass.EXTERNAL), t),
+        return new AccountSnapshot(key, Map.of(3, t), t, 0, 0, false, 0, 0, Map.of(RemotePeer.of(RemoteClass.EXTERNAL), t),
                 classes);
     }
 
     private static EngineSnapshot snapshot() {
         return new EngineSnapshot(Instant.EPOCH, List.of(
-                row(new PodOwner("u1", "shop", "web-1", WEB, 41), 9000, 1000, 6000, 3000),
-                row(new PodOwner("u2", "shop", "web-2", WEB, 42), 2000, 500, 100, 2000),
-                row(new RetiredPodsOwner("shop", WEB), 700, 0, 700, 0),
-                row(UnknownOwner.OTHER, 10, 10, 0, 0)),
+                row(new PodKey("u1", "shop", "web-1", WEB, 41), 9000, 1000, 6000, 3000),
+                row(new PodKey("u2", "shop", "web-2", WEB, 42), 2000, 500, 100, 2000),
+                row(new RetiredPodsKey("shop", WEB), 700, 0, 700, 0),
+                row(new OwnerKey(UnknownOwner.OTHER), 10, 10, 0, 0)),
                 List.of(), Map.of(3, "veth1"), 2, 0, new ResolverStats(0, 0, 0, 0, 0, 0, 0, 2), "any", Map.of());
     }
 

@@ -1,12 +1,12 @@
 package io.podhogs.export.api;
 
 import io.podhogs.accounting.AccountSnapshot;
-import io.podhogs.attribution.ContainerOwner;
-import io.podhogs.attribution.NamespaceOwner;
-import io.podhogs.attribution.PodOwner;
-import io.podhogs.attribution.ProcessOwner;
-import io.podhogs.attribution.WorkloadOwner;
+import io.podhogs.accounting.ContainerKey;
+import io.podhogs.accounting.NamespaceKey;
+import io.podhogs.accounting.PodKey;
+import io.podhogs.accounting.WorkloadKey;
 import io.podhogs.attribution.FlowKey;
+import io.podhogs.attribution.ProcessOwner;
 import io.podhogs.capture.Addresses;
 import io.podhogs.capture.ParsedPacket;
 import io.podhogs.engine.Connections;
@@ -62,7 +62,7 @@ public final class ApiView {
         history.beginRefresh();
         List<Rows.Pod> pods = new ArrayList<>();
         for (AccountSnapshot a : levels.pods()) {
-            if (a.owner() instanceof PodOwner p && !p.namespace().isEmpty()) {
+            if (a.key() instanceof PodKey p && !p.namespace().isEmpty()) {
                 PodFields f = PodFields.of(a, identity);
                 boolean deleted = identity.pods().byUid(p.uid()).map(PodInfo::deleted).orElse(false);
                 pods.add(new Rows.Pod(p.namespace(), p.podName(), p.uid(), f.workloadKind(), f.workloadName(), f.node(),
@@ -71,16 +71,16 @@ public final class ApiView {
         }
         List<Rows.Container> containers = new ArrayList<>();
         for (AccountSnapshot a : levels.containers()) {
-            if (a.owner() instanceof ContainerOwner c) {
+            if (a.key() instanceof ContainerKey c) {
                 PodFields f = PodFields.of(a, identity);
                 containers.add(new Rows.Container(f.namespace(), f.pod(), f.container().isEmpty() ? c.name() : f.container(),
-                        c.identity().containerId(), c.identity().runtime(), f.labels(),
-                        history.usage("container/" + c.identity().containerId(), a, nowNanos)));
+                        c.cgroup().containerId(), c.cgroup().runtime(), f.labels(),
+                        history.usage("container/" + c.cgroup().containerId(), a, nowNanos)));
             }
         }
         List<Rows.Process> processes = new ArrayList<>();
         for (AccountSnapshot a : levels.processes()) {
-            ProcessOwner p = (ProcessOwner) a.owner();
+            ProcessOwner p = a.key().process();
             PodFields f = PodFields.of(a, identity);
             List<String> interfaces = a.interfaces().stream().map(levels.snapshot()::interfaceName).toList();
             processes.add(new Rows.Process(a.pid(), commandLines.program(a), commandLines.command(a), a.uid(), p.netns(), f.namespace(), f.pod(),
@@ -89,13 +89,13 @@ public final class ApiView {
         }
         List<Rows.Namespace> namespaces = new ArrayList<>();
         for (AccountSnapshot a : levels.namespaces()) {
-            if (a.owner() instanceof NamespaceOwner n) {
+            if (a.key() instanceof NamespaceKey n) {
                 namespaces.add(new Rows.Namespace(n.namespace(), history.usage("namespace/" + n.namespace(), a, nowNanos)));
             }
         }
         List<Rows.Workload> workloads = new ArrayList<>();
         for (AccountSnapshot a : levels.workloads()) {
-            if (a.owner() instanceof WorkloadOwner w) {
+            if (a.key() instanceof WorkloadKey w) {
                 workloads.add(new Rows.Workload(w.namespace(), w.workload().kind(), w.workload().name(),
                         history.usage("workload/" + w.namespace() + "/" + w.workload(), a, nowNanos)));
             }

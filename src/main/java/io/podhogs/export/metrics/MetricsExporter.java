@@ -1,15 +1,14 @@
 package io.podhogs.export.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.podhogs.accounting.AccountKind;
 import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.accounting.ContainerKey;
+import io.podhogs.accounting.NamespaceKey;
+import io.podhogs.accounting.PodKey;
 import io.podhogs.accounting.RemoteClassTraffic;
 import io.podhogs.accounting.Traffic;
-import io.podhogs.attribution.ContainerOwner;
-import io.podhogs.attribution.NamespaceOwner;
-import io.podhogs.attribution.PodOwner;
-import io.podhogs.attribution.TransitOwner;
-import io.podhogs.attribution.UnknownOwner;
-import io.podhogs.attribution.WorkloadOwner;
+import io.podhogs.accounting.WorkloadKey;
 import io.podhogs.capture.CaptureStatus;
 import io.podhogs.engine.EngineSnapshot;
 import io.podhogs.export.Levels;
@@ -47,7 +46,7 @@ public final class MetricsExporter {
         series.beginRefresh();
         String node = options.node();
         for (AccountSnapshot a : levels.pods()) {
-            if (a.owner() instanceof PodOwner p && !p.namespace().isEmpty()) {
+            if (a.key() instanceof PodKey p && !p.namespace().isEmpty()) {
                 String[] tags = podTags(a, p, identity, node);
                 traffic("pod", p.uid(), a.total(), tags);
                 for (Map.Entry<RemoteClass, RemoteClassTraffic> c : a.byRemoteClass().entrySet()) {
@@ -56,20 +55,20 @@ public final class MetricsExporter {
             }
         }
         for (AccountSnapshot a : levels.containers()) {
-            if (a.owner() instanceof ContainerOwner c) {
+            if (a.key() instanceof ContainerKey c) {
                 PodFields pod = PodFields.of(a, identity);
                 String name = pod.container().isEmpty() ? c.name() : pod.container();
-                traffic("container", c.identity().containerId(), a.total(), "namespace", pod.namespace(), "pod",
+                traffic("container", c.cgroup().containerId(), a.total(), "namespace", pod.namespace(), "pod",
                         pod.pod(), "container", name, "node", node);
             }
         }
         for (AccountSnapshot a : levels.namespaces()) {
-            if (a.owner() instanceof NamespaceOwner n) {
+            if (a.key() instanceof NamespaceKey n) {
                 traffic("namespace", n, a.total(), "namespace", n.namespace(), "node", node);
             }
         }
         for (AccountSnapshot a : levels.workloads()) {
-            if (a.owner() instanceof WorkloadOwner w) {
+            if (a.key() instanceof WorkloadKey w) {
                 traffic("workload", w, a.total(), "namespace", w.namespace(), "workload_kind", w.workload().kind(),
                         "workload", w.workload().name(), "node", node);
             }
@@ -88,7 +87,7 @@ public final class MetricsExporter {
         series.clear();
     }
 
-    private String[] podTags(AccountSnapshot a, PodOwner p, IdentityLookup identity, String node) {
+    private String[] podTags(AccountSnapshot a, PodKey p, IdentityLookup identity, String node) {
         Map<String, String> labels = PodFields.of(a, identity).labels();
         List<String> tags = new ArrayList<>(List.of("namespace", p.namespace(), "pod", p.podName(), "node", node,
                 "workload_kind", p.workload() == null ? "" : p.workload().kind(),
@@ -130,7 +129,7 @@ public final class MetricsExporter {
         int shown = Math.min(processes.size(), options.maxProcessSeries());
         for (AccountSnapshot a : processes.subList(0, shown)) {
             PodFields pod = PodFields.of(a, identity);
-            traffic("process", a.owner(), a.total(), "pid", Integer.toString(a.pid()), "program", a.program(), "namespace",
+            traffic("process", a.key(), a.total(), "pid", Integer.toString(a.pid()), "program", a.program(), "namespace",
                     pod.namespace(), "pod", pod.pod(), "container", pod.container(), "node", node);
         }
         series.gauge("podhogs.process.series.dropped", "Processes left without a series by the cap"
@@ -162,14 +161,15 @@ public final class MetricsExporter {
         }
         // Each bucket feeds the sums on its own: one retired with a deleted pod keeps what it gave.
         for (AccountSnapshot a : s.accounts()) {
-            String name = a.owner() instanceof UnknownOwner u ? u.untracked() ? "podhogs.untracked.bytes"
-                    : "podhogs.unknown.bytes" : a.owner() instanceof TransitOwner ? "podhogs.forwarded.bytes" : null;
+            AccountKind kind = a.key().kind();
+            String name = kind == AccountKind.UNTRACKED ? "podhogs.untracked.bytes"
+                    : kind == AccountKind.UNKNOWN ? "podhogs.unknown.bytes" : kind.transit() ? "podhogs.forwarded.bytes" : null;
             if (name != null) {
                 String help = name.contains("untracked") ? "Bytes of flows beyond the flow table's bound"
                         : name.contains("unknown") ? "Bytes no socket was found for"
                         : "Bytes the host relayed or tunnelled, no socket's here";
-                series.counter(name, help, a.owner(), a.sentBytes(), "direction", DIRECTIONS[0], "node", node);
-                series.counter(name, help, a.owner(), a.receivedBytes(), "direction", DIRECTIONS[1], "node", node);
+                series.counter(name, help, a.key(), a.sentBytes(), "direction", DIRECTIONS[0], "node", node);
+                series.counter(name, help, a.key(), a.receivedBytes(), "direction", DIRECTIONS[1], "node", node);
             }
         }
         series.gauge("podhogs.flows.tracked", "Flows in the flow table", s.flows(), "node", node);

@@ -1,4 +1,4 @@
-package io.podhogs.attribution;
+package io.podhogs.accounting;
 
 import io.podhogs.identity.CgroupIdentity;
 
@@ -9,9 +9,14 @@ import io.podhogs.identity.CgroupIdentity;
  *
  * @param cgroup the container and pod the processes were in ({@link CgroupIdentity#NONE}: the host)
  */
-public record ExitedProcessesOwner(CgroupIdentity cgroup, long netns) implements Owner {
+public record ExitedProcessesKey(CgroupIdentity cgroup, long netns) implements AccountKey {
     @Override
     public String name() {
         return "exited processes";
+    }
+
+    @Override
+    public AccountKind kind() {
+        return AccountKind.EXITED_PROCESSES;
     }
 }

@@ -1,4 +1,4 @@
-package io.podhogs.attribution;
+package io.podhogs.accounting;
 
 import io.podhogs.identity.kubernetes.Workload;
 
@@ -9,7 +9,7 @@ import io.podhogs.identity.kubernetes.Workload;
  *
  * @param workload null for pods whose workload was never known
  */
-public record RetiredPodsOwner(String namespace, Workload workload) implements Owner {
+public record RetiredPodsKey(String namespace, Workload workload) implements AccountKey {
     @Override
     public String name() {
         return "deleted pods of " + namespace + "/" + (workload == null ? "?" : workload);
@@ -18,5 +18,10 @@ public record RetiredPodsOwner(String namespace, Workload workload) implements O
     @Override
     public long netns() {
         return -1;
+    }
+
+    @Override
+    public AccountKind kind() {
+        return AccountKind.DELETED_PODS;
     }
 }
