@@ -285,10 +285,13 @@ public final class Engine implements AutoCloseable {
             return;
         }
         capture.close();
+        boolean wasRunning = running;
         running = false;
         Thread engineThread = thread;
         if (engineThread == null) {
-            finish(); // opened without its thread: the last cycle is the caller's
+            if (wasRunning) {
+                finish(); // opened without its thread: the last cycle is the caller's, once
+            }
         } else {
             LockSupport.unpark(engineThread);
             try {
