@@ -52,7 +52,7 @@ public final class Engine implements AutoCloseable {
     private volatile Thread thread;
     private volatile boolean running;
     private volatile EngineSnapshot snapshot;
-    /** When {@link #snapshot} was last published (System.nanoTime): a stalled or dead engine stops publishing. */
+    /** When {@link #snapshot} was last published (the engine's clock): a stalled or dead engine stops publishing. */
     private volatile long publishedNanos;
     private volatile Throwable failure;
     private volatile ClusterView cluster = ClusterView.NONE;
@@ -125,7 +125,10 @@ public final class Engine implements AutoCloseable {
         return snapshot;
     }
 
-    /** When the last snapshot was published (System.nanoTime): the health of the engine thread. */
+    /**
+     * When the last snapshot was published, on the engine's clock (System.nanoTime on a host): the
+     * health of the engine thread.
+     */
     public long publishedNanos() {
         return publishedNanos;
     }
