@@ -10,24 +10,12 @@ import io.podhogs.attribution.HostSocketLookup;
 import io.podhogs.attribution.LookupBacklog;
 import io.podhogs.attribution.ProcessOwner;
 import io.podhogs.attribution.ProcessReader;
-import io.podhogs.attribution.TrackedFlow;
-import io.podhogs.attribution.TransitOwner;
-import io.podhogs.attribution.UnknownOwner;
 import io.podhogs.capture.Capture;
 import io.podhogs.capture.CaptureException;
-import io.podhogs.capture.NetInterface;
-import io.podhogs.capture.NetInterfaces;
 import io.podhogs.host.HostFiles;
-import io.podhogs.identity.CgroupIdentity;
 import io.podhogs.identity.ClusterView;
-import io.podhogs.identity.RemoteClassifier;
-import io.podhogs.identity.kubernetes.PodDirectory;
-import io.podhogs.identity.kubernetes.PodInfo;
-import java.time.Instant;
-import java.util.Arrays;
-import java.util.HashMap;
+import java.time.Clock;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -47,61 +35,61 @@ public final class Engine implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Engine.class);
     private static final long WAKE_FLOOR_MILLIS = 1;
     private static final long SLOW_WORK_NANOS = 1_000_000_000L;
-    private static final long INTERFACES_FLOOR_NANOS = 100_000_000L;
     private static final long CLOSE_WAIT_MILLIS = 3_000;
 
     private final EngineConfig config;
-    private final HostFiles host;
-    private final LongSupplier clock = System::nanoTime;
+    private final EngineParts parts;
+    private final LongSupplier clock;
+    private final Clock wallClock;
     private final ProcessReader processes;
-    private final NetInterfaces interfaces;
-    private final HostSocketLookup hostLookup = HostSocketLookup.sockDiag();
+    private final HostSocketLookup hostLookup;
     private final FlowResolver resolver;
     private final Ledger ledger;
     private final FlowTableView view = new FlowTableView();
-    private final InterfaceNames interfaceNames = new InterfaceNames();
-    private Map<Integer, NetInterface> currentInterfaces = Map.of();
-    private long interfacesReadNanos = Long.MIN_VALUE;
-    private boolean interfacesStale;
-    private final Set<Integer> interfacesWithFlows = new HashSet<>();
     private final AtomicBoolean newFlows = new AtomicBoolean();
     private final FlowTable table;
     private final FlowBook flows;
+    private final InterfaceRoles interfaces;
     private Capture capture;
     private volatile Thread thread;
     private volatile boolean running;
     private volatile EngineSnapshot snapshot;
-    /** When {@link #snapshot} was last published (System.nanoTime): a stalled or dead engine stops publishing. */
-    private volatile long publishedNanos = System.nanoTime();
+    /** When {@link #snapshot} was last published (the engine's clock): a stalled or dead engine stops publishing. */
+    private volatile long publishedNanos;
     private volatile Throwable failure;
     private volatile ClusterView cluster = ClusterView.NONE;
     /** Until when someone wants the flows (the API's connections); they are copied only then. */
-    private volatile long flowsWantedUntilNanos = System.nanoTime(); // nobody has asked yet
+    private volatile long flowsWantedUntilNanos;
     private volatile Connections connections = Connections.NONE;
     private long lastSlowWork;
     private long lastErrorLog = Long.MIN_VALUE / 2;
 
+    /** An engine on the host's own interfaces, sockets, capture and clocks. */
     public Engine(EngineConfig config, HostFiles host) {
+        this(config, EngineParts.of(host));
+    }
+
+    public Engine(EngineConfig config, EngineParts parts) {
         this.config = config;
-        this.host = host;
-        this.processes = new ProcessReader(host);
-        this.interfaces = new NetInterfaces(host);
-        this.resolver = new FlowResolver(host, processes, clock, hostLookup, config.lookupGrace().toNanos(),
-                LookupBacklog.DEFAULT, true);
+        this.parts = parts;
+        this.clock = parts.nanoTime();
+        this.wallClock = parts.wallClock();
+        this.publishedNanos = clock.getAsLong();
+        this.flowsWantedUntilNanos = publishedNanos; // nobody has asked yet
+        this.processes = new ProcessReader(parts.host());
+        this.hostLookup = parts.sockets();
+        this.resolver = new FlowResolver(parts.host(), processes, clock, hostLookup, config.lookupGrace().toNanos(),
+                LookupBacklog.DEFAULT, parts.conntrackInBackground());
         this.ledger = new Ledger(config.rateWindow().toNanos(), EngineConfig.TICK.toNanos());
         this.table = new FlowTable(1 << 14, config.maxFlows(), this::wake);
         this.flows = new FlowBook(table, view);
+        this.interfaces = new InterfaceRoles(parts.interfaces(), config.capture(), config.exitedRetention().toNanos(),
+                resolver, table, ledger);
     }
 
     /** Opens the capture and starts counting; the first snapshot is there when this returns. */
     public void start() throws CaptureException {
-        refreshInterfaces(clock.getAsLong());
-        capture = Capture.start(config.capture(), interfaces, table, table::announce);
-        running = true;
-        cycle(clock.getAsLong(), true);
-        if (snapshot == null) {
-            publish(); // the first cycle failed (and said why): the exports still need something to show
-        }
+        open();
         thread = new Thread(this::run, "podhogs-engine");
         thread.setDaemon(true);
         // An Error that escapes a cycle ends the thread: kept for the owner to say (EngineWatch), once.
@@ -109,11 +97,40 @@ public final class Engine implements AutoCloseable {
         thread.start();
     }
 
+    /**
+     * Opens the capture and publishes the first snapshot, without the engine thread: {@link #start}
+     * then starts the thread, a test instead moves its clock and calls {@link #step} itself.
+     */
+    void open() throws CaptureException {
+        interfaces.refresh(clock.getAsLong());
+        capture = parts.captures().start(config.capture(), parts.interfaces(), table, table::announce);
+        interfaces.capture(capture);
+        running = true;
+        cycle(clock.getAsLong(), true);
+        if (snapshot == null) {
+            publish(); // the first cycle failed (and said why): the exports still need something to show
+        }
+    }
+
+    /**
+     * One pass at the clock's time, on the caller's thread: a tick, or a wake-up for new flows. Only
+     * for an engine that was {@link #open opened} without its thread, whose state is no other's.
+     */
+    void step(boolean tick) {
+        if (thread != null) {
+            throw new IllegalStateException("the engine thread runs the cycles");
+        }
+        cycle(clock.getAsLong(), tick);
+    }
+
     public EngineSnapshot snapshot() {
         return snapshot;
     }
 
-    /** When the last snapshot was published (System.nanoTime): the health of the engine thread. */
+    /**
+     * When the last snapshot was published, on the engine's clock (System.nanoTime on a host): the
+     * health of the engine thread.
+     */
     public long publishedNanos() {
         return publishedNanos;
     }
@@ -162,10 +179,15 @@ public final class Engine implements AutoCloseable {
         try {
             loop();
         } finally {
-            cycle(clock.getAsLong(), true); // credit what the capture counted last, on this thread
-            hostLookup.close();
-            resolver.close();
+            finish();
         }
+    }
+
+    /** Credits what the capture counted last, and lets the lookups go. */
+    private void finish() {
+        cycle(clock.getAsLong(), true);
+        hostLookup.close();
+        resolver.close();
     }
 
     private void loop() {
@@ -204,11 +226,11 @@ public final class Engine implements AutoCloseable {
             } else {
                 table.takeNewFlows(view); // a wake-up for new flows: no counter copy, no crediting
             }
-            takeNewAndReleasedFlows(now);
-            if (interfacesStale && now - interfacesReadNanos >= INTERFACES_FLOOR_NANOS) {
-                interfacesStale = false;
-                refreshInterfaces(now);
-            }
+            flows.takeNewAndReleased(now, flow -> {
+                interfaces.flowOn(flow.key().ifindex());
+                resolver.add(flow);
+            });
+            interfaces.refreshIfStale(now);
             resolver.resolvePending(tick);
             if (tick) {
                 flows.credit(now, ledger, cluster.classifier(), resolver::netnsBehind);
@@ -234,21 +256,9 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private void takeNewAndReleasedFlows(long now) {
-        flows.takeNewAndReleased(now, flow -> {
-            int ifindex = flow.key().ifindex();
-            if (!currentInterfaces.containsKey(ifindex)) {
-                interfacesStale = true; // an interface new since the last look: learn its role first
-            } else if (interfacesWithFlows.add(ifindex)) {
-                rereadInterface(ifindex); // its first traffic: its role (bridge port ...) as it is now
-            }
-            resolver.add(flow);
-        });
-    }
-
     private void slowWork(long now) {
         capture.restartStopped(now);
-        refreshInterfaces(now);
+        interfaces.refresh(now);
         resolver.refreshNamespaces();
         ledger.markExited(this::exited);
         Set<Integer> live = new HashSet<>();
@@ -256,93 +266,20 @@ public final class Engine implements AutoCloseable {
             live.add(p.process().pid());
         }
         resolver.retainProcesses(live);
-        retireDeletedPods(now);
+        DeletedPods.retire(cluster.pods(), wallClock.instant(), ledger, resolver, now);
         ledger.retireExited(config.exitedRetention().toNanos(), EngineConfig.MAX_EXITED_PROCESSES, now);
         GoneNamespaces.fold(ledger, resolver.liveNamespaces(), resolver.containersByNetns(),
                 config.exitedRetention().toNanos(), now);
-    }
-
-    /**
-     * Folds the accounts of pods deleted longer than the grace period ago into their workload's
-     * retired totals: processes by their cgroup, a namespace's other traffic by its container.
-     */
-    private void retireDeletedPods(long now) {
-        PodDirectory pods = cluster.pods();
-        if (pods.pods().stream().noneMatch(PodInfo::deleted)) {
-            return;
-        }
-        Instant wallNow = Instant.now();
-        Map<Long, CgroupIdentity> byNetns = resolver.containersByNetns();
-        // A pod past its grace has no namespace left: a live one under its inode is another pod's.
-        Set<Long> live = resolver.liveNamespaces();
-        java.util.function.Function<CgroupIdentity, PodInfo> expired = c -> c == null || !(c.inPod() || c.inContainer())
-                ? null : pods.pod(c.podUid(), c.containerId()).filter(p -> pods.pastGrace(p, wallNow)).orElse(null);
-        ledger.retire(key -> {
-            PodInfo pod = expired.apply(key.process() != null || key instanceof ExitedProcessesKey ? key.cgroup()
-                    : key.netns() > 0 && !live.contains(key.netns()) ? byNetns.get(key.netns()) : null);
-            return pod == null ? null : new RetiredPodsKey(pod.namespace(), pod.workload());
-        }, now);
-        resolver.forgetContainers(c -> expired.apply(c) != null);
     }
 
     private boolean exited(ProcessOwner owner) {
         return processes.startTime(owner.process().pid()) != owner.process().startTime();
     }
 
-    /** Reads one interface again: a veth is often made a bridge port after it was first seen. */
-    private void rereadInterface(int ifindex) {
-        NetInterface known = currentInterfaces.get(ifindex);
-        NetInterface now = interfaces.byName(known.name()).orElse(null);
-        if (now != null && now.index() == ifindex && !now.equals(known)) {
-            Map<Integer, NetInterface> updated = new HashMap<>(currentInterfaces);
-            updated.put(ifindex, now);
-            publishInterfaces(updated);
-        }
-    }
-
-    /**
-     * Reads the interfaces and hands their roles on: to the resolver, and to the packet path, which
-     * stops counting a far side for interfaces that have none (physical devices, bridges, lo).
-     */
-    private void refreshInterfaces(long now) {
-        interfacesReadNanos = now;
-        Map<Integer, NetInterface> current = new HashMap<>();
-        Map<Integer, String> names = new HashMap<>();
-        for (NetInterface i : interfaces.list()) {
-            current.put(i.index(), i);
-            names.put(i.index(), i.name());
-        }
-        interfaceNames.present(names, now);
-        if (interfaceNames.expire(config.exitedRetention().toNanos(), now)) {
-            ledger.foldInterfaces(i -> !interfaceNames.named(i), InterfaceNames.GONE);
-        }
-        interfacesWithFlows.retainAll(current.keySet());
-        publishInterfaces(current);
-    }
-
-    private void publishInterfaces(Map<Integer, NetInterface> current) {
-        int maxIndex = current.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
-        byte[] noFarSide = new byte[maxIndex + 1];
-        current.values().forEach(i -> noFarSide[i.index()] = (byte) (i.netnsBoundary() ? 0 : 1));
-        currentInterfaces = Map.copyOf(current);
-        Set<Integer> uncounted = new HashSet<>();
-        current.values().forEach(i -> {
-            if (!config.capture().counts(i)) {
-                uncounted.add(i.index());
-            }
-        });
-        resolver.interfaces(currentInterfaces, uncounted);
-        table.noFarSide(noFarSide);
-        if (capture != null) {
-            capture.interfacesChanged(currentInterfaces.values());
-        }
-    }
-
     private void publish() {
-        snapshot = new EngineSnapshot(Instant.now(), ledger.snapshot(), capture.status(), interfaceNames.copy(),
+        snapshot = new EngineSnapshot(wallClock.instant(), ledger.snapshot(), capture.status(), interfaces.names(),
                 view.size(), view.overflowPackets(), resolver.stats(), capture.description(),
-                resolver.containersByNetns(), Set.copyOf(currentInterfaces.keySet()), capture.helperStatus(),
-                table.maxCapacity());
+                resolver.containersByNetns(), interfaces.live(), capture.helperStatus(), table.maxCapacity());
         publishedNanos = clock.getAsLong();
     }
 
@@ -353,9 +290,14 @@ public final class Engine implements AutoCloseable {
             return;
         }
         capture.close();
+        boolean wasRunning = running;
         running = false;
         Thread engineThread = thread;
-        if (engineThread != null) {
+        if (engineThread == null) {
+            if (wasRunning) {
+                finish(); // opened without its thread: the last cycle is the caller's, once
+            }
+        } else {
             LockSupport.unpark(engineThread);
             try {
                 // It runs the last cycle itself: no two threads in the engine's state. Bounded, so that

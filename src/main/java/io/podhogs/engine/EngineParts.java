@@ -1,0 +1,31 @@
+package io.podhogs.engine;
+
+import io.podhogs.attribution.HostSocketLookup;
+import io.podhogs.capture.Capture;
+import io.podhogs.capture.NetInterfaces;
+import io.podhogs.host.HostFiles;
+import java.time.Clock;
+import java.util.function.LongSupplier;
+
+/**
+ * What the engine works with but does not decide: the host's files, its interfaces, its sockets,
+ * the capture and the clocks. {@link #of} gives the host's own; a test passes a /proc tree of its
+ * making, a capture it feeds and clocks it moves, and so checks the engine's logic to the byte
+ * without root.
+ *
+ * @param sockets the host namespace's TCP sockets by four-tuple (sock_diag on a host); the engine
+ *     closes it when it stops
+ * @param nanoTime the engine's time (System.nanoTime on a host): ticks, grace periods, retention
+ * @param wallClock the time snapshots carry and deleted pods' grace periods are measured in
+ * @param conntrackInBackground read the conntrack table on a thread of its own; false in a test
+ *     whose clock is moved by hand, so that every read happens when the test says
+ */
+public record EngineParts(HostFiles host, NetInterfaces interfaces, HostSocketLookup sockets, CaptureFactory captures,
+                          LongSupplier nanoTime, Clock wallClock, boolean conntrackInBackground) {
+
+    /** The host's own: its interfaces, sock_diag, libpcap and the system's clocks. */
+    public static EngineParts of(HostFiles host) {
+        return new EngineParts(host, new NetInterfaces(host), HostSocketLookup.sockDiag(), Capture::start,
+                System::nanoTime, Clock.systemUTC(), true);
+    }
+}
