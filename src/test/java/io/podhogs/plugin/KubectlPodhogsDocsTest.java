@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class KubectlPodhogsDocsTest {
     private static String help() {
         StringWriter out = new StringWriter();
-        int status = Main.run(new String[] {"--help"}, new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
+        int status = KubectlMain.run(new String[] {"--help"}, new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
                 new Cluster.Environment(Map.of(), Path.of("/nonexistent")), false);
         assertEquals(0, status);
         return out.toString();
