@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @QuarkusTest
 @TestProfile(AgentApiTest.TwoAtOnce.class)
-class AgentApiTest extends AgentTrafficTest {
+class AgentApiTest extends AgentTrafficFixture {
     static final int AT_ONCE = 2;
 
     public static final class TwoAtOnce implements QuarkusTestProfile {

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(AgentChurnTest.Churn.class)
-class AgentChurnTest extends AgentTrafficTest {
+class AgentChurnTest extends AgentTrafficFixture {
     private static final int CHILDREN = 2000;
     private static final int FLOWS_EACH = 5;
     private static final int CAP = 100;

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(AgentHealthTest.NoCluster.class)
-class AgentHealthTest extends AgentTrafficTest {
+class AgentHealthTest extends AgentTrafficFixture {
 
     public static final class NoCluster implements QuarkusTestProfile {
         @Override

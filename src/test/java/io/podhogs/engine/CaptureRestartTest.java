@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * the same counters: on a quiet link the totals still match the kernel's to the byte afterwards.
  * Until it is reopened the snapshot says a capture is not running (the agent's liveness).
  */
-class CaptureRestartTest extends EngineTrafficTest {
+class CaptureRestartTest extends EngineTrafficFixture {
 
     private static Optional<CaptureStatus> named(List<CaptureStatus> captures, String name) {
         return captures.stream().filter(c -> c.name().equals(name)).findFirst();

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * per device is opened on the new device. Its traffic is counted again to the byte, and what the
  * old device carried stays counted.
  */
-class NamedDeviceRecreatedTest extends EngineTrafficTest {
+class NamedDeviceRecreatedTest extends EngineTrafficFixture {
 
     private static CaptureConfig named(CaptureMode mode, String device) {
         CaptureConfig d = CaptureConfig.defaults(List.of(device));
