@@ -179,7 +179,10 @@ def main():
     p.add_argument("--flows", type=int, default=1)
     p.add_argument("--wave", type=int, default=100)
     p.add_argument("--base-port", type=int, default=20000)
-    a = p.parse_args()
+    # Words after "--" are not read: only the endpoint's command line shows them (what podhogs must
+    # show or redact, e.g. a password given on a command line).
+    argv = sys.argv[1:]
+    a = p.parse_args(argv[:argv.index("--")] if "--" in argv else argv)
     {"tcp-sink": tcp_sink, "tcp-send": tcp_send, "tcp-burst": tcp_burst, "ipip-raw": ipip_raw, "udp-sink": udp_sink, "udp-send": udp_send,
      "fork-server": fork_server, "udp-forks": udp_forks, "udp-spray": udp_spray}[a.mode](a)
 

@@ -42,7 +42,7 @@ final class AgentDiscovery {
      *
      * @param namespace the agents' namespace, or null for every namespace
      */
-    static List<Agent> find(KubernetesClient client, String namespace, String selector) {
+    static List<KubectlAgent> find(KubernetesClient client, String namespace, String selector) {
         List<Pod> pods;
         try {
             pods = namespace == null
@@ -71,11 +71,11 @@ final class AgentDiscovery {
                 byNode.put(node, p);
             }
         }
-        List<Agent> agents = new ArrayList<>();
-        byNode.forEach((node, p) -> agents.add(new Agent(node, p.getMetadata().getNamespace(),
+        List<KubectlAgent> agents = new ArrayList<>();
+        byNode.forEach((node, p) -> agents.add(new KubectlAgent(node, p.getMetadata().getNamespace(),
                 p.getMetadata().getName(), port(p), notReady(p),
                 p.getSpec() == null || p.getSpec().getNodeSelector() == null ? Map.of() : p.getSpec().getNodeSelector())));
-        agents.sort(Comparator.comparing(Agent::node));
+        agents.sort(Comparator.comparing(KubectlAgent::node));
         return List.copyOf(agents);
     }
 
@@ -85,11 +85,11 @@ final class AgentDiscovery {
      * named as a node that did not answer. Nothing when the nodes cannot be listed (a user who may
      * not list nodes still gets every agent's answer; only this check is lost).
      */
-    static List<Agent> nodesWithout(KubernetesClient client, List<Agent> agents) {
+    static List<KubectlAgent> nodesWithout(KubernetesClient client, List<KubectlAgent> agents) {
         java.util.Set<String> covered = new java.util.HashSet<>();
         agents.forEach(a -> covered.add(a.node()));
         Map<String, String> selector = agents.isEmpty() ? Map.of() : agents.get(0).nodeSelector();
-        List<Agent> missing = new ArrayList<>();
+        List<KubectlAgent> missing = new ArrayList<>();
         try {
             for (Node n : client.nodes().list(fromCache()).getItems()) {
                 String name = n.getMetadata().getName();
@@ -97,13 +97,13 @@ final class AgentDiscovery {
                 boolean meant = "linux".equals(labels.getOrDefault("kubernetes.io/os", "linux"))
                         && labels.entrySet().containsAll(selector.entrySet());
                 if (!covered.contains(name) && meant) {
-                    missing.add(new Agent(name, "", "", DEFAULT_PORT, "no podhogs agent runs on it", Map.of()));
+                    missing.add(new KubectlAgent(name, "", "", DEFAULT_PORT, "no podhogs agent runs on it", Map.of()));
                 }
             }
         } catch (KubernetesClientException e) {
             return List.of();
         }
-        missing.sort(Comparator.comparing(Agent::node));
+        missing.sort(Comparator.comparing(KubectlAgent::node));
         return missing;
     }
 

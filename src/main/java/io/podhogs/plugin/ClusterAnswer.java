@@ -56,18 +56,18 @@ record ClusterAnswer(List<Row> rows, List<String> answered, List<NodeAnswer> una
 
     /** Every shown row's usage added up: the totals row. */
     Usage totals() {
-        Usage total = Traffic.ZERO;
+        Usage total = KubectlTraffic.ZERO;
         for (Row r : rows) {
-            total = Traffic.plus(total, r.usage());
+            total = KubectlTraffic.plus(total, r.usage());
         }
         return total;
     }
 
     private static Usage usage(ObjectMapper json, JsonNode usage) {
         try {
-            return usage == null ? Traffic.ZERO : json.treeToValue(usage, Usage.class);
+            return usage == null ? KubectlTraffic.ZERO : json.treeToValue(usage, Usage.class);
         } catch (JsonProcessingException e) {
-            return Traffic.ZERO;
+            return KubectlTraffic.ZERO;
         }
     }
 
@@ -94,10 +94,10 @@ record ClusterAnswer(List<Row> rows, List<String> answered, List<NodeAnswer> una
                 o.set(field, group.get(0).field(field));
             }
             TreeSet<String> nodes = new TreeSet<>();
-            Usage usage = Traffic.ZERO;
+            Usage usage = KubectlTraffic.ZERO;
             for (Row r : group) {
                 nodes.addAll(r.nodes());
-                usage = Traffic.plus(usage, r.usage());
+                usage = KubectlTraffic.plus(usage, r.usage());
             }
             ArrayNode nodeList = o.putArray("nodes");
             nodes.forEach(nodeList::add);
@@ -110,14 +110,14 @@ record ClusterAnswer(List<Row> rows, List<String> answered, List<NodeAnswer> una
     private static Comparator<Row> order(Query q) {
         Comparator<Row> byName = byKey(q.view());
         ToDoubleFunction<Row> number = switch (q.sort()) {
-            case TOTAL -> r -> Traffic.rate(r.usage(), q.window()).sent() + Traffic.rate(r.usage(), q.window()).received();
-            case TX -> r -> Traffic.rate(r.usage(), q.window()).sent();
-            case RX -> r -> Traffic.rate(r.usage(), q.window()).received();
+            case TOTAL -> r -> KubectlTraffic.rate(r.usage(), q.window()).sent() + KubectlTraffic.rate(r.usage(), q.window()).received();
+            case TX -> r -> KubectlTraffic.rate(r.usage(), q.window()).sent();
+            case RX -> r -> KubectlTraffic.rate(r.usage(), q.window()).received();
             case BYTES -> r -> r.usage().sentBytes() + r.usage().receivedBytes();
             case TX_BYTES -> r -> r.usage().sentBytes();
             case RX_BYTES -> r -> r.usage().receivedBytes();
-            case IN_CLUSTER -> r -> Traffic.inCluster(r.usage());
-            case INTERNET -> r -> Traffic.internet(r.usage());
+            case IN_CLUSTER -> r -> KubectlTraffic.inCluster(r.usage());
+            case INTERNET -> r -> KubectlTraffic.internet(r.usage());
             case NAME -> null;
         };
         return number == null ? byName : Comparator.comparingDouble(number).reversed().thenComparing(byName);

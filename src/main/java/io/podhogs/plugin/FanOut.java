@@ -32,9 +32,9 @@ final class FanOut implements AutoCloseable {
     private final ObjectMapper json;
     private final Duration timeout;
     private final ExecutorService pool;
-    private final Function<Agent, AgentChannel> channels;
+    private final Function<KubectlAgent, AgentChannel> channels;
 
-    FanOut(Function<Agent, AgentChannel> channels, ObjectMapper json, int parallel, Duration timeout) {
+    FanOut(Function<KubectlAgent, AgentChannel> channels, ObjectMapper json, int parallel, Duration timeout) {
         this.channels = channels;
         this.json = json;
         this.timeout = timeout;
@@ -47,9 +47,9 @@ final class FanOut implements AutoCloseable {
     }
 
     /** Every agent's answer (ready ones asked, the others failed as they are), in the agents' order. */
-    List<NodeAnswer> ask(List<Agent> agents, String list) {
+    List<NodeAnswer> ask(List<KubectlAgent> agents, String list) {
         List<Callable<NodeAnswer>> tasks = new ArrayList<>();
-        for (Agent a : agents) {
+        for (KubectlAgent a : agents) {
             tasks.add(() -> a.ready() ? askOne(a, list) : NodeAnswer.failed(a, 0, a.notReady()));
         }
         List<NodeAnswer> answers = new ArrayList<>();
@@ -70,7 +70,7 @@ final class FanOut implements AutoCloseable {
     }
 
     /** Every page of one agent's list, within the timeout. */
-    private NodeAnswer askOne(Agent agent, String list) {
+    private NodeAnswer askOne(KubectlAgent agent, String list) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (AgentChannel channel = channels.apply(agent)) {
             List<ObjectNode> rows = new ArrayList<>();

@@ -25,12 +25,12 @@ import java.util.concurrent.TimeoutException;
  */
 final class PortForwardChannel implements AgentChannel {
     private final KubernetesClient client;
-    private final Agent agent;
+    private final KubectlAgent agent;
     private volatile PortForward forward;
     private Pipe.SinkChannel requests;
     private ForwardedStream answers;
 
-    PortForwardChannel(KubernetesClient client, Agent agent) {
+    PortForwardChannel(KubernetesClient client, KubectlAgent agent) {
         this.client = client;
         this.agent = agent;
     }

@@ -106,17 +106,17 @@ final class Table {
                 c.add(new Column("NAME", r -> r.text("workload"), null));
             }
         }
-        c.add(new Column("TX(" + w + ")", r -> u.rate(Traffic.rate(r.usage(), w).sent()),
-                t -> u.rate(Traffic.rate(t, w).sent())));
-        c.add(new Column("RX(" + w + ")", r -> u.rate(Traffic.rate(r.usage(), w).received()),
-                t -> u.rate(Traffic.rate(t, w).received())));
+        c.add(new Column("TX(" + w + ")", r -> u.rate(KubectlTraffic.rate(r.usage(), w).sent()),
+                t -> u.rate(KubectlTraffic.rate(t, w).sent())));
+        c.add(new Column("RX(" + w + ")", r -> u.rate(KubectlTraffic.rate(r.usage(), w).received()),
+                t -> u.rate(KubectlTraffic.rate(t, w).received())));
         c.add(new Column("TX-TOTAL", r -> u.amount(r.usage().sentBytes()), t -> u.amount(t.sentBytes())));
         c.add(new Column("RX-TOTAL", r -> u.amount(r.usage().receivedBytes()), t -> u.amount(t.receivedBytes())));
         // A connection has one remote class, its CLASS column: the agent keeps no bytes by class for it.
         if (q.view() != View.CONNECTIONS) {
-            c.add(new Column("IN-CLUSTER", r -> u.amount(Traffic.inCluster(r.usage())),
-                    t -> u.amount(Traffic.inCluster(t))));
-            c.add(new Column("INTERNET", r -> u.amount(Traffic.internet(r.usage())), t -> u.amount(Traffic.internet(t))));
+            c.add(new Column("IN-CLUSTER", r -> u.amount(KubectlTraffic.inCluster(r.usage())),
+                    t -> u.amount(KubectlTraffic.inCluster(t))));
+            c.add(new Column("INTERNET", r -> u.amount(KubectlTraffic.internet(r.usage())), t -> u.amount(KubectlTraffic.internet(t))));
         }
         if (!wide) {
             return c;

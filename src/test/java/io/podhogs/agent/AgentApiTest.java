@@ -4,8 +4,8 @@ import static io.restassured.RestAssured.get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import io.podhogs.testing.Await;
 import io.podhogs.testing.TestNet.Endpoint;
 import io.podhogs.testing.TestNet.Host;
 import io.quarkus.test.junit.QuarkusTest;
@@ -13,6 +13,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -30,7 +31,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @QuarkusTest
 @TestProfile(AgentApiTest.TwoAtOnce.class)
-class AgentApiTest extends AgentTrafficTest {
+class AgentApiTest extends AgentTrafficFixture {
     static final int AT_ONCE = 2;
 
     public static final class TwoAtOnce implements QuarkusTestProfile {
@@ -120,15 +121,10 @@ class AgentApiTest extends AgentTrafficTest {
             s.expect("ready");
             senders.add(s.pid());
         }
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        JsonPath all = new JsonPath(get("/api/v1/processes?limit=5000").asString());
-        while (!all.getList("items.pid", Long.class).containsAll(senders)) {
-            if (System.nanoTime() > deadline) {
-                fail("the senders never listed: " + all.prettify());
-            }
-            Thread.sleep(100);
-            all = new JsonPath(get("/api/v1/processes?limit=5000").asString());
-        }
+        JsonPath all = Await.until(Duration.ofSeconds(20), Duration.ofMillis(100),
+                () -> new JsonPath(get("/api/v1/processes?limit=5000").asString()),
+                list -> list.getList("items.pid", Long.class).containsAll(senders),
+                (JsonPath list) -> "the senders " + senders + " listed: " + list.prettify());
         for (Map<String, Object> row : all.<Map<String, Object>>getList("items")) {
             if (senders.contains(((Number) row.get("pid")).longValue())) {
                 String command = (String) row.get("command");

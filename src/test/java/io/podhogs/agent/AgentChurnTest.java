@@ -3,12 +3,12 @@ package io.podhogs.agent;
 import static io.restassured.RestAssured.get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.accounting.ExitedProcessesKey;
 import io.podhogs.accounting.Traffic;
 import io.podhogs.engine.EngineSnapshot;
+import io.podhogs.testing.Await;
 import io.podhogs.testing.Counters;
 import io.podhogs.testing.TestNet.Endpoint;
 import io.podhogs.testing.TestNet.Host;
@@ -18,6 +18,7 @@ import io.quarkus.test.junit.TestProfile;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(AgentChurnTest.Churn.class)
-class AgentChurnTest extends AgentTrafficTest {
+class AgentChurnTest extends AgentTrafficFixture {
     private static final int CHILDREN = 2000;
     private static final int FLOWS_EACH = 5;
     private static final int CAP = 100;
@@ -44,19 +45,8 @@ class AgentChurnTest extends AgentTrafficTest {
     }
 
     private EngineSnapshot await(String what, Predicate<EngineSnapshot> condition) {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            EngineSnapshot s = agent.snapshot().orElseThrow();
-            if (condition.test(s)) {
-                return s;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return fail(what + " never came: " + agent.snapshot().orElseThrow().accounts().size() + " accounts");
+        return Await.until(Duration.ofSeconds(60), Duration.ofMillis(100), () -> agent.snapshot().orElseThrow(),
+                condition, (EngineSnapshot s) -> what + ": " + s.accounts().size() + " accounts");
     }
 
     private static long processes(EngineSnapshot s) {
@@ -76,17 +66,15 @@ class AgentChurnTest extends AgentTrafficTest {
 
         // While the children live: many process accounts, at most CAP series, the rest counted.
         await("hundreds of processes at once", s -> processes(s) > 2 * CAP);
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        boolean capped = false;
-        while (!capped && System.nanoTime() < deadline) {
+        // Scraped back to back (each scrape takes its time): never over the cap, and at it in the end.
+        Await.until(Duration.ofSeconds(20), Duration.ZERO, () -> {
             Scrape scrape = new Scrape(get(Management.url("/metrics")).asString());
             long series = scrape.text().lines().filter(l -> l.startsWith("podhogs_process_network_transmit_bytes_total{"))
                     .count();
             double dropped = scrape.value("podhogs_process_series_dropped", Map.of()).orElse(0.0);
             assertTrue(series <= CAP, () -> series + " process series, over the cap");
-            capped = series == CAP && dropped > 0;
-        }
-        assertTrue(capped, "the cap was reached and what it left out was counted");
+            return series == CAP && dropped > 0;
+        }, () -> "the cap reached and what it left out counted");
         churn.expect("done");
         int peakAccounts = agent.snapshot().orElseThrow().accounts().size();
 

@@ -2,10 +2,10 @@ package io.podhogs.agent;
 
 import static io.restassured.RestAssured.get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.podhogs.accounting.Traffic;
 import io.podhogs.engine.EngineSnapshot;
+import io.podhogs.testing.Await;
 import io.podhogs.testing.CaptureFaults;
 import io.podhogs.testing.Counters;
 import io.podhogs.testing.EngineFaults;
@@ -14,8 +14,10 @@ import io.podhogs.testing.TestNet.Host;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
@@ -29,7 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(AgentHealthTest.NoCluster.class)
-class AgentHealthTest extends AgentTrafficTest {
+class AgentHealthTest extends AgentTrafficFixture {
 
     public static final class NoCluster implements QuarkusTestProfile {
         @Override
@@ -39,19 +41,17 @@ class AgentHealthTest extends AgentTrafficTest {
     }
 
     private static int awaitStatus(String path, IntPredicate wanted, String what) {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            int status = get(Management.url(path)).statusCode();
-            if (wanted.test(status)) {
-                return status;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return fail(what + " never came");
+        return Await.until(Duration.ofSeconds(15), Duration.ofMillis(20), () -> get(Management.url(path)).statusCode(),
+                wanted::test, what + " on " + path);
+    }
+
+    /** Waits until the host side's accounts on {@code iface} equal the kernel's counters, to the byte. */
+    private void awaitHostSideCounted(String iface) throws IOException {
+        int ifindex = Integer.parseInt(Files.readString(Path.of("/sys/class/net", iface, "ifindex")).trim());
+        Await.until(Duration.ofSeconds(10), () -> agent.snapshot().orElseThrow().accounts().stream()
+                        .filter(a -> a.key().netns() == 0).map(a -> a.on(ifindex)).reduce(Traffic.NONE, Traffic::plus),
+                counted -> counted.equals(Counters.of(iface)),
+                (Traffic counted) -> "the veth's bytes all counted: " + counted + ", kernel " + Counters.of(iface));
     }
 
     @Test
@@ -66,32 +66,16 @@ class AgentHealthTest extends AgentTrafficTest {
         awaitStatus("/q/health/live", s -> s == 200, "liveness green again, the capture reopened");
         EngineSnapshot after = agent.snapshot().orElseThrow();
         assertEquals(1, after.captures().get(0).restarts(), "one restart, counted");
-        long until = System.nanoTime() + 5_000_000_000L;
-        double restarts = 0;
-        while (restarts < 1 && System.nanoTime() < until) {
-            restarts = new Scrape(get(Management.url("/metrics")).asString()).value("podhogs_capture_restarts_total",
-                    Map.of("capture", "any")).orElse(0.0);
-            if (restarts < 1) {
-                Thread.sleep(50); // the metrics follow the next refresh: no need to ask a hundred times a second
-            }
-        }
+        // The metrics follow the next refresh: no need to ask a hundred times a second.
+        double restarts = Await.until(Duration.ofSeconds(5), Duration.ofMillis(50),
+                () -> new Scrape(get(Management.url("/metrics")).asString()).value("podhogs_capture_restarts_total",
+                        Map.of("capture", "any")).orElse(0.0), r -> r >= 1, "the restart in the metrics");
         assertEquals(1.0, restarts, "the restart in the metrics too");
 
         Host h = net.createHost();
         net.bringUp(h);
         net.sendToPeer(h, "5701", 300_000);
-        int ifindex = Integer.parseInt(Files.readString(Path.of("/sys/class/net", h.hostIf(), "ifindex")).trim());
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        Traffic counted = Traffic.NONE;
-        while (System.nanoTime() < deadline) {
-            counted = agent.snapshot().orElseThrow().accounts().stream().filter(a -> a.key().netns() == 0)
-                    .map(a -> a.on(ifindex)).reduce(Traffic.NONE, Traffic::plus);
-            if (counted.equals(Counters.of(h.hostIf()))) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        fail("after the restart the veth's bytes were not all counted: " + counted + ", kernel " + Counters.of(h.hostIf()));
+        awaitHostSideCounted(h.hostIf()); // after the restart
     }
 
     /** The names of the liveness checks that are DOWN. */
@@ -149,17 +133,6 @@ class AgentHealthTest extends AgentTrafficTest {
         Host after = net.createHost();
         net.bringUp(after);
         net.sendToPeer(after, "5762", 300_000);
-        int ifindex = Integer.parseInt(Files.readString(Path.of("/sys/class/net", after.hostIf(), "ifindex")).trim());
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        Traffic counted = Traffic.NONE;
-        while (System.nanoTime() < deadline) {
-            counted = agent.snapshot().orElseThrow().accounts().stream().filter(a -> a.key().netns() == 0)
-                    .map(a -> a.on(ifindex)).reduce(Traffic.NONE, Traffic::plus);
-            if (counted.equals(Counters.of(after.hostIf()))) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        fail("after the reopen the veth's bytes were not all counted: " + counted + ", kernel " + Counters.of(after.hostIf()));
+        awaitHostSideCounted(after.hostIf()); // after the reopen
     }
 }

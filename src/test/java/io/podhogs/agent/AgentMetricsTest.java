@@ -4,12 +4,12 @@ import static io.restassured.RestAssured.get;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.podhogs.accounting.Traffic;
 import io.podhogs.testing.ApiObjects;
 import io.podhogs.testing.ApiObjects.Container;
+import io.podhogs.testing.Await;
 import io.podhogs.testing.Cgroups;
 import io.podhogs.testing.Counters;
 import io.podhogs.testing.MockApi;
@@ -23,6 +23,7 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -82,21 +83,9 @@ class AgentMetricsTest {
     }
 
     private Scrape await(String what, java.util.function.Predicate<Scrape> condition, Supplier<String> detail) {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        Scrape s = scrape();
-        while (!condition.test(s)) {
-            if (System.nanoTime() > deadline) {
-                fail(what + " never came: " + detail.get() + "\n" + s.text().lines()
+        return Await.until(Duration.ofSeconds(20), Duration.ofMillis(100), this::scrape, condition,
+                (Scrape s) -> what + ": " + detail.get() + "\n" + s.text().lines()
                         .filter(l -> l.startsWith("podhogs_pod") || l.startsWith("podhogs_namespace")).toList());
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            s = scrape();
-        }
-        return s;
     }
 
     /**

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(MetricsAccessTest.ShortCache.class)
-class MetricsAccessTest extends AgentTrafficTest {
+class MetricsAccessTest extends AgentTrafficFixture {
     static final int TTL_SECONDS = 4;
     static final String PROMETHEUS = "prometheus-token";
     static final String JANE = "jane-token";

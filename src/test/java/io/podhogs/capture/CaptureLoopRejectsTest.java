@@ -2,7 +2,9 @@ package io.podhogs.capture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.podhogs.testing.Await;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.pcap4j.core.PcapHandle;
@@ -18,10 +20,8 @@ class CaptureLoopRejectsTest {
                 .toString());
         CaptureLoop loop = new CaptureLoop(fixture, handle, FrameParser.cooked(LinkType.LINUX_SLL2), p -> { });
         loop.start();
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (loop.status().running() && System.nanoTime() < deadline) {
-            Thread.sleep(10); // a file's loop ends at its last frame
-        }
+        Await.until(Duration.ofSeconds(10), Duration.ofMillis(10), () -> !loop.status().running(),
+                () -> fixture + "'s loop to end at its last frame, as a file's does");
         CaptureStatus status = loop.status();
         loop.stop();
         return status;

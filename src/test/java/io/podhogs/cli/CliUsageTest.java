@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.podhogs.host.HostFiles;
+import io.podhogs.testing.Shell;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -88,7 +89,7 @@ class CliUsageTest {
     @ValueSource(strings = {"any", "per-device"})
     void badFilterIsOneLineAndExitTwo(String capture) {
         // Compiling a filter needs an open capture handle, and that needs root (or CAP_NET_RAW).
-        assertTrue(Veth.isRoot(), "needs root to open a capture");
+        assertTrue(Shell.isRoot(), "needs root to open a capture");
         String line = assertOneLineError(run("-t", "-c", "1", "--capture", capture, "-f", "tcp and and", "lo"),
                 "podhogs: bad filter");
         assertTrue(line.contains("'tcp and and'"), () -> "names the filter: " + line);
@@ -180,7 +181,7 @@ class CliUsageTest {
         // Without a controlling terminal picocli lays the help out for 80 columns. Each line of the
         // description and footer is its own paragraph to picocli: a line wider than 80 columns
         // would be broken in two, leaving a word or two on a line of their own.
-        assertTrue(Veth.onPath("setsid"), "needs setsid (util-linux)");
+        assertTrue(Shell.onPath("setsid"), "needs setsid (util-linux)");
         Podhogs.Result r = Podhogs.runWithPrefix(List.of("setsid", "-w"), Duration.ofSeconds(60), "--help");
         assertEquals(0, r.exit(), r::toString);
         List<String> lines = r.out().lines().toList();

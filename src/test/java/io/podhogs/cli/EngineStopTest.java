@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.podhogs.testing.Debugger;
+import io.podhogs.testing.Shell;
 import io.podhogs.testing.TmuxPane;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -96,7 +97,7 @@ class EngineStopTest {
 
     @Test
     void theTopViewLeavesTheScreenAndEndsWithOneLineAndStatusOne() throws Exception {
-        assertTrue(Veth.onPath("tmux"), "needs tmux");
+        assertTrue(Shell.onPath("tmux"), "needs tmux");
         int debug = freePort();
         try (TmuxPane pane = new TmuxPane(Duration.ofSeconds(60))) {
             pane.start(100, 30, false, command(debug, "-d", "0.2", "lo"));

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.podhogs.testing.Shell;
+import io.podhogs.testing.TestNet;
 import io.podhogs.testing.TmuxPane;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,22 +37,29 @@ class TopViewTmuxTest {
     private static final Duration DEADLINE = Duration.ofSeconds(40);
     /** The last two columns: SENT and RECEIVED, numbers right-aligned under their titles. */
     private static final Pattern NUMBERS = Pattern.compile("(\\S+) +(\\S+)$");
+    /** The UDP ports of the sinks in the namespace and on the host end. */
+    private static final int NAMESPACE_PORT = 40111;
+    private static final int HOST_PORT = 40112;
 
-    private Veth veth;
+    private final TestNet net = new TestNet();
+    private TestNet.Host veth;
     private long sender;
     private long receiver;
     private TmuxPane pane;
 
     @BeforeAll
     void traffic() throws Exception {
-        Veth.requireUsable();
-        assertTrue(Veth.onPath("tmux"), "needs tmux");
-        veth = Veth.create();
-        Duration lifetime = Duration.ofMinutes(5);
-        veth.namespaceSink(lifetime);
-        receiver = veth.hostSink(lifetime).pid();
-        sender = veth.hostSource(200, lifetime).pid();
-        veth.namespaceSource(150, lifetime);
+        TestNet.requireUsable();
+        assertTrue(Shell.onPath("tmux"), "needs tmux");
+        veth = net.createHost();
+        net.bringUp(veth);
+        Duration lifetime = Duration.ofMinutes(5); // a bound, should the test JVM die
+        net.start(veth.ns(), "udp-sink", veth.peerV4(), Integer.toString(NAMESPACE_PORT)).expect("ready");
+        TestNet.Endpoint hostSink = net.start(null, "udp-sink", veth.hostV4(), Integer.toString(HOST_PORT));
+        hostSink.expect("ready");
+        receiver = hostSink.pid();
+        sender = net.udpStream(null, veth.peerV4(), NAMESPACE_PORT, 200, lifetime).pid();
+        net.udpStream(veth.ns(), veth.hostV4(), HOST_PORT, 150, lifetime);
         pane = new TmuxPane(DEADLINE);
     }
 
@@ -63,9 +72,7 @@ class TopViewTmuxTest {
 
     @AfterAll
     void cleanUp() throws Exception {
-        if (veth != null) {
-            veth.close();
-        }
+        net.close();
         if (pane != null) {
             pane.close();
         }
@@ -151,21 +158,21 @@ class TopViewTmuxTest {
 
     @Test
     void keysChangeTheViewAndQuitExitsZero() throws Exception {
-        start("-d", "0.5", veth.hostDevice);
+        start("-d", "0.5", veth.hostIf());
         String screen = await("the sender's and the receiver's rows, the receiver receiving",
                 s -> header(s).isPresent() && total(s).isPresent() && row(s, sender).isPresent()
                         && row(s, receiver).map(r -> received(r) > 0).orElse(false));
         List<String> lines = lines(screen);
         assertTrue(lines.get(0).startsWith("podhogs " + Version.number()), screen);
-        assertTrue(lines.get(0).contains(veth.hostDevice), () -> "the title names the device\n" + screen);
+        assertTrue(lines.get(0).contains(veth.hostIf()), () -> "the title names the device\n" + screen);
         assertTrue(lines.get(1).startsWith("sort: received  view: KB/s"), screen);
         assertTrue(header(screen).orElseThrow().matches(".* SENT KB/s +RECEIVED KB/s$"), screen);
         assertTrue(total(screen).orElseThrow().matches("^  TOTAL +\\d+\\.\\d{3} +\\d+\\.\\d{3}$"), screen);
         String senderRow = row(screen, sender).orElseThrow();
-        assertTrue(senderRow.matches("^ *" + sender + " root +host +\\S*python3\\S* +" + veth.hostDevice + " .*"),
+        assertTrue(senderRow.matches("^ *" + sender + " root +host +\\S*python3\\S* +" + veth.hostIf() + " .*"),
                 () -> "PID, user, namespace, program and device of the sender: '" + senderRow + "'\n" + screen);
         assertTrue(rowIndex(screen, receiver) < rowIndex(screen, sender), () -> "by received: receiver first\n" + screen);
-        long namespace = io.podhogs.testing.TestNet.netnsInode(veth.namespace);
+        long namespace = TestNet.netnsInode(veth.ns());
         assertTrue(lines.stream().anyMatch(l -> l.matches("^ *\\d+ root +" + namespace + " +\\S*python3.*")),
                 () -> "the namespace's processes, with their namespace\n" + screen);
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("q quit")), () -> "the keys\n" + screen);
@@ -184,9 +191,9 @@ class TopViewTmuxTest {
 
         keys("l");
         String commandLines = await("the sender's command line",
-                s -> row(s, sender).map(r -> r.contains("-c import socket")).orElse(false));
-        // python3 -c SCRIPT: the script's newlines must not break the row (or the screen) up
-        assertFalse(commandLines.contains("\ns = socket.socket("),
+                s -> row(s, sender).map(r -> r.contains("-c #!/usr/bin/env")).orElse(false));
+        // python3 -c SCRIPT (traffic.py inline): the script's newlines must not break the row (or the screen) up
+        assertFalse(commandLines.contains("\n\"\"\"Traffic endpoints"),
                 () -> "a script line on a line of its own\n" + commandLines);
         assertColumns(commandLines);
         assertEquals(1, lines(commandLines).stream().filter(l -> l.startsWith("sort: ")).count(), commandLines);
@@ -202,7 +209,7 @@ class TopViewTmuxTest {
 
     @Test
     void countEndsTheTopViewWithStatusZero() throws Exception {
-        start("-d", "0.3", "-c", "3", veth.hostDevice);
+        start("-d", "0.3", "-c", "3", veth.hostIf());
         assertEquals(0, awaitExit(), "-c 3 exits after three refreshes");
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.podhogs.testing.TestNet;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,27 +39,32 @@ class TraceJsonOutputTest {
             "workload_kind", "workload_name", "node", "labels", "remote_classes", "remote_peers", "exited",
             "kernel_drops", "rejected_frames");
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(90);
+    /** The UDP ports of the sinks in the namespace and on the host end. */
+    private static final int NAMESPACE_PORT = 40111;
+    private static final int HOST_PORT = 40112;
 
-    private Veth veth;
+    private final TestNet net = new TestNet();
+    private TestNet.Host veth;
     private long sender;
     private long receiver;
 
     @BeforeAll
     void traffic() throws Exception {
-        Veth.requireUsable();
-        veth = Veth.create();
+        TestNet.requireUsable();
+        veth = net.createHost();
+        net.bringUp(veth);
         Duration lifetime = Duration.ofMinutes(5); // a bound, should the test JVM die
-        veth.namespaceSink(lifetime);
-        receiver = veth.hostSink(lifetime).pid();
-        sender = veth.hostSource(200, lifetime).pid();
-        veth.namespaceSource(150, lifetime);
+        net.start(veth.ns(), "udp-sink", veth.peerV4(), Integer.toString(NAMESPACE_PORT)).expect("ready");
+        TestNet.Endpoint hostSink = net.start(null, "udp-sink", veth.hostV4(), Integer.toString(HOST_PORT));
+        hostSink.expect("ready");
+        receiver = hostSink.pid();
+        sender = net.udpStream(null, veth.peerV4(), NAMESPACE_PORT, 200, lifetime).pid();
+        net.udpStream(veth.ns(), veth.hostV4(), HOST_PORT, 150, lifetime);
     }
 
     @AfterAll
     void cleanUp() {
-        if (veth != null) {
-            veth.close();
-        }
+        net.close();
     }
 
     record TraceRow(String name, long pid, long uid, String sent, String received) {
@@ -102,7 +108,7 @@ class TraceJsonOutputTest {
     @ValueSource(strings = {"any", "per-device"})
     void traceShowsRefreshingBlocksWithTheSenderAndTheReceiver(String capture) throws Exception {
         Podhogs.Result r = Podhogs.run(RUN_TIMEOUT, "-t", "--capture", capture, "-d", "0.4", "-c", "4",
-                veth.hostDevice);
+                veth.hostIf());
         assertCleanExit(r);
         List<List<TraceRow>> blocks = parseTrace(r.out());
         assertEquals(4, blocks.size(), () -> "-c 4: four blocks\n" + r);
@@ -126,7 +132,7 @@ class TraceJsonOutputTest {
     @Test
     void traceOfTotalBytesForOneProcess() throws Exception {
         Podhogs.Result r = Podhogs.run(RUN_TIMEOUT, "-t", "-v", "2", "-P", Long.toString(sender), "-d", "0.3", "-c", "3",
-                veth.hostDevice);
+                veth.hostIf());
         assertCleanExit(r);
         List<List<TraceRow>> blocks = parseTrace(r.out());
         assertEquals(3, blocks.size(), r::toString);
@@ -151,19 +157,19 @@ class TraceJsonOutputTest {
 
     @Test
     void commandLineWithNewlinesStaysOnOneTraceRow() throws Exception {
-        // The sender is python3 -c SCRIPT: its command line has newlines. -l shows it, on its row.
-        Podhogs.Result r = Podhogs.run(RUN_TIMEOUT, "-t", "-l", "-d", "0.3", "-c", "2", veth.hostDevice);
+        // The sender is python3 -c SCRIPT (traffic.py inline): its command line has newlines. -l shows it, on its row.
+        Podhogs.Result r = Podhogs.run(RUN_TIMEOUT, "-t", "-l", "-d", "0.3", "-c", "2", veth.hostIf());
         assertCleanExit(r);
         List<List<TraceRow>> blocks = parseTrace(r.out()); // every line is a row or a block's start
         TraceRow s = row(blocks.get(1), sender);
         assertTrue(s != null, r::toString);
-        assertTrue(s.name().contains("-c import socket, sys, time s = socket.socket("),
+        assertTrue(s.name().contains("-c #!/usr/bin/env python3 \"\"\"Traffic endpoints for podhogs's"),
                 () -> "the command line, newlines as spaces: " + s);
     }
 
     @Test
     void jsonIsOneValidObjectPerLine() throws Exception {
-        Podhogs.Result r = Podhogs.run(RUN_TIMEOUT, "--json", "-d", "0.4", "-c", "3", veth.hostDevice);
+        Podhogs.Result r = Podhogs.run(RUN_TIMEOUT, "--json", "-d", "0.4", "-c", "3", veth.hostIf());
         assertCleanExit(r);
         assertTrue(r.out().endsWith("\n"), r::toString);
         List<Map<String, Object>> objects = new ArrayList<>();
@@ -190,7 +196,7 @@ class TraceJsonOutputTest {
             // Well-formed UDP with headers well inside the snap length: nothing to reject.
             assertEquals(Map.of("truncated", BigDecimal.ZERO, "malformed", BigDecimal.ZERO, "failed", BigDecimal.ZERO),
                     object.get("rejected_frames"), line);
-            assertEquals(List.of(veth.hostDevice), object.get("interfaces"), () -> "the one device watched: " + line);
+            assertEquals(List.of(veth.hostIf()), object.get("interfaces"), () -> "the one device watched: " + line);
             objects.add(object);
         }
         List<Instant> times = objects.stream().map(o -> Instant.parse((String) o.get("time"))).distinct().toList();
@@ -207,8 +213,7 @@ class TraceJsonOutputTest {
         assertEquals(0L, ((BigDecimal) s.get("received_bytes")).longValue(), s::toString);
         assertEquals("root", s.get("user"));
         // JSON keeps the command line as it is, newlines and all, escaped
-        assertTrue(((String) s.get("command")).contains("\nimport socket") || ((String) s.get("command"))
-                .contains("import socket, sys, time\ns = socket"), s::toString);
+        assertTrue(((String) s.get("command")).contains("-c #!/usr/bin/env python3\n\"\"\"Traffic endpoints"), s::toString);
 
         Map<String, Object> v = last(objects, receiver);
         assertTrue(((BigDecimal) v.get("received_bytes")).longValue() >= 1000, v::toString);
@@ -219,10 +224,10 @@ class TraceJsonOutputTest {
     @Test
     void secretsInCommandLinesAreHiddenUnlessAskedFor() throws Exception {
         // A process whose command line carries a password and a token, as a database client's might.
-        long leaky = veth.hostSource(50, Duration.ofMinutes(2), "--db-password=s3cr3t-podhogs", "token=t0ken-podhogs")
-                .pid();
+        long leaky = net.udpStream(null, veth.peerV4(), NAMESPACE_PORT, 50, Duration.ofMinutes(2),
+                "--db-password=s3cr3t-podhogs", "token=t0ken-podhogs").pid();
         Podhogs.Result trace = Podhogs.run(RUN_TIMEOUT, "-t", "-l", "-P", Long.toString(leaky), "-d", "0.3", "-c", "3",
-                veth.hostDevice);
+                veth.hostIf());
         assertCleanExit(trace);
         TraceRow t = row(parseTrace(trace.out()).get(2), leaky);
         assertTrue(t != null, trace::toString);
@@ -230,7 +235,7 @@ class TraceJsonOutputTest {
         assertFalse(trace.out().contains("s3cr3t") || trace.out().contains("t0ken"), trace::toString);
 
         Podhogs.Result json = Podhogs.run(RUN_TIMEOUT, "--json", "-P", Long.toString(leaky), "-d", "0.3", "-c", "3",
-                veth.hostDevice);
+                veth.hostIf());
         assertCleanExit(json);
         assertFalse(json.out().contains("s3cr3t") || json.out().contains("t0ken"), json::toString);
         Map<String, Object> row = last(json.out().lines().map(l -> {
@@ -241,7 +246,7 @@ class TraceJsonOutputTest {
         assertTrue(((String) row.get("command")).endsWith(" --db-password=<redacted> token=<redacted>"), row::toString);
 
         Podhogs.Result whole = Podhogs.run(RUN_TIMEOUT, "-t", "-l", "--show-secrets", "-P", Long.toString(leaky),
-                "-d", "0.3", "-c", "3", veth.hostDevice);
+                "-d", "0.3", "-c", "3", veth.hostIf());
         assertCleanExit(whole);
         TraceRow w = row(parseTrace(whole.out()).get(2), leaky);
         assertTrue(w != null && w.name().endsWith(" --db-password=s3cr3t-podhogs token=t0ken-podhogs"), whole::toString);

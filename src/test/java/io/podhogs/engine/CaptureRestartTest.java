@@ -1,7 +1,6 @@
 package io.podhogs.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.podhogs.accounting.Traffic;
 import io.podhogs.capture.CaptureStatus;
@@ -18,23 +17,10 @@ import org.junit.jupiter.api.Test;
  * the same counters: on a quiet link the totals still match the kernel's to the byte afterwards.
  * Until it is reopened the snapshot says a capture is not running (the agent's liveness).
  */
-class CaptureRestartTest extends EngineTrafficTest {
+class CaptureRestartTest extends EngineTrafficFixture {
 
     private static Optional<CaptureStatus> named(List<CaptureStatus> captures, String name) {
         return captures.stream().filter(c -> c.name().equals(name)).findFirst();
-    }
-
-    /** Waits until the link carries nothing for two seconds, so that no frame crosses while a handle is closed. */
-    private static void awaitQuiet(String iface) {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            Traffic before = Counters.of(iface);
-            EngineHarness.sleep(2000);
-            if (Counters.of(iface).equals(before)) {
-                return;
-            }
-        }
-        fail(iface + " never went quiet");
     }
 
     @Test
@@ -43,12 +29,12 @@ class CaptureRestartTest extends EngineTrafficTest {
         // what it carried before the engine started is the baseline.
         Host h = net.createHost();
         net.bringUp(h);
-        awaitQuiet(h.hostIf());
+        EngineHarness.awaitQuiet(h.hostIf());
         Traffic baseline = Counters.of(h.hostIf());
         harness = EngineHarness.perDevice(h.hostIf());
         net.sendToPeer(h, "5711", 300_000);
-        awaitCountedSince(baseline, h.hostIf());
-        awaitQuiet(h.hostIf());
+        harness.awaitCountedSince(baseline, Traffic.NONE, h.hostIf());
+        EngineHarness.awaitQuiet(h.hostIf());
 
         assertEquals(1, CaptureFaults.breakLoop(harness.engine, h.hostIf()), "one handle on the veth");
         harness.await(s -> !s.capturesRunning(), "the stopped handle in the snapshot");
@@ -56,30 +42,12 @@ class CaptureRestartTest extends EngineTrafficTest {
         assertEquals(1, named(reopened.captures(), h.hostIf()).orElseThrow().restarts(), "one restart, counted");
 
         net.sendToPeer(h, "5712", 300_000);
-        awaitCountedSince(baseline, h.hostIf());
+        harness.awaitCountedSince(baseline, Traffic.NONE, h.hostIf());
 
         // When the device goes, what its handle counted, its restart included, stays.
         io.podhogs.testing.Shell.run("ip", "link", "del", h.hostIf());
         harness.await(s -> named(s.captures(), "devices gone").map(CaptureStatus::restarts).orElse(0) == 1,
                 "the retired handle's restart kept under devices gone");
-    }
-
-    /** Waits until the engine's accounts on {@code iface} equal what the kernel counted since {@code baseline}. */
-    private void awaitCountedSince(Traffic baseline, String iface) {
-        int ifindex = EngineHarness.ifindex(iface);
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        Traffic counted = Traffic.NONE;
-        Traffic truth = Traffic.NONE;
-        while (System.nanoTime() < deadline) {
-            truth = Counters.of(iface).minus(baseline);
-            counted = EngineHarness.onInterface(harness.engine.snapshot(), ifindex, EngineHarness::hostSide);
-            if (counted.equals(truth)) {
-                return;
-            }
-            EngineHarness.sleep(50);
-        }
-        fail("accounts on " + iface + " never matched the kernel since the baseline: counted " + counted
-                + ", kernel " + truth);
     }
 
     @Test

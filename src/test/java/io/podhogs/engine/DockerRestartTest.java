@@ -8,13 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.podhogs.accounting.Traffic;
 import io.podhogs.identity.DockerContainers;
+import io.podhogs.testing.Await;
 import io.podhogs.testing.Counters;
 import io.podhogs.testing.DockerHost;
 import io.podhogs.testing.Shell;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,19 +45,9 @@ class DockerRestartTest {
     private static void ensureDaemon() {
         if (!daemonAnswers()) {
             Shell.run("sh", "-c", "setsid nohup dockerd --live-restore >>/var/log/podhogs-test-dockerd.log 2>&1 &");
-            await(DockerRestartTest::daemonAnswers, "dockerd to answer again", 60);
+            Await.until(Duration.ofSeconds(60), Duration.ofMillis(100), DockerRestartTest::daemonAnswers,
+                    () -> "dockerd to answer again");
         }
-    }
-
-    private static void await(BooleanSupplier condition, String what, int seconds) {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            EngineHarness.sleep(100);
-        }
-        throw new AssertionError("timed out waiting for " + what);
     }
 
     @Test
@@ -75,14 +66,17 @@ class DockerRestartTest {
             assertEquals(name, containers.byId(id).orElseThrow().name());
 
             Shell.run("sh", "-c", "pkill -x dockerd; for i in $(seq 100); do pgrep -x dockerd >/dev/null || exit 0; sleep 0.1; done; exit 1");
-            await(() -> !containers.connected(), "the follower to notice the daemon is gone", 30);
+            Await.until(Duration.ofSeconds(30), Duration.ofMillis(100), () -> !containers.connected(),
+                    () -> "the follower to notice the daemon is gone");
             assertTrue(Files.exists(Path.of("/proc", Long.toString(pid))), "--live-restore: the container runs on");
             Traffic before = Counters.of(veth);
-            await(() -> !Counters.of(veth).equals(before), "the container's traffic to go on", 10);
+            Await.until(Duration.ofSeconds(10), Duration.ofMillis(100), () -> !Counters.of(veth).equals(before),
+                    () -> "the container's traffic to go on");
             assertEquals(name, containers.byId(id).orElseThrow().name(), "the last known name is kept");
 
             ensureDaemon();
-            await(containers::connected, "the follower to find the daemon again", 60);
+            Await.until(Duration.ofSeconds(60), Duration.ofMillis(100), containers::connected,
+                    () -> "the follower to find the daemon again");
             assertEquals(name, containers.byId(id).orElseThrow().name());
             assertEquals("running", containers.byId(id).orElseThrow().state());
         }

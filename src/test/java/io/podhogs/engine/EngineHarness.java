@@ -7,13 +7,16 @@ import io.podhogs.accounting.Traffic;
 import io.podhogs.capture.CaptureConfig;
 import io.podhogs.capture.CaptureException;
 import io.podhogs.host.HostFiles;
+import io.podhogs.testing.Await;
 import io.podhogs.testing.Counters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /** Starts a real engine on named devices and waits for its accounts to catch up with the kernel. */
 final class EngineHarness implements AutoCloseable {
@@ -68,20 +71,44 @@ final class EngineHarness implements AutoCloseable {
      */
     EngineSnapshot settle(String iface) {
         int ifindex = ifindex(iface);
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        Traffic truth = null;
-        Traffic counted = null;
-        while (System.nanoTime() < deadline) {
-            truth = Counters.of(iface);
-            EngineSnapshot s = engine.snapshot();
-            counted = onInterface(s, ifindex, EngineHarness::hostSide);
-            if (counted.equals(truth) && s.resolver().pending() == 0) {
-                return s;
+        record Seen(Traffic counted, Traffic kernel, EngineSnapshot snapshot) {
+            @Override
+            public String toString() {
+                return "counted " + counted + ", kernel " + kernel + ", pending " + snapshot.resolver().pending()
+                        + ", drops " + snapshot.kernelDrops();
             }
-            sleep(50);
         }
-        return fail("accounts on " + iface + " never matched the kernel: counted " + counted + ", kernel " + truth
-                + ", drops " + engine.snapshot().kernelDrops());
+        return Await.until(Duration.ofSeconds(10), () -> {
+            Traffic kernel = Counters.of(iface);
+            EngineSnapshot s = engine.snapshot();
+            return new Seen(onInterface(s, ifindex, EngineHarness::hostSide), kernel, s);
+        }, seen -> seen.counted().equals(seen.kernel()) && seen.snapshot().resolver().pending() == 0,
+                "the accounts on " + iface + " to match the kernel (a byte lost or counted twice if never)").snapshot();
+    }
+
+    /** Waits until the link carries nothing for two seconds, so that no frame crosses while a handle is closed. */
+    static void awaitQuiet(String iface) {
+        // Each check is itself two seconds long: no pause between them.
+        Await.until(Duration.ofSeconds(20), Duration.ZERO, () -> {
+            Traffic before = Counters.of(iface);
+            sleep(2000);
+            return Counters.of(iface).equals(before);
+        }, () -> iface + " to go quiet for two seconds");
+    }
+
+    /**
+     * Waits until the host side's accounts on {@code iface}, less {@code countedBefore}, equal what
+     * the kernel counted since {@code baseline}; returns them.
+     */
+    Traffic awaitCountedSince(Traffic baseline, Traffic countedBefore, String iface) {
+        int ifindex = ifindex(iface);
+        record Seen(Traffic counted, Traffic kernel) {
+        }
+        return Await.until(Duration.ofSeconds(10), () -> {
+            Traffic kernel = Counters.of(iface).minus(baseline);
+            return new Seen(onInterface(engine.snapshot(), ifindex, EngineHarness::hostSide).minus(countedBefore), kernel);
+        }, seen -> seen.counted().equals(seen.kernel()),
+                "the accounts on " + iface + " to match the kernel since the baseline").counted();
     }
 
     /** Waits for {@code condition} on the snapshots, or fails. */
@@ -89,21 +116,12 @@ final class EngineHarness implements AutoCloseable {
         return await(condition, () -> what);
     }
 
-    EngineSnapshot await(Predicate<EngineSnapshot> condition, java.util.function.Supplier<String> what) {
-        return await(condition, what, java.time.Duration.ofSeconds(10));
+    EngineSnapshot await(Predicate<EngineSnapshot> condition, Supplier<String> what) {
+        return await(condition, what, Duration.ofSeconds(10));
     }
 
-    EngineSnapshot await(Predicate<EngineSnapshot> condition, java.util.function.Supplier<String> what,
-                         java.time.Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            EngineSnapshot s = engine.snapshot();
-            if (condition.test(s)) {
-                return s;
-            }
-            sleep(50);
-        }
-        return fail("timed out waiting for " + what.get());
+    EngineSnapshot await(Predicate<EngineSnapshot> condition, Supplier<String> what, Duration timeout) {
+        return Await.until(timeout, engine::snapshot, condition, (EngineSnapshot last) -> what.get());
     }
 
     static Optional<AccountSnapshot> process(EngineSnapshot s, long pid) {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * devices counted are counted to the byte, and those left out not at all. The devices left out
  * here alternate with counted ones (the worst case for ranges) and come in runs (ranges proper).
  */
-class ExcludedDevicesTrafficTest extends EngineTrafficTest {
+class ExcludedDevicesTrafficTest extends EngineTrafficFixture {
     private static final int GROUPS = 50;
 
     @Test

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * side of the interface (the host's, and the namespace's behind the veth), so each side's accounts
  * still add up to the kernel's counters.
  */
-class FlowBoundsTrafficTest extends EngineTrafficTest {
+class FlowBoundsTrafficTest extends EngineTrafficFixture {
     private static final int BOUND = 512;
     private static final int TUPLES = 3000;
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * "interfaces gone": the name and entry of every veth a node ever had would otherwise stay for the
  * agent's life. Nothing is lost in the move: the entry holds what the kernel counted on the veth.
  */
-class GoneInterfaceTrafficTest extends EngineTrafficTest {
+class GoneInterfaceTrafficTest extends EngineTrafficFixture {
 
     @Test
     void aDeletedVethsTrafficJoinsInterfacesGoneAfterTheRetentionWithEveryByteKept() throws Exception {

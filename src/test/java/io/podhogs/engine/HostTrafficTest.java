@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * the veth's own counters, to the byte. The only other frames allowed are the link's own control
  * traffic (ICMPv6, ARP), which must land in "unknown other", so every frame is accounted.
  */
-class HostTrafficTest extends EngineTrafficTest {
+class HostTrafficTest extends EngineTrafficFixture {
 
     /** One host, the engine capturing its veth from before the link's first frame. */
     private Host hostWithEngine() throws Exception {

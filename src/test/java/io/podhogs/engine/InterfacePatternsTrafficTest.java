@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * --exclude: an interface left out by name is counted nowhere, also when it appears after the
  * start (no BPF filter can name it then); the others stay exact.
  */
-class InterfacePatternsTrafficTest extends EngineTrafficTest {
+class InterfacePatternsTrafficTest extends EngineTrafficFixture {
 
     @Test
     void anExcludedInterfaceIsCountedNowhereEvenWhenItAppearsLater() throws Exception {

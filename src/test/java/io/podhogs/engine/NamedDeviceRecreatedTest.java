@@ -3,7 +3,6 @@ package io.podhogs.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.podhogs.accounting.Traffic;
 import io.podhogs.capture.CaptureConfig;
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * per device is opened on the new device. Its traffic is counted again to the byte, and what the
  * old device carried stays counted.
  */
-class NamedDeviceRecreatedTest extends EngineTrafficTest {
+class NamedDeviceRecreatedTest extends EngineTrafficFixture {
 
     private static CaptureConfig named(CaptureMode mode, String device) {
         CaptureConfig d = CaptureConfig.defaults(List.of(device));
@@ -70,12 +69,12 @@ class NamedDeviceRecreatedTest extends EngineTrafficTest {
     void perDeviceTheNewDeviceGetsAHandleOnceUpAndIsCountedToTheByte() throws Exception {
         Host h = net.createHost();
         net.bringUp(h);
-        awaitQuiet(h.hostIf());
+        EngineHarness.awaitQuiet(h.hostIf());
         Traffic baseline = Counters.of(h.hostIf());
         harness = new EngineHarness(named(CaptureMode.PER_DEVICE, h.hostIf()));
         net.sendToPeer(h, "5743", 200_000);
         int before = EngineHarness.ifindex(h.hostIf());
-        Traffic first = awaitCountedSince(baseline, Traffic.NONE, h.hostIf());
+        Traffic first = harness.awaitCountedSince(baseline, Traffic.NONE, h.hostIf());
 
         net.recreate(h);
         int after = EngineHarness.ifindex(h.hostIf());
@@ -87,49 +86,14 @@ class NamedDeviceRecreatedTest extends EngineTrafficTest {
         harness.await(s -> s.captures().stream().anyMatch(c -> c.name().equals(h.hostIf()) && c.running()),
                 () -> "a handle on the new device once up: " + harness.engine.snapshot().captures());
         // What crossed between the link coming up and the handle opening is not seen: count from a quiet moment.
-        awaitQuiet(h.hostIf());
+        EngineHarness.awaitQuiet(h.hostIf());
         Traffic since = Counters.of(h.hostIf());
         Traffic countedSince = EngineHarness.onInterface(harness.engine.snapshot(), after, EngineHarness::hostSide);
         net.sendToPeer(h, "5744", 300_000);
-        awaitCountedSince(since, countedSince, h.hostIf());
+        harness.awaitCountedSince(since, countedSince, h.hostIf());
         EngineSnapshot s = harness.engine.snapshot();
         assertEquals(first, EngineHarness.onInterface(s, before, EngineHarness::hostSide),
                 "what the old device carried stays counted");
         assertEquals(List.of(h.hostIf(), "devices gone"), s.captures().stream().map(CaptureStatus::name).toList());
-    }
-
-    /** Waits until the link carries nothing for two seconds. */
-    private static void awaitQuiet(String iface) {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            Traffic before = Counters.of(iface);
-            EngineHarness.sleep(2000);
-            if (Counters.of(iface).equals(before)) {
-                return;
-            }
-        }
-        fail(iface + " never went quiet");
-    }
-
-    /**
-     * Waits until the accounts on {@code iface}, less {@code countedBefore}, equal what the kernel
-     * counted since {@code baseline}; returns them.
-     */
-    private Traffic awaitCountedSince(Traffic baseline, Traffic countedBefore, String iface) {
-        int ifindex = EngineHarness.ifindex(iface);
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        Traffic counted = Traffic.NONE;
-        Traffic truth = Traffic.NONE;
-        while (System.nanoTime() < deadline) {
-            truth = Counters.of(iface).minus(baseline);
-            counted = EngineHarness.onInterface(harness.engine.snapshot(), ifindex, EngineHarness::hostSide)
-                    .minus(countedBefore);
-            if (counted.equals(truth)) {
-                return counted;
-            }
-            EngineHarness.sleep(50);
-        }
-        return fail("accounts on " + iface + " never matched the kernel since the baseline: counted " + counted
-                + ", kernel " + truth);
     }
 }

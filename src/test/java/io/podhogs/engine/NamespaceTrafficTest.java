@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * add up to the veth's counters (the far side sends what the host end receives), each packet of a
  * namespace's socket is in exactly one account of that namespace, and nothing is counted twice.
  */
-class NamespaceTrafficTest extends EngineTrafficTest {
+class NamespaceTrafficTest extends EngineTrafficFixture {
 
     /** The far side's view of a host end's counters: it sent what the host end received. */
     private static Traffic farSide(Traffic hostEnd) {

@@ -49,7 +49,7 @@ import org.junit.jupiter.api.Test;
  * cgroup, the API server going away mid-run, a label change, and a deleted pod's totals moving to
  * its workload's deleted pods without its namespace's total moving.
  */
-class PodTrafficTest extends EngineTrafficTest {
+class PodTrafficTest extends EngineTrafficFixture {
     private static final String NODE = "podhogs-node-1";
     /** Ethernet header bytes on the veth, which iptables's IP byte counts leave out. */
     private static final int ETHERNET = 14;

@@ -84,7 +84,7 @@ class KubectlPodhogsAgentTest {
         do {
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
-            int exit = Main.run(new String[] {"processes", "-A", "-o", "json", "--timeout", "60s", "--kubeconfig",
+            int exit = KubectlMain.run(new String[] {"processes", "-A", "-o", "json", "--timeout", "60s", "--kubeconfig",
                     cluster.kubeconfig("default").toString()}, new PrintWriter(out, true), new PrintWriter(err, true),
                     new Cluster.Environment(Map.of(), home), false);
             assertEquals(ExitCodes.OK, exit, () -> out + "\n" + err);

@@ -105,7 +105,7 @@ class KubectlPodhogsTest {
         }, "kubectl-podhogs-test-watch");
         watch.setDaemon(true);
         watch.start();
-        int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true),
+        int exit = KubectlMain.run(args, new PrintWriter(out, true), new PrintWriter(err, true),
                 new Cluster.Environment(variables, home), false);
         watch.interrupt();
         String threads = dump.get();

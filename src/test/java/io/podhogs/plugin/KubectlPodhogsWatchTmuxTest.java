@@ -55,7 +55,7 @@ class KubectlPodhogsWatchTmuxTest {
         Files.write(argFile, List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m",
                 "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
                 "-cp", "\"" + System.getProperty("java.class.path").replace("\\", "\\\\") + "\"",
-                Main.class.getName()), StandardCharsets.UTF_8);
+                KubectlMain.class.getName()), StandardCharsets.UTF_8);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "@" + argFile));
         command.addAll(List.of(args));

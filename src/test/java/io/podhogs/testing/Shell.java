@@ -1,13 +1,41 @@
 package io.podhogs.testing;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs host commands for tests (ip, sysctl, iptables) and fails loudly when one fails. */
 public final class Shell {
     private Shell() {
+    }
+
+    /** Whether this JVM runs with the effective UID 0 (captures, namespaces and links need it). */
+    public static boolean isRoot() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return line.split("\\s+")[2].equals("0"); // the effective UID
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
+    }
+
+    /** Whether {@code program} is an executable in a folder of the PATH. */
+    public static boolean onPath(String program) {
+        String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+        for (String dir : path.split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static String run(String... command) {

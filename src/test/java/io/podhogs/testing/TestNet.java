@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assertions;
 
 /**
  * Test hosts in network namespaces of the test's own, joined to this host by veth pairs, with
@@ -39,6 +40,16 @@ public final class TestNet implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Fails the calling test unless it can create namespaces and links and run the traffic
+     * endpoints (.ci/run installs what they need).
+     */
+    public static void requireUsable() {
+        Assertions.assertTrue(Shell.isRoot(), "needs root: creates network namespaces and veth pairs, and captures on them");
+        Assertions.assertTrue(Shell.onPath("ip"), "needs iproute2 (ip)");
+        Assertions.assertTrue(Shell.onPath("python3"), "needs python3 for the traffic");
     }
 
     /** One test host: a namespace behind a routed veth pair. Addresses: host .1 / ::1, peer .2 / ::2. */
@@ -241,7 +252,7 @@ public final class TestNet implements AutoCloseable {
 
     /** A traffic endpoint (see traffic.py) in {@code ns}, or on this host when ns is null. */
     public Endpoint start(String ns, String... args) {
-        return launch(new ArrayList<>(), ns, List.of(), args);
+        return launch(new ArrayList<>(), ns, List.of(script.toString()), args);
     }
 
     /**
@@ -249,7 +260,40 @@ public final class TestNet implements AutoCloseable {
      * which python keeps and ignores): arguments that only its command line shows.
      */
     public Endpoint startWithOptions(String ns, List<String> options, String... args) {
-        return launch(new ArrayList<>(), ns, options, args);
+        List<String> python = new ArrayList<>(options);
+        python.add(script.toString());
+        return launch(new ArrayList<>(), ns, python, args);
+    }
+
+    /**
+     * As {@link #start}, the script given inline ({@code python3 -c SCRIPT}): the endpoint's command
+     * line holds traffic.py's text, newlines and all, as sh -c and python -c command lines do.
+     */
+    public Endpoint startInline(String ns, String... args) {
+        try {
+            return launch(new ArrayList<>(), ns, List.of("-c", Files.readString(script, StandardCharsets.UTF_8)), args);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A steady stream of 1000-byte UDP datagrams from {@code ns} (null: this host) to
+     * {@code address:port}, {@code perSecond} of them a second for at most {@code lifetime} (a
+     * bound, should the test's JVM die before {@link #close()}); started inline ({@link #startInline})
+     * and sending when this returns. {@code shown}: words the endpoint does not read, only its
+     * command line shows.
+     */
+    public Endpoint udpStream(String ns, String address, int port, int perSecond, Duration lifetime, String... shown) {
+        List<String> args = new ArrayList<>(List.of("udp-send", address, Integer.toString(port), "--size", "1000",
+                "--count", Long.toString(perSecond * lifetime.toSeconds()), "--pace", Double.toString(1.0 / perSecond)));
+        if (shown.length > 0) {
+            args.add("--");
+            args.addAll(List.of(shown));
+        }
+        Endpoint stream = startInline(ns, args.toArray(String[]::new));
+        stream.expect("ready");
+        return stream;
     }
 
     /**
@@ -258,16 +302,16 @@ public final class TestNet implements AutoCloseable {
      */
     public Endpoint startIn(Path cgroup, String ns, String... args) {
         return launch(new ArrayList<>(List.of("sh", "-c", "echo $$ > \"$0/cgroup.procs\" && exec \"$@\"",
-                cgroup.toString())), ns, List.of(), args);
+                cgroup.toString())), ns, List.of(script.toString()), args);
     }
 
-    private Endpoint launch(List<String> command, String ns, List<String> options, String... args) {
+    /** Starts {@code command} (a prefix), then python3 -u {@code python} (the script, and options before it) ARGS. */
+    private Endpoint launch(List<String> command, String ns, List<String> python, String... args) {
         if (ns != null) {
             command.addAll(List.of("ip", "netns", "exec", ns));
         }
         command.addAll(List.of("python3", "-u"));
-        command.addAll(options);
-        command.add(script.toString());
+        command.addAll(python);
         command.addAll(List.of(args));
         try {
             Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();

@@ -3,7 +3,6 @@ package io.podhogs.identity.kubernetes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -17,6 +16,7 @@ import io.podhogs.identity.RemoteClass;
 import io.podhogs.identity.RemotePeer;
 import io.podhogs.testing.ApiObjects;
 import io.podhogs.testing.ApiObjects.Container;
+import io.podhogs.testing.Await;
 import io.podhogs.testing.MockApi;
 import io.podhogs.testing.MockApi.Event;
 import java.time.Duration;
@@ -61,15 +61,8 @@ class KubernetesIdentityTest {
     }
 
     private PodDirectory await(String what, Predicate<PodDirectory> condition) {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            PodDirectory d = identity.pods();
-            if (condition.test(d)) {
-                return d;
-            }
-            sleep(50);
-        }
-        return fail(what + " never came; pods: " + identity.pods().pods());
+        return Await.until(Duration.ofSeconds(15), identity::pods, condition,
+                (PodDirectory d) -> what + "; pods: " + d.pods());
     }
 
     private static void sleep(long millis) {
@@ -229,14 +222,9 @@ class KubernetesIdentityTest {
                 List.of(), false, KubernetesOptions.DEFAULT_GRACE, KubernetesOptions.DEFAULT_RESYNC));
 
         await("the pods", d -> d.pods().size() == 2);
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (peer("10.96.0.10").remoteClass() != RemoteClass.SERVICE || peer("192.168.50.12").remoteClass() != RemoteClass.NODE
-                || peer("10.100.0.1").remoteClass() != RemoteClass.SERVICE) {
-            if (System.nanoTime() > deadline) {
-                fail("the cluster's objects never reached the classifier");
-            }
-            sleep(50);
-        }
+        Await.until(Duration.ofSeconds(10), () -> peer("10.96.0.10").remoteClass() == RemoteClass.SERVICE
+                && peer("192.168.50.12").remoteClass() == RemoteClass.NODE && peer("10.100.0.1").remoteClass() == RemoteClass.SERVICE,
+                () -> "the cluster's objects to reach the classifier");
         assertEquals(new RemotePeer(RemoteClass.SAME_NODE_POD, "shop", "web-5d8f7c9b4-x2x9q"), peer("10.244.1.5"));
         assertEquals(new RemotePeer(RemoteClass.SAME_NODE_POD, "shop", "web-5d8f7c9b4-x2x9q"), peer("fd00:10:244:1::5"));
         assertEquals(RemotePeer.of(RemoteClass.SAME_NODE_POD), peer("10.244.1.200"), "this node's podCIDR");
@@ -258,15 +246,8 @@ class KubernetesIdentityTest {
         client.services().inNamespace("kube-system").resource(ApiObjects.service("kube-system", "kube-dns", "10.96.0.10")).create();
         identity = KubernetesIdentity.start(client, KubernetesOptions.forNode(NODE));
         assertTrue(identity.awaitFirstLists(Duration.ofSeconds(10)), "a failing list does not hold the start up");
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        io.podhogs.identity.RemoteClassifier first = identity.classifier();
-        while (!first.active()) {
-            if (System.nanoTime() > deadline) {
-                fail("never classified once the Services' list came");
-            }
-            Thread.sleep(1);
-            first = identity.classifier();
-        }
+        io.podhogs.identity.RemoteClassifier first = Await.until(Duration.ofSeconds(15), Duration.ofMillis(1),
+                identity::classifier, io.podhogs.identity.RemoteClassifier::active, "the classifier on, once the Services' list came");
         long[] dns = Addresses.parse("10.96.0.10");
         assertEquals(new RemotePeer(RemoteClass.SERVICE, "kube-system", "kube-dns"), first.classify(dns[0], dns[1]),
                 "the first classifier already has the Services: none was made while their list failed");
@@ -282,26 +263,15 @@ class KubernetesIdentityTest {
         identity = KubernetesIdentity.start(client, new KubernetesOptions(NODE, List.of(), List.of(Cidr.parse("10.96.0.0/12")),
                 false, KubernetesOptions.DEFAULT_GRACE, KubernetesOptions.DEFAULT_RESYNC));
         await("the pod", d -> d.pods().size() == 1);
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!peer("10.96.0.10").named()) {
-            if (System.nanoTime() > deadline) {
-                fail("the Service never reached the classifier");
-            }
-            sleep(50);
-        }
+        Await.until(Duration.ofSeconds(10), () -> peer("10.96.0.10").named(), () -> "the Service to reach the classifier");
         assertEquals(RemotePeer.of(RemoteClass.SERVICE), peer("10.97.1.1"), "the configured Service range");
         assertEquals(new RemotePeer(RemoteClass.SAME_NODE_POD, "shop", "db-0"), peer("10.244.1.6"));
     }
 
     /** The peer at {@code address}, once every first list is in and the classifier is on. */
     private RemotePeer peer(String address) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!identity.classifier().active()) {
-            if (System.nanoTime() > deadline) {
-                fail("the classifier never came on");
-            }
-            sleep(10);
-        }
+        Await.until(Duration.ofSeconds(10), Duration.ofMillis(10), () -> identity.classifier().active(),
+                () -> "the classifier to come on");
         long[] a = Addresses.parse(address);
         return identity.classifier().classify(a[0], a[1]);
     }

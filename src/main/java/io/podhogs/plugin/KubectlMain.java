@@ -10,8 +10,8 @@ import picocli.CommandLine;
  * A plain main, not a Quarkus application: it starts no server and reads no application.properties;
  * it only uses fabric8's client from the same class path as the agent.
  */
-public final class Main {
-    private Main() {
+public final class KubectlMain {
+    private KubectlMain() {
     }
 
     public static void main(String[] args) {
@@ -46,7 +46,7 @@ public final class Main {
 
     /** Runs the command as typed; its exit status (ExitCodes). */
     static int run(String[] args, PrintWriter out, PrintWriter err, Cluster.Environment env, boolean terminal) {
-        CommandLine cli = new CommandLine(new PodhogsCommand(out, err, env, terminal));
+        CommandLine cli = new CommandLine(new KubectlPodhogsCommand(out, err, env, terminal));
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, a) -> {

@@ -11,8 +11,8 @@ import java.util.Map;
  * @param notReady why the pod is not asked (Pending, terminating, not ready), or null when it is ready
  * @param nodeSelector the pod's node selector (its DaemonSet's): which nodes are meant to have an agent
  */
-record Agent(String node, String namespace, String pod, int port, String notReady, Map<String, String> nodeSelector) {
-    Agent {
+record KubectlAgent(String node, String namespace, String pod, int port, String notReady, Map<String, String> nodeSelector) {
+    KubectlAgent {
         nodeSelector = Map.copyOf(nodeSelector);
     }
 

@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
                 "",
                 "Exit status: 0 every node answered, 3 some nodes did not (each named on stderr), 1 error,"
                 + " 2 usage.", ""})
-final class PodhogsCommand implements Callable<Integer> {
+final class KubectlPodhogsCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "VIEW", defaultValue = "pods",
             description = "pods (default), containers, processes, connections, namespaces or workloads")
     String view;
@@ -95,7 +95,7 @@ final class PodhogsCommand implements Callable<Integer> {
     private final Cluster.Environment env;
     private final boolean terminal;
 
-    PodhogsCommand(PrintWriter out, PrintWriter err, Cluster.Environment env, boolean terminal) {
+    KubectlPodhogsCommand(PrintWriter out, PrintWriter err, Cluster.Environment env, boolean terminal) {
         this.out = out;
         this.err = err;
         this.env = env;
@@ -157,13 +157,13 @@ final class PodhogsCommand implements Callable<Integer> {
     private record Round(KubernetesClient client, FanOut fanOut, ObjectMapper json, String agentNamespace,
                          String agentSelector) {
         ClusterAnswer ask(Query q) {
-            List<Agent> found = AgentDiscovery.find(client, agentNamespace, agentSelector);
-            List<Agent> agents;
+            List<KubectlAgent> found = AgentDiscovery.find(client, agentNamespace, agentSelector);
+            List<KubectlAgent> agents;
             if (q.node() != null) {
                 agents = found.stream().filter(a -> a.node().equals(q.node())).toList();
                 if (agents.isEmpty()) {
                     throw PluginException.error("no podhogs agent on node " + q.node() + " (agents run on: "
-                            + String.join(", ", found.stream().map(Agent::node).toList()) + ")");
+                            + String.join(", ", found.stream().map(KubectlAgent::node).toList()) + ")");
                 }
             } else {
                 // A node without an agent is a node that did not answer, not a node that is not there.

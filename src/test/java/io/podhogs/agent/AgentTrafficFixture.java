@@ -7,9 +7,9 @@ import org.junit.jupiter.api.AfterEach;
 /**
  * What an agent test that makes traffic holds: the agent Quarkus injected and the test's links and
  * namespaces, both gone after each test (the agent first, so that it never sees its links vanish
- * from under an open capture), as {@code io.podhogs.engine.EngineTrafficTest} does for the engine.
+ * from under an open capture), as {@code io.podhogs.engine.EngineTrafficFixture} does for the engine.
  */
-abstract class AgentTrafficTest {
+abstract class AgentTrafficFixture {
     @Inject
     Agent agent;
 

@@ -9,10 +9,10 @@ import java.util.Map;
  * Arithmetic on the agent's own {@link Usage} (the JSON's "usage" object, read with its field
  * names): a window's rate, the in-cluster and internet bytes, and the sum of rows from several nodes.
  */
-final class Traffic {
+final class KubectlTraffic {
     static final Usage ZERO = new Usage(0, 0, 0, 0, Map.of(), new Usage.Rate(0, 0), Map.of());
 
-    private Traffic() {
+    private KubectlTraffic() {
     }
 
     static Usage.Rate rate(Usage u, String window) {

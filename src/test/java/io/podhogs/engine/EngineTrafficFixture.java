@@ -8,7 +8,7 @@ import org.junit.jupiter.api.AfterEach;
  * capturing them, both gone after each test (the engine first, so that it never sees its links
  * vanish from under an open capture).
  */
-abstract class EngineTrafficTest {
+abstract class EngineTrafficFixture {
     protected final TestNet net = new TestNet();
     protected EngineHarness harness;
 
