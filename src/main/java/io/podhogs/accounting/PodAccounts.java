@@ -6,8 +6,8 @@ import io.podhogs.attribution.PodOwner;
 import io.podhogs.attribution.RetiredPodsOwner;
 import io.podhogs.attribution.WorkloadOwner;
 import io.podhogs.identity.CgroupIdentity;
-import io.podhogs.identity.kubernetes.PodDirectory;
-import io.podhogs.identity.kubernetes.PodInfo;
+import io.podhogs.identity.PodDirectory;
+import io.podhogs.identity.PodInfo;
 import java.util.List;
 import java.util.Optional;
 

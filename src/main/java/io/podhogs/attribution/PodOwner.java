@@ -1,6 +1,6 @@
 package io.podhogs.attribution;
 
-import io.podhogs.identity.kubernetes.Workload;
+import io.podhogs.identity.Workload;
 
 /**
  * A pod as an account level above its containers (accounting.PodAccounts makes them): never the

@@ -7,8 +7,8 @@ import io.podhogs.attribution.PodOwner;
 import io.podhogs.attribution.RetiredPodsOwner;
 import io.podhogs.attribution.WorkloadOwner;
 import io.podhogs.identity.CgroupIdentity;
-import io.podhogs.identity.kubernetes.PodInfo;
-import io.podhogs.identity.kubernetes.Workload;
+import io.podhogs.identity.PodInfo;
+import io.podhogs.identity.Workload;
 import java.util.Map;
 import java.util.Optional;
 

@@ -60,7 +60,7 @@ class LedgerTest {
         Ledger ledger = new Ledger(2_000_000_000L, TICK);
         io.podhogs.identity.RemotePeer internet = io.podhogs.identity.RemotePeer.of(io.podhogs.identity.RemoteClass.EXTERNAL);
         io.podhogs.attribution.Owner retired = new io.podhogs.attribution.RetiredPodsOwner("shop",
-                new io.podhogs.identity.kubernetes.Workload("Deployment", "web"));
+                new io.podhogs.identity.Workload("Deployment", "web"));
         long now = 0;
         for (int i = 0; i < 30; i++) {
             now += TICK;

@@ -1,4 +1,4 @@
-package io.podhogs.identity.kubernetes;
+package io.podhogs.identity;
 
 import java.time.Duration;
 import java.time.Instant;
