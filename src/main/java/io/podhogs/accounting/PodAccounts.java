@@ -1,8 +1,8 @@
 package io.podhogs.accounting;
 
 import io.podhogs.identity.CgroupIdentity;
-import io.podhogs.identity.kubernetes.PodDirectory;
-import io.podhogs.identity.kubernetes.PodInfo;
+import io.podhogs.identity.PodDirectory;
+import io.podhogs.identity.PodInfo;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,6 +1,6 @@
 package io.podhogs.accounting;
 
-import io.podhogs.identity.kubernetes.Workload;
+import io.podhogs.identity.Workload;
 
 /**
  * A pod: the sum of its containers ({@link PodAccounts} makes them). A pod the API has not named

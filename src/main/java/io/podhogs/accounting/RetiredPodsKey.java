@@ -1,6 +1,6 @@
 package io.podhogs.accounting;
 
-import io.podhogs.identity.kubernetes.Workload;
+import io.podhogs.identity.Workload;
 
 /**
  * The totals of a workload's pods that were deleted longer ago than the grace period: their

@@ -1,7 +1,7 @@
 package io.podhogs.accounting;
 
 import io.podhogs.identity.CgroupIdentity;
-import io.podhogs.identity.kubernetes.PodDirectory;
+import io.podhogs.identity.PodDirectory;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;

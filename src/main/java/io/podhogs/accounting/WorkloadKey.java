@@ -1,6 +1,6 @@
 package io.podhogs.accounting;
 
-import io.podhogs.identity.kubernetes.Workload;
+import io.podhogs.identity.Workload;
 
 /** A workload (Deployment, StatefulSet ...): the sum of its pods, deleted ones included. */
 public record WorkloadKey(String namespace, Workload workload) implements AccountKey {

@@ -3,10 +3,8 @@ package io.podhogs.agent;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.podhogs.capture.CaptureConfig;
 import io.podhogs.capture.CaptureException;
 import io.podhogs.capture.CaptureMode;
-import io.podhogs.capture.InterfacePatterns;
 import io.podhogs.engine.Engine;
 import io.podhogs.engine.EngineConfig;
 import io.podhogs.engine.EngineSnapshot;
@@ -17,10 +15,13 @@ import io.podhogs.export.api.ApiView;
 import io.podhogs.export.metrics.MetricsExporter;
 import io.podhogs.export.metrics.MetricsOptions;
 import io.podhogs.host.HostFiles;
-import io.podhogs.identity.Cidr;
 import io.podhogs.identity.Identities;
 import io.podhogs.identity.IdentityLookup;
 import io.podhogs.identity.kubernetes.KubernetesOptions;
+import io.podhogs.node.CaptureSettings;
+import io.podhogs.node.ClusterSettings;
+import io.podhogs.node.NodeMonitor;
+import io.podhogs.node.SettingNames;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,6 +47,9 @@ public class Agent {
     private static final Logger LOG = Logger.getLogger(Agent.class);
     /** What liveness says before the start and after a stop. */
     static final String NOT_STARTED = "not started";
+    /** The settings the node monitor's setup checks, as errors name them. */
+    private static final SettingNames NAMES = new SettingNames("podhogs.buffer-mib", "podhogs.kubernetes.mode",
+            "podhogs.kubernetes.pod-cidrs", "podhogs.kubernetes.service-cidrs");
 
     @Inject
     AgentConfig config;
@@ -100,28 +104,29 @@ public class Agent {
         checkSpans(); // first: a span too long for the other checks' arithmetic is refused here
         checkSettings();
         HostFiles host = new HostFiles(Path.of(config.procRoot()), Path.of(config.sysRoot()), Path.of(config.etcRoot()));
-        KubernetesOptions cluster = clusterOptions(host);
-        Engine started = new Engine(EngineConfig.of(captureConfig()).withRateWindow(config.window())
-                .withExitedRetention(Spans.saturated(config.exitedRetention())).withMaxFlows(config.maxFlows()), host);
-        Identities names = Identities.ofThisHost(cluster);
-        started.cluster(names.cluster());
+        ClusterSettings clusterSettings = clusterSettings();
+        Optional<KubernetesOptions> cluster = clusterSettings.options(host, NAMES);
+        NodeMonitor node = NodeMonitor.open(EngineConfig.of(captureSettings().config(NAMES))
+                .withRateWindow(config.window()).withExitedRetention(Spans.saturated(config.exitedRetention()))
+                .withMaxFlows(config.maxFlows()), cluster, true, host);
         try {
-            started.start();
+            node.start();
         } catch (CaptureException e) {
-            names.close();
+            node.close();
             throw e;
         }
-        identities = names;
+        Engine started = node.engine();
+        identities = node.identities();
         api = new ApiView(config.showSecrets() ? io.podhogs.export.CommandLines.FULL
                 : io.podhogs.export.CommandLines.REDACTED);
         engine = started;
         // Stalled: nothing published for ten refreshes (and at least EngineWatch.MIN_STALL).
         watch = new EngineWatch(started, config.metrics().refresh().multipliedBy(10));
-        String node = cluster == null ? KubernetesOptions.nodeName(config.kubernetes().nodeName(), host) : cluster.nodeName();
-        exporter = new MetricsExporter(registry, new MetricsOptions(node, config.metrics().podLabels().orElse(List.of()),
+        String nodeName = cluster.map(KubernetesOptions::nodeName).orElseGet(() -> clusterSettings.nodeName(host));
+        exporter = new MetricsExporter(registry, new MetricsOptions(nodeName, config.metrics().podLabels().orElse(List.of()),
                 config.metrics().processes(), config.metrics().maxProcessSeries()));
         tokenReviews = metricsAuth();
-        accessMetrics = new AccessMetrics(registry, node, gate(), pager, () -> tokenReviews);
+        accessMetrics = new AccessMetrics(registry, nodeName, gate(), pager, () -> tokenReviews);
         refresher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "podhogs-metrics");
             t.setDaemon(true);
@@ -170,9 +175,6 @@ public class Agent {
 
     /** What Quarkus can read but podhogs cannot use, refused before anything starts. */
     private void checkSettings() {
-        if (config.bufferMib() < 1 || config.bufferMib() > 2047) {
-            throw new IllegalArgumentException("podhogs.buffer-mib must be between 1 and 2047, not " + config.bufferMib());
-        }
         io.podhogs.engine.EngineConfig.checkMaxFlows(config.maxFlows(), "podhogs.max-flows");
         if (config.metrics().refresh().toMillis() < 1) {
             throw new IllegalArgumentException("podhogs.metrics.refresh must be 1ms or more, not "
@@ -214,25 +216,18 @@ public class Agent {
         return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
     }
 
-    private CaptureConfig captureConfig() {
+    /** The agent captures on every device but loopback (unless named), never promiscuously. */
+    private CaptureSettings captureSettings() {
         CaptureMode mode = CaptureMode.parse(config.capture(), "podhogs.capture");
-        return new CaptureConfig(mode, config.interfaces().orElse(List.of()), false, config.snaplen(),
-                config.bufferMib() << 20, CaptureConfig.DEFAULT_BUFFER_TIMEOUT_MILLIS, false, config.filter(),
-                new InterfacePatterns(config.include().orElse(List.of()), config.exclude().orElse(List.of())));
+        return new CaptureSettings(mode, config.interfaces().orElse(List.of()), false, config.snaplen(),
+                config.bufferMib(), false, config.filter(), config.include().orElse(List.of()),
+                config.exclude().orElse(List.of()));
     }
 
-    private KubernetesOptions clusterOptions(HostFiles host) {
+    private ClusterSettings clusterSettings() {
         AgentConfig.Kubernetes k = config.kubernetes();
-        if (k.mode().equals("off")) {
-            return null;
-        }
-        if (!k.mode().equals("auto")) {
-            throw new IllegalArgumentException("podhogs.kubernetes.mode is auto or off, not " + k.mode());
-        }
-        return new KubernetesOptions(KubernetesOptions.nodeName(k.nodeName(), host),
-                k.podCidrs().orElse(List.of()).stream().map(Cidr::parse).toList(),
-                k.serviceCidrs().orElse(List.of()).stream().map(Cidr::parse).toList(), k.clusterPodIndex(), k.podGrace(),
-                KubernetesOptions.DEFAULT_RESYNC);
+        return new ClusterSettings(k.mode(), k.nodeName(), k.podCidrs().orElse(List.of()),
+                k.serviceCidrs().orElse(List.of()), k.clusterPodIndex(), k.podGrace());
     }
 
     /**

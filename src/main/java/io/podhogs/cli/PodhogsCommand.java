@@ -1,10 +1,8 @@
 package io.podhogs.cli;
 
 import io.podhogs.capture.CaptureConfig;
-import io.podhogs.capture.InterfacePatterns;
 import io.podhogs.capture.CaptureException;
 import io.podhogs.capture.CaptureMode;
-import io.podhogs.engine.Engine;
 import io.podhogs.engine.EngineConfig;
 import io.podhogs.engine.EngineSnapshot;
 import io.podhogs.engine.EngineWatch;
@@ -19,9 +17,12 @@ import io.podhogs.export.TraceWriter;
 import io.podhogs.export.UserNames;
 import io.podhogs.export.ViewMode;
 import io.podhogs.host.HostFiles;
-import io.podhogs.identity.Cidr;
 import io.podhogs.identity.Identities;
 import io.podhogs.identity.kubernetes.KubernetesOptions;
+import io.podhogs.node.CaptureSettings;
+import io.podhogs.node.ClusterSettings;
+import io.podhogs.node.NodeMonitor;
+import io.podhogs.node.SettingNames;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -199,8 +200,9 @@ public final class PodhogsCommand implements Callable<Integer> {
     @Option(names = {"-V", "--version"}, versionHelp = true, description = "Show the version and exit.")
     boolean version;
 
-    /** The largest buffer whose size in bytes is still an int. */
-    static final int MAX_BUFFER_MEBIBYTES = 2047;
+    /** The options the node monitor's setup checks, as errors name them. */
+    private static final SettingNames NAMES = new SettingNames("--buffer-size", "--kubernetes", "--pod-cidr",
+            "--service-cidr");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -217,24 +219,22 @@ public final class PodhogsCommand implements Callable<Integer> {
         RowFormat format;
         CaptureConfig captureConfig;
         Level level;
-        KubernetesOptions cluster;
+        Optional<KubernetesOptions> cluster;
         try {
             format = new RowFormat(ViewMode.of(viewMode), sortBySent, new LinkedHashSet<>(pids), commandLine, basename)
                     .withCommandLines(showSecrets ? CommandLines.FULL : CommandLines.REDACTED);
             level = Level.parse(by);
-            cluster = clusterOptions(level);
+            cluster = new ClusterSettings(kubernetes, Optional.ofNullable(nodeName), podCidrs, serviceCidrs,
+                    clusterPodIndex, podGrace).options(host, NAMES);
+            if (cluster.isEmpty() && level.kubernetes()) {
+                throw new IllegalArgumentException("--by " + by + " needs Kubernetes, which --kubernetes off leaves out");
+            }
             if (count < 0) {
                 throw new IllegalArgumentException("-c must be 0 (unlimited) or more");
             }
-            if (bufferMebibytes < 1 || bufferMebibytes > MAX_BUFFER_MEBIBYTES) {
-                // Checked here: in bytes, 2048 MiB and more overflow an int (4097 would become 1 MiB).
-                throw new IllegalArgumentException("--buffer-size must be between 1 and " + MAX_BUFFER_MEBIBYTES
-                        + " MiB, not " + bufferMebibytes);
-            }
+            captureConfig = new CaptureSettings(captureMode, devices, allDevices, snapLength, bufferMebibytes,
+                    promiscuous, Optional.ofNullable(filter), include, exclude).config(NAMES);
             EngineConfig.checkMaxFlows(maxFlows, "--max-flows");
-            captureConfig = new CaptureConfig(captureMode, devices, allDevices, snapLength, bufferMebibytes << 20,
-                    CaptureConfig.DEFAULT_BUFFER_TIMEOUT_MILLIS, promiscuous, Optional.ofNullable(filter),
-                    new InterfacePatterns(include, exclude));
         } catch (IllegalArgumentException e) {
             return Cli.usageError(err, e.getMessage());
         }
@@ -246,16 +246,15 @@ public final class PodhogsCommand implements Callable<Integer> {
         // More refreshes than the engine can count (-g 2147483647 -d 86400): kept for good.
         Duration retention = garbageCollectionPeriod == null ? EngineConfig.DEFAULT_EXITED_RETENTION
                 : Spans.times(delay, Math.max(1, garbageCollectionPeriod));
-        try (Engine engine = new Engine(EngineConfig.of(captureConfig).withRateWindow(window)
-                .withExitedRetention(retention).withMaxFlows(maxFlows), host);
-             Identities identities = namesWanted ? Identities.ofThisHost(cluster) : Identities.none()) {
+        try (NodeMonitor node = NodeMonitor.open(EngineConfig.of(captureConfig).withRateWindow(window)
+                .withExitedRetention(retention).withMaxFlows(maxFlows), cluster, namesWanted, host)) {
+            Identities identities = node.identities();
             if (level.kubernetes() && !identities.hasCluster()) {
                 return Cli.usageError(err, "--by " + by + " needs a Kubernetes cluster, and none is configured here"
                         + " (no in-cluster service account, KUBECONFIG or ~/.kube/config)");
             }
-            engine.cluster(identities.cluster());
             try {
-                engine.start();
+                node.start();
             } catch (CaptureException e) {
                 err.println("podhogs: " + e.getMessage());
                 return Cli.EXIT_USAGE;
@@ -273,13 +272,13 @@ public final class PodhogsCommand implements Callable<Integer> {
                 }
             }
             // An engine that stopped counting ends the run: numbers that no longer change are not shown.
-            EngineWatch watch = new EngineWatch(engine, EngineWatch.MIN_STALL);
+            EngineWatch watch = new EngineWatch(node.engine(), EngineWatch.MIN_STALL);
             Supplier<EngineSnapshot> counted = () -> {
                 String trouble = watch.trouble(System.nanoTime());
                 if (!trouble.isEmpty()) {
                     throw new EngineStopped(trouble);
                 }
-                return engine.snapshot();
+                return node.engine().snapshot();
             };
             try {
                 if (terminal != null) {
@@ -308,31 +307,6 @@ public final class PodhogsCommand implements Callable<Integer> {
     private static final class EngineStopped extends RuntimeException {
         EngineStopped(String why) {
             super(why, null, false, false);
-        }
-    }
-
-    /** The cluster's options, or null when Kubernetes is off; checks them without asking any server. */
-    private KubernetesOptions clusterOptions(Level level) {
-        if (!kubernetes.equals("auto") && !kubernetes.equals("off")) {
-            throw new IllegalArgumentException("--kubernetes is auto or off, not " + kubernetes);
-        }
-        List<Cidr> pods = cidrs("--pod-cidr", podCidrs);
-        List<Cidr> services = cidrs("--service-cidr", serviceCidrs);
-        if (kubernetes.equals("off")) {
-            if (level.kubernetes()) {
-                throw new IllegalArgumentException("--by " + by + " needs Kubernetes, which --kubernetes off leaves out");
-            }
-            return null;
-        }
-        String node = KubernetesOptions.nodeName(Optional.ofNullable(nodeName), host);
-        return new KubernetesOptions(node, pods, services, clusterPodIndex, podGrace, KubernetesOptions.DEFAULT_RESYNC);
-    }
-
-    private static List<Cidr> cidrs(String option, List<String> values) {
-        try {
-            return values.stream().map(Cidr::parse).toList();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option + ": " + e.getMessage());
         }
     }
 

@@ -7,8 +7,8 @@ import io.podhogs.accounting.WorkloadKey;
 import io.podhogs.identity.IdentityLookup;
 import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.identity.CgroupIdentity;
-import io.podhogs.identity.kubernetes.PodInfo;
-import io.podhogs.identity.kubernetes.Workload;
+import io.podhogs.identity.PodInfo;
+import io.podhogs.identity.Workload;
 import java.util.Map;
 import java.util.Optional;
 

@@ -1,6 +1,5 @@
 package io.podhogs.identity;
 
-import io.podhogs.identity.kubernetes.PodDirectory;
 
 /**
  * What a cluster tells the engine and the exports, as immutable snapshots they read when they

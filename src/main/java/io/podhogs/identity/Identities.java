@@ -1,8 +1,5 @@
 package io.podhogs.identity;
 
-import io.podhogs.identity.kubernetes.KubernetesIdentity;
-import io.podhogs.identity.kubernetes.KubernetesOptions;
-import io.podhogs.identity.kubernetes.PodDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -14,46 +11,38 @@ import java.util.Optional;
  * containers are then shown by runtime and ID, and no pods.
  */
 public final class Identities implements IdentityLookup, AutoCloseable {
-    private static final java.time.Duration FIRST_LISTS = java.time.Duration.ofSeconds(5);
-
     private final DockerContainers docker;
-    private final KubernetesIdentity kubernetes;
+    private final ClusterWatch cluster;
 
-    private Identities(DockerContainers docker, KubernetesIdentity kubernetes) {
+    private Identities(DockerContainers docker, ClusterWatch cluster) {
         this.docker = docker;
-        this.kubernetes = kubernetes;
+        this.cluster = cluster;
     }
 
     public static Identities none() {
         return new Identities(null, null);
     }
 
-    /** @param cluster the cluster's options, or null to leave Kubernetes out */
-    public static Identities ofThisHost(KubernetesOptions cluster) {
+    /**
+     * Docker's names when its socket is there, and the cluster's.
+     *
+     * @param cluster the cluster's watches, already started, or null when there is no cluster;
+     *     closed with these identities
+     */
+    public static Identities ofThisHost(ClusterWatch cluster) {
         String host = System.getenv("DOCKER_HOST");
         String socket = host != null && host.startsWith("unix://") ? host.substring("unix://".length())
                 : "/var/run/docker.sock";
         DockerContainers docker = Files.exists(Path.of(socket)) ? DockerContainers.follow(socket) : null;
-        KubernetesIdentity kubernetes = cluster == null ? null
-                : KubernetesIdentity.connectIfConfigured(cluster).orElse(null);
-        if (kubernetes != null) {
-            try {
-                // Bytes counted before the cluster's first lists could not be classified: wait a
-                // little for them; an API server that does not answer has already said so in the log.
-                kubernetes.awaitFirstLists(FIRST_LISTS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return new Identities(docker, kubernetes);
+        return new Identities(docker, cluster);
     }
 
     public ClusterView cluster() {
-        return kubernetes == null ? ClusterView.NONE : kubernetes;
+        return cluster == null ? ClusterView.NONE : cluster;
     }
 
     public boolean hasCluster() {
-        return kubernetes != null;
+        return cluster != null;
     }
 
     /**
@@ -90,8 +79,8 @@ public final class Identities implements IdentityLookup, AutoCloseable {
         if (docker != null) {
             docker.close();
         }
-        if (kubernetes != null) {
-            kubernetes.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.podhogs.identity;
 
-import io.podhogs.identity.kubernetes.PodDirectory;
 import java.util.Optional;
 
 /** What the views may ask about the identity of a row: the container runtime's and the cluster's answers. */

@@ -12,7 +12,7 @@ import io.podhogs.attribution.TransitOwner;
 import io.podhogs.attribution.UnknownOwner;
 import io.podhogs.identity.CgroupIdentity;
 import io.podhogs.identity.QosClass;
-import io.podhogs.identity.kubernetes.Workload;
+import io.podhogs.identity.Workload;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

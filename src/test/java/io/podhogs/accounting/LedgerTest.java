@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.podhogs.attribution.ProcessInfo;
 import io.podhogs.attribution.ProcessOwner;
+import io.podhogs.identity.Workload;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -59,8 +60,7 @@ class LedgerTest {
     void retiredAccountsKeepTheirTotalsUnderTheirNewOwnerWithoutARateSpike() {
         Ledger ledger = new Ledger(2_000_000_000L, TICK);
         io.podhogs.identity.RemotePeer internet = io.podhogs.identity.RemotePeer.of(io.podhogs.identity.RemoteClass.EXTERNAL);
-        AccountKey retired = new RetiredPodsKey("shop",
-                new io.podhogs.identity.kubernetes.Workload("Deployment", "web"));
+        AccountKey retired = new RetiredPodsKey("shop", new Workload("Deployment", "web"));
         long now = 0;
         for (int i = 0; i < 30; i++) {
             now += TICK;

@@ -20,7 +20,7 @@ import io.podhogs.identity.RemoteClass;
 import io.podhogs.identity.RemotePeer;
 import io.podhogs.identity.kubernetes.KubernetesIdentity;
 import io.podhogs.identity.kubernetes.KubernetesOptions;
-import io.podhogs.identity.kubernetes.Workload;
+import io.podhogs.identity.Workload;
 import io.podhogs.testing.ApiObjects;
 import io.podhogs.testing.ApiObjects.Container;
 import io.podhogs.testing.Cgroups;

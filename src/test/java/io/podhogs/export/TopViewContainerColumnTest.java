@@ -56,8 +56,8 @@ class TopViewContainerColumnTest {
             }
 
             @Override
-            public io.podhogs.identity.kubernetes.PodDirectory pods() {
-                return io.podhogs.identity.kubernetes.PodDirectory.EMPTY;
+            public io.podhogs.identity.PodDirectory pods() {
+                return io.podhogs.identity.PodDirectory.EMPTY;
             }
         };
         TopView view = new TopView(null, new UserNames(HostFiles.system()), "podhogs", format, docker);

@@ -18,7 +18,7 @@ import io.podhogs.engine.EngineSnapshot;
 import io.podhogs.host.HostFiles;
 import io.podhogs.identity.RemoteClass;
 import io.podhogs.identity.RemotePeer;
-import io.podhogs.identity.kubernetes.Workload;
+import io.podhogs.identity.Workload;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -3,7 +3,7 @@ package io.podhogs.testing;
 import io.podhogs.engine.Engine;
 import io.podhogs.identity.ClusterView;
 import io.podhogs.identity.RemoteClassifier;
-import io.podhogs.identity.kubernetes.PodDirectory;
+import io.podhogs.identity.PodDirectory;
 import java.lang.reflect.Field;
 import java.util.concurrent.CountDownLatch;
 

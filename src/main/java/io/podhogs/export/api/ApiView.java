@@ -17,7 +17,7 @@ import io.podhogs.export.Levels;
 import io.podhogs.identity.CgroupIdentity;
 import io.podhogs.export.PodFields;
 import io.podhogs.identity.IdentityLookup;
-import io.podhogs.identity.kubernetes.PodInfo;
+import io.podhogs.identity.PodInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

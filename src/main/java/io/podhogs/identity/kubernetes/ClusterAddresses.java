@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR;
 import io.podhogs.identity.Cidr;
+import io.podhogs.identity.PodInfo;
 import io.podhogs.identity.RemoteClass;
 import io.podhogs.identity.RemoteClassifier;
 import io.podhogs.identity.RemotePeer;

@@ -11,7 +11,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.podhogs.identity.ClusterView;
+import io.podhogs.identity.ClusterWatch;
+import io.podhogs.identity.PodDirectory;
+import io.podhogs.identity.PodInfo;
 import io.podhogs.identity.RemoteClassifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +39,7 @@ import org.jboss.logging.Logger;
  * it returns. Deleted pods stay in the directory for the grace period, and a minute more so that
  * the engine can retire their accounts under their names.
  */
-public final class KubernetesIdentity implements ClusterView, AutoCloseable {
+public final class KubernetesIdentity implements ClusterWatch {
     private static final Logger LOG = Logger.getLogger(KubernetesIdentity.class);
     private static final long REBUILD_FLOOR_MILLIS = 200;
     private static final long IDLE_CHECK_MILLIS = 1000;

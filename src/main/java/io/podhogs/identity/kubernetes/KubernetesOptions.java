@@ -27,16 +27,6 @@ public record KubernetesOptions(String nodeName, List<Cidr> podCidrs, List<Cidr>
         return new KubernetesOptions(nodeName, List.of(), List.of(), false, DEFAULT_GRACE, DEFAULT_RESYNC);
     }
 
-    /** The node's name: the one given, else NODE_NAME (the downward API), else the host's name, as kubelet names nodes. */
-    public static String nodeName(java.util.Optional<String> given, io.podhogs.host.HostFiles host) {
-        String node = given.filter(n -> !n.isBlank()).orElse(System.getenv("NODE_NAME"));
-        if (node == null || node.isBlank()) {
-            node = host.read(host.proc("sys", "kernel", "hostname")).orElse("").trim()
-                    .toLowerCase(java.util.Locale.ROOT);
-        }
-        return node;
-    }
-
     public KubernetesOptions withGrace(Duration grace) {
         return new KubernetesOptions(nodeName, podCidrs, serviceCidrs, clusterPodIndex, grace, resync);
     }

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.api.model.PodStatus;
+import io.podhogs.identity.PodInfo;
+import io.podhogs.identity.Workload;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.podhogs.identity.kubernetes;
+package io.podhogs.identity;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * This node's pods at one moment, immutable: published by {@link KubernetesIdentity} and read by
- * the exports and the engine's slow work, never on the packet path. Pods are found by UID (from
- * the cgroup path) and by container ID (for a runtime whose cgroup paths name no pod).
+ * This node's pods at one moment, immutable: published by the cluster's watch (KubernetesIdentity)
+ * and read by the exports and the engine's slow work, never on the packet path. Pods are found by
+ * UID (from the cgroup path) and by container ID (for a runtime whose cgroup paths name no pod).
  */
 public final class PodDirectory {
     public static final PodDirectory EMPTY = new PodDirectory(List.of(), false, Duration.ZERO);

@@ -1,4 +1,4 @@
-package io.podhogs.identity.kubernetes;
+package io.podhogs.identity;
 
 import java.time.Instant;
 import java.util.List;
@@ -27,7 +27,8 @@ public record PodInfo(String uid, String namespace, String name, String node, Ma
         return deletedAt != null;
     }
 
-    PodInfo deletedAt(Instant when) {
+    /** This pod as deleted at {@code when}: the cluster's watch keeps it so for its grace period. */
+    public PodInfo deletedAt(Instant when) {
         return new PodInfo(uid, namespace, name, node, labels, workload, hostNetwork, podIps, containerNames, when);
     }
 

@@ -1,4 +1,4 @@
-package io.podhogs.identity.kubernetes;
+package io.podhogs.identity;
 
 /**
  * The controller a pod belongs to, followed up to the object people name: a Deployment rather than
