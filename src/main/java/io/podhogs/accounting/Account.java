@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 /**
  * Cumulative counters of one account (a process, an unknown bucket, exited processes ...) and its
@@ -92,7 +93,7 @@ final class Account {
      * account (a node process, the unknown and forwarded buckets) would otherwise keep an entry for
      * every veth that ever carried its bytes. Totals do not change.
      */
-    void foldInterfaces(java.util.function.IntPredicate gone, int into) {
+    void foldInterfaces(IntPredicate gone, int into) {
         long[] folded = null;
         for (var it = byInterface.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Integer, long[]> e = it.next();

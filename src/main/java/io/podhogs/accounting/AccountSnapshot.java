@@ -12,7 +12,7 @@ import java.util.Map;
  * per interface index, and rates in bytes per second over the ledger's window.
  *
  * @param inferredSentBytes of the sent bytes, those of connections whose owner was inferred
- *     because their sockets were gone before they could be looked up (accounting.md)
+ *     because their sockets were gone before they could be looked up (docs/accounting.md)
  * @param byRemote the traffic by the other end: its class and, where the cluster names it, its pod,
  *     Service or node (a few dozen named per account, the rest under their class); empty without a
  *     cluster

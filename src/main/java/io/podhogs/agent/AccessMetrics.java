@@ -1,5 +1,6 @@
 package io.podhogs.agent;
 
+import io.podhogs.export.api.Pager;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +19,7 @@ final class AccessMetrics implements AutoCloseable {
     /** Micrometer holds a function counter's object weakly: these are held here, as long as the meters. */
     private final List<Supplier<Long>> values = new ArrayList<>();
 
-    AccessMetrics(MeterRegistry registry, String node, ApiGate gate, io.podhogs.export.api.Pager pager,
+    AccessMetrics(MeterRegistry registry, String node, ApiGate gate, Pager pager,
                   Supplier<TokenReviews> reviews) {
         this.registry = registry;
         counter("podhogs.api.requests.refused", "API requests answered 429: more than the agent answers at once", node,

@@ -22,6 +22,10 @@ import io.podhogs.node.CaptureSettings;
 import io.podhogs.node.ClusterSettings;
 import io.podhogs.node.NodeMonitor;
 import io.podhogs.node.SettingNames;
+import io.podhogs.engine.Connections;
+import io.podhogs.export.CommandLines;
+import io.podhogs.export.api.Pager;
+import io.podhogs.identity.kubernetes.KubernetesIdentity;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,6 +39,8 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.Locale;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -61,8 +67,8 @@ public class Agent {
     private volatile Identities identities = Identities.none();
     private volatile long lastRefreshNanos = Long.MIN_VALUE;
     private volatile boolean everRefreshed;
-    private volatile ApiView api = new ApiView(io.podhogs.export.CommandLines.REDACTED);
-    private final io.podhogs.export.api.Pager pager = new io.podhogs.export.api.Pager(System::nanoTime);
+    private volatile ApiView api = new ApiView(CommandLines.REDACTED);
+    private final Pager pager = new Pager(System::nanoTime);
     private ApiGate gate;
     private volatile TokenReviews tokenReviews;
     private AccessMetrics accessMetrics;
@@ -117,8 +123,8 @@ public class Agent {
         }
         Engine started = node.engine();
         identities = node.identities();
-        api = new ApiView(config.showSecrets() ? io.podhogs.export.CommandLines.FULL
-                : io.podhogs.export.CommandLines.REDACTED);
+        api = new ApiView(config.showSecrets() ? CommandLines.FULL
+                : CommandLines.REDACTED);
         engine = started;
         // Stalled: nothing published for ten refreshes (and at least EngineWatch.MIN_STALL).
         watch = new EngineWatch(started, config.metrics().refresh().multipliedBy(10));
@@ -151,7 +157,7 @@ public class Agent {
             Levels levels = Levels.of(engine.snapshot(), identities, identities::name);
             boolean exported = attempt("metrics", () -> exporter.update(levels, identities));
             // Connections only from a copy the engine made for someone who asked (it stops 10 s after).
-            io.podhogs.engine.Connections connections = engine.lastConnections();
+            Connections connections = engine.lastConnections();
             ApiView rows = api;
             boolean listed = attempt("API rows", () -> rows.update(levels, connections, identities, System.nanoTime()));
             if (exported && listed) {
@@ -175,7 +181,7 @@ public class Agent {
 
     /** What Quarkus can read but podhogs cannot use, refused before anything starts. */
     private void checkSettings() {
-        io.podhogs.engine.EngineConfig.checkMaxFlows(config.maxFlows(), "podhogs.max-flows");
+        EngineConfig.checkMaxFlows(config.maxFlows(), "podhogs.max-flows");
         if (config.metrics().refresh().toMillis() < 1) {
             throw new IllegalArgumentException("podhogs.metrics.refresh must be 1ms or more, not "
                     + config.metrics().refresh());
@@ -213,7 +219,7 @@ public class Agent {
 
     /** "2s", "0.001s", "24h": a Duration as Quarkus reads it back. */
     private static String text(Duration d) {
-        return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+        return d.toString().substring(2).toLowerCase(Locale.ROOT);
     }
 
     /** The agent captures on every device but loopback (unless named), never promiscuously. */
@@ -239,7 +245,7 @@ public class Agent {
             LOG.warn("agent: /metrics is open to anyone who reaches the port (podhogs.metrics.auth=none)");
             return null;
         }
-        if (!io.podhogs.identity.kubernetes.KubernetesIdentity.configured()) {
+        if (!KubernetesIdentity.configured()) {
             LOG.info("agent: no Kubernetes API to check tokens with: /metrics answers 127.0.0.1 only"
                     + " (podhogs.metrics.auth=none opens it)");
             return null;
@@ -264,7 +270,7 @@ public class Agent {
     }
 
     /** The API's pages and their pinned lists. */
-    public io.podhogs.export.api.Pager pager() {
+    public Pager pager() {
         return pager;
     }
 
@@ -330,7 +336,7 @@ public class Agent {
         if (s.isEmpty()) {
             return NOT_STARTED;
         }
-        return java.util.stream.Stream.concat(s.get().captures().stream(), s.get().helperCaptures().stream())
+        return Stream.concat(s.get().captures().stream(), s.get().helperCaptures().stream())
                 .filter(c -> !c.running())
                 .map(c -> "capture on " + c.name() + ": " + c.error())
                 .findFirst().orElse("");

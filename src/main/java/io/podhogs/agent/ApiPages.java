@@ -2,6 +2,7 @@ package io.podhogs.agent;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.podhogs.export.api.Rows;
+import io.podhogs.engine.EngineConfig;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -17,7 +18,7 @@ final class ApiPages {
     static final String CONTINUE = "Present while rows remain: pass it as 'continue' for the next page of the same rows";
     static final String REMAINING = "Rows after this page";
     static final String OMITTED = "Rows the list left out before any query: connections the engine tracked but did"
-            + " not copy (it copies the busiest " + io.podhogs.engine.EngineConfig.LISTED_CONNECTIONS + "); 0 for other"
+            + " not copy (it copies the busiest " + EngineConfig.LISTED_CONNECTIONS + "); 0 for other"
             + " lists";
 
     record PodPage(List<Rows.Pod> items,

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.podhogs.export.api.ApiView;
 import io.podhogs.export.api.Pager;
 import io.podhogs.export.api.RowQuery;
+import io.podhogs.export.api.Rows;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
@@ -17,6 +18,7 @@ import jakarta.ws.rs.ext.Provider;
 import java.io.UncheckedIOException;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -64,7 +66,7 @@ public class ApiResource {
         };
     }
 
-    private Supplier<Pager.Listed> current(Function<ApiView.Snapshot, java.util.List<? extends io.podhogs.export.api.Rows.Row>> level) {
+    private Supplier<Pager.Listed> current(Function<ApiView.Snapshot, List<? extends Rows.Row>> level) {
         return () -> new Pager.Listed(level.apply(agent.api().current()), 0);
     }
 

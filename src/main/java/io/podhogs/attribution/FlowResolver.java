@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
- * Finds the owner of each new flow, by the accounting rule of accounting.md: a flow of the host's
+ * Finds the owner of each new flow, by the accounting rule of docs/accounting.md: a flow of the host's
  * side of an interface belongs to a socket of the host's namespace (never on a bridge port or bond
  * slave, whose frames are the master's: those are forwarded); a flow of the far side of a veth
  * belongs to a socket of the namespace behind it ({@link VethNamespaces}). Socket, then process

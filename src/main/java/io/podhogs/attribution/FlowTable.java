@@ -1,5 +1,6 @@
 package io.podhogs.attribution;
 
+import java.util.Arrays;
 import io.podhogs.capture.Direction;
 import io.podhogs.capture.PacketSink;
 import io.podhogs.capture.ParsedPacket;
@@ -271,7 +272,7 @@ public final class FlowTable implements PacketSink {
         System.arraycopy(receivedBytes, 0, view.receivedBytes, 0, highWater);
         System.arraycopy(receivedPackets, 0, view.receivedPackets, 0, highWater);
         System.arraycopy(touched, 0, view.touched, 0, highWater);
-        java.util.Arrays.fill(touched, 0, highWater, (byte) 0);
+        Arrays.fill(touched, 0, highWater, (byte) 0);
         if (view.overflowPackets != overflowPackets) {
             System.arraycopy(overflow, 0, view.overflow, 0, overflow.length);
             System.arraycopy(overflowIfindex, 0, view.overflowIfindex, 0, overflowIfindex.length);

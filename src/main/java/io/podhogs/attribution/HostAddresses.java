@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The addresses of one network namespace: IPv4 from the local routes of /proc/net/fib_trie, IPv6
@@ -15,7 +16,7 @@ public final class HostAddresses {
     private record Address(long hi, long lo) {
     }
 
-    private static final java.util.regex.Pattern HEX_128 = java.util.regex.Pattern.compile("[0-9a-fA-F]{32}");
+    private static final Pattern HEX_128 = Pattern.compile("[0-9a-fA-F]{32}");
 
     private final Set<Address> addresses;
 

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.function.LongFunction;
 
 /**
- * accounting.md's rule for a connection whose socket was gone before it was looked up: inbound,
+ * docs/accounting.md's rule for a connection whose socket was gone before it was looked up: inbound,
  * the owner of the listening socket on its local port; outbound, the process last seen talking to
  * the same remote end, which this keeps for the flows whose owner was found. When the flow's socket
  * was found, its holder could not be read rather than being gone (another user's /proc/PID/fd

@@ -5,6 +5,7 @@ import io.podhogs.identity.CgroupIdentity;
 import io.podhogs.identity.CgroupPaths;
 import java.util.List;
 import java.util.Optional;
+import java.util.Arrays;
 
 /** Reads one process's identity from /proc/PID: its names, its user, and its cgroup's container. */
 public final class ProcessReader {
@@ -64,7 +65,7 @@ public final class ProcessReader {
         String[] words = raw.isEmpty() ? new String[0] : raw.split("\0");
         String program = words.length > 0 && !words[0].isEmpty() ? words[0] : comm;
         CgroupIdentity cgroup = CgroupPaths.parse(cgroupLines);
-        return Optional.of(new ProcessInfo(pid, startTime, uid, program, java.util.Arrays.asList(words), comm, cgroup));
+        return Optional.of(new ProcessInfo(pid, startTime, uid, program, Arrays.asList(words), comm, cgroup));
     }
 
     /** The container and pod the process's cgroup path names. */

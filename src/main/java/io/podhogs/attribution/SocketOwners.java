@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Which process holds each socket inode, from the links in /proc/PID/fd. A socket held by several
@@ -32,7 +33,7 @@ public final class SocketOwners {
      * {@code wanted} not null, in their order until every inode of it has an owner.
      */
     public static SocketOwners scan(HostFiles host, ProcessReader processes, Iterable<Integer> pids,
-                                    java.util.Set<Long> wanted) {
+                                    Set<Long> wanted) {
         Map<Long, Integer> owners = new HashMap<>();
         Map<Integer, Long> startTimes = new HashMap<>();
         for (int pid : pids) {

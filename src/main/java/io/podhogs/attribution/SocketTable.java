@@ -7,10 +7,12 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * The sockets of one network namespace, read from /proc/PID/net/{tcp,tcp6,udp,udp6} at one moment,
- * and the lookup of a flow's socket by the rules of accounting.md: TCP and connected UDP on the
+ * and the lookup of a flow's socket by the rules of docs/accounting.md: TCP and connected UDP on the
  * exact 4-tuple; unconnected UDP on the local address and port, then on the wildcard address (0.0.0.0
  * and, for IPv4 too, the dual-stack ::). IPv4-mapped IPv6 sockets need no second lookup because
  * every address is kept in the IPv4-mapped form. Immutable once read.
@@ -27,11 +29,11 @@ public final class SocketTable {
     private final Map<Connected, SocketEntry> connected;
     private final Map<Bound, SocketEntry> bound;
     /** UDP ports of sockets no process holds: the kernel's own (VXLAN, Geneve, WireGuard, FOU). */
-    private final java.util.Set<Integer> kernelUdpPorts;
+    private final Set<Integer> kernelUdpPorts;
     private final int size;
 
     private SocketTable(Map<Connected, SocketEntry> connected, Map<Bound, SocketEntry> bound,
-                        java.util.Set<Integer> kernelUdpPorts, int size) {
+                        Set<Integer> kernelUdpPorts, int size) {
         this.connected = connected;
         this.bound = bound;
         this.kernelUdpPorts = kernelUdpPorts;
@@ -39,7 +41,7 @@ public final class SocketTable {
     }
 
     public static SocketTable empty() {
-        return new SocketTable(Map.of(), Map.of(), java.util.Set.of(), 0);
+        return new SocketTable(Map.of(), Map.of(), Set.of(), 0);
     }
 
     /** Reads the namespace's tables through {@code netDir}, e.g. /proc/self/net or /proc/PID/net. */
@@ -55,7 +57,7 @@ public final class SocketTable {
     private static SocketTable read(HostFiles host, Path netDir, List<String> files) {
         Map<Connected, SocketEntry> connected = new HashMap<>();
         Map<Bound, SocketEntry> bound = new HashMap<>();
-        java.util.Set<Integer> kernelUdpPorts = new java.util.HashSet<>();
+        Set<Integer> kernelUdpPorts = new HashSet<>();
         int size = 0;
         for (String file : files) {
             int protocol = file.startsWith("tcp") ? ParsedPacket.TCP : ParsedPacket.UDP;

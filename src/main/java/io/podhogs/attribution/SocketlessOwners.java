@@ -4,7 +4,7 @@ import io.podhogs.capture.NetInterface;
 import io.podhogs.capture.ParsedPacket;
 
 /**
- * The owners a flow gets without a socket of its own, by accounting.md: nobody's (the far side of
+ * The owners a flow gets without a socket of its own, by docs/accounting.md: nobody's (the far side of
  * a device that has none, an interface the user left out), forwarded (routed or bridged through
  * the host, or translated by its NAT), encapsulated (a tunnel's), or its side's unknown bucket.
  * Engine thread only.

@@ -1,6 +1,7 @@
 package io.podhogs.capture;
 
 import java.util.List;
+import java.util.Collection;
 
 /** A running capture: one or more handles feeding one {@link PacketSink}. */
 public interface Capture extends AutoCloseable {
@@ -27,7 +28,7 @@ public interface Capture extends AutoCloseable {
      * The host's interfaces as the engine last read them, for captures that keep a handle per
      * device. Called on the engine thread.
      */
-    default void interfacesChanged(java.util.Collection<NetInterface> current) {
+    default void interfacesChanged(Collection<NetInterface> current) {
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.podhogs.capture;
 
+import java.util.Locale;
 /** How packets are captured; README ("Capture: one ring on any") gives the measurements. */
 public enum CaptureMode {
     /** One handle on the {@code any} pseudo-device with Linux cooked v2 headers (the default). */
@@ -9,7 +10,7 @@ public enum CaptureMode {
 
     /** "any" or "per-device", as the command line and the agent's settings name them. */
     public static CaptureMode parse(String text, String setting) {
-        return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
             case "any" -> ANY;
             case "per-device" -> PER_DEVICE;
             default -> throw new IllegalArgumentException(setting + " is any or per-device, not " + text);

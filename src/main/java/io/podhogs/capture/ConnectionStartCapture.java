@@ -2,6 +2,7 @@ package io.podhogs.capture;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Collection;
 import org.jboss.logging.Logger;
 import org.pcap4j.core.PcapHandle;
 
@@ -90,7 +91,7 @@ final class ConnectionStartCapture implements Capture {
     }
 
     @Override
-    public void interfacesChanged(java.util.Collection<NetInterface> current) {
+    public void interfacesChanged(Collection<NetInterface> current) {
         main.interfacesChanged(current);
         devices.update(current); // the main capture may not follow the device filter (per device): this one does
         if (devices.version() != filterVersion) {

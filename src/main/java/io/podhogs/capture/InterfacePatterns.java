@@ -4,6 +4,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.List;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Which interfaces to count, by name, as shell globs ({@code veth*}, {@code cali*}, {@code eth[01]}):
@@ -46,7 +47,7 @@ public record InterfacePatterns(List<String> include, List<String> exclude) {
         }
         try {
             return FileSystems.getDefault().getPathMatcher("glob:" + glob);
-        } catch (java.util.regex.PatternSyntaxException e) {
+        } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException("'" + glob + "' is no glob: " + e.getDescription(), e);
         }
     }

@@ -9,6 +9,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import java.util.HashMap;
+import java.util.Map;
 
 /** Reads the interfaces of the host's network namespace from /sys/class/net. */
 public final class NetInterfaces {
@@ -42,8 +44,8 @@ public final class NetInterfaces {
      * Every interface's frames, received plus sent, by name, from /proc/net/dev (one read for all
      * of them); empty when it cannot be read.
      */
-    public java.util.Map<String, Long> packetCounts() {
-        java.util.Map<String, Long> counts = new java.util.HashMap<>();
+    public Map<String, Long> packetCounts() {
+        Map<String, Long> counts = new HashMap<>();
         for (String line : host.lines(host.proc("net", "dev"))) {
             int colon = line.indexOf(':');
             if (colon < 0) {

@@ -17,7 +17,7 @@ public final class ParsedPacket {
     /** ARPHRD type of that interface, which decides its link header length. */
     public int hardwareType;
     public Direction direction;
-    /** Bytes of the frame as the interface's kernel counters count it (accounting.md, Units). */
+    /** Bytes of the frame as the interface's kernel counters count it (docs/accounting.md, Units). */
     public int wireLength;
 
     /** 4 or 6; 0 when the frame is not IP (ARP, LLDP ...). */

@@ -1,5 +1,6 @@
 package io.podhogs.cli;
 
+import java.util.function.BiConsumer;
 import io.podhogs.agent.Agent;
 import io.podhogs.host.HostFiles;
 import io.quarkus.runtime.ApplicationLifecycleManager;
@@ -30,7 +31,7 @@ public class Main implements QuarkusApplication {
         }
         // Whatever ends the process otherwise (System.exit in a jar, a test launcher's own record)
         // still does; a failure to start is first said in one line, as a bad option is.
-        java.util.function.BiConsumer<Integer, Throwable> otherwise = ApplicationLifecycleManager.getDefaultExitCodeHandler();
+        BiConsumer<Integer, Throwable> otherwise = ApplicationLifecycleManager.getDefaultExitCodeHandler();
         Quarkus.run(Main.class, (status, failure) -> {
             if (failure != null && LaunchMode.current() == LaunchMode.NORMAL) {
                 // A setting Quarkus could not read is the caller's to fix (2); anything else is

@@ -7,6 +7,7 @@ import io.podhogs.identity.CgroupIdentity;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the engine knows at one moment, immutable, for the exports.
@@ -23,7 +24,7 @@ import java.util.Map;
 public record EngineSnapshot(Instant time, List<AccountSnapshot> accounts, List<CaptureStatus> captures,
                              Map<Integer, String> interfaceNames, int flows, long overflowPackets,
                              ResolverStats resolver, String captureDescription,
-                             Map<Long, CgroupIdentity> containersByNetns, java.util.Set<Integer> liveInterfaces,
+                             Map<Long, CgroupIdentity> containersByNetns, Set<Integer> liveInterfaces,
                              List<CaptureStatus> helperCaptures, int maxFlows) {
 
     /** A snapshot in which every named interface still exists. */
@@ -31,7 +32,7 @@ public record EngineSnapshot(Instant time, List<AccountSnapshot> accounts, List<
                           Map<Integer, String> interfaceNames, int flows, long overflowPackets, ResolverStats resolver,
                           String captureDescription, Map<Long, CgroupIdentity> containersByNetns) {
         this(time, accounts, captures, interfaceNames, flows, overflowPackets, resolver, captureDescription,
-                containersByNetns, java.util.Set.copyOf(interfaceNames.keySet()), List.of(), 0);
+                containersByNetns, Set.copyOf(interfaceNames.keySet()), List.of(), 0);
     }
 
     /** Every handle, helpers included, has a running thread. */

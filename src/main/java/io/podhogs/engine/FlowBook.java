@@ -11,6 +11,7 @@ import io.podhogs.attribution.UnknownOwner;
 import io.podhogs.identity.RemoteClassifier;
 import java.util.function.Consumer;
 import java.util.function.IntToLongFunction;
+import java.util.Arrays;
 
 /**
  * The engine's side of the flow table, one pass a tick: takes the slots of new flows (handing each
@@ -45,7 +46,7 @@ final class FlowBook {
     FlowBook(FlowTable table, FlowTableView view) {
         this.table = table;
         this.view = view;
-        java.util.Arrays.fill(farSideWaitingSince, -1);
+        Arrays.fill(farSideWaitingSince, -1);
     }
 
     /**

@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * {@code --json}: one JSON object a line, per account per refresh, for scripts. Bytes are whole
@@ -114,7 +115,7 @@ public final class JsonWriter {
         field(b, "node", pod.node());
         b.append(",\"labels\":{");
         boolean first = true;
-        for (Map.Entry<String, String> e : new java.util.TreeMap<>(pod.labels()).entrySet()) {
+        for (Map.Entry<String, String> e : new TreeMap<>(pod.labels()).entrySet()) {
             if (!first) {
                 b.append(',');
             }

@@ -9,6 +9,7 @@ import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.identity.CgroupIdentity;
 import io.podhogs.identity.PodInfo;
 import io.podhogs.identity.Workload;
+import io.podhogs.identity.ContainerInfo;
 import java.util.Map;
 import java.util.Optional;
 
@@ -58,7 +59,7 @@ public record PodFields(String namespace, String pod, String podUid, String cont
         if (!cgroup.inContainer()) {
             return "";
         }
-        return identity.container(cgroup.containerId()).map(io.podhogs.identity.ContainerInfo::name)
+        return identity.container(cgroup.containerId()).map(ContainerInfo::name)
                 .filter(name -> !name.isEmpty()).orElse(cgroup.shortLabel());
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The one door to the host's /proc and /sys. Everything that reads kernel state goes through it,
@@ -51,7 +52,7 @@ public record HostFiles(Path proc, Path sys, Path etc) {
      * large as the kernel's tables (/proc/net/nf_conntrack holds a line per tracked connection, a
      * million on a busy node). Nothing when it cannot be read; a read that fails halfway stops there.
      */
-    public void forEachLine(Path file, java.util.function.Consumer<String> line) {
+    public void forEachLine(Path file, Consumer<String> line) {
         try (java.io.BufferedReader in = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
             for (String l = in.readLine(); l != null; l = in.readLine()) {
                 line.accept(l);

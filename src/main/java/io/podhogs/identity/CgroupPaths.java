@@ -3,6 +3,7 @@ package io.podhogs.identity;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.Locale;
 
 /**
  * Reads container and pod identity out of /proc/PID/cgroup, for cgroup v1, v2 and hybrid hosts,
@@ -106,6 +107,6 @@ public final class CgroupPaths {
     }
 
     private static String uid(String raw) {
-        return raw.replace('_', '-').toLowerCase(java.util.Locale.ROOT);
+        return raw.replace('_', '-').toLowerCase(Locale.ROOT);
     }
 }

@@ -1,5 +1,6 @@
 package io.podhogs.identity;
 
+import java.util.regex.Pattern;
 import io.podhogs.capture.Addresses;
 
 /**
@@ -10,7 +11,7 @@ import io.podhogs.capture.Addresses;
  */
 public record Cidr(long hi, long lo, int prefixLength) {
     /** Four dotted octets, or an IPv6 literal (it has a ':'), and a prefix length: nothing a resolver would look up. */
-    private static final java.util.regex.Pattern LITERAL = java.util.regex.Pattern.compile(
+    private static final Pattern LITERAL = Pattern.compile(
             "(\\d{1,3}(\\.\\d{1,3}){3}|[0-9a-fA-F.:]*:[0-9a-fA-F.:]*)/\\d{1,3}");
 
     /**

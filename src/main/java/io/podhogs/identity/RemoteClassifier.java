@@ -4,6 +4,7 @@ import io.podhogs.capture.Addresses;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Arrays;
 
 /**
  * What the cluster says about remote addresses, at one moment: immutable, published by the
@@ -110,8 +111,8 @@ public final class RemoteClassifier {
 
     /** The same addresses, peers and ranges (whatever the version). */
     public boolean sameAs(RemoteClassifier other) {
-        return active == other.active && java.util.Arrays.equals(keys, other.keys)
-                && java.util.Arrays.equals(peers, other.peers) && ranges.equals(other.ranges);
+        return active == other.active && Arrays.equals(keys, other.keys)
+                && Arrays.equals(peers, other.peers) && ranges.equals(other.ranges);
     }
 
     private static int hash(long hi, long lo) {

@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Finds the agents: the pods the chart labels app.kubernetes.io/name=podhogs (helm/podhogs
@@ -86,7 +88,7 @@ final class AgentDiscovery {
      * not list nodes still gets every agent's answer; only this check is lost).
      */
     static List<KubectlAgent> nodesWithout(KubernetesClient client, List<KubectlAgent> agents) {
-        java.util.Set<String> covered = new java.util.HashSet<>();
+        Set<String> covered = new HashSet<>();
         agents.forEach(a -> covered.add(a.node()));
         Map<String, String> selector = agents.isEmpty() ? Map.of() : agents.get(0).nodeSelector();
         List<KubectlAgent> missing = new ArrayList<>();

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
+import java.util.TreeMap;
 
 /**
  * The nodes' answers made one: rows merged (summed across nodes for namespaces and workloads),
@@ -25,7 +26,7 @@ record ClusterAnswer(List<Row> rows, List<String> answered, List<NodeAnswer> una
         List<Row> rows = new ArrayList<>();
         List<String> answered = new ArrayList<>();
         List<NodeAnswer> unanswered = new ArrayList<>();
-        Map<String, Long> omitted = new java.util.TreeMap<>();
+        Map<String, Long> omitted = new TreeMap<>();
         for (NodeAnswer a : answers) {
             if (!a.ok()) {
                 unanswered.add(a);

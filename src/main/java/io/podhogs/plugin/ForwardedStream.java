@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeoutException;
+import java.util.Locale;
+import java.util.function.BooleanSupplier;
 
 /**
  * The bytes a port-forward brings back from the agent, as fabric8 writes them (a channel it writes
@@ -21,7 +23,7 @@ final class ForwardedStream implements WritableByteChannel {
     }
 
     private final byte[] buffer = new byte[64 << 10];
-    private final java.util.function.BooleanSupplier failed;
+    private final BooleanSupplier failed;
     private int start;
     private int end;
     private boolean closed;
@@ -30,7 +32,7 @@ final class ForwardedStream implements WritableByteChannel {
      * @param failed whether the port-forward has failed (an error from the API server or the kubelet):
      *     no byte will come then, even if the stream has not been closed yet
      */
-    ForwardedStream(java.util.function.BooleanSupplier failed) {
+    ForwardedStream(BooleanSupplier failed) {
         this.failed = failed;
     }
 
@@ -149,11 +151,11 @@ final class ForwardedStream implements WritableByteChannel {
             if (colon < 0) {
                 continue;
             }
-            String name = h.substring(0, colon).strip().toLowerCase(java.util.Locale.ROOT);
+            String name = h.substring(0, colon).strip().toLowerCase(Locale.ROOT);
             String value = h.substring(colon + 1).strip();
             switch (name) {
                 case "content-length" -> length = Long.parseLong(value);
-                case "transfer-encoding" -> chunked = value.toLowerCase(java.util.Locale.ROOT).contains("chunked");
+                case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
                 case "connection" -> keepAlive = !value.equalsIgnoreCase("close");
                 default -> { }
             }

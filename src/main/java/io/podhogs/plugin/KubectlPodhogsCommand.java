@@ -1,5 +1,6 @@
 package io.podhogs.plugin;
 
+import io.podhogs.cli.Version;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
@@ -9,12 +10,14 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.Locale;
+import java.util.TreeMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** kubectl podhogs: the options (kubectl's where kubectl has one) and one answer, or a watch of answers. */
-@Command(name = "kubectl podhogs", mixinStandardHelpOptions = true, versionProvider = io.podhogs.cli.Version.class,
+@Command(name = "kubectl podhogs", mixinStandardHelpOptions = true, versionProvider = Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Network bandwidth per pod (or container, process, connection, namespace, workload) across"
                 + " the cluster, from every node's podhogs agent, read through a port-forward (pods/portforward).",
@@ -123,7 +126,7 @@ final class KubectlPodhogsCommand implements Callable<Integer> {
             throw PluginException.usage("unknown --window \"" + window + "\": the agent keeps 2s, 10s and 40s");
         }
         Query.Output format = Query.Output.parse(output);
-        Units.Scale scale = switch (units.toLowerCase(java.util.Locale.ROOT)) {
+        Units.Scale scale = switch (units.toLowerCase(Locale.ROOT)) {
             case "iec" -> Units.Scale.IEC;
             case "si" -> Units.Scale.SI;
             case "raw" -> Units.Scale.RAW;
@@ -207,7 +210,7 @@ final class KubectlPodhogsCommand implements Callable<Integer> {
     }
 
     private void reportUnanswered(ClusterAnswer answer) {
-        new java.util.TreeMap<>(answer.omitted()).forEach((node, n) -> err.println("warning: node " + node + " listed"
+        new TreeMap<>(answer.omitted()).forEach((node, n) -> err.println("warning: node " + node + " listed"
                 + " the busiest connections only: " + n + " more not listed"));
         for (NodeAnswer a : answer.unanswered()) {
             err.println("warning: node " + a.agent().node() + " did not answer: " + a.failure()

@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.LinkedHashSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * kubectl's -l: equality (app=web, app==web, app!=web), sets (tier in (a,b), tier notin (a)) and
@@ -68,10 +71,10 @@ record LabelSelector(List<Requirement> requirements) {
     }
 
     private static Requirement requirement(String part, String whole) {
-        java.util.regex.Matcher set = java.util.regex.Pattern
+        Matcher set = Pattern
                 .compile("^(\\S+)\\s+(in|notin)\\s*\\(([^()]*)\\)$").matcher(part);
         if (set.matches()) {
-            Set<String> values = new java.util.LinkedHashSet<>();
+            Set<String> values = new LinkedHashSet<>();
             for (String v : set.group(3).split(",")) {
                 values.add(v.trim());
             }

@@ -1,6 +1,7 @@
 package io.podhogs.plugin;
 
 import java.util.Locale;
+import java.util.List;
 
 /**
  * One question to the cluster, as the command line put it.
@@ -11,7 +12,7 @@ import java.util.Locale;
  */
 record Query(View view, String namespace, LabelSelector selector, String node, SortKey sort, String window,
              Output output, Units units, boolean noHeaders) {
-    static final java.util.List<String> WINDOWS = java.util.List.of("2s", "10s", "40s");
+    static final List<String> WINDOWS = List.of("2s", "10s", "40s");
 
     enum Output {
         TABLE, WIDE, JSON, YAML;

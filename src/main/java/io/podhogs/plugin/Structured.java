@@ -1,5 +1,6 @@
 package io.podhogs.plugin;
 
+import java.util.TreeMap;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
@@ -46,7 +47,7 @@ final class Structured {
         if (!answer.omitted().isEmpty()) {
             // Only when an agent left rows out: its list is then the busiest connections, not all.
             ObjectNode omitted = doc.putObject("omitted");
-            new java.util.TreeMap<>(answer.omitted()).forEach(omitted::put);
+            new TreeMap<>(answer.omitted()).forEach(omitted::put);
         }
         return doc;
     }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The lookup rules of accounting.md on a /proc tree written by the test: socket lines as the
+ * The lookup rules of docs/accounting.md on a /proc tree written by the test: socket lines as the
  * kernel prints them, fd links as the kernel shows them, and a clock the test moves.
  */
 class FlowResolverTest {

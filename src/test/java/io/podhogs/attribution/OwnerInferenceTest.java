@@ -9,7 +9,7 @@ import io.podhogs.identity.CgroupIdentity;
 import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
 
-/** accounting.md's rule for a connection whose socket was gone before it was looked up. */
+/** docs/accounting.md's rule for a connection whose socket was gone before it was looked up. */
 class OwnerInferenceTest {
     private static final long POD = 4026532300L;
     private static final long LISTENER_INODE = 900;

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * accounting.md's invariants on real namespaces: on each side of a veth separately, the accounts
+ * docs/accounting.md's invariants on real namespaces: on each side of a veth separately, the accounts
  * add up to the veth's counters (the far side sends what the host end receives), each packet of a
  * namespace's socket is in exactly one account of that namespace, and nothing is counted twice.
  */
