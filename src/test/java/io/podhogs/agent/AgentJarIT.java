@@ -241,7 +241,8 @@ class AgentJarIT {
         // Trace mode for five refreshes of half a second: long enough to try the ports while it runs.
         Process cli = podhogs(Map.of("QUARKUS_MANAGEMENT_PORT", Integer.toString(port), "QUARKUS_HTTP_PORT",
                 Integer.toString(apiPort)), output, "-t", "-d", "0.5", "-c", "6", h.hostIf());
-        // Once it prints its first refresh it is up; an agent would be listening by then.
+        // Once it prints its first refresh it is up; an agent would be listening by then. (A command
+        // line that ended first ends the wait too: the assertion after it tells.)
         Await.until(Duration.ofSeconds(60), Duration.ofMillis(50), () -> read(output).contains("Refreshing:") || !cli.isAlive(),
                 () -> "a first refresh:\n" + read(output));
         assertTrue(read(output).contains("Refreshing:"), () -> "no first refresh:\n" + read(output));
