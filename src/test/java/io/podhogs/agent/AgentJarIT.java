@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.podhogs.accounting.Traffic;
+import io.podhogs.testing.Await;
 import io.podhogs.testing.Counters;
 import io.podhogs.testing.TestNet;
 import io.podhogs.testing.TestNet.Host;
@@ -93,20 +94,39 @@ class AgentJarIT {
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static void awaitReady(int port, Process p, Path output) throws Exception {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline) {
+    private static void awaitReady(int port, Process p, Path output) {
+        Await.until(Duration.ofSeconds(60), Duration.ofMillis(100), () -> {
             assertTrue(p.isAlive(), () -> "the agent ended:\n" + read(output));
-            try {
-                if (get(port, "/q/health/ready").statusCode() == 200) {
-                    return;
-                }
-            } catch (ConnectException e) {
-                // not listening yet
-            }
-            Thread.sleep(100);
+            return readyStatus(port);
+        }, status -> status == 200, status -> "the agent to be ready (the last answer: " + status + "):\n" + read(output));
+    }
+
+    /** The readiness check's status, or 0 while nothing listens. */
+    private static int readyStatus(int port) throws IOException, InterruptedException {
+        try {
+            return get(port, "/q/health/ready").statusCode();
+        } catch (ConnectException e) {
+            return 0;
         }
-        fail("the agent never became ready:\n" + read(output));
+    }
+
+    /** What the veth's series say and what its kernel counts, read together. */
+    private record Series(Traffic kernel, Traffic scraped) {
+    }
+
+    /** Waits until the veth's series say what its kernel counters do. */
+    private static void awaitInterfaceSeries(int port, Host h) {
+        Map<String, String> iface = Map.of("interface", h.hostIf());
+        Await.until(Duration.ofSeconds(15), Duration.ofMillis(100), () -> {
+            Traffic kernel = Counters.of(h.hostIf());
+            Scrape scrape = new Scrape(get(port, "/metrics").body());
+            return new Series(kernel, new Traffic(
+                    scrape.value("podhogs_interface_network_transmit_bytes_total", iface).orElse(0.0).longValue(),
+                    scrape.value("podhogs_interface_network_transmit_packets_total", iface).orElse(0.0).longValue(),
+                    scrape.value("podhogs_interface_network_receive_bytes_total", iface).orElse(0.0).longValue(),
+                    scrape.value("podhogs_interface_network_receive_packets_total", iface).orElse(0.0).longValue()));
+        }, s -> s.scraped().equals(s.kernel()), s -> "the veth's series to match its kernel counters " + s.kernel()
+                + "; the last scrape: " + s.scraped());
     }
 
     private static String read(Path output) {
@@ -133,24 +153,7 @@ class AgentJarIT {
         net.bringUp(h);
         net.sendToPeer(h, "5731", 250_000);
 
-        Map<String, String> iface = Map.of("interface", h.hostIf());
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        Traffic scraped = Traffic.NONE;
-        Traffic kernel = Traffic.NONE;
-        while (System.nanoTime() < deadline) {
-            kernel = Counters.of(h.hostIf());
-            Scrape scrape = new Scrape(get(port, "/metrics").body());
-            scraped = new Traffic(
-                    scrape.value("podhogs_interface_network_transmit_bytes_total", iface).orElse(0.0).longValue(),
-                    scrape.value("podhogs_interface_network_transmit_packets_total", iface).orElse(0.0).longValue(),
-                    scrape.value("podhogs_interface_network_receive_bytes_total", iface).orElse(0.0).longValue(),
-                    scrape.value("podhogs_interface_network_receive_packets_total", iface).orElse(0.0).longValue());
-            if (scraped.equals(kernel)) {
-                break;
-            }
-            Thread.sleep(100);
-        }
-        assertEquals(kernel, scraped, "the veth's series against its kernel counters");
+        awaitInterfaceSeries(port, h);
         assertEquals(200, get(port, "/q/health/live").statusCode());
 
         agent.destroy(); // SIGTERM
@@ -197,14 +200,11 @@ class AgentJarIT {
                 Integer.toString(freePort()), "QUARKUS_MANAGEMENT_SSL_CERTIFICATE_FILES", dir.resolve("tls.crt").toString(),
                 "QUARKUS_MANAGEMENT_SSL_CERTIFICATE_KEY_FILES", dir.resolve("tls.key").toString(),
                 "PODHOGS_KUBERNETES_MODE", "off", "PODHOGS_METRICS_REFRESH", "200ms"), output, "agent");
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        String[] ready = curl("https://127.0.0.1:" + port + "/q/health/ready");
-        while (!ready[0].equals("200") && System.nanoTime() < deadline) {
+        Await.until(Duration.ofSeconds(60), Duration.ofMillis(200), () -> {
             assertTrue(agent.isAlive(), () -> "the agent ended:\n" + read(output));
-            Thread.sleep(200);
-            ready = curl("https://127.0.0.1:" + port + "/q/health/ready");
-        }
-        assertEquals("200", ready[0], () -> "never ready over HTTPS:\n" + read(output));
+            return curl("https://127.0.0.1:" + port + "/q/health/ready");
+        }, ready -> ready[0].equals("200"), ready -> "the agent to be ready over HTTPS (the last status: " + ready[0]
+                + "):\n" + read(output));
         String[] metrics = curl("https://127.0.0.1:" + port + "/metrics");
         assertEquals("200", metrics[0]);
         assertTrue(metrics[1].contains("podhogs_capture_running"), metrics[1]);
@@ -241,11 +241,10 @@ class AgentJarIT {
         // Trace mode for five refreshes of half a second: long enough to try the ports while it runs.
         Process cli = podhogs(Map.of("QUARKUS_MANAGEMENT_PORT", Integer.toString(port), "QUARKUS_HTTP_PORT",
                 Integer.toString(apiPort)), output, "-t", "-d", "0.5", "-c", "6", h.hostIf());
-        // Once it prints its first refresh it is up; an agent would be listening by then.
-        long started = System.nanoTime() + 60_000_000_000L;
-        while (!read(output).contains("Refreshing:") && cli.isAlive() && System.nanoTime() < started) {
-            Thread.sleep(50);
-        }
+        // Once it prints its first refresh it is up; an agent would be listening by then. (A command
+        // line that ended first ends the wait too: the assertion after it tells.)
+        Await.until(Duration.ofSeconds(60), Duration.ofMillis(50), () -> read(output).contains("Refreshing:") || !cli.isAlive(),
+                () -> "a first refresh:\n" + read(output));
         assertTrue(read(output).contains("Refreshing:"), () -> "no first refresh:\n" + read(output));
         long until = System.nanoTime() + 1_000_000_000L;
         while (System.nanoTime() < until && cli.isAlive()) {
@@ -278,15 +277,10 @@ class AgentJarIT {
         return names;
     }
 
-    private static int awaitLive(int port, int status, String what) throws Exception {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (get(port, "/q/health/live").statusCode() == status) {
-                return status;
-            }
-            Thread.sleep(50);
-        }
-        return fail(what + " never came");
+    private static void awaitLive(int port, int status, String what) {
+        Await.until(Duration.ofSeconds(30), Duration.ofMillis(50), () -> get(port, "/q/health/live"),
+                r -> r.statusCode() == status, r -> what + " (status " + status + "); the last answer: " + r.statusCode()
+                        + " " + r.body());
     }
 
     @Test
@@ -388,24 +382,7 @@ class AgentJarIT {
             awaitLive(port, 200, "liveness green again once the thread moves");
         }
         // What the kernel queued meanwhile was taken when the thread moved: every byte.
-        Map<String, String> iface = Map.of("interface", h.hostIf());
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        Traffic scraped = Traffic.NONE;
-        Traffic kernel = Traffic.NONE;
-        while (System.nanoTime() < deadline) {
-            kernel = Counters.of(h.hostIf());
-            Scrape scrape = new Scrape(get(port, "/metrics").body());
-            scraped = new Traffic(
-                    scrape.value("podhogs_interface_network_transmit_bytes_total", iface).orElse(0.0).longValue(),
-                    scrape.value("podhogs_interface_network_transmit_packets_total", iface).orElse(0.0).longValue(),
-                    scrape.value("podhogs_interface_network_receive_bytes_total", iface).orElse(0.0).longValue(),
-                    scrape.value("podhogs_interface_network_receive_packets_total", iface).orElse(0.0).longValue());
-            if (scraped.equals(kernel)) {
-                break;
-            }
-            Thread.sleep(100);
-        }
-        assertEquals(kernel, scraped, "the veth's series against its kernel counters");
+        awaitInterfaceSeries(port, h);
         assertTrue(read(output).contains("capture on any stalled: took none of the"), () -> read(output));
     }
 

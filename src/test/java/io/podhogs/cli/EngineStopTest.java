@@ -3,8 +3,8 @@ package io.podhogs.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import io.podhogs.testing.Await;
 import io.podhogs.testing.Debugger;
 import io.podhogs.testing.Shell;
 import io.podhogs.testing.TmuxPane;
@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -45,19 +46,32 @@ class EngineStopTest {
     }
 
     /** Attaches once the JVM listens and its engine thread runs, then ends that thread. */
-    private static void killEngine(int port) throws Exception {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (true) {
-            try (Debugger debugger = Debugger.attach(port)) {
-                debugger.thread("podhogs-engine");
-                debugger.kill("podhogs-engine", "made to end by EngineStopTest");
-                return;
-            } catch (IOException | IllegalStateException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(200);
+    private static void killEngine(int port) {
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        try {
+            Await.until(Duration.ofSeconds(60), Duration.ofMillis(200), () -> endEngineThread(port, failed),
+                    () -> "a debugger to end podhogs-engine; the last attempt failed with " + failed.get());
+        } catch (AssertionError e) {
+            // The last attempt's own trace, as the failure said before it was a wait.
+            if (e.getCause() == null && failed.get() != null) {
+                e.initCause(failed.get());
             }
+            throw e;
+        }
+    }
+
+    /**
+     * One attempt to end the engine thread: false (the reason in {@code failed}) while the JVM does
+     * not listen yet or its engine thread has not started.
+     */
+    private static boolean endEngineThread(int port, AtomicReference<Exception> failed) throws Exception {
+        try (Debugger debugger = Debugger.attach(port)) {
+            debugger.thread("podhogs-engine");
+            debugger.kill("podhogs-engine", "made to end by EngineStopTest");
+            return true;
+        } catch (IOException | IllegalStateException e) {
+            failed.set(e);
+            return false;
         }
     }
 
@@ -111,14 +125,14 @@ class EngineStopTest {
     }
 
     /** Waits for the trace's first refresh: the engine counted, and was shown. */
-    private static void awaitRefresh(Path out, Process p) throws InterruptedException {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!read(out).contains("Refreshing:")) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                fail("no refresh while the engine ran:\n" + read(out));
-            }
-            Thread.sleep(50);
-        }
+    private static void awaitRefresh(Path out, Process p) {
+        Await.until(Duration.ofSeconds(60), Duration.ofMillis(50), () -> {
+            boolean alive = p.isAlive(); // before the read: what it printed before it ended is in the read
+            String output = read(out);
+            assertTrue(alive || output.contains("Refreshing:"), () -> "no refresh while the engine ran (podhogs ended):\n"
+                    + output);
+            return output;
+        }, output -> output.contains("Refreshing:"), output -> "a refresh while the engine ran:\n" + output);
     }
 
     /** podhogs in a JVM of its own, set up as ./podhogs sets it, that a debugger can attach to on {@code port}. */

@@ -3,9 +3,11 @@ package io.podhogs.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.podhogs.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -113,19 +115,16 @@ class PodhogsLauncherIT {
         Process agent = pb.start();
         try {
             java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            boolean ready = false;
-            while (!ready && System.nanoTime() < deadline && agent.isAlive()) {
+            Await.until(Duration.ofSeconds(60), Duration.ofMillis(100), () -> {
+                assertTrue(agent.isAlive(), () -> "the agent ended before it was ready:\n" + read(output));
                 try {
-                    ready = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
-                            + "/q/health/ready")).build(), java.net.http.HttpResponse.BodyHandlers.discarding())
-                            .statusCode() == 200;
+                    return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                            + "/q/health/ready")).build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
                 } catch (java.io.IOException e) {
-                    // not listening yet
+                    return 0; // not listening yet
                 }
-                Thread.sleep(100);
-            }
-            assertTrue(ready, () -> "the agent never became ready:\n" + read(output));
+            }, status -> status == 200, status -> "the agent to be ready (the last status: " + status + ", 0: no answer):\n"
+                    + read(output));
             // exec: the launcher's process is the JVM
             io.podhogs.testing.HeapExhauster.loadInto(agent.pid());
             assertTrue(agent.waitFor(60, TimeUnit.SECONDS), () -> "the agent outlived its OutOfMemoryError:\n" + read(output));

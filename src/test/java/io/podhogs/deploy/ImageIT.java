@@ -2,11 +2,11 @@ package io.podhogs.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.podhogs.accounting.Traffic;
+import io.podhogs.testing.Await;
 import io.podhogs.testing.DockerHost;
 import io.podhogs.testing.Shell;
 import io.podhogs.testing.TestNet;
@@ -114,16 +114,14 @@ class ImageIT {
     }
 
     /** Waits until the client's eth0 carries nothing for a second. */
-    private void awaitQuietClient() throws InterruptedException {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (System.nanoTime() < deadline) {
+    private void awaitQuietClient() {
+        // Each read is a second long already: no pause between them.
+        Await.until(Duration.ofSeconds(20), Duration.ZERO, () -> {
             Traffic before = clientCounters();
             Thread.sleep(1000);
-            if (clientCounters().equals(before)) {
-                return;
-            }
-        }
-        fail("the client's link never went quiet");
+            return clientCounters().minus(before);
+        }, carried -> carried.equals(Traffic.NONE), carried -> "the client's link to go quiet; the last second it carried "
+                + carried);
     }
 
     @AfterEach
@@ -216,20 +214,20 @@ class ImageIT {
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private void awaitReady(String agent, int port) throws Exception {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            try {
-                if (HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                        + "/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-                    return;
-                }
-            } catch (ConnectException e) {
-                // not listening yet
-            }
-            Thread.sleep(200);
+    private void awaitReady(String agent, int port) {
+        Await.until(Duration.ofSeconds(60), Duration.ofMillis(200), () -> readyStatus(port), status -> status == 200,
+                status -> "the agent to be ready (the last status: " + status + ", 0: not listening):\n"
+                        + Shell.runQuietly("docker", "logs", agent));
+    }
+
+    /** The readiness check's status, or 0 while nothing listens. */
+    private static int readyStatus(int port) throws IOException, InterruptedException {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+        } catch (ConnectException e) {
+            return 0;
         }
-        fail("the agent never became ready:\n" + Shell.runQuietly("docker", "logs", agent));
     }
 
     private static Traffic usage(JsonNode row) {
@@ -254,17 +252,12 @@ class ImageIT {
     }
 
     /** Waits until the client container's row has {@code wanted}: every frame through the engine. */
-    private JsonNode awaitClientContainer(int port, Predicate<Traffic> wanted, Traffic truth) throws Exception {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        Optional<JsonNode> found = Optional.empty();
-        while (System.nanoTime() < deadline) {
-            found = row(get(port, "/api/v1/containers"), r -> r.path("container").asText().equals(client));
-            if (found.isPresent() && wanted.test(usage(found.get()))) {
-                return found.get();
-            }
-            Thread.sleep(200);
-        }
-        return fail("the client container's row never matched the kernel's " + truth + ": " + found.map(ImageIT::usage));
+    private JsonNode awaitClientContainer(int port, Predicate<Traffic> wanted, Traffic truth) {
+        return Await.until(Duration.ofSeconds(15), Duration.ofMillis(200),
+                () -> row(get(port, "/api/v1/containers"), r -> r.path("container").asText().equals(client)),
+                found -> found.isPresent() && wanted.test(usage(found.get())),
+                found -> "the client container's row to match the kernel's " + truth + ": " + found.map(ImageIT::usage))
+                .get();
     }
 
     private Optional<JsonNode> wgetOf(int port, String uid) throws Exception {
@@ -287,29 +280,20 @@ class ImageIT {
         JsonNode after = awaitClientContainer(port, t -> t.equals(before.plus(fetched.eth0())), fetched.eth0());
         assertEquals(before.plus(fetched.eth0()), usage(after), "the container's row grew by what its eth0 carried");
 
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        Optional<JsonNode> wget = Optional.empty();
-        while (System.nanoTime() < deadline && (wget.isEmpty() || !usage(wget.get()).equals(moved))) {
-            wget = wgetOf(port, "1000");
-            Thread.sleep(200);
-        }
-        assertTrue(wget.isPresent(), "no row for the client's wget (uid 1000)");
-        assertEquals(moved, usage(wget.get()), "the wget process: every frame of the transfer, nothing else");
+        Optional<JsonNode> wget = Await.until(Duration.ofSeconds(10), Duration.ofMillis(200), () -> wgetOf(port, "1000"),
+                w -> w.isPresent() && usage(w.get()).equals(moved),
+                w -> "the client's wget (uid 1000) to have a row with every frame of the transfer, nothing else: "
+                        + moved + "; the last: " + w.map(ImageIT::usage).map(Traffic::toString).orElse("no row"));
         assertEquals(client, wget.get().path("container").asText(), "the process row names its container");
 
         // The scrape says the same as the API once the series are refreshed (every 200 ms here).
         long wanted = usage(after).receivedBytes();
-        long scraped = -1;
-        long until = System.nanoTime() + 5_000_000_000L;
-        while (scraped != wanted && System.nanoTime() < until) {
-            scraped = text(port, "/metrics").lines()
-                    .filter(l -> l.startsWith("podhogs_container_network_receive_bytes_total{")
-                            && l.contains("container=\"" + client + "\""))
-                    .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                    .findFirst().orElse(-1);
-            Thread.sleep(100);
-        }
-        assertEquals(wanted, scraped, "the container's receive series");
+        Await.until(Duration.ofSeconds(5), Duration.ofMillis(100), () -> text(port, "/metrics").lines()
+                        .filter(l -> l.startsWith("podhogs_container_network_receive_bytes_total{")
+                                && l.contains("container=\"" + client + "\""))
+                        .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                        .findFirst().orElse(-1),
+                scraped -> scraped == wanted, "the container's receive series to say " + wanted + " (-1: no series)");
         String logs = Shell.runQuietly("docker", "logs", agent);
         assertTrue(logs.contains("agent capturing on"), logs);
         assertEquals("true", Shell.run("docker", "inspect", "-f", "{{.HostConfig.ReadonlyRootfs}}", agent).trim());

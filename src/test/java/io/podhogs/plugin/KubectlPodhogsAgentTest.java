@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.podhogs.agent.Agent;
+import io.podhogs.testing.Await;
 import io.podhogs.testing.TestNet;
 import io.podhogs.testing.TestNet.Endpoint;
 import io.podhogs.testing.TestNet.Host;
@@ -20,6 +21,7 @@ import java.io.StringWriter;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -78,31 +80,36 @@ class KubectlPodhogsAgentTest {
         cluster.forwardingTo(KubectlPodhogsTest.POD_A, api.getPort());
         home = Files.createTempDirectory("podhogs-plugin-home");
 
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        JsonNode doc;
-        JsonNode row;
-        do {
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            int exit = KubectlMain.run(new String[] {"processes", "-A", "-o", "json", "--timeout", "60s", "--kubeconfig",
-                    cluster.kubeconfig("default").toString()}, new PrintWriter(out, true), new PrintWriter(err, true),
-                    new Cluster.Environment(Map.of(), home), false);
-            assertEquals(ExitCodes.OK, exit, () -> out + "\n" + err);
-            doc = new ObjectMapper().readTree(out.toString());
-            row = null;
-            for (JsonNode item : doc.get("items")) {
-                if (item.get("pid").asLong() == sender.pid()) {
-                    row = item;
-                }
-            }
-            Thread.sleep(200);
-        } while ((row == null || row.get("usage").get("sent_bytes").asLong() != SENT) && System.nanoTime() < deadline);
-        assertTrue(row != null, "the sender's row, through the port-forward: " + doc);
+        Listing listing = Await.until(Duration.ofSeconds(20), Duration.ofMillis(200), () -> processes(sender.pid()),
+                l -> l.row() != null && l.row().get("usage").get("sent_bytes").asLong() == SENT,
+                l -> "the sender's row, through the port-forward, with " + SENT + " bytes sent: " + l.doc());
+        JsonNode doc = listing.doc();
+        JsonNode row = listing.row();
         assertEquals(AgentCluster.NODE_A, row.get("node").asText());
         assertTrue(row.get("command").asText().contains("-X token=<redacted>"), row::toString);
         assertFalse(doc.toString().contains("t0k-e2e"));
-        assertEquals(SENT, row.get("usage").get("sent_bytes").asLong(), row::toString);
         assertEquals(DATAGRAMS, row.get("usage").get("sent_packets").asLong(), row::toString);
         assertEquals(List.of(AgentCluster.NODE_A), List.of(doc.get("answered").get(0).asText()));
+    }
+
+    /** What kubectl podhogs processes printed, and the row of {@code pid} in it (null when there is none). */
+    private record Listing(JsonNode doc, JsonNode row) {
+    }
+
+    private Listing processes(long pid) throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = KubectlMain.run(new String[] {"processes", "-A", "-o", "json", "--timeout", "60s", "--kubeconfig",
+                cluster.kubeconfig("default").toString()}, new PrintWriter(out, true), new PrintWriter(err, true),
+                new Cluster.Environment(Map.of(), home), false);
+        assertEquals(ExitCodes.OK, exit, () -> out + "\n" + err);
+        JsonNode doc = new ObjectMapper().readTree(out.toString());
+        JsonNode row = null;
+        for (JsonNode item : doc.get("items")) {
+            if (item.get("pid").asLong() == pid) {
+                row = item;
+            }
+        }
+        return new Listing(doc, row);
     }
 }

@@ -24,6 +24,8 @@ import java.util.function.Predicate;
  */
 public final class TmuxPane implements AutoCloseable {
     private static final String SESSION = "podhogs-test";
+    /** How often a wait looks at the pane: a look runs tmux, a process of its own. */
+    private static final Duration POLL = Duration.ofMillis(100);
 
     /** What a command printed (stdout and stderr together) and its exit status. */
     public record Exec(int exit, String output) {
@@ -129,28 +131,25 @@ public final class TmuxPane implements AutoCloseable {
 
     /** Polls the screen until {@code shows} holds, and returns that screen. */
     public String await(String what, Predicate<String> shows) throws IOException, InterruptedException {
-        long end = System.nanoTime() + deadline.toNanos();
-        String screen = screen();
-        while (!shows.test(screen)) {
-            if (System.nanoTime() - end > 0) {
-                fail("the screen did not show " + what + " within " + deadline + ":\n" + screen);
-            }
-            Thread.sleep(100);
-            screen = screen();
-        }
-        return screen;
+        return Await.until(deadline, POLL, this::screen, shows, (String screen) -> "the screen to show " + what + ":\n" + screen);
     }
 
     /** Waits for the command to end and returns its exit status. */
     public int awaitExit() throws IOException, InterruptedException {
-        long end = System.nanoTime() + deadline.toNanos();
-        while (!Files.exists(status)) {
-            if (System.nanoTime() - end > 0) {
-                fail("the command did not exit within " + deadline + ":\n" + screen());
-            }
-            Thread.sleep(100);
-        }
+        Await.until(deadline, POLL, () -> Files.exists(status), () -> "the command to exit:\n" + screenOrWhy());
         return Integer.parseInt(Files.readString(status, StandardCharsets.UTF_8).trim());
+    }
+
+    /** The screen for a failure's message: what it shows, or why it could not be read. */
+    private String screenOrWhy() {
+        try {
+            return screen();
+        } catch (IOException e) {
+            return "(no screen: " + e + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(no screen: interrupted)";
+        }
     }
 
     /** Kills the session's command and tmux server; the pane may be started again. */
