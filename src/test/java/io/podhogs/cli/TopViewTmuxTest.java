@@ -37,10 +37,6 @@ class TopViewTmuxTest {
     private static final Duration DEADLINE = Duration.ofSeconds(40);
     /** The last two columns: SENT and RECEIVED, numbers right-aligned under their titles. */
     private static final Pattern NUMBERS = Pattern.compile("(\\S+) +(\\S+)$");
-    /** The UDP ports of the sinks in the namespace and on the host end. */
-    private static final int NAMESPACE_PORT = 40111;
-    private static final int HOST_PORT = 40112;
-
     private final TestNet net = new TestNet();
     private TestNet.Host veth;
     private long sender;
@@ -49,17 +45,11 @@ class TopViewTmuxTest {
 
     @BeforeAll
     void traffic() throws Exception {
-        TestNet.requireUsable();
+        UdpBothWays traffic = UdpBothWays.start(net);
         assertTrue(Shell.onPath("tmux"), "needs tmux");
-        veth = net.createHost();
-        net.bringUp(veth);
-        Duration lifetime = Duration.ofMinutes(5); // a bound, should the test JVM die
-        net.start(veth.ns(), "udp-sink", veth.peerV4(), Integer.toString(NAMESPACE_PORT)).expect("ready");
-        TestNet.Endpoint hostSink = net.start(null, "udp-sink", veth.hostV4(), Integer.toString(HOST_PORT));
-        hostSink.expect("ready");
-        receiver = hostSink.pid();
-        sender = net.udpStream(null, veth.peerV4(), NAMESPACE_PORT, 200, lifetime).pid();
-        net.udpStream(veth.ns(), veth.hostV4(), HOST_PORT, 150, lifetime);
+        veth = traffic.veth();
+        sender = traffic.sender();
+        receiver = traffic.receiver();
         pane = new TmuxPane(DEADLINE);
     }
 

@@ -39,10 +39,6 @@ class TraceJsonOutputTest {
             "workload_kind", "workload_name", "node", "labels", "remote_classes", "remote_peers", "exited",
             "kernel_drops", "rejected_frames");
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(90);
-    /** The UDP ports of the sinks in the namespace and on the host end. */
-    private static final int NAMESPACE_PORT = 40111;
-    private static final int HOST_PORT = 40112;
-
     private final TestNet net = new TestNet();
     private TestNet.Host veth;
     private long sender;
@@ -50,16 +46,10 @@ class TraceJsonOutputTest {
 
     @BeforeAll
     void traffic() throws Exception {
-        TestNet.requireUsable();
-        veth = net.createHost();
-        net.bringUp(veth);
-        Duration lifetime = Duration.ofMinutes(5); // a bound, should the test JVM die
-        net.start(veth.ns(), "udp-sink", veth.peerV4(), Integer.toString(NAMESPACE_PORT)).expect("ready");
-        TestNet.Endpoint hostSink = net.start(null, "udp-sink", veth.hostV4(), Integer.toString(HOST_PORT));
-        hostSink.expect("ready");
-        receiver = hostSink.pid();
-        sender = net.udpStream(null, veth.peerV4(), NAMESPACE_PORT, 200, lifetime).pid();
-        net.udpStream(veth.ns(), veth.hostV4(), HOST_PORT, 150, lifetime);
+        UdpBothWays traffic = UdpBothWays.start(net);
+        veth = traffic.veth();
+        sender = traffic.sender();
+        receiver = traffic.receiver();
     }
 
     @AfterAll
@@ -224,7 +214,7 @@ class TraceJsonOutputTest {
     @Test
     void secretsInCommandLinesAreHiddenUnlessAskedFor() throws Exception {
         // A process whose command line carries a password and a token, as a database client's might.
-        long leaky = net.udpStream(null, veth.peerV4(), NAMESPACE_PORT, 50, Duration.ofMinutes(2),
+        long leaky = net.udpStream(null, veth.peerV4(), UdpBothWays.NAMESPACE_PORT, 50, Duration.ofMinutes(2),
                 "--db-password=s3cr3t-podhogs", "token=t0ken-podhogs").pid();
         Podhogs.Result trace = Podhogs.run(RUN_TIMEOUT, "-t", "-l", "-P", Long.toString(leaky), "-d", "0.3", "-c", "3",
                 veth.hostIf());
