@@ -2,6 +2,7 @@ package io.podhogs.agent;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.podhogs.capture.CaptureException;
 import io.podhogs.capture.CaptureMode;
@@ -254,7 +255,9 @@ public class Agent {
         k.setRequestTimeout(5_000);
         k.setConnectionTimeout(5_000);
         k.setRequestRetryBackoffLimit(0); // a scrape waits for no retries: it is tried again anyway
-        return new TokenReviews(new KubernetesClientBuilder().withConfig(k).build(), config.metrics().authCacheTtl(),
+        // Vert.x's client, named: kubectl podhogs brings the JDK's, which fabric8 would otherwise rank first.
+        return new TokenReviews(new KubernetesClientBuilder().withHttpClientFactory(new VertxHttpClientFactory())
+                .withConfig(k).build(), config.metrics().authCacheTtl(),
                 System::nanoTime);
     }
 

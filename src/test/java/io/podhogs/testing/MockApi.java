@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -62,7 +63,9 @@ public final class MockApi implements AutoCloseable {
         Config config = new ConfigBuilder(Config.empty()).withMasterUrl("http://localhost:" + port())
                 .withNamespace("default").withWatchReconnectInterval(100).withWatchReconnectLimit(-1)
                 .withRequestRetryBackoffInterval(100).withRequestRetryBackoffLimit(3).build();
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+        // The agent's HTTP client (Vert.x's), as KubernetesIdentity builds it.
+        KubernetesClient client = new KubernetesClientBuilder().withHttpClientFactory(new VertxHttpClientFactory())
+                .withConfig(config).build();
         clients.add(client);
         return client;
     }

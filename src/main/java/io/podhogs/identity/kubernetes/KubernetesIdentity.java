@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -110,7 +111,9 @@ public final class KubernetesIdentity implements ClusterWatch {
         // A get that cannot be answered (an owner's) must not hold the identity thread for long.
         config.setRequestTimeout(5_000);
         config.setRequestRetryBackoffLimit(2);
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+        // Vert.x's client, named: kubectl podhogs brings the JDK's, which fabric8 would otherwise rank first.
+        KubernetesClient client = new KubernetesClientBuilder().withHttpClientFactory(new VertxHttpClientFactory())
+                .withConfig(config).build();
         try {
             return Optional.of(new KubernetesIdentity(client, true, options, Clock.systemUTC()));
         } catch (RuntimeException e) {
