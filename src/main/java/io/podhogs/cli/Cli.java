@@ -2,6 +2,7 @@ package io.podhogs.cli;
 
 import io.podhogs.host.HostFiles;
 import java.io.PrintStream;
+import java.util.Arrays;
 import picocli.CommandLine;
 
 /** Runs the command line and maps every failure to one line on stderr and an exit code. */
@@ -13,8 +14,18 @@ public final class Cli {
     private Cli() {
     }
 
+    /** The first word that runs {@code podhogs report} instead of a monitor. */
+    static final String REPORT = "report";
+
     public static int execute(String[] args, PrintStream out, PrintStream err, HostFiles host) {
-        CommandLine cli = new CommandLine(new PodhogsCommand(out, err, host));
+        if (args.length > 0 && args[0].equals(REPORT)) {
+            // Before the monitor's options are read: 'podhogs -- report' still watches a device so named.
+            return execute(new CommandLine(new ReportCommand(out, err)), Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
+        return execute(new CommandLine(new PodhogsCommand(out, err, host)), args, out, err);
+    }
+
+    private static int execute(CommandLine cli, String[] args, PrintStream out, PrintStream err) {
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
         cli.setParameterExceptionHandler((e, a) -> usageError(err, e.getMessage()));

@@ -60,7 +60,10 @@ import picocli.CommandLine.TypeConversionException;
             "how to fix it), 1 internal error.", "",
             "podhogs agent runs the node agent instead: Prometheus metrics at",
             "http://NODE:9810/metrics (a bearer token needed), health at /q/health, the",
-            "JSON API at http://127.0.0.1:9811/api/v1 only; settings in README.md."})
+            "JSON API at http://127.0.0.1:9811/api/v1 only; settings in README.md.", "",
+            "podhogs report LOG... prints totals per program from trace logs (nethogs -t,",
+            "podhogs -t or --json); podhogs report --help says how. A device named",
+            "report or agent is watched with podhogs -- NAME."})
 public final class PodhogsCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "DEVICE", arity = "0..*",

@@ -34,6 +34,16 @@ public enum ViewMode {
         return unit;
     }
 
+    /** Whether the mode prints rates (bytes per second in its unit) rather than totals. */
+    public boolean rate() {
+        return rate;
+    }
+
+    /** Bytes in one of the mode's units (1024 for KB and KB/s). */
+    public double bytesPerUnit() {
+        return divisor;
+    }
+
     public double sent(AccountSnapshot a) {
         return (rate ? a.sentRate() : a.sentBytes()) / divisor;
     }
