@@ -20,15 +20,17 @@ public final class Cli {
     public static int execute(String[] args, PrintStream out, PrintStream err, HostFiles host) {
         if (args.length > 0 && args[0].equals(REPORT)) {
             // Before the monitor's options are read: 'podhogs -- report' still watches a device so named.
-            return execute(new CommandLine(new ReportCommand(out, err)), Arrays.copyOfRange(args, 1, args.length), out, err);
+            return execute(new CommandLine(new ReportCommand(out, err)), Arrays.copyOfRange(args, 1, args.length), out, err,
+                    "podhogs report");
         }
-        return execute(new CommandLine(new PodhogsCommand(out, err, host)), args, out, err);
+        return execute(new CommandLine(new PodhogsCommand(out, err, host)), args, out, err, "podhogs");
     }
 
-    private static int execute(CommandLine cli, String[] args, PrintStream out, PrintStream err) {
+    /** @param name the command as typed, for its errors: "podhogs report: ... (podhogs report --help ...)" */
+    private static int execute(CommandLine cli, String[] args, PrintStream out, PrintStream err, String name) {
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
-        cli.setParameterExceptionHandler((e, a) -> usageError(err, e.getMessage()));
+        cli.setParameterExceptionHandler((e, a) -> usageError(err, name, e.getMessage()));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             err.println("podhogs: internal error: " + e + " (please report it with the command line used)");
             return EXIT_INTERNAL;
@@ -37,7 +39,11 @@ public final class Cli {
     }
 
     static int usageError(PrintStream err, String message) {
-        err.println("podhogs: " + message + " (podhogs --help lists the options)");
+        return usageError(err, "podhogs", message);
+    }
+
+    static int usageError(PrintStream err, String name, String message) {
+        err.println(name + ": " + message + " (" + name + " --help lists the options)");
         return EXIT_USAGE;
     }
 }

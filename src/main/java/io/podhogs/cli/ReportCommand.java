@@ -119,17 +119,11 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     private int usage(String message) {
-        err.println("podhogs report: " + message + " (podhogs report --help lists the options)");
-        return Cli.EXIT_USAGE;
+        return Cli.usageError(err, "podhogs report", message);
     }
 
     /** Time ranges need times: a text log's row refuses them, naming the log, rather than ignoring them. */
     private record TimedOnly(Totals totals, boolean ranged) implements LogEvents {
-        @Override
-        public void refresh() {
-            totals.refresh();
-        }
-
         @Override
         public void monitorStarted() {
             totals.monitorStarted();

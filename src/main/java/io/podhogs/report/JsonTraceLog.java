@@ -17,7 +17,6 @@ final class JsonTraceLog implements TraceFormat {
 
     private final String file;
     private final LogEvents events;
-    private String lastTime;
 
     JsonTraceLog(String file, LogEvents events) {
         this.file = file;
@@ -42,10 +41,6 @@ final class JsonTraceLog implements TraceFormat {
             at = Instant.parse(time);
         } catch (DateTimeParseException e) {
             throw new ReportException(file + ":" + number + ": \"time\" is not an ISO-8601 instant: " + time);
-        }
-        if (!time.equals(lastTime)) {
-            events.refresh();
-            lastTime = time;
         }
         String identity = text(o, "kind", number) + "|" + o.path("netns").asLong(0) + "|"
                 + o.path("container_id").asText("");

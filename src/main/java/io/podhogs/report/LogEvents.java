@@ -2,9 +2,6 @@ package io.podhogs.report;
 
 /** What a trace log says, in order, as its readers hand it on. */
 public interface LogEvents {
-    /** A refresh begins ("Refreshing:", or a JSON line with a new time). */
-    void refresh();
-
     /** The monitor started (again): every counter after this begins at zero. */
     void monitorStarted();
 

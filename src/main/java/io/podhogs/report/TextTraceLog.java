@@ -39,7 +39,6 @@ final class TextTraceLog implements TraceFormat {
             if (startedSinceBlock) { // nethogs printed its start again: a new run
                 events.monitorStarted();
             }
-            events.refresh();
             inBlock = true;
             startedSinceBlock = false;
             return true;

@@ -42,7 +42,6 @@ public final class Totals implements LogEvents {
     private final Instant until;
     private final Map<Key, Counted> counted = new HashMap<>();
     private long rowsLeftOut;
-    private long refreshes;
     private boolean estimated;
 
     /**
@@ -56,11 +55,6 @@ public final class Totals implements LogEvents {
         this.bytesPerUnit = bytesPerUnit;
         this.since = since;
         this.until = until;
-    }
-
-    @Override
-    public void refresh() {
-        refreshes++;
     }
 
     @Override
@@ -124,10 +118,6 @@ public final class Totals implements LogEvents {
     /** Rows of processes past {@link #MAX_PROCESSES}, left out. */
     public long rowsLeftOut() {
         return rowsLeftOut;
-    }
-
-    public long refreshes() {
-        return refreshes;
     }
 
     /** Whether any total came from rates (a text log of view mode 0, 4 or 5): an estimate. */

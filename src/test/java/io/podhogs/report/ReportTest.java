@@ -41,25 +41,25 @@ class ReportTest {
                 new Case("a cumulative log counts each process's last value, not the sum of its blocks",
                         NETHOGS_START + "\nRefreshing:\n/usr/bin/curl/100/1000\t10\t20\nunknown TCP/0/0\t0\t0\n"
                                 + "\nRefreshing:\n/usr/bin/curl/100/1000\t30\t50\nunknown TCP/0/0\t7\t0\n",
-                        List.of("-v", "2"),
+                        List.of("-v", "2", "--by", "pid"),
                         header + "/usr/bin/curl,100,1000,,30,50,false\r\nunknown TCP,0,0,,7,0,false\r\n"),
                 new Case("KB totals are 1024 bytes, six significant digits as nethogs prints them",
                         "\nRefreshing:\n/usr/bin/scp/7/0\t1.5\t1.23457e+06\n",
-                        List.of("-v", "1"),
+                        List.of("-v", "1", "--by", "pid"),
                         header + "/usr/bin/scp,7,0,,1536,1264199680,false\r\n"),
                 new Case("a rate log sums rate x interval and says it is an estimate",
                         "\nRefreshing:\n/usr/bin/curl/100/1000\t1.5\t0\n\nRefreshing:\n/usr/bin/curl/100/1000\t1.5\t0.25\n"
                                 + "\nRefreshing:\n",
-                        List.of("-v", "0", "--interval", "2"),
+                        List.of("-v", "0", "--interval", "2", "--by", "pid"),
                         header + "/usr/bin/curl,100,1000,,6144,512,true\r\n"),
                 new Case("nethogs started again into the same log: the runs add up",
                         NETHOGS_START + "\nRefreshing:\n/usr/bin/curl/100/1000\t100\t5\n"
                                 + NETHOGS_START + "\nRefreshing:\n/usr/bin/curl/100/1000\t140\t5\n",
-                        List.of("-v", "2"),
+                        List.of("-v", "2", "--by", "pid"),
                         header + "/usr/bin/curl,100,1000,,240,10,false\r\n"),
                 new Case("a counter back to zero without a restart line (a pid used again): the runs add up",
                         "\nRefreshing:\n/usr/bin/curl/100/1000\t100\t5\n\nRefreshing:\n/usr/bin/curl/100/1000\t40\t6\n",
-                        List.of("-v", "2"),
+                        List.of("-v", "2", "--by", "pid"),
                         header + "/usr/bin/curl,100,1000,,140,11,false\r\n"),
                 new Case("names with spaces, tabs and slashes, podhogs's namespace rows and remote classes",
                         "\nRefreshing:\n/opt/my app/bin\tx/5/0\t1\t2\nunknown TCP [net:4026532301]/0/0\t3\t4\n"
@@ -69,15 +69,15 @@ class ReportTest {
                                 + "/opt/my app/bin\tx,5,0,,1,2,false\r\n"),
                 new Case("CRLF line ends",
                         "\r\nRefreshing:\r\n/usr/bin/curl/100/1000\t10\t20\r\n",
-                        List.of("-v", "2"),
+                        List.of("-v", "2", "--by", "pid"),
                         header + "/usr/bin/curl,100,1000,,10,20,false\r\n"),
                 new Case("a last line cut short is left out",
                         "\nRefreshing:\n/usr/bin/curl/100/1000\t10\t20\n\nRefreshing:\n/usr/bin/curl/100/1000\t3",
-                        List.of("-v", "2"),
+                        List.of("-v", "2", "--by", "pid"),
                         header + "/usr/bin/curl,100,1000,,10,20,false\r\n"),
                 new Case("a comma or quote in a name is quoted as RFC 4180 says",
                         "\nRefreshing:\n/tmp/a,\"b\"/9/0\t1\t1\n",
-                        List.of("-v", "2"),
+                        List.of("-v", "2", "--by", "pid"),
                         header + "\"/tmp/a,\"\"b\"\"\",9,0,,1,1,false\r\n"),
                 new Case("podhogs --json: bytes, and a namespace's unknown row apart from the host's",
                         json("2026-12-05T10:00:00Z", "process", 100, "/usr/bin/curl", 0, 10, 20)
@@ -110,9 +110,6 @@ class ReportTest {
         Path log = dir.resolve("trace.log");
         Files.writeString(log, c.log());
         List<String> args = new ArrayList<>(List.of("report", "-o", "csv"));
-        if (!c.options().contains("--by") && c.csv().startsWith("program,pid")) {
-            args.addAll(List.of("--by", "pid"));
-        }
         args.addAll(c.options());
         args.add(log.toString());
         Run r = run(args.toArray(String[]::new));
@@ -165,7 +162,8 @@ class ReportTest {
                 + " have (a text trace log has none)\n"), run("report", "--since", "2026-12-05", log.toString()));
         assertEquals(new Run(2, "", "podhogs report: --by takes program, pid or user, not 'app' (podhogs report --help"
                 + " lists the options)\n"), run("report", "--by", "app", log.toString()));
-        assertEquals(2, run("report").exit(), "a log is needed");
+        assertEquals(new Run(2, "", "podhogs report: Missing required parameter: 'LOG' (podhogs report --help lists the"
+                + " options)\n"), run("report"), "a log is needed");
     }
 
     @Test
