@@ -277,10 +277,11 @@ class AgentJarIT {
         return names;
     }
 
-    private static void awaitLive(int port, int status, String what) {
+    /** The agent's log goes with a failure: whether its stall watch said anything is the first question. */
+    private static void awaitLive(int port, int status, String what, Path output) {
         Await.until(Duration.ofSeconds(30), Duration.ofMillis(50), () -> get(port, "/q/health/live"),
                 r -> r.statusCode() == status, r -> what + " (status " + status + "); the last answer: " + r.statusCode()
-                        + " " + r.body());
+                        + " " + r.body() + "\n--- the agent's log\n" + read(output));
     }
 
     @Test
@@ -376,10 +377,10 @@ class AgentJarIT {
             // The capture thread held by the debugger: its next frame from libpcap goes nowhere.
             debugger.suspend("podhogs-capture-any");
             net.sendToPeer(h, "5781", 300_000);
-            awaitLive(port, 503, "liveness turning red");
+            awaitLive(port, 503, "liveness turning red", output);
             assertEquals(List.of("capture"), down(port), () -> read(output));
             debugger.resume("podhogs-capture-any");
-            awaitLive(port, 200, "liveness green again once the thread moves");
+            awaitLive(port, 200, "liveness green again once the thread moves", output);
         }
         // What the kernel queued meanwhile was taken when the thread moved: every byte.
         awaitInterfaceSeries(port, h);
