@@ -23,7 +23,10 @@ package io.podhogs.capture;
  * <p>Limits: a device whose counters count frames no packet socket sees (frames an XDP program
  * drops or redirects in the driver, frames a switch ASIC forwards, AF_XDP zero-copy) can make an
  * idle handle look deaf if that is all its devices carry; a blocked loop with nothing arriving is
- * not seen until something arrives (it has nothing to miss until then); a loop that takes frames
+ * not seen until something arrives (it has nothing to miss until then), and frames queued between
+ * the loop's last taken frame and the next look count as taken (ps_recv cannot be set against the
+ * loop's count: it includes frames libpcap discards itself, such as loopback's outgoing copies), so
+ * a loop that blocks right after a burst is seen once frames come after that look; a loop that takes frames
  * only now and then (one in several seconds, far below the arrival rate) is slow, not stalled, and
  * shows as kernel drops instead.
  */

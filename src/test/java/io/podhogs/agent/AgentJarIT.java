@@ -115,7 +115,7 @@ class AgentJarIT {
     }
 
     /** Waits until the veth's series say what its kernel counters do. */
-    private static void awaitInterfaceSeries(int port, Host h) {
+    private static void awaitInterfaceSeries(int port, Host h, Path output) {
         Map<String, String> iface = Map.of("interface", h.hostIf());
         Await.until(Duration.ofSeconds(15), Duration.ofMillis(100), () -> {
             Traffic kernel = Counters.of(h.hostIf());
@@ -126,7 +126,17 @@ class AgentJarIT {
                     scrape.value("podhogs_interface_network_receive_bytes_total", iface).orElse(0.0).longValue(),
                     scrape.value("podhogs_interface_network_receive_packets_total", iface).orElse(0.0).longValue()));
         }, s -> s.scraped().equals(s.kernel()), s -> "the veth's series to match its kernel counters " + s.kernel()
-                + "; the last scrape: " + s.scraped());
+                + "; the last scrape: " + s.scraped() + "\n--- its capture series\n" + captureSeries(port)
+                + "--- the agent's log\n" + read(output));
+    }
+
+    private static String captureSeries(int port) {
+        try {
+            return get(port, "/metrics").body().lines().filter(l -> l.startsWith("podhogs_capture"))
+                    .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+        } catch (Exception e) {
+            return "(no scrape: " + e + ")\n";
+        }
     }
 
     private static String read(Path output) {
@@ -153,7 +163,7 @@ class AgentJarIT {
         net.bringUp(h);
         net.sendToPeer(h, "5731", 250_000);
 
-        awaitInterfaceSeries(port, h);
+        awaitInterfaceSeries(port, h, output);
         assertEquals(200, get(port, "/q/health/live").statusCode());
 
         agent.destroy(); // SIGTERM
@@ -376,14 +386,21 @@ class AgentJarIT {
         try (io.podhogs.testing.Debugger debugger = io.podhogs.testing.Debugger.attach(debug)) {
             // The capture thread held by the debugger: its next frame from libpcap goes nowhere.
             debugger.suspend("podhogs-capture-any");
-            net.sendToPeer(h, "5781", 300_000);
+            // Frames keep coming while it is held: frames that arrive between its last taken frame and
+            // the watch's next look cannot be told from taken ones (StallWatch's limits), later ones can.
+            // Few a second: each waits alone in a ring block the held loop does not free (TPACKET_V3
+            // retires a block at its timeout), and the ring's blocks must outlast the wait.
+            net.start(h.ns(), "udp-sink", h.peerV4(), "5781").expect("ready");
+            TestNet.Endpoint stream = net.udpStream(null, h.peerV4(), 5781, 5, Duration.ofSeconds(60));
             awaitLive(port, 503, "liveness turning red", output);
             assertEquals(List.of("capture"), down(port), () -> read(output));
+            stream.process().destroy();
+            stream.awaitExit(Duration.ofSeconds(10));
             debugger.resume("podhogs-capture-any");
             awaitLive(port, 200, "liveness green again once the thread moves", output);
         }
         // What the kernel queued meanwhile was taken when the thread moved: every byte.
-        awaitInterfaceSeries(port, h);
+        awaitInterfaceSeries(port, h, output);
         assertTrue(read(output).contains("capture on any stalled: took none of the"), () -> read(output));
     }
 
