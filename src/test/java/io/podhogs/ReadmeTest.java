@@ -13,10 +13,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The README shows --help and report --help verbatim, so the two cannot drift apart. */
+/** The README shows --help, report --help and history --help verbatim, so they cannot drift apart. */
 class ReadmeTest {
     @ParameterizedTest
-    @CsvSource({"help, --help", "report-help, report --help"})
+    @CsvSource({"help, --help", "report-help, report --help", "history-help, history --help"})
     void readmeShowsTheCurrentHelp(String marker, String command) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

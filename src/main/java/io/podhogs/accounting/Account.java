@@ -2,6 +2,7 @@ package io.podhogs.accounting;
 
 import io.podhogs.identity.RemoteClass;
 import io.podhogs.identity.RemotePeer;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -37,6 +38,12 @@ final class Account {
     private long inferredReceivedBytes;
     private boolean exited;
     private long lastCreditNanos;
+    /**
+     * What was credited since the history last took it (see {@link Ledger#drainUnrecorded}): the
+     * four counters in total and per remote class (null where none), as {@link TrafficDelta#addTo} lays them out.
+     */
+    private final long[] unrecorded = new long[4];
+    private final long[][] unrecordedByClass = new long[RemoteClass.values().length][];
 
     static final int NAMED_PEERS = 32;
 
@@ -74,7 +81,49 @@ final class Account {
             }
             delta.addTo(to, 0);
             delta.addTo(classCounters(peer.remoteClass()), 0);
+            int c = peer.remoteClass().ordinal();
+            if (unrecordedByClass[c] == null) {
+                unrecordedByClass[c] = new long[4];
+            }
+            delta.addTo(unrecordedByClass[c], 0);
         }
+        delta.addTo(unrecorded, 0);
+    }
+
+    /** Whether anything was credited since the history last took it. */
+    boolean hasUnrecorded() {
+        return unrecorded[0] != 0 || unrecorded[1] != 0 || unrecorded[2] != 0 || unrecorded[3] != 0;
+    }
+
+    /** What was credited since the history last took it, as an account of its own (no rates), and starts over. */
+    AccountSnapshot takeUnrecorded() {
+        Map<RemoteClass, RemoteClassTraffic> byClass = Map.of();
+        for (RemoteClass c : RemoteClass.values()) {
+            long[] t = unrecordedByClass[c.ordinal()];
+            if (t != null) {
+                if (byClass.isEmpty()) {
+                    byClass = new EnumMap<>(RemoteClass.class);
+                }
+                byClass.put(c, new RemoteClassTraffic(new Traffic(t[0], t[1], t[2], t[3]), 0, 0));
+                unrecordedByClass[c.ordinal()] = null;
+            }
+        }
+        AccountSnapshot taken = new AccountSnapshot(key, Map.of(),
+                new Traffic(unrecorded[0], unrecorded[1], unrecorded[2], unrecorded[3]), 0, 0, exited, 0, 0, Map.of(),
+                byClass);
+        Arrays.fill(unrecorded, 0);
+        return taken;
+    }
+
+    /** Takes in a retired account's unrecorded traffic, when the history could not keep it under its own key. */
+    void addUnrecorded(AccountSnapshot taken) {
+        taken.total().addTo(unrecorded);
+        taken.byRemoteClass().forEach((c, t) -> {
+            if (unrecordedByClass[c.ordinal()] == null) {
+                unrecordedByClass[c.ordinal()] = new long[4];
+            }
+            t.total().addTo(unrecordedByClass[c.ordinal()]);
+        });
     }
 
     private long[] classCounters(RemoteClass c) {

@@ -26,6 +26,8 @@ public final class Ledger {
      * packet must not bring back an account that was just retired.
      */
     static final long FORWARD_NANOS = 10 * 60 * 1_000_000_000L;
+    /** Retired accounts whose unrecorded traffic is kept under their own keys between two drains. */
+    static final int MAX_RETIRED_UNRECORDED = 65_536;
 
     private final Map<AccountKey, Account> accounts = new HashMap<>();
     /**
@@ -37,6 +39,13 @@ public final class Ledger {
     private final Map<AccountKey, Forward> forwards = new HashMap<>();
     private final WindowShape windowShape;
     private final long tickNanos;
+    /**
+     * The traffic retired accounts got since the history last took it, kept under their own keys
+     * (a short process's last bytes stay its program's) while the history records; beyond
+     * {@link #MAX_RETIRED_UNRECORDED} it goes with the account into its target's.
+     */
+    private final List<AccountSnapshot> retiredUnrecorded = new ArrayList<>();
+    private boolean recording;
 
     /**
      * @param windowNanos the span of the rates
@@ -122,9 +131,19 @@ public final class Ledger {
         }
         forwards.values().removeIf(f -> nowNanos - f.sinceNanos() > FORWARD_NANOS);
         for (int i = 0; i < retired.size(); i++) {
-            AccountKey key = retired.get(i).key();
+            Account gone = retired.get(i);
+            AccountKey key = gone.key();
             remove(key);
-            account(targets.get(i), nowNanos).absorb(retired.get(i));
+            Account target = account(targets.get(i), nowNanos);
+            target.absorb(gone);
+            if (gone.hasUnrecorded()) {
+                AccountSnapshot last = gone.takeUnrecorded();
+                if (recording && retiredUnrecorded.size() < MAX_RETIRED_UNRECORDED) {
+                    retiredUnrecorded.add(last);
+                } else {
+                    target.addUnrecorded(last);
+                }
+            }
             if (unique(key)) {
                 forwards.put(key, new Forward(targets.get(i), nowNanos));
             }
@@ -204,6 +223,30 @@ public final class Ledger {
 
     public int size() {
         return accounts.size();
+    }
+
+    /**
+     * From now on, the history takes what is credited: retired accounts' last traffic is kept
+     * under their own keys until {@link #drainUnrecorded} takes it.
+     */
+    public void startRecording() {
+        recording = true;
+    }
+
+    /**
+     * Everything credited since the last call, once, as accounts of their own whose totals are
+     * what each got meanwhile (no rates; per remote class where a cluster classified it): the
+     * history's input. Each credited byte is in exactly one entry, whatever was retired meanwhile.
+     */
+    public List<AccountSnapshot> drainUnrecorded() {
+        List<AccountSnapshot> drained = new ArrayList<>(retiredUnrecorded);
+        retiredUnrecorded.clear();
+        for (Account a : accounts.values()) {
+            if (a.hasUnrecorded()) {
+                drained.add(a.takeUnrecorded());
+            }
+        }
+        return drained;
     }
 
     public List<ProcessOwner> liveProcesses() {

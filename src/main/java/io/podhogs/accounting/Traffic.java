@@ -13,4 +13,12 @@ public record Traffic(long sentBytes, long sentPackets, long receivedBytes, long
         return new Traffic(sentBytes - o.sentBytes, sentPackets - o.sentPackets, receivedBytes - o.receivedBytes,
                 receivedPackets - o.receivedPackets);
     }
+
+    /** Adds these counters to {@code counters} (sent bytes, sent packets, received bytes, received packets). */
+    void addTo(long[] counters) {
+        counters[0] += sentBytes;
+        counters[1] += sentPackets;
+        counters[2] += receivedBytes;
+        counters[3] += receivedPackets;
+    }
 }

@@ -16,12 +16,18 @@ public final class Cli {
 
     /** The first word that runs {@code podhogs report} instead of a monitor. */
     static final String REPORT = "report";
+    /** The first word that runs {@code podhogs history} instead of a monitor. */
+    static final String HISTORY = "history";
 
     public static int execute(String[] args, PrintStream out, PrintStream err, HostFiles host) {
         if (args.length > 0 && args[0].equals(REPORT)) {
             // Before the monitor's options are read: 'podhogs -- report' still watches a device so named.
             return execute(new CommandLine(new ReportCommand(out, err)), Arrays.copyOfRange(args, 1, args.length), out, err,
                     "podhogs report");
+        }
+        if (args.length > 0 && args[0].equals(HISTORY)) {
+            return execute(new CommandLine(new HistoryCommand(out, err)), Arrays.copyOfRange(args, 1, args.length), out,
+                    err, "podhogs history");
         }
         return execute(new CommandLine(new PodhogsCommand(out, err, host)), args, out, err, "podhogs");
     }

@@ -17,6 +17,9 @@ import io.podhogs.export.TraceWriter;
 import io.podhogs.export.UserNames;
 import io.podhogs.export.ViewMode;
 import io.podhogs.host.HostFiles;
+import io.podhogs.history.HistoryException;
+import io.podhogs.history.HistoryRecorder;
+import io.podhogs.history.HistorySettings;
 import io.podhogs.identity.Identities;
 import io.podhogs.identity.kubernetes.KubernetesOptions;
 import io.podhogs.node.CaptureSettings;
@@ -24,6 +27,8 @@ import io.podhogs.node.ClusterSettings;
 import io.podhogs.node.NodeMonitor;
 import io.podhogs.node.SettingNames;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -62,8 +67,9 @@ import picocli.CommandLine.TypeConversionException;
             "http://NODE:9810/metrics (a bearer token needed), health at /q/health, the",
             "JSON API at http://127.0.0.1:9811/api/v1 only; settings in README.md.", "",
             "podhogs report LOG... prints totals per program from trace logs (nethogs -t,",
-            "podhogs -t or --json); podhogs report --help says how. A device named",
-            "report or agent is watched with podhogs -- NAME."})
+            "podhogs -t or --json); podhogs history reads what --history (or the agent)",
+            "recorded; their --help says how. A device named report, history or agent is",
+            "watched with podhogs -- NAME."})
 public final class PodhogsCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "DEVICE", arity = "0..*",
@@ -197,6 +203,15 @@ public final class PodhogsCommand implements Callable<Integer> {
             + " Default: as many as an eighth of the heap holds, 65536 at least.")
     int maxFlows;
 
+    @Option(names = "--history", paramLabel = "FILE", description = "Record what is counted into FILE (SQLite,"
+            + " made if new), by program, container, pod and namespace, in 5-minute, hourly, daily, monthly and"
+            + " yearly totals that survive restarts; podhogs history FILE reads it. One podhogs writes a file at a time.")
+    Path history;
+
+    @Option(names = "--history-flush", paramLabel = "SECONDS", defaultValue = "30", converter = Seconds.class,
+            description = "How often --history writes (one transaction; a crash loses at most this). Default: ${DEFAULT-VALUE}.")
+    Duration historyFlush;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
@@ -245,16 +260,33 @@ public final class PodhogsCommand implements Callable<Integer> {
             return Cli.usageError(err, "-g must be 0 or more refreshes, not " + garbageCollectionPeriod);
         }
         boolean traceMode = trace || bughunt;
-        boolean namesWanted = level != Level.PROCESS || json || showContainer;
+        boolean namesWanted = level != Level.PROCESS || json || showContainer || history != null;
         // More refreshes than the engine can count (-g 2147483647 -d 86400): kept for good.
         Duration retention = garbageCollectionPeriod == null ? EngineConfig.DEFAULT_EXITED_RETENTION
                 : Spans.times(delay, Math.max(1, garbageCollectionPeriod));
+        HistoryRecorder recorder;
+        HistoryStop stopHistory = null;
         try (NodeMonitor node = NodeMonitor.open(EngineConfig.of(captureConfig).withRateWindow(window)
                 .withExitedRetention(retention).withMaxFlows(maxFlows), cluster, namesWanted, host)) {
             Identities identities = node.identities();
             if (level.kubernetes() && !identities.hasCluster()) {
                 return Cli.usageError(err, "--by " + by + " needs a Kubernetes cluster, and none is configured here"
                         + " (no in-cluster service account, KUBECONFIG or ~/.kube/config)");
+            }
+            if (history != null) {
+                try {
+                    UserNames users = new UserNames(host);
+                    recorder = HistoryRecorder.start(history, HistorySettings.withFlush(historyFlush), identities,
+                            identities::name, users::name, false, Clock.systemUTC());
+                } catch (HistoryException e) {
+                    err.println("podhogs: " + e.getMessage());
+                    return Cli.EXIT_USAGE;
+                }
+                node.engine().recordHistory(recorder);
+                // Ctrl-C and SIGTERM end the JVM without this method's end: the engine's last
+                // bytes and the recorder's last flush still go to the file, once, whichever comes first.
+                stopHistory = new HistoryStop(node, recorder);
+                Runtime.getRuntime().addShutdownHook(new Thread(stopHistory::run, "podhogs-history-stop"));
             }
             try {
                 node.start();
@@ -302,6 +334,33 @@ public final class PodhogsCommand implements Callable<Integer> {
                 err.println("podhogs: internal error: " + e.getMessage() + "; the numbers would no longer change,"
                         + " so podhogs ends (please report it with the command line used)");
                 return Cli.EXIT_INTERNAL;
+            }
+        } finally {
+            if (stopHistory != null) {
+                stopHistory.run();
+            }
+        }
+    }
+
+    /** Stops the engine, then the recorder (the engine's last drain goes into its last flush): once. */
+    private static final class HistoryStop implements Runnable {
+        private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        private final NodeMonitor node;
+        private final HistoryRecorder recorder;
+
+        HistoryStop(NodeMonitor node, HistoryRecorder recorder) {
+            this.node = node;
+            this.recorder = recorder;
+        }
+
+        @Override
+        public synchronized void run() {
+            if (done.compareAndSet(false, true)) {
+                try {
+                    node.close();
+                } finally {
+                    recorder.close();
+                }
             }
         }
     }

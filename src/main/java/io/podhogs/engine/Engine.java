@@ -61,6 +61,8 @@ public final class Engine implements AutoCloseable {
     /** Until when someone wants the flows (the API's connections); they are copied only then. */
     private volatile long flowsWantedUntilNanos;
     private volatile Connections connections = Connections.NONE;
+    /** Where credited bytes are recorded; null: nowhere (no history). Set before {@link #start}. */
+    private HistorySink history;
     private long lastSlowWork;
     private long lastErrorLog = Long.MIN_VALUE / 2;
 
@@ -85,6 +87,18 @@ public final class Engine implements AutoCloseable {
         this.flows = new FlowBook(table, view);
         this.interfaces = new InterfaceRoles(parts.interfaces(), config.capture(), config.exitedRetention().toNanos(),
                 resolver, table, ledger);
+    }
+
+    /**
+     * Hands what the engine credits to {@code sink} from now on, once a second and at the stop (see
+     * {@link HistorySink}). Before {@link #start}.
+     */
+    public void recordHistory(HistorySink sink) {
+        if (thread != null) {
+            throw new IllegalStateException("the history is set before the engine starts");
+        }
+        ledger.startRecording();
+        history = sink;
     }
 
     /** Opens the capture and starts counting; the first snapshot is there when this returns. */
@@ -186,6 +200,9 @@ public final class Engine implements AutoCloseable {
     /** Credits what the capture counted last, and lets the lookups go. */
     private void finish() {
         cycle(clock.getAsLong(), true);
+        if (history != null) {
+            history.accept(drain()); // the last bytes, whatever the sink's room: it is told the engine stops
+        }
         hostLookup.close();
         resolver.close();
     }
@@ -270,6 +287,13 @@ public final class Engine implements AutoCloseable {
         ledger.retireExited(config.exitedRetention().toNanos(), EngineConfig.MAX_EXITED_PROCESSES, now);
         GoneNamespaces.fold(ledger, resolver.liveNamespaces(), resolver.containersByNetns(),
                 config.exitedRetention().toNanos(), now);
+        if (history != null && history.hasRoom()) {
+            history.accept(drain());
+        }
+    }
+
+    private HistorySink.Drain drain() {
+        return new HistorySink.Drain(wallClock.instant(), ledger.drainUnrecorded(), resolver.containersByNetns());
     }
 
     private boolean exited(ProcessOwner owner) {

@@ -21,6 +21,7 @@ public final class NodeMonitor implements AutoCloseable {
 
     private final Engine engine;
     private final Identities identities;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private NodeMonitor(Engine engine, Identities identities) {
         this.engine = engine;
@@ -70,9 +71,12 @@ public final class NodeMonitor implements AutoCloseable {
         return identities;
     }
 
-    /** Closes the names, then the engine (nothing to do for an engine that never started). */
+    /** Closes the names, then the engine (nothing to do for an engine that never started); once. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return; // a shutdown hook and the normal end may both ask
+        }
         try {
             identities.close();
         } finally {

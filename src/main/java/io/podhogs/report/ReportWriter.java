@@ -130,7 +130,7 @@ public final class ReportWriter {
         }
     }
 
-    static String csvField(String s) {
+    public static String csvField(String s) {
         if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
             return s;
         }

@@ -173,4 +173,45 @@ class LedgerTest {
         assertEquals(new Traffic(1000, 10, 0, 0), after.stream().map(AccountSnapshot::total)
                 .reduce(Traffic.NONE, Traffic::plus), "every byte kept");
     }
+
+    @Test
+    void theHistoryTakesEachCreditedByteOnceUnderItsOwnKeyEvenWhenItsAccountWasRetired() {
+        Ledger ledger = new Ledger(2_000_000_000L, TICK);
+        ledger.startRecording();
+        ProcessOwner job = new ProcessOwner(new ProcessInfo(43, 8, 0, "job", "job", "job",
+                io.podhogs.identity.CgroupIdentity.NONE));
+        io.podhogs.identity.RemotePeer external = io.podhogs.identity.RemotePeer.of(io.podhogs.identity.RemoteClass.EXTERNAL);
+        ledger.credit(curl, 3, TrafficDelta.of(100, 1, 10, 1), TICK);
+        ledger.credit(job, 3, TrafficDelta.of(700, 7, 70, 7), TICK, false, external);
+        List<AccountSnapshot> first = ledger.drainUnrecorded();
+        assertEquals(2, first.size(), first::toString);
+        assertEquals(new Traffic(700, 7, 70, 7), first.stream().filter(a -> a.key().equals(new OwnerKey(job)))
+                .findFirst().orElseThrow().with(io.podhogs.identity.RemoteClass.EXTERNAL).total());
+        assertEquals(List.of(), ledger.drainUnrecorded(), "nothing new: nothing drained");
+
+        // The job's last bytes, then it exits and is folded: they stay the job's in the history,
+        // and the fold itself (its 710 bytes moving to the exited bucket) is no traffic.
+        ledger.credit(job, 3, TrafficDelta.of(10, 1, 0, 0), 2 * TICK);
+        ledger.markExited(p -> p.equals(job));
+        assertEquals(1, ledger.retireExited(TICK, 10 * TICK));
+        ledger.credit(job, 3, TrafficDelta.of(5, 1, 0, 0), 11 * TICK); // late: credited to where it went
+        List<AccountSnapshot> second = ledger.drainUnrecorded();
+        assertEquals(2, second.size(), second::toString);
+        assertEquals(new Traffic(10, 1, 0, 0), second.stream().filter(a -> a.key().equals(new OwnerKey(job)))
+                .findFirst().orElseThrow().total());
+        assertEquals(new Traffic(5, 1, 0, 0), second.stream().filter(a -> a.key() instanceof ExitedProcessesKey)
+                .findFirst().orElseThrow().total());
+    }
+
+    @Test
+    void withoutTheHistoryARetiredAccountsLastBytesGoWithItAndNothingIsKeptAside() {
+        Ledger ledger = new Ledger(2_000_000_000L, TICK);
+        ledger.credit(curl, 3, TrafficDelta.of(100, 1, 10, 1), TICK);
+        ledger.markExited(p -> p.equals(curl));
+        assertEquals(1, ledger.retireExited(TICK, 10 * TICK));
+        List<AccountSnapshot> drained = ledger.drainUnrecorded();
+        assertEquals(1, drained.size(), drained::toString);
+        assertTrue(drained.get(0).key() instanceof ExitedProcessesKey);
+        assertEquals(new Traffic(100, 1, 10, 1), drained.get(0).total());
+    }
 }

@@ -1,0 +1,137 @@
+package io.podhogs.history;
+
+import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.accounting.ContainerKey;
+import io.podhogs.accounting.NamespaceKey;
+import io.podhogs.accounting.PodKey;
+import io.podhogs.accounting.RemoteClassTraffic;
+import io.podhogs.accounting.RetiredPodsKey;
+import io.podhogs.accounting.RollUp;
+import io.podhogs.accounting.Traffic;
+import io.podhogs.engine.HistorySink;
+import io.podhogs.identity.ContainerInfo;
+import io.podhogs.identity.IdentityLookup;
+import io.podhogs.identity.PodDirectory;
+import io.podhogs.identity.RemoteClass;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+
+/**
+ * Turns one drain of the engine (what each account got in the last second) into history rows: the
+ * same bytes at each {@link HistoryLevel}, per remote class ("" where no cluster classified them).
+ * The roll-up is the exports' ({@link RollUp}), on the drained traffic instead of the totals.
+ */
+final class DrainKeys {
+    /** The remote class of bytes no cluster classified. */
+    static final String UNCLASSIFIED = "";
+
+    private final IdentityLookup identity;
+    private final Function<String, String> containerNames;
+    private final IntFunction<String> userNames;
+    private final RecentPods recentPods = new RecentPods();
+
+    /**
+     * @param containerNames a container's name (the pod spec's, the runtime's), or null
+     * @param userNames a UID's user name
+     */
+    DrainKeys(IdentityLookup identity, Function<String, String> containerNames, IntFunction<String> userNames) {
+        this.identity = identity;
+        this.containerNames = containerNames;
+        this.userNames = userNames;
+    }
+
+    /** Each row of the drain, at every level, with its traffic by remote class. */
+    void rows(HistorySink.Drain drain, BiConsumer<HistoryKey, Map<String, Traffic>> to) {
+        List<AccountSnapshot> accounts = drain.accounts();
+        if (accounts.isEmpty()) {
+            return;
+        }
+        PodDirectory pods = recentPods.with(identity.pods());
+        RollUp up = new RollUp(accounts, drain.containersByNetns(), containerNames, pods);
+        for (AccountSnapshot a : accounts) {
+            to.accept(a.isProcess() ? HistoryKey.program(a.program(), userNames.apply(a.uid()))
+                    : HistoryKey.program(a.program(), ""), byClass(a));
+        }
+        for (AccountSnapshot c : up.containers()) {
+            to.accept(containerKey(c, pods), byClass(c));
+        }
+        for (AccountSnapshot p : up.pods()) {
+            to.accept(podKey(p), byClass(p));
+        }
+        for (AccountSnapshot n : up.namespaces()) {
+            to.accept(n.key() instanceof NamespaceKey k ? HistoryKey.namespace(k.namespace())
+                    : HistoryKey.outside(HistoryLevel.NAMESPACE), byClass(n));
+        }
+    }
+
+    private HistoryKey containerKey(AccountSnapshot a, PodDirectory pods) {
+        if (!(a.key() instanceof ContainerKey c)) {
+            return HistoryKey.outside(HistoryLevel.CONTAINER);
+        }
+        String id = c.cgroup().containerId();
+        String image = identity.container(id).map(ContainerInfo::image).orElse("");
+        String name = pods.containerName(id);
+        return pods.pod(c.cgroup().podUid(), id)
+                .map(p -> HistoryKey.container(name != null ? name : c.name(), image, p.namespace(), p.name()))
+                .orElse(HistoryKey.container(c.name(), image, "", ""));
+    }
+
+    private static HistoryKey podKey(AccountSnapshot a) {
+        if (a.key() instanceof PodKey p) {
+            return p.namespace().isEmpty() ? HistoryKey.pod("", "pod:" + p.uid(), "")
+                    : HistoryKey.pod(p.namespace(), p.podName(), p.workload() == null ? "" : p.workload().toString());
+        }
+        if (a.key() instanceof RetiredPodsKey r) {
+            return HistoryKey.pod(r.namespace(), "(deleted pods)", r.workload() == null ? "" : r.workload().toString());
+        }
+        return HistoryKey.outside(HistoryLevel.POD);
+    }
+
+    /** The account's traffic per remote class; what no class took under {@link #UNCLASSIFIED}. */
+    static Map<String, Traffic> byClass(AccountSnapshot a) {
+        Map<String, Traffic> result = new LinkedHashMap<>();
+        Traffic rest = a.total();
+        for (Map.Entry<RemoteClass, RemoteClassTraffic> e : a.byRemoteClass().entrySet()) {
+            result.put(e.getKey().label(), e.getValue().total());
+            rest = rest.minus(e.getValue().total());
+        }
+        if (!rest.equals(Traffic.NONE)) {
+            result.put(UNCLASSIFIED, rest);
+        }
+        return result;
+    }
+
+    /**
+     * The pods seen lately, deleted ones included: a deleted pod's last bytes come after the
+     * cluster has forgotten it, and must still be recorded under its name. Bounded.
+     */
+    private static final class RecentPods {
+        private static final int MAX = 8_192;
+        private final Map<String, io.podhogs.identity.PodInfo> seen = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, io.podhogs.identity.PodInfo> eldest) {
+                return size() > MAX;
+            }
+        };
+        private PodDirectory last;
+        private PodDirectory merged = PodDirectory.EMPTY;
+
+        PodDirectory with(PodDirectory now) {
+            if (now == last) {
+                return merged;
+            }
+            last = now;
+            for (io.podhogs.identity.PodInfo p : now.pods()) {
+                seen.put(p.uid(), p);
+            }
+            merged = seen.size() == now.pods().size() ? now
+                    : new PodDirectory(new ArrayList<>(seen.values()), now.synced(), java.time.Duration.ZERO);
+            return merged;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.podhogs.history;
+
+import java.util.Locale;
+
+/**
+ * What the history keeps totals under. Every level sums to the same total: what is outside a
+ * level (the host's processes at the container level, say) is one row of its own there.
+ */
+public enum HistoryLevel {
+    /** A program: its path and its user (PIDs are reused, so they are no key). */
+    PROGRAM,
+    /** A container: its name and image, and its pod where it has one. */
+    CONTAINER,
+    /** A pod: its namespace, name and workload. */
+    POD,
+    /** A Kubernetes namespace. */
+    NAMESPACE;
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The level named {@code text} (as {@link #label}), or null. */
+    public static HistoryLevel parse(String text) {
+        for (HistoryLevel l : values()) {
+            if (l.label().equals(text)) {
+                return l;
+            }
+        }
+        return null;
+    }
+}
