@@ -19,6 +19,8 @@ import io.podhogs.host.HostFiles;
 import io.podhogs.identity.Identities;
 import io.podhogs.identity.IdentityLookup;
 import io.podhogs.identity.kubernetes.KubernetesOptions;
+import io.podhogs.history.HistoryRecorder;
+import io.podhogs.history.HistorySettings;
 import io.podhogs.node.CaptureSettings;
 import io.podhogs.node.ClusterSettings;
 import io.podhogs.node.NodeMonitor;
@@ -76,6 +78,7 @@ public class Agent {
     private ScheduledExecutorService refresher;
     private MetricsExporter exporter;
     private volatile EngineWatch watch;
+    private volatile Optional<HistoryRecorder> history = Optional.empty();
     /** The engine's trouble as last logged (the refresher thread only). */
     private String engineTroubleSaid = "";
     private final StopWatchdog watchdog = StopWatchdog.forThisProcess();
@@ -113,13 +116,17 @@ public class Agent {
         HostFiles host = new HostFiles(Path.of(config.procRoot()), Path.of(config.sysRoot()), Path.of(config.etcRoot()));
         ClusterSettings clusterSettings = clusterSettings();
         Optional<KubernetesOptions> cluster = clusterSettings.options(host, NAMES);
+        HistorySettings historySettings = AgentHistory.settings(config.history());
         NodeMonitor node = NodeMonitor.open(EngineConfig.of(captureSettings().config(NAMES))
                 .withRateWindow(config.window()).withExitedRetention(Spans.saturated(config.exitedRetention()))
                 .withMaxFlows(config.maxFlows()), cluster, true, host);
+        history = AgentHistory.start(config.history(), historySettings, node.engine(), node.identities(), host);
         try {
             node.start();
         } catch (CaptureException e) {
             node.close();
+            history.ifPresent(HistoryRecorder::close);
+            history = Optional.empty();
             throw e;
         }
         Engine started = node.engine();
@@ -394,6 +401,9 @@ public class Agent {
             bounded("stopping the capture and the engine", STOP_ENGINE_MILLIS, stopping::close);
             engine = null;
         }
+        // After the engine: its last bytes are in the history's last flush.
+        history.ifPresent(h -> bounded("writing the history", STOP_HISTORY_MILLIS, h::close));
+        history = Optional.empty();
         Identities closing = identities;
         bounded("closing the container and cluster watches", STOP_WATCHES_MILLIS, closing::close);
         identities = Identities.none();
@@ -407,6 +417,8 @@ public class Agent {
      */
     /** The engine's stop: its captures' handles and its last cycle (a busy one can take seconds). */
     private static final long STOP_ENGINE_MILLIS = 1500;
+    /** The history's last flush: one transaction on a local file. */
+    private static final long STOP_HISTORY_MILLIS = 1000;
     /** Kubernetes watches and the Docker client: network peers that may not answer. */
     private static final long STOP_WATCHES_MILLIS = 500;
 

@@ -2,6 +2,7 @@ package io.podhogs.agent;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -69,6 +70,52 @@ public interface AgentConfig {
     Metrics metrics();
 
     Api api();
+
+    History history();
+
+    /** What the agent records of the node's traffic, kept across restarts (podhogs history, /api/v1/history). */
+    interface History {
+        /** Record (into {@link #file}); false: no history, and /api/v1/history answers 404. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The history file: in the chart, on a hostPath, so that a restart or an upgrade keeps it. */
+        @WithDefault("/var/lib/podhogs/history.db")
+        String file();
+
+        /** How often what was counted is written (one transaction): what a crash can lose. */
+        @WithDefault("30s")
+        Duration flushInterval();
+
+        /** Per period and level, the keys kept by name once the period is over; the rest go to 'other'. */
+        @WithDefault("50")
+        int topKeys();
+
+        /** The file's size budget in MiB: past it the oldest rows go, 5-minute ones first. */
+        @WithDefault("64")
+        int maxSizeMib();
+
+        /** How long each resolution's rows are kept; 0 for ever. */
+        Retention retention();
+
+        interface Retention {
+            @WithName("5min")
+            @WithDefault("48h")
+            Duration fiveMinutes();
+
+            @WithDefault("96h")
+            Duration hours();
+
+            @WithDefault("1488h")
+            Duration days();
+
+            @WithDefault("18600h")
+            Duration months();
+
+            @WithDefault("0s")
+            Duration years();
+        }
+    }
 
     interface Api {
         /** API requests at work at once; one more is answered 429 with Retry-After. */

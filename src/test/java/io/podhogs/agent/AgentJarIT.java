@@ -56,6 +56,23 @@ class AgentJarIT {
         for (Path log : logs) {
             Files.deleteIfExists(log); // files first, then their directory
         }
+        for (Path dir : historyDirs) {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private final List<Path> historyDirs = new ArrayList<>();
+
+    /** A history file in a directory of its own (the file, its -wal and -shm, its writer lock): removed after the test. */
+    private Path historyFile() throws IOException {
+        Path dir = Files.createTempDirectory("podhogs-history");
+        historyDirs.add(dir);
+        return dir.resolve("history.db");
     }
 
     private Path log(String name) throws IOException {
@@ -78,6 +95,8 @@ class AgentJarIT {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(output.toFile());
         builder.environment().putAll(env);
+        // Each agent records its history (on by default) into a file of its own, not the host's.
+        builder.environment().putIfAbsent("PODHOGS_HISTORY_FILE", historyFile().toString());
         Process p = builder.start();
         started.add(p);
         return p;
@@ -292,6 +311,51 @@ class AgentJarIT {
         Await.until(Duration.ofSeconds(30), Duration.ofMillis(50), () -> get(port, "/q/health/live"),
                 r -> r.statusCode() == status, r -> what + " (status " + status + "); the last answer: " + r.statusCode()
                         + " " + r.body() + "\n--- the agent's log\n" + read(output));
+    }
+
+    /**
+     * The agent records by default; its stop writes what came since the last flush (here the only
+     * one: flushes ten minutes apart). A routed veth's bytes are in the history for both its sides.
+     */
+    @Test
+    void theAgentsHistoryHoldsEveryByteOfTheVethOnceItHasStopped() throws Exception {
+        Host h = net.createHost();
+        int port = freePort();
+        Path output = log("podhogs-agent");
+        Path history = historyFile();
+        Process agent = podhogs(Map.of("QUARKUS_MANAGEMENT_PORT", Integer.toString(port), "QUARKUS_HTTP_PORT",
+                Integer.toString(freePort()), "PODHOGS_INTERFACES", h.hostIf(), "PODHOGS_KUBERNETES_MODE", "off",
+                "PODHOGS_METRICS_REFRESH", "200ms", "PODHOGS_HISTORY_FILE", history.toString(),
+                "PODHOGS_HISTORY_FLUSH_INTERVAL", "600s"), output, "agent");
+        awaitReady(port, agent, output);
+        net.bringUp(h);
+        // The sender closes its connection after it is done: its last frames are in before the stop.
+        net.sendToPeer(h, "5795", 400_000).awaitExit(Duration.ofSeconds(10));
+        Thread.sleep(500);
+        awaitInterfaceSeries(port, h, output);
+        agent.destroy(); // SIGTERM
+        assertTrue(agent.waitFor(20, TimeUnit.SECONDS), () -> "SIGTERM did not end the agent:\n" + read(output));
+        assertEquals(0, agent.exitValue(), () -> read(output));
+        assertTrue(read(output).contains("agent: recording the node's history into " + history), () -> read(output));
+        Traffic kernel = Counters.of(h.hostIf());
+        long carried = kernel.sentBytes() + kernel.receivedBytes();
+        long frames = kernel.sentPackets() + kernel.receivedPackets();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int status = io.podhogs.cli.Cli.execute(new String[] {"history", "--file", history.toString(), "--5min", "-o",
+                "json", "--top", "1000"}, new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8), io.podhogs.host.HostFiles.system());
+        assertEquals(0, status, err::toString);
+        long[] sum = new long[4];
+        for (String line : out.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+            JsonNode row = HEALTH.readTree(line);
+            sum[0] += row.path("sent_bytes").asLong();
+            sum[1] += row.path("received_bytes").asLong();
+            sum[2] += row.path("sent_packets").asLong();
+            sum[3] += row.path("received_packets").asLong();
+        }
+        assertEquals(List.of(carried, carried, frames, frames), List.of(sum[0], sum[1], sum[2], sum[3]),
+                () -> "the history's programs against the veth's counters " + kernel + ":\n" + out);
     }
 
     @Test

@@ -82,6 +82,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * regenerate it with {@code ./mvnw -B test -Dtest=HelmChartTest -Dpodhogs.regenerate=true}.
  */
 class HelmChartTest {
+    private static final String HISTORY_MOUNT = "/var/lib/podhogs";
     private static final String PROC_MOUNT = "/host/proc";
     private static final String PASSWD_MOUNT = "/host/etc/passwd";
     private static final Path K8S_MANIFEST = ROOT.resolve("k8s/podhogs.yaml");
@@ -289,11 +290,11 @@ class HelmChartTest {
     }
 
     @Test
-    void hostPathsAreReadOnlyAndOnlyWhatTheAgentReads() {
+    void hostPathsAreReadOnlyAndOnlyWhatTheAgentReadsButTheHistorysDirectory() {
         DaemonSet ds = daemonSet(Map.of());
         PodSpec pod = ds.getSpec().getTemplate().getSpec();
         Map<String, VolumeMount> mounts = mounts(agent(ds));
-        assertEquals(Set.of(PROC_MOUNT, PASSWD_MOUNT, "/tmp"), mounts.keySet());
+        assertEquals(Set.of(PROC_MOUNT, PASSWD_MOUNT, "/tmp", HISTORY_MOUNT), mounts.keySet());
 
         assertEquals("/proc", hostPath(pod, mounts.get(PROC_MOUNT)).getHostPath().getPath());
         Volume passwd = hostPath(pod, mounts.get(PASSWD_MOUNT));
@@ -315,20 +316,47 @@ class HelmChartTest {
                 for (VolumeMount m : c.getVolumeMounts() == null ? List.<VolumeMount>of() : c.getVolumeMounts()) {
                     assertFalse(m.getMountPath().startsWith("/sys"), "no /sys mount: " + m.getMountPath());
                     Volume v = volume(variant.getSpec().getTemplate().getSpec(), m.getName());
-                    if (v.getHostPath() != null || v.getSecret() != null) {
+                    if ((v.getHostPath() != null || v.getSecret() != null) && !m.getMountPath().equals(HISTORY_MOUNT)) {
                         assertEquals(Boolean.TRUE, m.getReadOnly(), m.getMountPath() + " must be read-only");
                     }
                 }
             }
             for (Volume v : variant.getSpec().getTemplate().getSpec().getVolumes()) {
                 if (v.getHostPath() != null) {
-                    assertTrue(Set.of("/proc", "/etc/passwd", "/var/run/docker.sock").contains(v.getHostPath().getPath()),
+                    assertTrue(Set.of("/proc", "/etc/passwd", "/var/run/docker.sock", "/var/lib/podhogs")
+                                    .contains(v.getHostPath().getPath()),
                             "unexpected hostPath " + v.getHostPath().getPath());
                 }
             }
         }
         assertTrue(pod.getVolumes().stream().noneMatch(v -> v.getHostPath() != null
                 && v.getHostPath().getPath().startsWith("/sys")), "/sys/fs/cgroup is not mounted");
+    }
+
+    /** The one directory the agent writes: the node's history, on a hostPath that outlives the pod, or nothing. */
+    @Test
+    void theHistoryIsOnAWritableHostPathByDefaultAndOffWithItsValue() {
+        DaemonSet ds = daemonSet(Map.of());
+        VolumeMount mount = mounts(agent(ds)).get(HISTORY_MOUNT);
+        assertTrue(mount.getReadOnly() == null || !mount.getReadOnly(), "the history is written");
+        Volume dir = hostPath(ds.getSpec().getTemplate().getSpec(), mount);
+        assertEquals("/var/lib/podhogs", dir.getHostPath().getPath());
+        assertEquals("DirectoryOrCreate", dir.getHostPath().getType());
+        assertEquals("true", env(agent(ds), "PODHOGS_HISTORY_ENABLED"));
+        assertEquals(HISTORY_MOUNT + "/history.db", env(agent(ds), "PODHOGS_HISTORY_FILE"));
+        assertEquals("30s", env(agent(ds), "PODHOGS_HISTORY_FLUSH_INTERVAL"));
+        assertEquals("48h", env(agent(ds), "PODHOGS_HISTORY_RETENTION_5MIN"));
+
+        DaemonSet moved = daemonSet(Map.of("history.hostPath", "/data/podhogs", "history.retention.days", "2000h"));
+        assertEquals("/data/podhogs", hostPath(moved.getSpec().getTemplate().getSpec(),
+                mounts(agent(moved)).get(HISTORY_MOUNT)).getHostPath().getPath());
+        assertEquals("2000h", env(agent(moved), "PODHOGS_HISTORY_RETENTION_DAYS"));
+
+        DaemonSet off = daemonSet(Map.of("history.enabled", false));
+        assertFalse(mounts(agent(off)).containsKey(HISTORY_MOUNT));
+        assertTrue(off.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .noneMatch(v -> v.getHostPath() != null && v.getHostPath().getPath().equals("/var/lib/podhogs")));
+        assertEquals("false", env(agent(off), "PODHOGS_HISTORY_ENABLED"));
     }
 
     @Test
@@ -390,7 +418,7 @@ class HelmChartTest {
                 "agent.kubernetes.serviceCidrs", List.of("10.96.0.0/12"), "agent.metrics.podLabels", List.of("app")));
         List<String> names = agent(daemonSet(values)).getEnv().stream().map(EnvVar::getName)
                 .filter(n -> n.startsWith("PODHOGS_")).toList();
-        assertEquals(25, names.size(), names::toString); // every setting the chart can pass, with the /proc and /etc roots
+        assertEquals(35, names.size(), names::toString); // every setting the chart can pass, with the /proc and /etc roots
         for (String name : names) {
             assertTrue(settings.contains(name), name + " is no setting of AgentConfig: " + settings);
         }
@@ -402,8 +430,10 @@ class HelmChartTest {
             if (m.isSynthetic() || java.lang.reflect.Modifier.isStatic(m.getModifiers()) || m.getParameterCount() != 0) {
                 continue;
             }
-            String name = prefix + "_" + m.getName().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
-            if (m.getReturnType().isInterface() && m.getReturnType().getEnclosingClass() == AgentConfig.class) {
+            io.smallrye.config.WithName named = m.getAnnotation(io.smallrye.config.WithName.class);
+            String property = named != null ? named.value() : m.getName().replaceAll("([a-z0-9])([A-Z])", "$1_$2");
+            String name = prefix + "_" + property.toUpperCase(Locale.ROOT);
+            if (m.getReturnType().isInterface() && m.getReturnType().getName().startsWith(AgentConfig.class.getName() + "$")) {
                 settingVariables(name, m.getReturnType(), into);
             } else {
                 into.add(name);

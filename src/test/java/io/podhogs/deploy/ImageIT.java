@@ -1,6 +1,7 @@
 package io.podhogs.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -57,6 +58,9 @@ class ImageIT {
     private final DockerHost docker = new DockerHost();
     private final TestNet net = new TestNet();
     private final List<String> agents = new ArrayList<>();
+    /** The node's history directory, as the chart's hostPath: the one place the agent writes. */
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path historyDir;
     private String network;
     private String server;
     private String client;
@@ -176,6 +180,7 @@ class ImageIT {
         List<String> argv = new ArrayList<>(List.of("docker", "run", "-d", "--name", name, "--pid=host", "--net=host",
                 "--cap-drop=ALL", "--read-only", "--tmpfs", "/tmp:exec,size=64m", "--security-opt", "apparmor=unconfined",
                 "-v", "/proc:/host/proc:ro", "-v", "/etc/passwd:/host/etc/passwd:ro",
+                "-v", historyDir.resolve(name) + ":/var/lib/podhogs",
                 "-v", DockerHost.SOCKET + ":" + DockerHost.SOCKET + ":ro",
                 "-e", "PODHOGS_PROC_ROOT=/host/proc", "-e", "PODHOGS_ETC_ROOT=/host/etc",
                 "-e", "QUARKUS_MANAGEMENT_PORT=" + port, "-e", "QUARKUS_HTTP_PORT=" + apiPort(port),
@@ -296,6 +301,9 @@ class ImageIT {
                 scraped -> scraped == wanted, "the container's receive series to say " + wanted + " (-1: no series)");
         String logs = Shell.runQuietly("docker", "logs", agent);
         assertTrue(logs.contains("agent capturing on"), logs);
+        // The history, on by default, in the mounted directory: SQLite's native library ran from /tmp.
+        assertTrue(logs.contains("agent: recording the node's history into /var/lib/podhogs/history.db"), logs);
+        assertFalse(logs.contains("no history recorded"), logs);
         assertEquals("true", Shell.run("docker", "inspect", "-f", "{{.HostConfig.ReadonlyRootfs}}", agent).trim());
     }
 
