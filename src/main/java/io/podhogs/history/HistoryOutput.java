@@ -169,30 +169,35 @@ public final class HistoryOutput {
 
     private void json(List<HistoryRow> rows) {
         for (HistoryRow r : rows) {
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("start", r.start().toString());
-            o.put("end", r.end().toString());
-            for (String c : columns()) {
-                o.put(c, value(r.key(), c));
-            }
-            o.put("sent_bytes", r.traffic().sentBytes());
-            o.put("received_bytes", r.traffic().receivedBytes());
-            o.put("sent_packets", r.traffic().sentPackets());
-            o.put("received_packets", r.traffic().receivedPackets());
-            Map<String, Object> classes = new LinkedHashMap<>();
-            for (Map.Entry<String, Traffic> e : r.byRemoteClass().entrySet()) {
-                if (!e.getKey().isEmpty()) {
-                    classes.put(e.getKey(), Map.of("sent_bytes", e.getValue().sentBytes(), "received_bytes",
-                            e.getValue().receivedBytes()));
-                }
-            }
-            o.put("remote_classes", classes);
             try {
-                out.println(JSON.writeValueAsString(o));
+                out.println(JSON.writeValueAsString(fields(r)));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e); // a map of strings and numbers always writes
             }
         }
+    }
+
+    /** A row's JSON fields: start, end, the key's fields, bytes, packets and remote classes (the agent's API too). */
+    public Map<String, Object> fields(HistoryRow r) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("start", r.start().toString());
+        o.put("end", r.end().toString());
+        for (String c : columns()) {
+            o.put(c, value(r.key(), c));
+        }
+        o.put("sent_bytes", r.traffic().sentBytes());
+        o.put("received_bytes", r.traffic().receivedBytes());
+        o.put("sent_packets", r.traffic().sentPackets());
+        o.put("received_packets", r.traffic().receivedPackets());
+        Map<String, Object> classes = new LinkedHashMap<>();
+        for (Map.Entry<String, Traffic> e : r.byRemoteClass().entrySet()) {
+            if (!e.getKey().isEmpty()) {
+                classes.put(e.getKey(), Map.of("sent_bytes", e.getValue().sentBytes(), "received_bytes",
+                        e.getValue().receivedBytes()));
+            }
+        }
+        o.put("remote_classes", classes);
+        return o;
     }
 
     private static String pad(String s, int width) {

@@ -57,6 +57,12 @@ public final class HistoryQuery implements AutoCloseable {
      */
     public List<HistoryRow> rows(Resolution resolution, HistoryLevel level, boolean byWorkload, Instant since,
                                  Instant until, int top) throws HistoryException {
+        return rows(resolution, level, byWorkload, since, until, top, MAX_ROWS);
+    }
+
+    /** As {@link #rows(Resolution, HistoryLevel, boolean, Instant, Instant, int)}, the first {@code maxRows} at most. */
+    public List<HistoryRow> rows(Resolution resolution, HistoryLevel level, boolean byWorkload, Instant since,
+                                 Instant until, int top, int maxRows) throws HistoryException {
         HistoryLevel stored = byWorkload ? HistoryLevel.POD : level;
         Map<Long, Map<HistoryKey, Map<String, long[]>>> periods = new TreeMap<>();
         try (PreparedStatement s = c.prepareStatement("SELECT t.start, k.name, k.user, k.image, k.namespace, k.pod,"
@@ -93,11 +99,11 @@ public final class HistoryQuery implements AutoCloseable {
             p.getValue().forEach((key, classes) -> period.add(row(start, end, key, classes)));
             period.sort(Comparator.comparingLong(HistoryRow::total).reversed());
             rows.addAll(topOf(period, top, stored));
-            if (rows.size() >= MAX_ROWS) {
+            if (rows.size() >= maxRows) {
                 break;
             }
         }
-        return rows.size() > MAX_ROWS ? List.copyOf(rows.subList(0, MAX_ROWS)) : rows;
+        return rows.size() > maxRows ? List.copyOf(rows.subList(0, maxRows)) : rows;
     }
 
     /** A pod row as its workload's: a pod with none is its own. */

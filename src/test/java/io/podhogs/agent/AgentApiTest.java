@@ -67,6 +67,14 @@ class AgentApiTest extends AgentTrafficFixture {
     }
 
     @Test
+    void theHistoryOfAnAgentThatRecordsNoneIsA404ThatSaysSo() {
+        Response r = get("/api/v1/history");
+        assertEquals(404, r.statusCode(), r::asString);
+        assertEquals(Map.of("error", "this agent records no history (podhogs.history.enabled=false)"),
+                new JsonPath(r.asString()).getMap("$"));
+    }
+
+    @Test
     void theOpenApiDocumentDescribesThePagesAsTheyAreWritten() {
         String doc = get("/q/openapi").then().statusCode(200).extract().asString();
         for (String part : List.of("    PodPage:", "    ConnectionPage:", "        continue:", "        remaining:",

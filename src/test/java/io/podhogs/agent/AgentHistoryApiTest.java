@@ -1,0 +1,162 @@
+package io.podhogs.agent;
+
+import static io.restassured.RestAssured.get;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.podhogs.cli.Cli;
+import io.podhogs.host.HostFiles;
+import io.podhogs.testing.Await;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * /api/v1/history: what the agent recorded, the same rows {@code podhogs history -o json} reads
+ * from its file, and a 400 for each bad parameter. (That the file holds every byte the kernel
+ * counted is AgentJarIT's and HistoryTrafficTest's.)
+ */
+@QuarkusTest
+@TestProfile(AgentHistoryApiTest.Recording.class)
+class AgentHistoryApiTest {
+    static final Path FILE = file();
+
+    @jakarta.inject.Inject
+    Agent agent;
+
+    @org.junit.jupiter.api.AfterEach
+    void stopAgent() {
+        agent.close();
+    }
+
+    /** One path for this JVM: Quarkus loads the test class (and so this field) a second time, in its own class loader. */
+    private static Path file() {
+        try {
+            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "podhogs-history-api-" + ProcessHandle.current().pid());
+            Files.createDirectories(dir);
+            dir.toFile().deleteOnExit();
+            return dir.resolve("history.db");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static final class Recording implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("podhogs.kubernetes.mode", "off", "podhogs.interfaces", "lo", "podhogs.history.enabled", "true",
+                    "podhogs.history.file", FILE.toString(), "podhogs.history.flush-interval", "1s");
+        }
+    }
+
+    @Test
+    void theApiAnswersWhatTheFileHoldsAsPodhogsHistoryReadsIt() throws Exception {
+        agent.start();
+        sendOverLoopback(1_000_000);
+        ObjectMapper json = new ObjectMapper();
+        // Flushed once a second: wait until the file holds a program row of a megabyte or more.
+        Await.until(Duration.ofSeconds(30), Duration.ofMillis(200), () -> get("/api/v1/history?by=program").asString(),
+                body -> {
+                    try {
+                        for (JsonNode row : json.readTree(body).path("items")) {
+                            if (row.path("sent_bytes").asLong() >= 1_000_000) {
+                                return true;
+                            }
+                        }
+                        return false;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                }, body -> "a program that sent a megabyte in the history: " + body);
+        for (String by : List.of("program", "container", "pod", "workload", "namespace")) {
+            for (String resolution : List.of("5min", "hours", "days", "months", "years")) {
+                // The file is written on: ask both until they agree on the same flush.
+                Await.until(Duration.ofSeconds(15), Duration.ofMillis(100), () -> {
+                    JsonNode api = json.readTree(get("/api/v1/history?by=" + by + "&resolution=" + resolution + "&top=1000")
+                            .then().statusCode(200).extract().asString());
+                    List<JsonNode> cli = cli("--by", by, "--" + resolution, "--top", "1000");
+                    List<JsonNode> items = new ArrayList<>();
+                    api.path("items").forEach(items::add);
+                    return items.equals(cli) && api.path("truncated").asBoolean(true) == false
+                            && api.path("resolution").asText().equals(resolution);
+                }, same -> same, same -> "/api/v1/history?by=" + by + "&resolution=" + resolution
+                        + " to be podhogs history's rows");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "/api/v1/history?by=user|by takes program, container, pod, workload or namespace, not 'user'",
+            "/api/v1/history?resolution=weeks|resolution takes 5min, hours, days, months or years, not 'weeks'",
+            "/api/v1/history?top=0|top must be 1 to 1000, not 0",
+            "/api/v1/history?since=yesterday|since takes an RFC 3339 time such as 2026-12-05T00:00:00Z, not 'yesterday'"})
+    void aBadParameterIsA400ThatSaysWhatIsWrong(String path, String error) {
+        Response r = get(path);
+        assertEquals(400, r.statusCode(), r::asString);
+        assertEquals(Map.of("error", error), new JsonPath(r.asString()).getMap("$"));
+    }
+
+    private static List<JsonNode> cli(String... args) throws IOException {
+        List<String> all = new ArrayList<>(List.of("history", "--file", FILE.toString(), "-o", "json"));
+        all.addAll(List.of(args));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Cli.execute(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), HostFiles.system());
+        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> rows = new ArrayList<>();
+        for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isBlank()) {
+                rows.add(json.readTree(line));
+            }
+        }
+        return rows;
+    }
+
+    /** A megabyte from this JVM to itself over TCP on loopback. */
+    private static void sendOverLoopback(int bytes) throws IOException {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+             Socket accepted = server.accept()) {
+            OutputStream out = client.getOutputStream();
+            InputStream in = accepted.getInputStream();
+            byte[] chunk = new byte[65536];
+            int sent = 0;
+            while (sent < bytes) {
+                int n = Math.min(chunk.length, bytes - sent);
+                out.write(chunk, 0, n);
+                sent += n;
+                int read = 0;
+                while (read < n) {
+                    read += in.read(chunk, 0, n - read);
+                }
+            }
+        }
+        assertTrue(bytes > 0);
+    }
+}
