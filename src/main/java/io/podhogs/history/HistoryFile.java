@@ -45,6 +45,12 @@ public final class HistoryFile {
      * @param zone the zone new files count their days in; an existing file keeps its own
      */
     static Connection openForWriting(Path file, ZoneId zone) throws HistoryException {
+        checkWritable(file);
+        return create(file, zone, new SQLiteConfig());
+    }
+
+    /** That {@code file} can be written: its directory is there and writable, the file (if there) too. */
+    static void checkWritable(Path file) throws HistoryException {
         Path dir = file.toAbsolutePath().getParent();
         if (dir != null && !Files.isDirectory(dir)) {
             throw new HistoryException("history file " + file + ": its directory " + dir + " does not exist (make it,"
@@ -55,18 +61,23 @@ public final class HistoryFile {
                     ? "the file is read-only" : "its directory " + dir + " is read-only")
                     + "): give a writable one, or run as a user who may write there");
         }
-        SQLiteConfig config = new SQLiteConfig();
+    }
+
+    private static Connection create(Path file, ZoneId zone, SQLiteConfig config) throws HistoryException {
         config.setBusyTimeout(10_000);
         Connection c = connect(file, config);
         try {
             check(c, file, true);
             try (Statement s = c.createStatement()) {
+                if (userVersion(s) == 0) {
+                    // Before any table, and outside a transaction (where SQLite ignores it): pruned
+                    // rows' pages go back to the file system, so the budget bounds the file on disk.
+                    s.execute("PRAGMA auto_vacuum=INCREMENTAL");
+                }
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=NORMAL"); // WAL: a committed flush survives the process's crash
                 if (userVersion(s) == 0) {
                     c.setAutoCommit(false);
-                    // Before any table: freed pages go back to the file system when rows are pruned.
-                    s.execute("PRAGMA auto_vacuum=INCREMENTAL");
                     for (String sql : SCHEMA_SQL) {
                         s.execute(sql);
                     }

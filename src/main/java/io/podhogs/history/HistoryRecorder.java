@@ -65,6 +65,7 @@ public final class HistoryRecorder implements HistorySink, AutoCloseable {
                                         Function<String, String> containerNames, IntFunction<String> userNames,
                                         boolean waitForWriter, Clock clock) throws HistoryException {
         DrainKeys keys = new DrainKeys(identity, containerNames, userNames);
+        HistoryFile.checkWritable(file); // before the lock file is made beside it
         WriterLock lock;
         try {
             lock = WriterLock.tryTake(file);
@@ -121,7 +122,7 @@ public final class HistoryRecorder implements HistorySink, AutoCloseable {
         long nextFlush = System.currentTimeMillis() + flushMillis;
         try {
             while (!stopping || !drains.isEmpty()) {
-                if (writer == null && !givenUp) {
+                if (lock == null && !givenUp) {
                     takeOver();
                 }
                 long wait = Math.max(1, Math.min(500, nextFlush - System.currentTimeMillis()));
@@ -181,10 +182,13 @@ public final class HistoryRecorder implements HistorySink, AutoCloseable {
     }
 
     private void flush() {
-        if (writer == null || pending.isEmpty() && lastProblem.isEmpty()) {
-            return;
+        if (lock == null || pending.isEmpty() && lastProblem.isEmpty()) {
+            return; // not the writer (yet), or nothing to do
         }
         try {
+            if (writer == null) {
+                writer = open(file, settings, clock.instant()); // after a failure: SQLite's state after it is not trusted
+            }
             if (!pending.isEmpty()) {
                 writer.write(pending);
                 pending.clear();
@@ -194,8 +198,15 @@ public final class HistoryRecorder implements HistorySink, AutoCloseable {
                 LOG.infof("history file %s is written again", file);
                 lastProblem = "";
             }
-        } catch (SQLException | RuntimeException e) {
-            String problem = e instanceof SQLException s ? HistoryFile.failure(file, s).getMessage() : e.toString();
+        } catch (HistoryException | SQLException | RuntimeException e) {
+            // A connection that failed (a full disk leaves SQLite's pager in its error state) is
+            // closed; the next flush opens the file again.
+            if (writer != null) {
+                writer.close();
+                writer = null;
+            }
+            String problem = e instanceof SQLException s ? HistoryFile.failure(file, s).getMessage()
+                    : e instanceof HistoryException h ? h.getMessage() : e.toString();
             if (!problem.equals(lastProblem)) {
                 LOG.warnf("history not written (%s): kept in memory (%d rows) and tried again every %d s", problem,
                         pending.size(), settings.flushInterval().toSeconds());

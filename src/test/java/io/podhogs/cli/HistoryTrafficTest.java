@@ -61,6 +61,18 @@ class HistoryTrafficTest {
         }
     }
 
+    /** kill -9 loses at most the last flush interval: traffic older than a drain and a flush is all in the file. */
+    @Test
+    void killDashNineLosesNothingOlderThanTheLastFlush() throws Exception {
+        TestNet.requireUsable();
+        Path file = dir.resolve("killed.db");
+        Host h = net.createHost();
+        Traffic kernel = run(h, file, "5793", 400_000, "KILL", "1");
+        long carried = kernel.sentBytes() + kernel.receivedBytes();
+        long[] sum = sum(file, "--by", "program", "--days", "--top", "1000");
+        assertEquals(List.of(carried, carried), List.of(sum[0], sum[1]), "kernel: " + kernel);
+    }
+
     /**
      * One run: podhogs watches the device by name before it is created and up, {@code bytes}
      * cross it, podhogs is stopped by {@code signal}. The device's counters once it has stopped.
@@ -74,7 +86,7 @@ class HistoryTrafficTest {
                     s -> s.contains("Refreshing:"), s -> "podhogs to refresh:\n" + s);
             net.bringUp(h);
             net.sendToPeer(h, port, bytes);
-            Thread.sleep(1500); // past a flush of the first run: its stop writes what came after it
+            Thread.sleep(2500); // past a drain (1 s) and a flush (1 s in the first run): its stop writes what came after
             Shell.run("kill", "-" + signal, Long.toString(p.pid()));
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), () -> "podhogs did not stop on SIG" + signal + ":\n" + read(out));
         } finally {
