@@ -48,9 +48,22 @@ final class FanOut implements AutoCloseable {
 
     /** Every agent's answer (ready ones asked, the others failed as they are), in the agents' order. */
     List<NodeAnswer> ask(List<KubectlAgent> agents, String list) {
+        return all(agents, a -> askOne(a, list));
+    }
+
+    /**
+     * Every agent's answer to one GET of {@code pathAndQuery} that is not a paged list (the
+     * history): its {@code items}, within the timeout.
+     */
+    List<NodeAnswer> askOnce(List<KubectlAgent> agents, String pathAndQuery) {
+        return all(agents, a -> getOnce(a, pathAndQuery));
+    }
+
+    /** {@code one} for every agent at once (ready ones; the others failed as they are), in the agents' order. */
+    private List<NodeAnswer> all(List<KubectlAgent> agents, java.util.function.Function<KubectlAgent, NodeAnswer> one) {
         List<Callable<NodeAnswer>> tasks = new ArrayList<>();
         for (KubectlAgent a : agents) {
-            tasks.add(() -> a.ready() ? askOne(a, list) : NodeAnswer.failed(a, 0, a.notReady()));
+            tasks.add(() -> a.ready() ? one.apply(a) : NodeAnswer.failed(a, 0, a.notReady()));
         }
         List<NodeAnswer> answers = new ArrayList<>();
         try {
@@ -67,6 +80,39 @@ final class FanOut implements AutoCloseable {
             throw PluginException.error("interrupted");
         }
         return answers;
+    }
+
+    private NodeAnswer getOnce(KubectlAgent agent, String pathAndQuery) {
+        try (AgentChannel channel = channels.apply(agent)) {
+            AgentChannel.Answer answer = channel.get(pathAndQuery, timeout);
+            if (answer.timedOut()) {
+                return NodeAnswer.failed(agent, 0, timedOut());
+            }
+            if (answer.failure() != null) {
+                return NodeAnswer.failed(agent, answer.status(), answer.failure());
+            }
+            if (answer.status() != 200) {
+                return NodeAnswer.failed(agent, answer.status(), "HTTP " + answer.status() + statusMessage(answer.body()));
+            }
+            JsonNode doc;
+            try {
+                doc = json.readTree(answer.body());
+            } catch (java.io.IOException e) {
+                return NodeAnswer.failed(agent, 200, "not a podhogs agent's answer (not JSON)");
+            }
+            JsonNode items = doc == null ? null : doc.get("items");
+            if (items == null || !items.isArray()) {
+                return NodeAnswer.failed(agent, 200, "not a podhogs agent's answer (no JSON list)");
+            }
+            List<ObjectNode> rows = new ArrayList<>();
+            for (JsonNode row : items) {
+                if (!(row instanceof ObjectNode o)) {
+                    return NodeAnswer.failed(agent, 200, "not a podhogs agent's answer (rows that are not objects)");
+                }
+                rows.add(o);
+            }
+            return NodeAnswer.answered(agent, rows, doc.path("truncated").asBoolean(false) ? 1 : 0);
+        }
     }
 
     /** Every page of one agent's list, within the timeout. */

@@ -1,6 +1,9 @@
 package io.podhogs.plugin;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
@@ -44,14 +47,44 @@ public final class KubectlMain {
         return said != null ? said.equals("1") : System.console() != null;
     }
 
+    /**
+     * Where "history" stands as the view (the first word that is not an option or an option's
+     * value: `kubectl podhogs --context prod history`), or -1 when the view is another.
+     */
+    private static int historyWord(CommandLine views, String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--")) {
+                return -1;
+            }
+            if (!a.startsWith("-") || a.equals("-")) {
+                return a.equals(KubectlHistoryCommand.WORD) ? i : -1;
+            }
+            CommandLine.Model.OptionSpec option = a.contains("=") ? null : views.getCommandSpec().findOption(a);
+            if (option != null && option.arity().min() > 0) {
+                i++; // its value
+            }
+        }
+        return -1;
+    }
+
     /** Runs the command as typed; its exit status (ExitCodes). */
     static int run(String[] args, PrintWriter out, PrintWriter err, Cluster.Environment env, boolean terminal) {
-        CommandLine cli = new CommandLine(new KubectlPodhogsCommand(out, err, env, terminal));
+        CommandLine views = new CommandLine(new KubectlPodhogsCommand(out, err, env, terminal));
+        int word = historyWord(views, args);
+        CommandLine cli = word < 0 ? views : new CommandLine(new KubectlHistoryCommand(out, err, env));
+        String help = word < 0 ? "kubectl podhogs --help" : "kubectl podhogs history --help";
+        if (word >= 0) {
+            // The options before the word (--kubeconfig, --context ...) are the history's too.
+            List<String> rest = new ArrayList<>(Arrays.asList(args));
+            rest.remove(word);
+            args = rest.toArray(String[]::new);
+        }
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, a) -> {
             err.println("error: " + e.getMessage());
-            err.println("See 'kubectl podhogs --help' for usage.");
+            err.println("See '" + help + "' for usage.");
             err.flush();
             return ExitCodes.USAGE;
         });
@@ -59,7 +92,7 @@ public final class KubectlMain {
             if (e instanceof PluginException pe) {
                 err.println("error: " + pe.getMessage());
                 if (pe.exitCode() == ExitCodes.USAGE) {
-                    err.println("See 'kubectl podhogs --help' for usage.");
+                    err.println("See '" + help + "' for usage.");
                 }
                 err.flush();
                 return pe.exitCode();

@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
                 + " 2 usage.", ""})
 final class KubectlPodhogsCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "VIEW", defaultValue = "pods",
-            description = "pods (default), containers, processes, connections, namespaces or workloads")
+            description = "pods (default), containers, processes, connections, namespaces or workloads;"
+                    + " history: what the agents recorded (kubectl podhogs history --help)")
     String view;
 
     @Option(names = {"-n", "--namespace"}, paramLabel = "NS",

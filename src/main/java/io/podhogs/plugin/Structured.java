@@ -53,9 +53,13 @@ final class Structured {
     }
 
     static String render(Query q, ClusterAnswer answer, ObjectMapper json) {
-        ObjectNode doc = document(q, answer, json);
+        return write(document(q, answer, json), q.output(), json);
+    }
+
+    /** A document as -o json (kubectl's layout) or -o yaml writes it. */
+    static String write(ObjectNode doc, Query.Output output, ObjectMapper json) {
         try {
-            if (q.output() == Query.Output.YAML) {
+            if (output == Query.Output.YAML) {
                 ObjectMapper yaml = new ObjectMapper(YAMLFactory.builder()
                         .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                         .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)

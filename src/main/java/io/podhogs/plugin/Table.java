@@ -46,7 +46,7 @@ final class Table {
         return s == null || s.isEmpty() ? "<none>" : s;
     }
 
-    private static String layout(List<List<String>> lines) {
+    static String layout(List<List<String>> lines) {
         if (lines.isEmpty()) {
             return "";
         }

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** README.md's kubectl podhogs section and the krew manifest say what the plugin does, not what it did once. */
 class KubectlPodhogsDocsTest {
-    private static String help() {
+    private static String help(String... args) {
         StringWriter out = new StringWriter();
-        int status = KubectlMain.run(new String[] {"--help"}, new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
+        int status = KubectlMain.run(args.length == 0 ? new String[] {"--help"} : args, new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
                 new Cluster.Environment(Map.of(), Path.of("/nonexistent")), false);
         assertEquals(0, status);
         return out.toString();
@@ -35,6 +35,12 @@ class KubectlPodhogsDocsTest {
         int end = readme.indexOf("```\n<!-- plugin-help:end -->");
         assertEquals(help().strip(), readme.substring(start, end).strip(),
                 "README.md's block must be kubectl podhogs --help, verbatim");
+        String historyOpen = "<!-- plugin-history-help:start -->\n```\n";
+        int historyStart = readme.indexOf(historyOpen);
+        assertTrue(historyStart >= 0, "README.md has a kubectl podhogs history --help block");
+        int historyEnd = readme.indexOf("```\n<!-- plugin-history-help:end -->", historyStart);
+        assertEquals(help("history", "--help").strip(), readme.substring(historyStart + historyOpen.length(), historyEnd).strip(),
+                "README.md's block must be kubectl podhogs history --help, verbatim");
         assertTrue(readme.contains("$ kubectl podhogs -A\n" + Files.readString(Golden.DIR.resolve("partial-pods-table.txt"))),
                 "README.md shows the golden output of -A");
         assertTrue(readme.indexOf("## kubectl podhogs") < readme.indexOf("## Test it"));

@@ -175,6 +175,58 @@ class KubectlPodhogsTest {
         }
     }
 
+    /** A history row as an agent answers it. */
+    private static String historyRow(String pod, String workload, long sent, long received) {
+        return "{\"start\":\"2026-12-05T00:00:00Z\",\"end\":\"2026-12-06T00:00:00Z\",\"namespace\":\"shop\",\"pod\":\""
+                + pod + "\",\"workload\":\"" + workload + "\",\"sent_bytes\":" + sent + ",\"received_bytes\":" + received
+                + ",\"sent_packets\":1,\"received_packets\":1,\"remote_classes\":{\"external\":{\"sent_bytes\":" + sent
+                + ",\"received_bytes\":0}}}";
+    }
+
+    /**
+     * The nodes' histories summed: a pod recreated under its name on the other node is one row, a
+     * workload's pods on both nodes one row; a node that did not answer is named, exit status 3.
+     */
+    @Test
+    void historySumsTheNodesRowsPerPodAndWorkload() throws Exception {
+        cluster.agents(AgentCluster.agentPod(POD_A, AgentCluster.NODE_A, "Running", true),
+                AgentCluster.agentPod(POD_B, AgentCluster.NODE_B, "Running", true));
+        cluster.answering(POD_A, "history", "[" + historyRow("db-0", "StatefulSet/db", 1000, 2000) + ","
+                + historyRow("web-1", "Deployment/web", 10, 20) + "]");
+        cluster.answering(POD_B, "history", "[" + historyRow("db-0", "StatefulSet/db", 500, 700) + ","
+                + historyRow("web-2", "Deployment/web", 5, 7) + "]");
+        Result pods = run("history", "-n", "shop", "--units", "raw");
+        assertEquals(new Result(0, String.join("\n",
+                "DAY          NAMESPACE   POD     WORKLOAD         RX     TX     TOTAL",
+                "2026-12-05   shop        db-0    StatefulSet/db   2700   1500   4200",
+                "             shop        web-1   Deployment/web   20     10     30",
+                "             shop        web-2   Deployment/web   7      5      12",
+                "TOTAL                                             2727   1515   4242") + "\n", "", ""), pods);
+        assertTrue(cluster.agent(POD_A).requests().get(0).startsWith("/api/v1/history?by=pod&resolution=days&top=1000"),
+                cluster.agent(POD_A).requests()::toString);
+        Result workloads = run("history", "--by", "workload", "-n", "shop", "--units", "raw", "--no-headers");
+        assertEquals("2026-12-05   shop   StatefulSet/db   2700   1500   4200\n"
+                + "             shop   Deployment/web   27     15     42\n", workloads.out(), workloads::toString);
+        Result other = run("history", "-n", "elsewhere");
+        assertEquals(new Result(0, "", "No history recorded in elsewhere namespace.\n", ""), other);
+
+        cluster.unreachable(POD_B);
+        Result partial = run("history", "-A", "-o", "json");
+        assertEquals(3, partial.exit(), partial::toString);
+        assertTrue(partial.err().startsWith("warning: node node-b did not answer: "), partial::toString);
+        JsonNode doc = new ObjectMapper().readTree(partial.out());
+        assertEquals(2, doc.get("items").size(), partial::toString);
+        assertEquals(1000, doc.get("items").get(0).get("remote_classes").get("external").get("sent_bytes").asLong());
+        assertEquals("node-b", doc.get("unanswered").get(0).get("node").asText());
+    }
+
+    @Test
+    void historyUsageErrorsPointAtItsOwnHelp() {
+        Result r = runBare(Map.of(), "history", "--by", "user");
+        assertEquals(new Result(2, "", "error: --by takes program, container, pod, workload or namespace, not \"user\"\n"
+                + "See 'kubectl podhogs history --help' for usage.\n", ""), r);
+    }
+
     @Test
     void bothNodesAnsweringSumNamespacesAndWorkloadsAndExitZero() throws Exception {
         bothNodesUp();

@@ -1,0 +1,216 @@
+package io.podhogs.plugin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * kubectl podhogs history: every node's recorded history (the agents' /api/v1/history), summed per
+ * pod, workload, namespace, container or program across the nodes.
+ */
+@Command(name = "kubectl podhogs history", mixinStandardHelpOptions = true, sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {"Traffic the nodes' podhogs agents recorded (their history, kept on each node across"
+                + " restarts), per period, summed across nodes by pod (namespace/name), workload, namespace,"
+                + " container or program; each period's top keys and an 'other' row.",
+            "",
+            "Exit status: 0 every node answered, 3 some nodes did not (each named on stderr), 1 error, 2 usage.", ""})
+final class KubectlHistoryCommand implements Callable<Integer> {
+    static final String WORD = "history";
+    /** Keys an agent is asked for per period: enough that the top ones across nodes are whole. */
+    static final int ASKED_TOP = 1000;
+
+    @Option(names = "--by", paramLabel = "LEVEL", defaultValue = "pod",
+            description = "pod (default), workload, namespace, container or program")
+    String by;
+
+    @ArgGroup(exclusive = true)
+    Periods periods = new Periods();
+
+    static final class Periods {
+        @Option(names = "--5min", description = "5-minute periods (kept 48 hours)")
+        boolean fiveMinutes;
+        @Option(names = "--hours", description = "Hours (kept 4 days)")
+        boolean hours;
+        @Option(names = "--days", description = "Days (default; kept 62 days)")
+        boolean days;
+        @Option(names = "--months", description = "Months (kept 25 months)")
+        boolean months;
+        @Option(names = "--years", description = "Years (kept for ever)")
+        boolean years;
+
+        String resolution() {
+            return fiveMinutes ? "5min" : hours ? "hours" : months ? "months" : years ? "years" : "days";
+        }
+
+        String title() {
+            return fiveMinutes ? "START" : hours ? "HOUR" : months ? "MONTH" : years ? "YEAR" : "DAY";
+        }
+    }
+
+    @Option(names = "--since", paramLabel = "TIME", description = "Only periods from TIME (2026-12-01 or 2026-12-01T10:00:00Z)")
+    String since;
+
+    @Option(names = "--until", paramLabel = "TIME", description = "Only periods that start before TIME")
+    String until;
+
+    @Option(names = "--top", paramLabel = "N", defaultValue = "10", description = "Keys shown per period (default 10),"
+            + " the rest summed in 'other'")
+    int top;
+
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
+            description = "Only this namespace (default: the context's) for pods, workloads and containers")
+    String namespace;
+
+    @Option(names = {"-A", "--all-namespaces"}, description = "Every namespace")
+    boolean allNamespaces;
+
+    @Option(names = "--node", paramLabel = "NODE", description = "Ask only this node's agent")
+    String node;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "wide, json or yaml")
+    String output;
+
+    @Option(names = "--no-headers", description = "No title line and no TOTAL row")
+    boolean noHeaders;
+
+    @Option(names = "--units", paramLabel = "UNITS", defaultValue = "iec",
+            description = "iec (default: KiB, MiB), si (kB, MB) or raw (plain integers)")
+    String units;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
+            description = "How long one node's agent may take (default 10s)")
+    String timeout;
+
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "16", description = "Nodes asked at once (default 16)")
+    int parallel;
+
+    @Option(names = "--agent-namespace", paramLabel = "NS",
+            description = "The agents' namespace (default: look in all namespaces)")
+    String agentNamespace;
+
+    @Option(names = "--agent-selector", paramLabel = "SELECTOR", defaultValue = AgentDiscovery.DEFAULT_SELECTOR,
+            description = "The agents' pods' labels (default: the chart's)")
+    String agentSelector;
+
+    @Option(names = "--context", paramLabel = "CONTEXT", description = "The kubeconfig context to use")
+    String context;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "The kubeconfig file to use")
+    String kubeconfig;
+
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final Cluster.Environment env;
+
+    KubectlHistoryCommand(PrintWriter out, PrintWriter err, Cluster.Environment env) {
+        this.out = out;
+        this.err = err;
+        this.env = env;
+    }
+
+    @Override
+    public Integer call() {
+        ClusterHistory.keyFields(by); // checks --by
+        if (namespace != null && allNamespaces) {
+            throw PluginException.usage("-n and -A together: choose one");
+        }
+        if (top < 1) {
+            throw PluginException.usage("--top must be at least 1");
+        }
+        Query.Output format = Query.Output.parse(output);
+        Units u = new Units(switch (units.toLowerCase(Locale.ROOT)) {
+            case "iec" -> Units.Scale.IEC;
+            case "si" -> Units.Scale.SI;
+            case "raw" -> Units.Scale.RAW;
+            default -> throw PluginException.usage("unknown --units \"" + units + "\": use iec, si or raw");
+        }, false);
+        String path = "/api/v1/history?by=" + by + "&resolution=" + periods.resolution() + "&top=" + ASKED_TOP
+                + time("since", since) + time("until", until);
+        Duration perNode = Durations.parse(timeout);
+        if (parallel < 1) {
+            throw PluginException.usage("--parallel must be at least 1");
+        }
+        ObjectMapper json = Structured.mapper();
+        try (KubernetesClient client = Cluster.connect(kubeconfig, context, env, parallel, perNode);
+             FanOut fanOut = new FanOut(agent -> new PortForwardChannel(client, agent), json, parallel, perNode)) {
+            String scope = allNamespaces || !ClusterHistory.namespaced(by) ? null
+                    : namespace != null ? namespace : client.getNamespace() == null ? "default" : client.getNamespace();
+            List<NodeAnswer> answers = fanOut.askOnce(agents(client), path);
+            List<NodeAnswer> failed = answers.stream().filter(a -> !a.ok()).toList();
+            if (failed.size() == answers.size()) {
+                report(failed);
+                throw PluginException.error("no podhogs agent answered (" + answers.size() + " asked)");
+            }
+            List<ClusterHistory.Row> rows = ClusterHistory.merge(answers, by, scope, top);
+            if (rows.isEmpty() && format.table()) {
+                err.println("No history recorded" + (scope == null ? "" : " in " + scope + " namespace") + ".");
+            } else if (format.table()) {
+                out.print(ClusterHistory.table(by, periods.title(), rows, u, format == Query.Output.WIDE, !noHeaders));
+            } else {
+                out.print(Structured.write(ClusterHistory.document(by, periods.resolution(), rows, answers, json), format,
+                        json));
+            }
+            out.flush();
+            answers.stream().filter(a -> a.ok() && a.omitted() > 0).forEach(a -> err.println("warning: node "
+                    + a.agent().node() + " answered its first " + "rows only: narrow --since/--until"));
+            report(failed);
+            return failed.isEmpty() ? ExitCodes.OK : ExitCodes.PARTIAL;
+        }
+    }
+
+    private List<KubectlAgent> agents(KubernetesClient client) {
+        List<KubectlAgent> found = AgentDiscovery.find(client, agentNamespace, agentSelector);
+        if (node != null) {
+            List<KubectlAgent> on = found.stream().filter(a -> a.node().equals(node)).toList();
+            if (on.isEmpty()) {
+                throw PluginException.error("no podhogs agent on node " + node + " (agents run on: "
+                        + String.join(", ", found.stream().map(KubectlAgent::node).toList()) + ")");
+            }
+            return on;
+        }
+        List<KubectlAgent> all = new ArrayList<>(found);
+        all.addAll(AgentDiscovery.nodesWithout(client, found));
+        return all;
+    }
+
+    private void report(List<NodeAnswer> failed) {
+        for (NodeAnswer a : failed) {
+            err.println("warning: node " + a.agent().node() + " did not answer: " + a.failure()
+                    + (a.agent().pod().isEmpty() ? "" : " (agent " + a.agent().name() + ")"));
+        }
+        err.flush();
+    }
+
+    /** "&since=..." in RFC 3339 (a date is its start, UTC), or "" when not given. */
+    private static String time(String name, String value) {
+        if (value == null) {
+            return "";
+        }
+        Instant t;
+        try {
+            t = Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            try {
+                t = LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } catch (DateTimeParseException e2) {
+                throw PluginException.usage("--" + name + " takes 2026-12-01 or 2026-12-01T10:00:00Z, not \"" + value + "\"");
+            }
+        }
+        return "&" + name + "=" + URLEncoder.encode(t.toString(), StandardCharsets.UTF_8);
+    }
+}
