@@ -3,7 +3,6 @@ package io.podhogs.history;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -64,9 +63,7 @@ public final class HistoryFile {
     }
 
     private static Connection create(Path file, ZoneId zone, SQLiteConfig config) throws HistoryException {
-        config.setBusyTimeout(10_000);
-        Connection c = connect(file, config);
-        try {
+        return opened(file, config, c -> {
             check(c, file, true);
             try (Statement s = c.createStatement()) {
                 if (userVersion(s) == 0) {
@@ -88,14 +85,7 @@ public final class HistoryFile {
                     c.setAutoCommit(true);
                 }
             }
-            return c;
-        } catch (SQLException e) {
-            close(c);
-            throw failure(file, e);
-        } catch (HistoryException e) {
-            close(c);
-            throw e;
-        }
+        });
     }
 
     /** Opens {@code file} to read, never to change: it must be a podhogs history file. */
@@ -109,10 +99,20 @@ public final class HistoryFile {
         }
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
+        return opened(file, config, c -> check(c, file, false));
+    }
+
+    /** What is done to a connection just opened. */
+    private interface Setup {
+        void on(Connection c) throws SQLException, HistoryException;
+    }
+
+    /** A connection to {@code file} after {@code setup}; closed again, with the one line, if that fails. */
+    private static Connection opened(Path file, SQLiteConfig config, Setup setup) throws HistoryException {
         config.setBusyTimeout(10_000);
         Connection c = connect(file, config);
         try {
-            check(c, file, false);
+            setup.on(c);
             return c;
         } catch (SQLException e) {
             close(c);
@@ -132,7 +132,9 @@ public final class HistoryFile {
 
     private static Connection connect(Path file, SQLiteConfig config) throws HistoryException {
         try {
-            return DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
+            // The driver itself, not DriverManager: that one hands out only drivers its caller's class
+            // loader sees, which a second Quarkus application in one JVM (the tests) does not.
+            return config.createConnection("jdbc:sqlite:" + file);
         } catch (SQLException e) {
             throw failure(file, e);
         }

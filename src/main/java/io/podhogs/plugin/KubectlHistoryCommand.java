@@ -5,17 +5,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -92,26 +90,8 @@ final class KubectlHistoryCommand implements Callable<Integer> {
             description = "iec (default: KiB, MiB), si (kB, MB) or raw (plain integers)")
     String units;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
-            description = "How long one node's agent may take (default 10s)")
-    String timeout;
-
-    @Option(names = "--parallel", paramLabel = "N", defaultValue = "16", description = "Nodes asked at once (default 16)")
-    int parallel;
-
-    @Option(names = "--agent-namespace", paramLabel = "NS",
-            description = "The agents' namespace (default: look in all namespaces)")
-    String agentNamespace;
-
-    @Option(names = "--agent-selector", paramLabel = "SELECTOR", defaultValue = AgentDiscovery.DEFAULT_SELECTOR,
-            description = "The agents' pods' labels (default: the chart's)")
-    String agentSelector;
-
-    @Option(names = "--context", paramLabel = "CONTEXT", description = "The kubeconfig context to use")
-    String context;
-
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "The kubeconfig file to use")
-    String kubeconfig;
+    @Mixin
+    AgentAccess access = new AgentAccess();
 
     private final PrintWriter out;
     private final PrintWriter err;
@@ -133,24 +113,16 @@ final class KubectlHistoryCommand implements Callable<Integer> {
             throw PluginException.usage("--top must be at least 1");
         }
         Query.Output format = Query.Output.parse(output);
-        Units u = new Units(switch (units.toLowerCase(Locale.ROOT)) {
-            case "iec" -> Units.Scale.IEC;
-            case "si" -> Units.Scale.SI;
-            case "raw" -> Units.Scale.RAW;
-            default -> throw PluginException.usage("unknown --units \"" + units + "\": use iec, si or raw");
-        }, false);
+        Units u = Units.parse(units, false);
         String path = "/api/v1/history?by=" + by + "&resolution=" + periods.resolution() + "&top=" + ASKED_TOP
                 + time("since", since) + time("until", until);
-        Duration perNode = Durations.parse(timeout);
-        if (parallel < 1) {
-            throw PluginException.usage("--parallel must be at least 1");
-        }
+        access.perNode();
         ObjectMapper json = Structured.mapper();
-        try (KubernetesClient client = Cluster.connect(kubeconfig, context, env, parallel, perNode);
-             FanOut fanOut = new FanOut(agent -> new PortForwardChannel(client, agent), json, parallel, perNode)) {
+        try (KubernetesClient client = access.connect(env);
+             FanOut fanOut = access.fanOut(client, json)) {
             String scope = allNamespaces || !ClusterHistory.namespaced(by) ? null
                     : namespace != null ? namespace : client.getNamespace() == null ? "default" : client.getNamespace();
-            List<NodeAnswer> answers = fanOut.askOnce(agents(client), path);
+            List<NodeAnswer> answers = fanOut.askOnce(access.agents(client, node), path);
             List<NodeAnswer> failed = answers.stream().filter(a -> !a.ok()).toList();
             if (failed.size() == answers.size()) {
                 report(failed);
@@ -171,21 +143,6 @@ final class KubectlHistoryCommand implements Callable<Integer> {
             report(failed);
             return failed.isEmpty() ? ExitCodes.OK : ExitCodes.PARTIAL;
         }
-    }
-
-    private List<KubectlAgent> agents(KubernetesClient client) {
-        List<KubectlAgent> found = AgentDiscovery.find(client, agentNamespace, agentSelector);
-        if (node != null) {
-            List<KubectlAgent> on = found.stream().filter(a -> a.node().equals(node)).toList();
-            if (on.isEmpty()) {
-                throw PluginException.error("no podhogs agent on node " + node + " (agents run on: "
-                        + String.join(", ", found.stream().map(KubectlAgent::node).toList()) + ")");
-            }
-            return on;
-        }
-        List<KubectlAgent> all = new ArrayList<>(found);
-        all.addAll(AgentDiscovery.nodesWithout(client, found));
-        return all;
     }
 
     private void report(List<NodeAnswer> failed) {

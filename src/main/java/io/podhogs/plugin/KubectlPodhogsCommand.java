@@ -7,12 +7,11 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.Locale;
 import java.util.TreeMap;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -72,27 +71,8 @@ final class KubectlPodhogsCommand implements Callable<Integer> {
     @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "2s", description = "With -w (default 2s)")
     String interval;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s",
-            description = "How long one node's agent may take, all its pages (default 5s)")
-    String timeout;
-
-    @Option(names = "--parallel", paramLabel = "N", defaultValue = "16",
-            description = "Nodes asked at once (default 16)")
-    int parallel;
-
-    @Option(names = "--agent-namespace", paramLabel = "NS",
-            description = "The agents' namespace (default: look in all namespaces)")
-    String agentNamespace;
-
-    @Option(names = "--agent-selector", paramLabel = "SELECTOR", defaultValue = AgentDiscovery.DEFAULT_SELECTOR,
-            description = "The agents' pods' labels (default: the chart's)")
-    String agentSelector;
-
-    @Option(names = "--context", paramLabel = "CONTEXT", description = "The kubeconfig context to use")
-    String context;
-
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "The kubeconfig file to use")
-    String kubeconfig;
+    @Mixin
+    AgentAccess access = new AgentAccess();
 
     private final PrintWriter out;
     private final PrintWriter err;
@@ -127,20 +107,12 @@ final class KubectlPodhogsCommand implements Callable<Integer> {
             throw PluginException.usage("unknown --window \"" + window + "\": the agent keeps 2s, 10s and 40s");
         }
         Query.Output format = Query.Output.parse(output);
-        Units.Scale scale = switch (units.toLowerCase(Locale.ROOT)) {
-            case "iec" -> Units.Scale.IEC;
-            case "si" -> Units.Scale.SI;
-            case "raw" -> Units.Scale.RAW;
-            default -> throw PluginException.usage("unknown --units \"" + units + "\": use iec, si or raw");
-        };
+        Units chosen = Units.parse(units, bits);
         Duration every = Durations.parse(interval);
-        Duration perNode = Durations.parse(timeout);
-        if (parallel < 1) {
-            throw PluginException.usage("--parallel must be at least 1");
-        }
+        access.perNode();
         ObjectMapper json = Structured.mapper();
-        try (KubernetesClient client = Cluster.connect(kubeconfig, context, env, parallel, perNode);
-             FanOut fanOut = new FanOut(agent -> new PortForwardChannel(client, agent), json, parallel, perNode)) {
+        try (KubernetesClient client = access.connect(env);
+             FanOut fanOut = access.fanOut(client, json)) {
             String scope;
             if (allNamespaces) {
                 scope = null;
@@ -151,29 +123,16 @@ final class KubectlPodhogsCommand implements Callable<Integer> {
             } else {
                 scope = client.getNamespace() == null ? "default" : client.getNamespace();
             }
-            Query q = new Query(v, scope, labels, node, sort, window, format, new Units(scale, bits), noHeaders);
-            Round round = new Round(client, fanOut, json, agentNamespace, agentSelector);
+            Query q = new Query(v, scope, labels, node, sort, window, format, chosen, noHeaders);
+            Round round = new Round(client, fanOut, json, access);
             return watch ? watch(q, round, every) : once(q, round);
         }
     }
 
     /** One question to every agent, made one answer. */
-    private record Round(KubernetesClient client, FanOut fanOut, ObjectMapper json, String agentNamespace,
-                         String agentSelector) {
+    private record Round(KubernetesClient client, FanOut fanOut, ObjectMapper json, AgentAccess access) {
         ClusterAnswer ask(Query q) {
-            List<KubectlAgent> found = AgentDiscovery.find(client, agentNamespace, agentSelector);
-            List<KubectlAgent> agents;
-            if (q.node() != null) {
-                agents = found.stream().filter(a -> a.node().equals(q.node())).toList();
-                if (agents.isEmpty()) {
-                    throw PluginException.error("no podhogs agent on node " + q.node() + " (agents run on: "
-                            + String.join(", ", found.stream().map(KubectlAgent::node).toList()) + ")");
-                }
-            } else {
-                // A node without an agent is a node that did not answer, not a node that is not there.
-                agents = new ArrayList<>(found);
-                agents.addAll(AgentDiscovery.nodesWithout(client, found));
-            }
+            List<KubectlAgent> agents = access.agents(client, q.node());
             return ClusterAnswer.of(q, fanOut.ask(agents, q.view().list()), json);
         }
     }

@@ -21,6 +21,16 @@ record Units(Scale scale, boolean bits) {
     private static final String[] IEC_BITS = {"bit", "Kibit", "Mibit", "Gibit", "Tibit", "Pibit", "Eibit"};
     private static final String[] SI_BITS = {"bit", "kbit", "Mbit", "Gbit", "Tbit", "Pbit", "Ebit"};
 
+    /** --units (iec, si or raw) and --bits. */
+    static Units parse(String units, boolean bits) {
+        return new Units(switch (units.toLowerCase(Locale.ROOT)) {
+            case "iec" -> Scale.IEC;
+            case "si" -> Scale.SI;
+            case "raw" -> Scale.RAW;
+            default -> throw PluginException.usage("unknown --units \"" + units + "\": use iec, si or raw");
+        }, bits);
+    }
+
     /** A count of bytes (a cumulative total). */
     String amount(double bytes) {
         return format(bytes, "");

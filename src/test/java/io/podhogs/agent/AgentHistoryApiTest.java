@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.podhogs.cli.Cli;
 import io.podhogs.host.HostFiles;
 import io.podhogs.testing.Await;
+import io.podhogs.testing.Loopback;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -16,15 +17,8 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +36,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 @QuarkusTest
 @TestProfile(AgentHistoryApiTest.Recording.class)
 class AgentHistoryApiTest {
-    static final Path FILE = file();
+    static final Path FILE = Loopback.historyFile("podhogs-history-api");
 
     @jakarta.inject.Inject
     Agent agent;
@@ -50,18 +44,6 @@ class AgentHistoryApiTest {
     @org.junit.jupiter.api.AfterEach
     void stopAgent() {
         agent.close();
-    }
-
-    /** One path for this JVM: Quarkus loads the test class (and so this field) a second time, in its own class loader. */
-    private static Path file() {
-        try {
-            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "podhogs-history-api-" + ProcessHandle.current().pid());
-            Files.createDirectories(dir);
-            dir.toFile().deleteOnExit();
-            return dir.resolve("history.db");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     public static final class Recording implements QuarkusTestProfile {
@@ -75,7 +57,7 @@ class AgentHistoryApiTest {
     @Test
     void theApiAnswersWhatTheFileHoldsAsPodhogsHistoryReadsIt() throws Exception {
         agent.start();
-        sendOverLoopback(1_000_000);
+        Loopback.send(1_000_000);
         ObjectMapper json = new ObjectMapper();
         // Flushed once a second: wait until the file holds a program row of a megabyte or more.
         Await.until(Duration.ofSeconds(30), Duration.ofMillis(200), () -> get("/api/v1/history?by=program").asString(),
@@ -136,27 +118,5 @@ class AgentHistoryApiTest {
             }
         }
         return rows;
-    }
-
-    /** A megabyte from this JVM to itself over TCP on loopback. */
-    private static void sendOverLoopback(int bytes) throws IOException {
-        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
-             Socket accepted = server.accept()) {
-            OutputStream out = client.getOutputStream();
-            InputStream in = accepted.getInputStream();
-            byte[] chunk = new byte[65536];
-            int sent = 0;
-            while (sent < bytes) {
-                int n = Math.min(chunk.length, bytes - sent);
-                out.write(chunk, 0, n);
-                sent += n;
-                int read = 0;
-                while (read < n) {
-                    read += in.read(chunk, 0, n - read);
-                }
-            }
-        }
-        assertTrue(bytes > 0);
     }
 }

@@ -7,20 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.podhogs.agent.Agent;
 import io.podhogs.testing.Await;
+import io.podhogs.testing.Loopback;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,17 +33,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(KubectlHistoryTest.Recording.class)
 class KubectlHistoryTest {
-    static final Path FILE = file();
-
-    private static Path file() {
-        try {
-            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "podhogs-kubectl-history-" + ProcessHandle.current().pid());
-            Files.createDirectories(dir);
-            return dir.resolve("history.db");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    static final Path FILE = Loopback.historyFile("podhogs-kubectl-history");
 
     public static final class Recording implements QuarkusTestProfile {
         @Override
@@ -79,7 +64,7 @@ class KubectlHistoryTest {
     @Test
     void eachKeyIsTheSumOfTheNodesAnswers() throws Exception {
         agent.start();
-        sendOverLoopback(1_000_000);
+        Loopback.send(1_000_000);
         cluster.agents(AgentCluster.agentPod(KubectlPodhogsTest.POD_A, AgentCluster.NODE_A, "Running", true),
                 AgentCluster.agentPod(KubectlPodhogsTest.POD_B, AgentCluster.NODE_B, "Running", true));
         cluster.forwardingTo(KubectlPodhogsTest.POD_A, api.getPort());
@@ -138,23 +123,5 @@ class KubectlHistoryTest {
     private static boolean same(Map<String, long[]> a, Map<String, long[]> b) {
         return a.keySet().equals(b.keySet()) && a.entrySet().stream().allMatch(e ->
                 java.util.Arrays.equals(e.getValue(), b.get(e.getKey())));
-    }
-
-    private static void sendOverLoopback(int bytes) throws IOException {
-        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
-             Socket accepted = server.accept()) {
-            OutputStream out = client.getOutputStream();
-            InputStream in = accepted.getInputStream();
-            byte[] chunk = new byte[65536];
-            for (int sent = 0; sent < bytes; ) {
-                int n = Math.min(chunk.length, bytes - sent);
-                out.write(chunk, 0, n);
-                sent += n;
-                for (int read = 0; read < n; ) {
-                    read += in.read(chunk, 0, n - read);
-                }
-            }
-        }
     }
 }
