@@ -212,6 +212,11 @@ public final class PodhogsCommand implements Callable<Integer> {
             description = "How often --history writes (one transaction; a crash loses at most this). Default: ${DEFAULT-VALUE}.")
     Duration historyFlush;
 
+    @Option(names = "--history-keep", paramLabel = "RES=SPAN", split = ",", description = "How long --history keeps a"
+            + " resolution's rows: 5min, hours, days, months or years = a span in s, m, h or d (0: for ever), e.g."
+            + " --history-keep days=365d,5min=24h. Default: vnStat's, 5min=48h,hours=4d,days=62d,months=775d,years=0.")
+    List<String> historyKeep = new ArrayList<>();
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
@@ -238,6 +243,7 @@ public final class PodhogsCommand implements Callable<Integer> {
         CaptureConfig captureConfig;
         Level level;
         Optional<KubernetesOptions> cluster;
+        HistorySettings historySettings;
         try {
             format = new RowFormat(ViewMode.of(viewMode), sortBySent, new LinkedHashSet<>(pids), commandLine, basename)
                     .withCommandLines(showSecrets ? CommandLines.FULL : CommandLines.REDACTED);
@@ -253,6 +259,7 @@ public final class PodhogsCommand implements Callable<Integer> {
             captureConfig = new CaptureSettings(captureMode, devices, allDevices, snapLength, bufferMebibytes,
                     promiscuous, Optional.ofNullable(filter), include, exclude).config(NAMES);
             EngineConfig.checkMaxFlows(maxFlows, "--max-flows");
+            historySettings = HistorySettings.withFlush(historyFlush).keeping(historyKeep);
         } catch (IllegalArgumentException e) {
             return Cli.usageError(err, e.getMessage());
         }
@@ -276,7 +283,7 @@ public final class PodhogsCommand implements Callable<Integer> {
             if (history != null) {
                 try {
                     UserNames users = new UserNames(host);
-                    recorder = HistoryRecorder.start(history, HistorySettings.withFlush(historyFlush), identities,
+                    recorder = HistoryRecorder.start(history, historySettings, identities,
                             identities::name, users::name, false, Clock.systemUTC());
                 } catch (HistoryException e) {
                     err.println("podhogs: " + e.getMessage());

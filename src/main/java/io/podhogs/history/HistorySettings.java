@@ -2,6 +2,7 @@ package io.podhogs.history;
 
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,6 +36,52 @@ public record HistorySettings(Duration flushInterval, int topKeys, long maxBytes
             }
         }
         return new HistorySettings(flushInterval, DEFAULT_TOP_KEYS, DEFAULT_MAX_BYTES, retention);
+    }
+
+    /**
+     * These settings with the retention {@code spans} give ("days=365d", "5min=24h", "years=0": for
+     * ever); the others as they were.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public HistorySettings keeping(List<String> spans) {
+        Map<Resolution, Duration> kept = new EnumMap<>(Resolution.class);
+        kept.putAll(retention);
+        for (String span : spans) {
+            int eq = span.indexOf('=');
+            Resolution r = eq < 0 ? null : Resolution.parse(span.substring(0, eq).trim());
+            if (r == null) {
+                throw new IllegalArgumentException("--history-keep takes RESOLUTION=SPAN with 5min, hours, days, months"
+                        + " or years, not '" + span + "'");
+            }
+            Duration d = span(span.substring(eq + 1).trim());
+            if (d == null) {
+                throw new IllegalArgumentException("--history-keep " + span + ": the span is a whole number and s, m, h"
+                        + " or d (48h, 62d), or 0 for ever");
+            }
+            if (d.isZero()) {
+                kept.remove(r);
+            } else {
+                kept.put(r, d);
+            }
+        }
+        return new HistorySettings(flushInterval, topKeys, maxBytes, kept);
+    }
+
+    private static Duration span(String text) {
+        if (text.equals("0")) {
+            return Duration.ZERO;
+        }
+        if (!text.matches("\\d{1,6}[smhd]")) {
+            return null;
+        }
+        long n = Long.parseLong(text.substring(0, text.length() - 1));
+        return switch (text.charAt(text.length() - 1)) {
+            case 's' -> Duration.ofSeconds(n);
+            case 'm' -> Duration.ofMinutes(n);
+            case 'h' -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
     }
 
     /** Keys a period may name while it is open, before new ones go to {@code other}. */

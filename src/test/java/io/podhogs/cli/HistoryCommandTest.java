@@ -96,6 +96,12 @@ class HistoryCommandTest {
         assertEquals(new Run(2, "", "podhogs history: --top must be 1 or more, not 0 (podhogs history --help lists the"
                 + " options)\n"), run("history", "--top", "0"));
         assertEquals(2, run("history", "--days", "--months").exit(), "one resolution at a time");
+        assertEquals(new Run(2, "", "podhogs: --history-keep takes RESOLUTION=SPAN with 5min, hours, days, months or"
+                + " years, not 'weeks=4' (podhogs --help lists the options)\n"),
+                run("--history", dir.resolve("k.db").toString(), "--history-keep", "weeks=4", "-t", "lo"));
+        assertEquals(new Run(2, "", "podhogs: --history-keep days=1y: the span is a whole number and s, m, h or d (48h,"
+                + " 62d), or 0 for ever (podhogs --help lists the options)\n"),
+                run("--history", dir.resolve("k.db").toString(), "--history-keep", "days=1y", "-t", "lo"));
     }
 
     @Test

@@ -115,6 +115,13 @@ class HistoryStoreTest {
     }
 
     @Test
+    void retentionIsSetPerResolutionAndZeroKeepsForEver() {
+        HistorySettings s = HistorySettings.defaults().keeping(List.of("days=365d", "5min=0", "hours=90m"));
+        assertEquals(Map.of(Resolution.HOURS, java.time.Duration.ofMinutes(90), Resolution.DAYS,
+                java.time.Duration.ofDays(365), Resolution.MONTHS, java.time.Duration.ofDays(775)), s.retention());
+    }
+
+    @Test
     void pastItsBudgetTheFileLosesItsOldestFiveMinuteRowsFirst() throws Exception {
         Path file = dir.resolve("h.db");
         HistorySettings small = new HistorySettings(HistorySettings.DEFAULT_FLUSH, 1000, 96 << 10, Map.of());
