@@ -40,6 +40,11 @@ final class HistoryWriter implements AutoCloseable {
     private final Map<HistoryKey, Long> keyIds = new HashMap<>();
     /** The keys named in each open period and level written to since the start: the open cap. */
     private final Map<PeriodLevel, Set<Long>> openPeriods = new HashMap<>();
+    /** Keys an open period found beyond its cap, so that later flushes send them to 'other' without a look-up. */
+    private final Map<PeriodLevel, Set<HistoryKey>> beyondCap = new HashMap<>();
+    private int beyondCapKept;
+    /** Keys remembered beyond caps at most (past it they are looked up again each flush). */
+    private static final int MAX_BEYOND_CAP = 50_000;
     private boolean budgetSaid;
 
     private record PeriodLevel(Resolution resolution, long start, HistoryLevel level) {
@@ -69,13 +74,18 @@ final class HistoryWriter implements AutoCloseable {
                             k -> new HashMap<>()).computeIfAbsent(cls, x -> new long[4]), t)));
                 });
                 for (Map.Entry<Long, Map<HistoryKey, Map<String, long[]>>> p : byPeriod.entrySet()) {
+                    // By ID: the keys beyond an open period's cap share 'other's, one upsert for them all.
+                    Map<Long, Map<String, long[]>> byId = new HashMap<>();
                     for (Map.Entry<HistoryKey, Map<String, long[]>> k : p.getValue().entrySet()) {
-                        long id = admit(r, p.getKey(), k.getKey());
+                        Map<String, long[]> to = byId.computeIfAbsent(admit(r, p.getKey(), k.getKey()), i -> new HashMap<>());
+                        k.getValue().forEach((cls, t) -> add(to.computeIfAbsent(cls, x -> new long[4]), t));
+                    }
+                    for (Map.Entry<Long, Map<String, long[]>> k : byId.entrySet()) {
                         for (Map.Entry<String, long[]> cls : k.getValue().entrySet()) {
                             long[] t = cls.getValue();
                             upsert.setString(1, r.label());
                             upsert.setLong(2, p.getKey());
-                            upsert.setLong(3, id);
+                            upsert.setLong(3, k.getKey());
                             upsert.setString(4, cls.getKey());
                             for (int i = 0; i < 4; i++) {
                                 upsert.setLong(5 + i, t[i]);
@@ -90,9 +100,15 @@ final class HistoryWriter implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             rollback();
             openPeriods.clear(); // what it admitted was not written: ask the file again
+            forgetBeyondCap();
             keyIds.clear();
             throw e;
         }
+    }
+
+    private void forgetBeyondCap() {
+        beyondCap.clear();
+        beyondCapKept = 0;
     }
 
     private static void add(long[] to, long[] from) {
@@ -109,15 +125,51 @@ final class HistoryWriter implements AutoCloseable {
             named = keysIn(p);
             openPeriods.put(p, named);
         }
-        long id = keyId(key);
-        if (named.contains(id)) {
-            return id;
+        Set<HistoryKey> beyond = beyondCap.get(p);
+        if (beyond != null && beyond.contains(key)) {
+            return keyId(HistoryKey.other(key.level()));
+        }
+        Long known = keyIds.containsKey(key) ? keyIds.get(key) : findKeyId(key);
+        if (known != null && named.contains(known)) {
+            return known;
         }
         if (named.size() >= settings.openKeys() && !key.isOther()) {
-            id = keyId(HistoryKey.other(key.level()));
+            // Beyond the cap: 'other', and the key itself is not named in the file (it would stay
+            // in keys, in no period, until a prune).
+            long other = keyId(HistoryKey.other(key.level()));
+            named.add(other);
+            if (beyondCapKept < MAX_BEYOND_CAP) {
+                beyondCap.computeIfAbsent(p, x -> new HashSet<>()).add(key);
+                beyondCapKept++;
+            }
+            return other;
         }
+        long id = known != null ? known : keyId(key);
         named.add(id);
         return id;
+    }
+
+    /** The key's ID if the file names it already, without naming it; null if not. */
+    private Long findKeyId(HistoryKey key) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT id FROM keys WHERE level = ? AND name = ? AND user = ?"
+                + " AND image = ? AND namespace = ? AND pod = ? AND workload = ?")) {
+            bind(s, key);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    return null;
+                }
+                long id = r.getLong(1);
+                cache(key, id);
+                return id;
+            }
+        }
+    }
+
+    private void cache(HistoryKey key, long id) {
+        if (keyIds.size() >= MAX_CACHED_KEYS) {
+            keyIds.clear();
+        }
+        keyIds.put(key, id);
     }
 
     private Set<Long> keysIn(PeriodLevel p) throws SQLException {
@@ -154,10 +206,7 @@ final class HistoryWriter implements AutoCloseable {
                 id = r.getLong(1);
             }
         }
-        if (keyIds.size() >= MAX_CACHED_KEYS) {
-            keyIds.clear();
-        }
-        keyIds.put(key, id);
+        cache(key, id);
         return id;
     }
 
@@ -181,6 +230,8 @@ final class HistoryWriter implements AutoCloseable {
                 if (!p.resolution().end(Instant.ofEpochSecond(p.start()), zone).isAfter(now)) {
                     compact(p);
                     openPeriods.remove(p);
+                    Set<HistoryKey> gone = beyondCap.remove(p);
+                    beyondCapKept -= gone == null ? 0 : gone.size();
                 }
             }
             boolean pruned = false;
@@ -191,11 +242,20 @@ final class HistoryWriter implements AutoCloseable {
             c.commit();
             pruned |= keepWithinBudget(now);
             if (pruned) {
+                Set<Long> unused = new HashSet<>();
+                try (Statement s = c.createStatement();
+                     ResultSet r = s.executeQuery("SELECT id FROM keys WHERE id NOT IN (SELECT key FROM traffic)")) {
+                    while (r.next()) {
+                        unused.add(r.getLong(1));
+                    }
+                }
                 try (Statement s = c.createStatement()) {
                     s.executeUpdate("DELETE FROM keys WHERE id NOT IN (SELECT key FROM traffic)");
                 }
                 c.commit();
-                keyIds.clear();
+                // Only what went: the keys still in use keep their cached IDs (else every prune
+                // would make the next flush look every key up again).
+                keyIds.values().removeIf(unused::contains);
             }
         } catch (SQLException | RuntimeException e) {
             rollback();

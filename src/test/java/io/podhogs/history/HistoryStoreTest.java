@@ -80,6 +80,11 @@ class HistoryStoreTest {
             }
             w.maintain(t.plusSeconds(3600)); // the 5-minute and hourly periods are over, the day is not
         }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+             java.sql.ResultSet r = c.createStatement().executeQuery("SELECT count(*) FROM keys WHERE level = 'program'")) {
+            r.next();
+            assertEquals(31, r.getInt(1), "the 30 named and other: keys beyond the cap are not named in the file");
+        }
         try (HistoryQuery q = HistoryQuery.open(file)) {
             List<HistoryRow> fives = q.rows(Resolution.FIVE_MINUTES, HistoryLevel.PROGRAM, false, null, null, 1000);
             assertEquals(List.of("/usr/bin/p30", "/usr/bin/p29", "/usr/bin/p28", "other"),
