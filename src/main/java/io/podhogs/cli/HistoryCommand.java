@@ -41,25 +41,7 @@ final class HistoryCommand implements Callable<Integer> {
     String by;
 
     @ArgGroup(exclusive = true)
-    Periods periods = new Periods();
-
-    static final class Periods {
-        @Option(names = "--5min", description = "5-minute periods (kept 48 hours by default).")
-        boolean fiveMinutes;
-        @Option(names = "--hours", description = "Hours (kept 4 days).")
-        boolean hours;
-        @Option(names = "--days", description = "Days (kept 62 days); the default.")
-        boolean days;
-        @Option(names = "--months", description = "Months (kept 25 months).")
-        boolean months;
-        @Option(names = "--years", description = "Years (kept for ever).")
-        boolean years;
-
-        Resolution resolution() {
-            return fiveMinutes ? Resolution.FIVE_MINUTES : hours ? Resolution.HOURS : months ? Resolution.MONTHS
-                    : years ? Resolution.YEARS : Resolution.DAYS;
-        }
-    }
+    HistoryPeriods periods = new HistoryPeriods();
 
     @Option(names = "--since", paramLabel = "TIME", converter = ReportCommand.Times.class,
             description = "Only periods that start at TIME or later (2026-12-05T10:00:00Z, or local 2026-12-05T10:00"

@@ -2,6 +2,8 @@ package io.podhogs.plugin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.podhogs.cli.HistoryPeriods;
+import io.podhogs.history.Resolution;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -37,28 +39,7 @@ final class KubectlHistoryCommand implements Callable<Integer> {
     String by;
 
     @ArgGroup(exclusive = true)
-    Periods periods = new Periods();
-
-    static final class Periods {
-        @Option(names = "--5min", description = "5-minute periods (kept 48 hours)")
-        boolean fiveMinutes;
-        @Option(names = "--hours", description = "Hours (kept 4 days)")
-        boolean hours;
-        @Option(names = "--days", description = "Days (default; kept 62 days)")
-        boolean days;
-        @Option(names = "--months", description = "Months (kept 25 months)")
-        boolean months;
-        @Option(names = "--years", description = "Years (kept for ever)")
-        boolean years;
-
-        String resolution() {
-            return fiveMinutes ? "5min" : hours ? "hours" : months ? "months" : years ? "years" : "days";
-        }
-
-        String title() {
-            return fiveMinutes ? "START" : hours ? "HOUR" : months ? "MONTH" : years ? "YEAR" : "DAY";
-        }
-    }
+    HistoryPeriods periods = new HistoryPeriods();
 
     @Option(names = "--since", paramLabel = "TIME", description = "Only periods from TIME (2026-12-01 or 2026-12-01T10:00:00Z)")
     String since;
@@ -80,15 +61,8 @@ final class KubectlHistoryCommand implements Callable<Integer> {
     @Option(names = "--node", paramLabel = "NODE", description = "Ask only this node's agent")
     String node;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "wide, json or yaml")
-    String output;
-
-    @Option(names = "--no-headers", description = "No title line and no TOTAL row")
-    boolean noHeaders;
-
-    @Option(names = "--units", paramLabel = "UNITS", defaultValue = "iec",
-            description = "iec (default: KiB, MiB), si (kB, MB) or raw (plain integers)")
-    String units;
+    @Mixin
+    OutputOptions printing = new OutputOptions();
 
     @Mixin
     AgentAccess access = new AgentAccess();
@@ -112,9 +86,9 @@ final class KubectlHistoryCommand implements Callable<Integer> {
         if (top < 1) {
             throw PluginException.usage("--top must be at least 1");
         }
-        Query.Output format = Query.Output.parse(output);
-        Units u = Units.parse(units, false);
-        String path = "/api/v1/history?by=" + by + "&resolution=" + periods.resolution() + "&top=" + ASKED_TOP
+        Query.Output format = printing.format();
+        Units u = printing.units(false);
+        String path = "/api/v1/history?by=" + by + "&resolution=" + periods.resolution().label() + "&top=" + ASKED_TOP
                 + time("since", since) + time("until", until);
         access.perNode();
         ObjectMapper json = Structured.mapper();
@@ -132,9 +106,10 @@ final class KubectlHistoryCommand implements Callable<Integer> {
             if (rows.isEmpty() && format.table()) {
                 err.println("No history recorded" + (scope == null ? "" : " in " + scope + " namespace") + ".");
             } else if (format.table()) {
-                out.print(ClusterHistory.table(by, periods.title(), rows, u, format == Query.Output.WIDE, !noHeaders));
+                out.print(ClusterHistory.table(by, title(periods.resolution()), rows, u, format == Query.Output.WIDE,
+                        !printing.noHeaders));
             } else {
-                out.print(Structured.write(ClusterHistory.document(by, periods.resolution(), rows, answers, json), format,
+                out.print(Structured.write(ClusterHistory.document(by, periods.resolution().label(), rows, answers, json), format,
                         json));
             }
             out.flush();
@@ -154,6 +129,17 @@ final class KubectlHistoryCommand implements Callable<Integer> {
     }
 
     /** "&since=..." in RFC 3339 (a date is its start, UTC), or "" when not given. */
+    /** The table's first column: when each period starts. */
+    private static String title(Resolution r) {
+        return switch (r) {
+            case FIVE_MINUTES -> "START";
+            case HOURS -> "HOUR";
+            case DAYS -> "DAY";
+            case MONTHS -> "MONTH";
+            case YEARS -> "YEAR";
+        };
+    }
+
     private static String time(String name, String value) {
         if (value == null) {
             return "";

@@ -52,15 +52,8 @@ final class KubectlPodhogsCommand implements Callable<Integer> {
             description = "The rates' window, as the agent keeps them: 2s (default), 10s or 40s")
     String window;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "wide, json or yaml")
-    String output;
-
-    @Option(names = "--no-headers", description = "No title line and no TOTAL row")
-    boolean noHeaders;
-
-    @Option(names = "--units", paramLabel = "UNITS", defaultValue = "iec",
-            description = "iec (default: KiB, MiB), si (kB, MB) or raw (plain integers)")
-    String units;
+    @Mixin
+    OutputOptions printing = new OutputOptions();
 
     @Option(names = "--bits", description = "Bits instead of bytes (Kibit/s; kbit/s with --units si)")
     boolean bits;
@@ -106,8 +99,8 @@ final class KubectlPodhogsCommand implements Callable<Integer> {
         if (!Query.WINDOWS.contains(window)) {
             throw PluginException.usage("unknown --window \"" + window + "\": the agent keeps 2s, 10s and 40s");
         }
-        Query.Output format = Query.Output.parse(output);
-        Units chosen = Units.parse(units, bits);
+        Query.Output format = printing.format();
+        Units chosen = printing.units(bits);
         Duration every = Durations.parse(interval);
         access.perNode();
         ObjectMapper json = Structured.mapper();
@@ -123,7 +116,7 @@ final class KubectlPodhogsCommand implements Callable<Integer> {
             } else {
                 scope = client.getNamespace() == null ? "default" : client.getNamespace();
             }
-            Query q = new Query(v, scope, labels, node, sort, window, format, chosen, noHeaders);
+            Query q = new Query(v, scope, labels, node, sort, window, format, chosen, printing.noHeaders);
             Round round = new Round(client, fanOut, json, access);
             return watch ? watch(q, round, every) : once(q, round);
         }
