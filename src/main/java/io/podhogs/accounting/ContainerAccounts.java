@@ -28,23 +28,13 @@ public final class ContainerAccounts {
      */
     public static List<AccountSnapshot> group(List<AccountSnapshot> accounts, Map<Long, CgroupIdentity> containersByNetns,
                                               Function<String, String> names) {
-        // Which container owns each network namespace: the one whose processes are on its side.
-        Map<Long, CgroupIdentity> byNetns = new HashMap<>(containersByNetns);
-        for (AccountSnapshot a : accounts) {
-            ProcessOwner p = a.key().process();
-            if (p != null && p.process().cgroup().inContainer() && p.netns() > 0) {
-                byNetns.putIfAbsent(p.netns(), p.process().cgroup());
-            }
-        }
+        Map<Long, CgroupIdentity> byNetns = byNetns(accounts, containersByNetns);
         Map<String, List<AccountSnapshot>> members = new LinkedHashMap<>();
         Map<String, CgroupIdentity> identities = new HashMap<>();
         Map<String, Long> netnsOf = new HashMap<>();
         List<AccountSnapshot> result = new ArrayList<>();
         for (AccountSnapshot a : accounts) {
-            CgroupIdentity container = a.isProcess() || a.key() instanceof ExitedProcessesKey
-                    ? a.cgroup().inContainer() ? a.cgroup() : null
-                    // a namespace's buckets, not processes folded from outside any container
-                    : a.key().netns() > 0 ? byNetns.get(a.key().netns()) : null;
+            CgroupIdentity container = containerOf(a, byNetns);
             if (container == null) {
                 result.add(a);
                 continue;
@@ -62,5 +52,30 @@ public final class ContainerAccounts {
             result.add(AccountSums.sum(new ContainerKey(identity, name, netnsOf.get(e.getKey())), e.getValue()));
         }
         return result;
+    }
+
+    /**
+     * Which container owns each network namespace: the engine's look at the namespaces, and the one
+     * whose processes' accounts are on its side.
+     */
+    public static Map<Long, CgroupIdentity> byNetns(List<AccountSnapshot> accounts,
+                                                    Map<Long, CgroupIdentity> containersByNetns) {
+        Map<Long, CgroupIdentity> byNetns = new HashMap<>(containersByNetns);
+        for (AccountSnapshot a : accounts) {
+            ProcessOwner p = a.key().process();
+            if (p != null && p.process().cgroup().inContainer() && p.netns() > 0) {
+                byNetns.putIfAbsent(p.netns(), p.process().cgroup());
+            }
+        }
+        return byNetns;
+    }
+
+    /** The container whose bytes an account's are ({@link #byNetns}'s map), or null for none. */
+    public static CgroupIdentity containerOf(AccountSnapshot a, Map<Long, CgroupIdentity> byNetns) {
+        if (a.isProcess() || a.key() instanceof ExitedProcessesKey) {
+            return a.cgroup().inContainer() ? a.cgroup() : null;
+        }
+        // a namespace's buckets, not processes folded from outside any container
+        return a.key().netns() > 0 ? byNetns.get(a.key().netns()) : null;
     }
 }

@@ -1,5 +1,6 @@
 package io.podhogs.export.api;
 
+import io.podhogs.select.LabelSelector;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.podhogs.export.api;
+package io.podhogs.select;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.podhogs.export.api;
+package io.podhogs.select;
 
 import java.util.ArrayList;
 import java.util.List;
