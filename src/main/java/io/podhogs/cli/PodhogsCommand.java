@@ -18,7 +18,6 @@ import io.podhogs.export.UserNames;
 import io.podhogs.export.ViewMode;
 import io.podhogs.host.HostFiles;
 import io.podhogs.history.HistoryException;
-import io.podhogs.history.HistoryRecorder;
 import io.podhogs.history.HistorySettings;
 import io.podhogs.identity.Identities;
 import io.podhogs.identity.kubernetes.KubernetesOptions;
@@ -26,12 +25,10 @@ import io.podhogs.node.CaptureSettings;
 import io.podhogs.node.ClusterSettings;
 import io.podhogs.node.NodeMonitor;
 import io.podhogs.node.SettingNames;
+import io.podhogs.select.AccountFilter;
 import java.io.PrintStream;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -40,6 +37,7 @@ import java.util.function.Supplier;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ITypeConverter;
@@ -57,9 +55,12 @@ import picocli.CommandLine.TypeConversionException;
             "into containers and, with a Kubernetes cluster, into pods, namespaces and",
             "workloads, with the bytes to outside the cluster and inside it. Default:",
             "a live top view (keys: q quit, s/r sort by sent/received, m units, l",
-            "command line, b basename). -t prints nethogs's trace format; --json",
-            "prints JSON lines. Needs root (or CAP_NET_RAW, CAP_NET_ADMIN,",
-            "CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH).",
+            "command line, b basename, / filter rows by a regular expression). -t",
+            "prints nethogs's trace format; --json prints JSON lines. Filters (-P,",
+            "--match ... --selector) show what they select and sum the rest into one",
+            "'filtered' row, so the rows still add up to what the interfaces carried.",
+            "Needs root (or CAP_NET_RAW, CAP_NET_ADMIN, CAP_SYS_PTRACE and",
+            "CAP_DAC_READ_SEARCH).",
             ""},
         footer = {"", "Exit status: 0 done, 2 bad usage or capture impossible (the message says",
             "how to fix it), 1 internal error.", "",
@@ -69,7 +70,10 @@ import picocli.CommandLine.TypeConversionException;
             "podhogs report LOG... prints totals per program from trace logs (nethogs -t,",
             "podhogs -t or --json); podhogs history reads what --history (or the agent)",
             "recorded; their --help says how. A device named report, history or agent is",
-            "watched with podhogs -- NAME."})
+            "watched with podhogs -- NAME.", "",
+            "Other tools' spellings: bwmon's --include/--exclude REGEX are --match/--ignore",
+            "here (podhogs's --include/--exclude choose interfaces); nethogs cheat sheets'",
+            "'-p NAME' is --match NAME (-p is nethogs's promiscuous mode, kept as such)."})
 public final class PodhogsCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "DEVICE", arity = "0..*",
@@ -100,6 +104,9 @@ public final class PodhogsCommand implements Callable<Integer> {
 
     @Option(names = "-P", paramLabel = "PID", description = "Show only this process (repeatable).")
     List<Integer> pids = new ArrayList<>();
+
+    @Mixin
+    FilterOptions filters = new FilterOptions();
 
     @Option(names = "-f", paramLabel = "FILTER", description = "BPF filter, tcpdump syntax (man pcap-filter).")
     String filter;
@@ -203,19 +210,8 @@ public final class PodhogsCommand implements Callable<Integer> {
             + " Default: as many as an eighth of the heap holds, 65536 at least.")
     int maxFlows;
 
-    @Option(names = "--history", paramLabel = "FILE", description = "Record what is counted into FILE (SQLite,"
-            + " made if new), by program, container, pod and namespace, in 5-minute, hourly, daily, monthly and"
-            + " yearly totals that survive restarts; podhogs history FILE reads it. One podhogs writes a file at a time.")
-    Path history;
-
-    @Option(names = "--history-flush", paramLabel = "SECONDS", defaultValue = "30", converter = Seconds.class,
-            description = "How often --history writes (one transaction; a crash loses at most this). Default: ${DEFAULT-VALUE}.")
-    Duration historyFlush;
-
-    @Option(names = "--history-keep", paramLabel = "RES=SPAN", split = ",", description = "How long --history keeps a"
-            + " resolution's rows: 5min, hours, days, months or years = a span in s, m, h or d (0: for ever), e.g."
-            + " --history-keep days=365d,5min=24h. Default: vnStat's, 5min=48h,hours=4d,days=62d,months=775d,years=0.")
-    List<String> historyKeep = new ArrayList<>();
+    @Mixin
+    HistoryOptions history = new HistoryOptions();
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
@@ -240,18 +236,24 @@ public final class PodhogsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RowFormat format;
+        AccountFilter rowFilter;
         CaptureConfig captureConfig;
         Level level;
         Optional<KubernetesOptions> cluster;
         HistorySettings historySettings;
         try {
-            format = new RowFormat(ViewMode.of(viewMode), sortBySent, new LinkedHashSet<>(pids), commandLine, basename)
+            format = new RowFormat(ViewMode.of(viewMode), sortBySent, commandLine, basename)
                     .withCommandLines(showSecrets ? CommandLines.FULL : CommandLines.REDACTED);
+            rowFilter = filters.filter(pids, new UserNames(host));
             level = Level.parse(by);
             cluster = new ClusterSettings(kubernetes, Optional.ofNullable(nodeName), podCidrs, serviceCidrs,
                     clusterPodIndex, podGrace).options(host, NAMES);
             if (cluster.isEmpty() && level.kubernetes()) {
                 throw new IllegalArgumentException("--by " + by + " needs Kubernetes, which --kubernetes off leaves out");
+            }
+            if (cluster.isEmpty() && filters.criteria().kubernetes()) {
+                throw new IllegalArgumentException("--namespace and --selector need Kubernetes, which --kubernetes off"
+                        + " leaves out");
             }
             if (count < 0) {
                 throw new IllegalArgumentException("-c must be 0 (unlimited) or more");
@@ -259,7 +261,7 @@ public final class PodhogsCommand implements Callable<Integer> {
             captureConfig = new CaptureSettings(captureMode, devices, allDevices, snapLength, bufferMebibytes,
                     promiscuous, Optional.ofNullable(filter), include, exclude).config(NAMES);
             EngineConfig.checkMaxFlows(maxFlows, "--max-flows");
-            historySettings = HistorySettings.withFlush(historyFlush).keeping(historyKeep);
+            historySettings = history.settings();
         } catch (IllegalArgumentException e) {
             return Cli.usageError(err, e.getMessage());
         }
@@ -267,33 +269,26 @@ public final class PodhogsCommand implements Callable<Integer> {
             return Cli.usageError(err, "-g must be 0 or more refreshes, not " + garbageCollectionPeriod);
         }
         boolean traceMode = trace || bughunt;
-        boolean namesWanted = level != Level.PROCESS || json || showContainer || history != null;
+        boolean namesWanted = level != Level.PROCESS || json || showContainer || history.wanted() || !rowFilter.all();
         // More refreshes than the engine can count (-g 2147483647 -d 86400): kept for good.
         Duration retention = garbageCollectionPeriod == null ? EngineConfig.DEFAULT_EXITED_RETENTION
                 : Spans.times(delay, Math.max(1, garbageCollectionPeriod));
-        HistoryRecorder recorder;
-        HistoryStop stopHistory = null;
+        HistoryOptions.Stop stopHistory = null;
         try (NodeMonitor node = NodeMonitor.open(EngineConfig.of(captureConfig).withRateWindow(window)
                 .withExitedRetention(retention).withMaxFlows(maxFlows), cluster, namesWanted, host)) {
             Identities identities = node.identities();
-            if (level.kubernetes() && !identities.hasCluster()) {
-                return Cli.usageError(err, "--by " + by + " needs a Kubernetes cluster, and none is configured here"
+            if ((level.kubernetes() || filters.criteria().kubernetes()) && !identities.hasCluster()) {
+                return Cli.usageError(err, (level.kubernetes() ? "--by " + by : "--namespace and --selector")
+                        + " need a Kubernetes cluster, and none is configured here"
                         + " (no in-cluster service account, KUBECONFIG or ~/.kube/config)");
             }
-            if (history != null) {
+            if (history.wanted()) {
                 try {
-                    UserNames users = new UserNames(host);
-                    recorder = HistoryRecorder.start(history, historySettings, identities,
-                            identities::name, users::name, false, Clock.systemUTC());
+                    stopHistory = history.start(node, historySettings, identities, new UserNames(host));
                 } catch (HistoryException e) {
                     err.println("podhogs: " + e.getMessage());
                     return Cli.EXIT_USAGE;
                 }
-                node.engine().recordHistory(recorder);
-                // Ctrl-C and SIGTERM end the JVM without this method's end: the engine's last
-                // bytes and the recorder's last flush still go to the file, once, whichever comes first.
-                stopHistory = new HistoryStop(node, recorder);
-                Runtime.getRuntime().addShutdownHook(new Thread(stopHistory::run, "podhogs-history-stop"));
             }
             try {
                 node.start();
@@ -301,8 +296,10 @@ public final class PodhogsCommand implements Callable<Integer> {
                 err.println("podhogs: " + e.getMessage());
                 return Cli.EXIT_USAGE;
             }
-            RowFormat grouped = format.withGrouping(level,
-                    (accounts, snapshot) -> level.group(accounts, snapshot, identities::name, identities));
+            // The filter first, on the ledger's accounts (processes), then the sums of the level.
+            RowFormat grouped = format.withGrouping(level, (accounts, snapshot) -> level.group(
+                    rowFilter.keep(accounts, snapshot.containersByNetns(), identities::name, identities), snapshot,
+                    identities::name, identities));
             RowFormat rows = showContainer ? grouped.withContainerLabels(identities::label) : grouped;
             Terminal terminal = null;
             if (!json && !traceMode) {
@@ -345,29 +342,6 @@ public final class PodhogsCommand implements Callable<Integer> {
         } finally {
             if (stopHistory != null) {
                 stopHistory.run();
-            }
-        }
-    }
-
-    /** Stops the engine, then the recorder (the engine's last drain goes into its last flush): once. */
-    private static final class HistoryStop implements Runnable {
-        private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-        private final NodeMonitor node;
-        private final HistoryRecorder recorder;
-
-        HistoryStop(NodeMonitor node, HistoryRecorder recorder) {
-            this.node = node;
-            this.recorder = recorder;
-        }
-
-        @Override
-        public synchronized void run() {
-            if (done.compareAndSet(false, true)) {
-                try {
-                    node.close();
-                } finally {
-                    recorder.close();
-                }
             }
         }
     }

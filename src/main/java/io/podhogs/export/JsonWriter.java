@@ -18,7 +18,8 @@ import java.util.TreeMap;
 /**
  * {@code --json}: one JSON object a line, per account per refresh, for scripts. Bytes are whole
  * numbers and rates are bytes per second over the rate window, whatever the view mode. {@code kind}
- * is process, unknown, forwarded or encapsulated; {@code netns} the inode of the namespace whose side of the
+ * is process, unknown, forwarded or encapsulated, or filtered (the sum of what a filter left out,
+ * pid 0); {@code netns} the inode of the namespace whose side of the
  * interfaces the account is on (0: the host's); the inferred bytes are those of connections whose
  * owner was inferred because their sockets were gone before they could be looked up; the container
  * fields come from the process's cgroup (empty when it names none: every non-process account), the

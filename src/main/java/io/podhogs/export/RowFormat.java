@@ -1,53 +1,55 @@
 package io.podhogs.export;
 
 import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.accounting.FilteredAccounts;
 import io.podhogs.engine.EngineSnapshot;
 import io.podhogs.identity.CgroupIdentity;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Which rows to show and in what order, shared by the trace, JSON and top views.
  *
- * @param pids only these processes (nethogs's {@code -P}); empty for all
  * @param commandLine show the whole command line instead of the program (nethogs's {@code -l})
  * @param basename show only the program's base name (nethogs's {@code -b})
  * @param level what the rows are ({@code --by})
  * @param grouping how the accounts are summed into that level before they are shown
  * @param containerLabel the label of a process's container in front of its name, or null for none
  * @param commandLines whether command lines and programs are shown with secrets hidden (the default) or whole
+ * @param search the top view's filter ('/'), or null: rows whose name (a process's program or
+ *     command line) it matches, the rest summed into one 'filtered' row
  */
-public record RowFormat(ViewMode mode, boolean sortBySent, Set<Integer> pids, boolean commandLine, boolean basename,
+public record RowFormat(ViewMode mode, boolean sortBySent, boolean commandLine, boolean basename,
                         Level level, BiFunction<List<AccountSnapshot>, EngineSnapshot, List<AccountSnapshot>> grouping,
-                        Function<CgroupIdentity, String> containerLabel, CommandLines commandLines) {
+                        Function<CgroupIdentity, String> containerLabel, CommandLines commandLines, Pattern search) {
 
-    public RowFormat(ViewMode mode, boolean sortBySent, Set<Integer> pids, boolean commandLine, boolean basename) {
-        this(mode, sortBySent, pids, commandLine, basename, Level.PROCESS, (accounts, snapshot) -> accounts, null,
-                CommandLines.REDACTED);
+    public RowFormat(ViewMode mode, boolean sortBySent, boolean commandLine, boolean basename) {
+        this(mode, sortBySent, commandLine, basename, Level.PROCESS, (accounts, snapshot) -> accounts, null,
+                CommandLines.REDACTED, null);
     }
 
     public RowFormat withMode(ViewMode newMode) {
-        return new RowFormat(newMode, sortBySent, pids, commandLine, basename, level, grouping, containerLabel, commandLines);
+        return new RowFormat(newMode, sortBySent, commandLine, basename, level, grouping, containerLabel, commandLines, search);
     }
 
     public RowFormat withSortBySent(boolean bySent) {
-        return new RowFormat(mode, bySent, pids, commandLine, basename, level, grouping, containerLabel, commandLines);
+        return new RowFormat(mode, bySent, commandLine, basename, level, grouping, containerLabel, commandLines, search);
     }
 
     public RowFormat withCommandLine(boolean show) {
-        return new RowFormat(mode, sortBySent, pids, show, basename, level, grouping, containerLabel, commandLines);
+        return new RowFormat(mode, sortBySent, show, basename, level, grouping, containerLabel, commandLines, search);
     }
 
     public RowFormat withBasename(boolean show) {
-        return new RowFormat(mode, sortBySent, pids, commandLine, show, level, grouping, containerLabel, commandLines);
+        return new RowFormat(mode, sortBySent, commandLine, show, level, grouping, containerLabel, commandLines, search);
     }
 
     /** Rows of {@code by}, summed by {@code grouping}. */
     public RowFormat withGrouping(Level by, BiFunction<List<AccountSnapshot>, EngineSnapshot, List<AccountSnapshot>> grouping) {
-        return new RowFormat(mode, sortBySent, pids, commandLine, basename, by, grouping, containerLabel, commandLines);
+        return new RowFormat(mode, sortBySent, commandLine, basename, by, grouping, containerLabel, commandLines, search);
     }
 
     /**
@@ -55,27 +57,41 @@ public record RowFormat(ViewMode mode, boolean sortBySent, Set<Integer> pids, bo
      * ({@code --show-container}: "web:/usr/sbin/nginx"), which keeps nethogs's program/pid/uid shape.
      */
     public RowFormat withContainerLabels(Function<CgroupIdentity, String> label) {
-        return new RowFormat(mode, sortBySent, pids, commandLine, basename, level, grouping, label, commandLines);
+        return new RowFormat(mode, sortBySent, commandLine, basename, level, grouping, label, commandLines, search);
     }
 
     /** Command lines and programs whole ({@code --show-secrets}) or with secrets hidden. */
     public RowFormat withCommandLines(CommandLines shown) {
-        return new RowFormat(mode, sortBySent, pids, commandLine, basename, level, grouping, containerLabel, shown);
+        return new RowFormat(mode, sortBySent, commandLine, basename, level, grouping, containerLabel, shown, search);
     }
 
-    /** The rows to show: the -P processes (or all), grouped, sorted. */
+    /** Rows whose name {@code pattern} matches, the rest summed into 'filtered'; null: every row. */
+    public RowFormat withSearch(Pattern pattern) {
+        return new RowFormat(mode, sortBySent, commandLine, basename, level, grouping, containerLabel, commandLines,
+                pattern);
+    }
+
+    /** The rows to show: the accounts grouped (a filter's 'filtered' row among them), searched, sorted. */
     public List<AccountSnapshot> rows(EngineSnapshot snapshot) {
         List<AccountSnapshot> accounts = snapshot.accounts();
         Comparator<AccountSnapshot> byValue = Comparator.comparingDouble(
                 a -> sortBySent ? mode.sent(a) : mode.received(a));
         Comparator<AccountSnapshot> byOther = Comparator.comparingDouble(
                 a -> sortBySent ? mode.received(a) : mode.sent(a));
-        List<AccountSnapshot> chosen = pids.isEmpty() ? accounts
-                : accounts.stream().filter(a -> pids.contains(a.pid())).toList();
-        return grouping.apply(chosen, snapshot).stream()
+        List<AccountSnapshot> grouped = grouping.apply(accounts, snapshot);
+        if (search != null) {
+            grouped = FilteredAccounts.keep(grouped, this::found);
+        }
+        return grouped.stream()
                 .sorted(byValue.reversed().thenComparing(byOther.reversed())
                         .thenComparing(AccountSnapshot::program).thenComparingInt(AccountSnapshot::pid))
                 .toList();
+    }
+
+    /** Whether the search finds the row: its name as shown, or a process's program or command line. */
+    private boolean found(AccountSnapshot a) {
+        return search.matcher(name(a)).find() || a.isProcess()
+                && (search.matcher(a.program()).find() || search.matcher(a.commandLine()).find());
     }
 
     /**

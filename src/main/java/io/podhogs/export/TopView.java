@@ -25,10 +25,12 @@ import org.jline.utils.NonBlockingReader;
 
 /**
  * The default, interactive view: a table of processes redrawn every refresh, with nethogs's keys
- * (q quits, s and r sort by sent and received, m switches units, l and b change the names).
+ * (q quits, s and r sort by sent and received, m switches units, l and b change the names), and '/'
+ * to show only the rows a regular expression finds, the rest summed into one 'filtered' row.
  */
 public final class TopView {
-    private static final String KEYS = "q quit  s sort by sent  r sort by received  m units  l command line  b basename";
+    private static final String KEYS = "q quit  s sort by sent  r sort by received  m units  l command line  b basename"
+            + "  / filter";
 
     private static final int CONTAINER_WIDTH = 20;
 
@@ -53,6 +55,7 @@ public final class TopView {
     private final IdentityLookup identity;
     private RowFormat format;
     private ContainerColumn containerColumn = ContainerColumn.NAME;
+    private SearchPrompt prompt;
 
     public TopView(Terminal terminal, UserNames users, String title, RowFormat format) {
         this(terminal, users, title, format, IdentityLookup.NONE);
@@ -95,8 +98,11 @@ public final class TopView {
                 }
                 long waitMillis = Math.max(1, (nextRefresh - System.nanoTime()) / 1_000_000);
                 int key = reader.read(waitMillis);
-                if (key == NonBlockingReader.EOF || key == 'q' || key == 'Q' || key == 3) {
+                if (key == NonBlockingReader.EOF || key == 3 || prompt == null && (key == 'q' || key == 'Q')) {
                     return;
+                }
+                if (key == 27 && skipEscapeSequence(reader)) {
+                    continue; // an arrow key's ESC [ A is not Esc
                 }
                 if (key > 0 && handleKey(key)) {
                     nextRefresh = System.nanoTime(); // show the change at once
@@ -110,8 +116,37 @@ public final class TopView {
         }
     }
 
+    /**
+     * Reads the rest of a terminal's escape sequence, if one follows the Esc at once (a key's, such
+     * as an arrow's ESC [ A): true when there was one, false for a lone Esc, which is a key.
+     */
+    private static boolean skipEscapeSequence(NonBlockingReader reader) throws IOException {
+        int next = reader.read(15);
+        if (next <= 0) {
+            return false;
+        }
+        while (next > 0 && !(next != '[' && next != 'O' && (Character.isLetter(next) || next == '~'))) {
+            next = reader.read(15);
+        }
+        return true;
+    }
+
     boolean handleKey(int key) {
+        if (prompt != null) {
+            switch (prompt.key(key)) {
+                case APPLIED -> {
+                    format = format.withSearch(prompt.pattern());
+                    prompt = null;
+                }
+                case CANCELLED -> prompt = null;
+                default -> {
+                    // still typing: the prompt's line shows it
+                }
+            }
+            return true;
+        }
         switch (key) {
+            case '/' -> prompt = new SearchPrompt(format.search());
             case 'c' -> {
                 if (format.containerLabel() == null) {
                     return false;
@@ -147,8 +182,9 @@ public final class TopView {
         List<String> out = new ArrayList<>();
         ViewMode mode = format.mode();
         out.add(fit(title + "  " + snapshot.captureDescription(), width));
-        out.add(fit(String.format(Locale.ROOT, "sort: %s  view: %s  flows: %d  kernel drops: %d",
-                format.sortBySent() ? "sent" : "received", mode.unit(), snapshot.flows(), snapshot.kernelDrops()), width));
+        out.add(fit(String.format(Locale.ROOT, "sort: %s  view: %s  flows: %d  kernel drops: %d%s",
+                format.sortBySent() ? "sent" : "received", mode.unit(), snapshot.flows(), snapshot.kernelDrops(),
+                format.search() == null ? "" : "  filter: /" + format.search().pattern()), width));
         out.add("");
         if (format.level().kubernetes()) {
             podTable(snapshot, width, height, out);
@@ -182,7 +218,7 @@ public final class TopView {
         }
         out.add(fit(String.format(Locale.ROOT, "  TOTAL %" + (programWidth + 32 + extra) + "s %14s %14s", "",
                 mode.format(sent), mode.format(received)), width));
-        out.add(fit(containerCol ? KEYS + "  c container name/ID/image" : KEYS, width));
+        out.add(fit(prompt != null ? prompt.line() : containerCol ? KEYS + "  c container name/ID/image" : KEYS, width));
         return out;
     }
 
@@ -244,7 +280,7 @@ public final class TopView {
         }
         out.add(fit(String.format(Locale.ROOT, "  TOTAL %" + Math.max(1, width - 8 - 4 * 15) + "s %14s %14s %14s %14s",
                 "", mode.format(totals[0]), mode.format(totals[1]), mode.format(totals[2]), mode.format(totals[3])), width));
-        out.add(fit(KEYS, width));
+        out.add(fit(prompt != null ? prompt.line() : KEYS, width));
     }
 
     /** Sent, received, external (both ways), in the cluster (both ways), in the view's unit. */

@@ -71,4 +71,17 @@ class ContainerOutputTest {
         assertTrue(last.lines().noneMatch(l -> l.matches("^[^/]+:(unknown|forwarded).*")),
                 () -> "buckets are no container's processes: no label\n" + r);
     }
+
+    @Test
+    void containerFilterShowsThatContainerAndSumsTheRestIntoOneFilteredRow() throws Exception {
+        Podhogs.Result r = Podhogs.run(Duration.ofSeconds(60), "-t", "--by", "container", "--container", "^" + web + "$",
+                "-v", "2", "-c", "4", "-d", "1");
+        assertEquals(0, r.exit(), r::toString);
+        String last = r.out().substring(r.out().lastIndexOf("Refreshing:"));
+        List<String> rows = last.lines().skip(1).filter(l -> !l.isBlank()).toList();
+        assertEquals(2, rows.size(), () -> "the web container and the filtered row\n" + r);
+        assertTrue(rows.stream().anyMatch(l -> l.matches("^" + web + "/0/0\\t[1-9]\\d*\\t[1-9]\\d*$")), () -> "web\n" + r);
+        assertTrue(rows.stream().anyMatch(l -> l.matches("^filtered/0/0\\t[1-9]\\d*\\t[1-9]\\d*$")),
+                () -> "the client's bytes, and the rest, filtered\n" + r);
+    }
 }

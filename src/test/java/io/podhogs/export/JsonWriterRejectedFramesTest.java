@@ -37,7 +37,7 @@ class JsonWriterRejectedFramesTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Path none = Path.of("/nonexistent");
         new JsonWriter(new PrintStream(out, true, StandardCharsets.UTF_8), new UserNames(new HostFiles(none, none, none)))
-                .write(snapshot, new RowFormat(ViewMode.TOTAL_BYTES, false, Set.of(), false, false));
+                .write(snapshot, new RowFormat(ViewMode.TOTAL_BYTES, false, false, false));
         String line = out.toString(StandardCharsets.UTF_8);
         assertTrue(line.endsWith(",\"kernel_drops\":5,\"rejected_frames\":{\"truncated\":13,\"malformed\":3,\"failed\":2}}\n"),
                 line);

@@ -46,7 +46,7 @@ class TopViewContainerColumnTest {
 
     @Test
     void theColumnShowsTheNameThenTheIdThenTheImage() {
-        RowFormat format = new RowFormat(ViewMode.KB_PER_SECOND, false, Set.of(), false, false)
+        RowFormat format = new RowFormat(ViewMode.KB_PER_SECOND, false, false, false)
                 .withContainerLabels(c -> "web-1");
         IdentityLookup docker = new IdentityLookup() {
             @Override
@@ -81,7 +81,7 @@ class TopViewContainerColumnTest {
     @Test
     void withoutShowContainerThereIsNoColumnAndCDoesNothing() {
         TopView view = new TopView(null, new UserNames(HostFiles.system()), "podhogs",
-                new RowFormat(ViewMode.KB_PER_SECOND, false, Set.of(), false, false));
+                new RowFormat(ViewMode.KB_PER_SECOND, false, false, false));
         assertFalse(view.handleKey('c'));
         List<String> lines = view.lines(snapshot(), 140, 20);
         assertFalse(lines.get(3).contains("CONTAINER"), lines.get(3));

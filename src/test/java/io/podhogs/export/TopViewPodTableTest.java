@@ -50,7 +50,7 @@ class TopViewPodTableTest {
     }
 
     private static List<String> lines(Level level) {
-        RowFormat format = new RowFormat(ViewMode.TOTAL_BYTES, false, Set.of(), false, false)
+        RowFormat format = new RowFormat(ViewMode.TOTAL_BYTES, false, false, false)
                 .withGrouping(level, (accounts, s) -> switch (level) {
                     case NAMESPACE -> PodAccounts.namespaces(accounts);
                     case WORKLOAD -> PodAccounts.workloads(accounts);
