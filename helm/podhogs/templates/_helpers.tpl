@@ -109,3 +109,10 @@ bearerTokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token
 {{- define "podhogs.list" -}}
 {{- join "," . }}
 {{- end }}
+
+{{/* Regular expressions as one list setting: a comma in one is written \, for the agent's config. */}}
+{{- define "podhogs.regexList" -}}
+{{- $escaped := list }}
+{{- range . }}{{ $escaped = append $escaped (replace "," "\\," .) }}{{ end }}
+{{- join "," $escaped }}
+{{- end }}

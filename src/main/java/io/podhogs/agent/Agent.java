@@ -12,6 +12,7 @@ import io.podhogs.engine.EngineSnapshot;
 import io.podhogs.engine.EngineWatch;
 import io.podhogs.engine.Spans;
 import io.podhogs.export.Levels;
+import io.podhogs.select.AccountFilter;
 import io.podhogs.export.api.ApiView;
 import io.podhogs.export.metrics.MetricsExporter;
 import io.podhogs.export.metrics.MetricsOptions;
@@ -68,6 +69,7 @@ public class Agent {
 
     private volatile Engine engine;
     private volatile Identities identities = Identities.none();
+    private volatile AccountFilter filter = AccountFilter.ALL;
     private volatile long lastRefreshNanos = Long.MIN_VALUE;
     private volatile boolean everRefreshed;
     private volatile ApiView api = new ApiView(CommandLines.REDACTED);
@@ -116,6 +118,7 @@ public class Agent {
         HostFiles host = new HostFiles(Path.of(config.procRoot()), Path.of(config.sysRoot()), Path.of(config.etcRoot()));
         ClusterSettings clusterSettings = clusterSettings();
         Optional<KubernetesOptions> cluster = clusterSettings.options(host, NAMES);
+        AccountFilter shown = AgentFilter.of(config.select(), host, cluster.isPresent());
         HistorySettings historySettings = AgentHistory.settings(config.history());
         NodeMonitor node = NodeMonitor.open(EngineConfig.of(captureSettings().config(NAMES))
                 .withRateWindow(config.window()).withExitedRetention(Spans.saturated(config.exitedRetention()))
@@ -131,6 +134,7 @@ public class Agent {
         }
         Engine started = node.engine();
         identities = node.identities();
+        filter = shown;
         api = new ApiView(config.showSecrets() ? CommandLines.FULL
                 : CommandLines.REDACTED);
         engine = started;
@@ -162,7 +166,7 @@ public class Agent {
                 LOG.infof("agent: the engine publishes again");
             }
             engineTroubleSaid = trouble;
-            Levels levels = Levels.of(engine.snapshot(), identities, identities::name);
+            Levels levels = Levels.of(engine.snapshot(), identities, identities::name, filter);
             boolean exported = attempt("metrics", () -> exporter.update(levels, identities));
             // Connections only from a copy the engine made for someone who asked (it stops 10 s after).
             Connections connections = engine.lastConnections();

@@ -67,11 +67,39 @@ public interface AgentConfig {
 
     Kubernetes kubernetes();
 
+    Select select();
+
     Metrics metrics();
 
     Api api();
 
     History history();
+
+    /**
+     * Which processes, containers and pods the metrics and the API show (the command line's --match,
+     * --ignore, --user, --container, --namespace and --selector); what they leave out is summed into
+     * the podhogs_filtered_* series and a 'filtered' process row. The history records everything.
+     * A list's values are separated by commas: a comma in a regular expression is written \,.
+     */
+    interface Select {
+        /** Only processes whose program path or command line matches one of these (Java regular expressions). */
+        Optional<List<String>> match();
+
+        /** No process whose program path or command line matches one of these; wins over match. */
+        Optional<List<String>> ignore();
+
+        /** Only processes of these users (names in the host's /etc/passwd, or UIDs). */
+        Optional<List<String>> users();
+
+        /** Only what is in a container whose name, image or ID matches one of these. */
+        Optional<List<String>> containers();
+
+        /** Only what is in pods of these namespaces. */
+        Optional<List<String>> namespaces();
+
+        /** Only what is in pods whose labels this selects (app=web,tier!=db,canary,!legacy). */
+        Optional<String> selector();
+    }
 
     /** What the agent records of the node's traffic, kept across restarts (podhogs history, /api/v1/history). */
     interface History {

@@ -405,6 +405,13 @@ class HelmChartTest {
         assertEquals("app", env(set, "PODHOGS_METRICS_POD_LABELS"));
         assertEquals("true", env(set, "PODHOGS_KUBERNETES_CLUSTER_POD_INDEX"));
         assertEquals("1", env(set, "EXTRA"));
+
+        assertNull(env(agent, "PODHOGS_SELECT_MATCH"), "no filter by default");
+        Container selected = agent(daemonSet(Map.of("agent.select.match", List.of("nginx", "a{1,3}b"),
+                "agent.select.users", List.of("www-data", "1001"), "agent.select.selector", "app=web,tier!=db")));
+        assertEquals("nginx,a{1\\,3}b", env(selected, "PODHOGS_SELECT_MATCH"), "a comma in a regular expression escaped");
+        assertEquals("www-data,1001", env(selected, "PODHOGS_SELECT_USERS"));
+        assertEquals("app=web,tier!=db", env(selected, "PODHOGS_SELECT_SELECTOR"));
     }
 
     @Test

@@ -87,6 +87,13 @@ public final class ApiView {
                     f.container(), interfaces, a.exited(), f.labels(),
                     history.usage("process/" + a.pid() + "/" + p.process().startTime(), a, nowNanos)));
         }
+        AccountSnapshot filtered = levels.filtered();
+        if (filtered != null) {
+            // What the agent's filter left out, one row as the command line shows it: no byte disappears.
+            List<String> interfaces = filtered.interfaces().stream().map(levels.snapshot()::interfaceName).toList();
+            processes.add(new Rows.Process(0, filtered.program(), filtered.program(), 0, -1, "", "", "", interfaces,
+                    false, Map.of(), history.usage("filtered", filtered, nowNanos)));
+        }
         List<Rows.Namespace> namespaces = new ArrayList<>();
         for (AccountSnapshot a : levels.namespaces()) {
             if (a.key() instanceof NamespaceKey n) {
@@ -107,6 +114,9 @@ public final class ApiView {
         });
         List<Rows.Connection> connections = new ArrayList<>();
         for (FlowSnapshot f : listed.flows()) {
+            if (!levels.shows().test(f.owner())) {
+                continue; // its bytes are in the 'filtered' row
+            }
             // Timed by the copy, not the refresh: the engine copies once a second, the refresher may run more often.
             connections.add(connection(f, levels, identity, flowsNanos));
         }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.podhogs.accounting.AccountKind;
 import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.accounting.ContainerKey;
+import io.podhogs.accounting.FilteredKey;
 import io.podhogs.accounting.NamespaceKey;
 import io.podhogs.accounting.PodKey;
 import io.podhogs.accounting.RemoteClassTraffic;
@@ -72,6 +73,10 @@ public final class MetricsExporter {
                 traffic("workload", w, a.total(), "namespace", w.namespace(), "workload_kind", w.workload().kind(),
                         "workload", w.workload().name(), "node", node);
             }
+        }
+        if (levels.filtered() != null) {
+            // What the agent's filter (podhogs.select.*) leaves out of the series above: still counted.
+            traffic("filtered", FilteredKey.INSTANCE, levels.filtered().total(), "node", node);
         }
         EngineSnapshot snapshot = levels.snapshot();
         levels.interfaces().forEach((i, t) -> traffic("interface", i, t, "interface", snapshot.interfaceName(i), "node", node));
