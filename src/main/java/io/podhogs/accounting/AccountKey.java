@@ -7,11 +7,11 @@ import io.podhogs.identity.CgroupIdentity;
  * What an account's totals are kept under. The ledger keeps accounts of the owners of flows
  * ({@link OwnerKey}) and of what their accounts are folded into when they go ({@link
  * ExitedProcessesKey}, {@link RetiredPodsKey}); {@link RollUp} sums them into containers, pods,
- * namespaces and workloads, which no flow ever owns; what a filter leaves out is summed under
- * {@link FilteredKey}.
+ * namespaces and workloads, which no flow ever owns; applications are {@link AppKey}s; what a
+ * filter leaves out is summed under {@link FilteredKey}.
  */
 public sealed interface AccountKey permits OwnerKey, ExitedProcessesKey, RetiredPodsKey, ContainerKey, PodKey,
-        NamespaceKey, WorkloadKey, FilteredKey {
+        NamespaceKey, WorkloadKey, AppKey, FilteredKey {
     /** The name shown for the account ("/usr/bin/curl", "unknown TCP", "shop/web-1"). */
     String name();
 

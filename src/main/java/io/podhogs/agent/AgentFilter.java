@@ -25,10 +25,7 @@ final class AgentFilter {
             throw new IllegalArgumentException("podhogs.select.namespaces and podhogs.select.selector need Kubernetes,"
                     + " which podhogs.kubernetes.mode=off leaves out");
         }
-        // The settings' names are plural where they hold lists: podhogs.select.users ...
         UserNames names = new UserNames(host);
-        return criteria.filter(Set.of(), names::uid, criterion -> "podhogs.select."
-                + (criterion.equals("match") || criterion.equals("ignore") || criterion.equals("selector") ? criterion
-                : criterion + "s"));
+        return criteria.filter(Set.of(), names::uid, criterion -> "podhogs.select." + FilterCriteria.settingName(criterion));
     }
 }

@@ -9,6 +9,7 @@ import io.podhogs.engine.EngineWatch;
 import io.podhogs.engine.Spans;
 import io.podhogs.export.CommandLines;
 import io.podhogs.export.DropReporter;
+import io.podhogs.apps.Applications;
 import io.podhogs.export.Level;
 import io.podhogs.export.JsonWriter;
 import io.podhogs.export.RowFormat;
@@ -153,11 +154,15 @@ public final class PodhogsCommand implements Callable<Integer> {
             description = "Leave out interfaces whose name matches (shell glob, repeatable or comma-separated).")
     List<String> exclude = new ArrayList<>();
 
-    @Option(names = "--by", paramLabel = "LEVEL", defaultValue = "process",
+    @Option(names = "--by", paramLabel = "LEVEL",
             description = "process (default); container: one row per container, the sum of its processes and"
                     + " of its network namespace's other traffic; pod, namespace, workload: Kubernetes levels,"
-                    + " with the bytes to outside the cluster and inside it (needs a cluster).")
+                    + " with the bytes to outside the cluster and inside it (needs a cluster); app: applications"
+                    + " (--apps).")
     String by;
+
+    @Mixin
+    AppOptions apps = new AppOptions();
 
     @Option(names = "--kubernetes", paramLabel = "WHEN", defaultValue = "auto",
             description = "auto (default): use the cluster this host is configured for (in-cluster service account,"
@@ -241,11 +246,12 @@ public final class PodhogsCommand implements Callable<Integer> {
         Level level;
         Optional<KubernetesOptions> cluster;
         HistorySettings historySettings;
+        Applications applications;
         try {
             format = new RowFormat(ViewMode.of(viewMode), sortBySent, commandLine, basename)
                     .withCommandLines(showSecrets ? CommandLines.FULL : CommandLines.REDACTED);
             rowFilter = filters.filter(pids, new UserNames(host));
-            level = Level.parse(by);
+            level = Level.parse(by != null ? by : apps.given() ? "app" : "process");
             cluster = new ClusterSettings(kubernetes, Optional.ofNullable(nodeName), podCidrs, serviceCidrs,
                     clusterPodIndex, podGrace).options(host, NAMES);
             if (cluster.isEmpty() && level.kubernetes()) {
@@ -255,6 +261,8 @@ public final class PodhogsCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--namespace and --selector need Kubernetes, which --kubernetes off"
                         + " leaves out");
             }
+            applications = level == Level.APP || apps.given() ? apps.applications(new UserNames(host), cluster.isPresent())
+                    : null;
             if (count < 0) {
                 throw new IllegalArgumentException("-c must be 0 (unlimited) or more");
             }
@@ -299,7 +307,7 @@ public final class PodhogsCommand implements Callable<Integer> {
             // The filter first, on the ledger's accounts (processes), then the sums of the level.
             RowFormat grouped = format.withGrouping(level, (accounts, snapshot) -> level.group(
                     rowFilter.keep(accounts, snapshot.containersByNetns(), identities::name, identities), snapshot,
-                    identities::name, identities));
+                    identities::name, identities, applications));
             RowFormat rows = showContainer ? grouped.withContainerLabels(identities::label) : grouped;
             Terminal terminal = null;
             if (!json && !traceMode) {

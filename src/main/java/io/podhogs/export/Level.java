@@ -1,6 +1,7 @@
 package io.podhogs.export;
 
 import io.podhogs.accounting.RollUp;
+import io.podhogs.apps.Applications;
 import io.podhogs.identity.IdentityLookup;
 import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.engine.EngineSnapshot;
@@ -8,9 +9,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
-/** What the rows are ({@code --by}): processes, or the sums of containers, pods, namespaces or workloads. */
+/**
+ * What the rows are ({@code --by}): processes, or the sums of containers, pods, namespaces,
+ * workloads or applications.
+ */
 public enum Level {
-    PROCESS, CONTAINER, POD, NAMESPACE, WORKLOAD;
+    PROCESS, CONTAINER, POD, NAMESPACE, WORKLOAD, APP;
 
     public static Level parse(String text) {
         for (Level l : values()) {
@@ -18,7 +22,7 @@ public enum Level {
                 return l;
             }
         }
-        throw new IllegalArgumentException("--by is process, container, pod, namespace or workload, not " + text);
+        throw new IllegalArgumentException("--by is process, container, pod, namespace, workload or app, not " + text);
     }
 
     /** Levels that only a Kubernetes cluster can fill. */
@@ -30,9 +34,11 @@ public enum Level {
      * The accounts of a snapshot summed into this level.
      *
      * @param containerNames a container's name (the pod spec's, the runtime's), or null
+     * @param apps how accounts are grouped into applications ({@link #APP})
      */
     public List<AccountSnapshot> group(List<AccountSnapshot> accounts, EngineSnapshot snapshot,
-                                       Function<String, String> containerNames, IdentityLookup identity) {
+                                       Function<String, String> containerNames, IdentityLookup identity,
+                                       Applications apps) {
         RollUp levels = new RollUp(accounts, snapshot.containersByNetns(), containerNames, identity.pods());
         return switch (this) {
             case PROCESS -> accounts;
@@ -40,6 +46,7 @@ public enum Level {
             case POD -> levels.pods();
             case NAMESPACE -> levels.namespaces();
             case WORKLOAD -> levels.workloads();
+            case APP -> apps.group(accounts, snapshot.containersByNetns(), containerNames, identity);
         };
     }
 }

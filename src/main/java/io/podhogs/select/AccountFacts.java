@@ -14,9 +14,11 @@ import java.util.Map;
  * @param containerName the pod spec's or the runtime's name, empty when neither is known
  * @param image the runtime's image, empty when not known
  * @param namespace the pod's namespace, empty in no pod
+ * @param pod the pod's name, empty in no pod
+ * @param workload the pod's workload's name (a Deployment's, a StatefulSet's ...), empty for none
  * @param labels the pod's labels, null in no pod (a label selector selects pods)
  */
 public record AccountFacts(boolean process, int pid, int uid, String program, String commandLine,
                            String containerId, String containerName, String image, String namespace,
-                           Map<String, String> labels) {
+                           String pod, String workload, Map<String, String> labels) {
 }

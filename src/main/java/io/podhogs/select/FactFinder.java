@@ -59,6 +59,8 @@ public final class FactFinder {
         String containerName = "";
         String image = "";
         String namespace = retiredNamespace;
+        String podName = "";
+        String workload = "";
         Map<String, String> labels = null;
         if (container != null) {
             String known = containerNames.apply(id);
@@ -67,10 +69,12 @@ public final class FactFinder {
             Optional<PodInfo> pod = identity.pods().pod(container.podUid(), id);
             if (pod.isPresent()) {
                 namespace = pod.get().namespace();
+                podName = pod.get().name();
+                workload = pod.get().workload() == null ? "" : pod.get().workload().name();
                 labels = pod.get().labels();
             }
         }
         return new AccountFacts(p != null, p == null ? 0 : p.pid(), p == null ? -1 : p.uid(), program, command, id,
-                containerName, image, namespace, labels);
+                containerName, image, namespace, podName, workload, labels);
     }
 }

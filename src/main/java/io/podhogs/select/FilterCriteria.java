@@ -29,6 +29,17 @@ public record FilterCriteria(List<String> match, List<String> ignore, List<Strin
         selector = selector == null ? "" : selector.strip();
     }
 
+    /**
+     * A criterion's name where criteria are settings or file keys, plural for lists
+     * (podhogs.select.users, an applications rule's "containers").
+     */
+    public static String settingName(String criterion) {
+        return switch (criterion) {
+            case "user", "container", "namespace" -> criterion + "s";
+            default -> criterion;
+        };
+    }
+
     /** Whether a criterion needs the cluster's pods. */
     public boolean kubernetes() {
         return !namespaces.isEmpty() || !selector.isEmpty();

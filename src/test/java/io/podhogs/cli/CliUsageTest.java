@@ -137,8 +137,25 @@ class CliUsageTest {
                 Arguments.of(List.of("--service-cidr", "10.96.0.0/40"), "10.96.0.0/40"),
                 Arguments.of(List.of("--pod-grace", "0"), "seconds"),
                 Arguments.of(List.of("--include", "a/b"), "'a/b'"),
+                Arguments.of(List.of("--match", "("), "--match '(' is not a regular expression: Unclosed group"),
+                Arguments.of(List.of("--ignore", "a{2"), "--ignore 'a{2'"),
+                Arguments.of(List.of("--user", "no-such-user-here"), "--user 'no-such-user-here' is no user"),
+                Arguments.of(List.of("--container", "*web"), "--container '*web'"),
+                Arguments.of(List.of("--selector", "a=b=c"), "--selector 'a=b=c'"),
+                Arguments.of(List.of("--namespace", "shop", "--kubernetes", "off"), "--kubernetes off"),
+                Arguments.of(List.of("--apps", "/nonexistent/apps.yaml"), "/nonexistent/apps.yaml: no such file"),
+                Arguments.of(List.of("--by", "app", "--app-label", " "), "--app-label"),
                 Arguments.of(List.of("--bogus"), "'--bogus'"),
                 Arguments.of(List.of("-Z"), "'-Z'"));
+    }
+
+    @Test
+    void aBadApplicationsFileIsOneLineNamingFileAndLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path apps = dir.resolve("apps.yaml");
+        java.nio.file.Files.writeString(apps, "apps:\n  - name: web\n    rules:\n      - match: '(nginx'\n");
+        String line = assertOneLineError(run("-t", "-c", "1", "--apps", apps.toString(), ABSENT), "podhogs: ");
+        assertTrue(line.startsWith("podhogs: " + apps + ":4: match '(nginx' is not a regular expression"), line);
     }
 
     @Test

@@ -25,11 +25,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The process filters on real traffic, as bwmon's users run them: four podhogs watch one routed veth
- * at once, one unfiltered and three filtered, while a host process sends into the veth's namespace.
- * Each filtered run shows the processes it selects with the bytes the unfiltered run gives them, and
- * one 'filtered' row with the rest: every run's rows add up to the veth's own counters (each byte
- * as sent once and as received once: docs/accounting.md), so a filter hides rows, never bytes.
+ * The process filters and applications on real traffic, as bwmon's users run them: six podhogs watch
+ * one routed veth at once, one unfiltered, three filtered and two grouping applications, while a
+ * host process sends into the veth's namespace. Each filtered run shows the processes it selects
+ * with the bytes the unfiltered run gives them, and one 'filtered' row with the rest; each
+ * application is the sum of its processes' rows: every run's rows add up to the veth's own counters
+ * (each byte as sent once and as received once: docs/accounting.md), so a filter or a grouping
+ * moves bytes between rows, never loses or doubles one.
  */
 @Timeout(300)
 class FilterTrafficTest {
@@ -54,6 +56,10 @@ class FilterTrafficTest {
         // bwmon's exclude wins over its include: both endpoints match "traffic", the sender is ignored.
         runs.put("ignore wins", start(h, "ignore", "--match", "traffic", "--ignore", "tcp-se[n]d"));
         runs.put("user", start(h, "user", "--user", "nobody"));
+        runs.put("apps auto", start(h, "apps-auto", "--by", "app"));
+        Path apps = dir.resolve("apps.yaml");
+        Files.writeString(apps, "apps:\n  - name: senders\n    rules:\n      - match: tcp-se[n]d\n");
+        runs.put("apps file", start(h, "apps-file", "--apps", apps.toString()));
         // The device exists, down: each run's capture takes it in from the start. --json writes
         // nothing until there are rows, so a run is ready when its packet socket is open.
         for (int i = 0; i < running.size(); i++) {
@@ -95,6 +101,17 @@ class FilterTrafficTest {
         assertEquals(2, ignoreWins.size(), () -> "the sink and the filtered row: " + ignoreWins);
         assertBytes(sinkRow, process(ignoreWins, ((Number) sinkRow.get("pid")).longValue()));
 
+        // Both endpoints run the same python: one application by its program's base name.
+        String program = (String) senderRow.get("program");
+        Map<String, Object> python = app(last.get("apps auto"), program.substring(program.lastIndexOf('/') + 1));
+        for (String field : List.of("sent_bytes", "received_bytes", "sent_packets", "received_packets")) {
+            assertEquals(((Number) senderRow.get(field)).longValue() + ((Number) sinkRow.get(field)).longValue(),
+                    ((Number) python.get(field)).longValue(), () -> field + ": the sender's and the sink's: " + python);
+        }
+        List<Map<String, Object>> byFile = last.get("apps file");
+        assertBytes(senderRow, app(byFile, "senders"));
+        assertBytes(sinkRow, process(byFile, ((Number) sinkRow.get("pid")).longValue())); // no rule: its own row
+
         List<Map<String, Object>> user = last.get("user");
         assertEquals(1, user.size(), () -> "nobody's processes sent nothing, all of it is filtered: " + user);
         assertEquals("filtered", user.get(0).get("kind"), user::toString);
@@ -131,6 +148,11 @@ class FilterTrafficTest {
     private static Map<String, Object> process(List<Map<String, Object>> rows, long pid) {
         return rows.stream().filter(r -> "process".equals(r.get("kind")) && ((Number) r.get("pid")).longValue() == pid)
                 .findFirst().orElse(null);
+    }
+
+    private static Map<String, Object> app(List<Map<String, Object>> rows, String name) {
+        return rows.stream().filter(r -> "app".equals(r.get("kind")) && name.equals(r.get("program"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no application " + name + " in " + rows));
     }
 
     private static Map<String, Object> filtered(List<Map<String, Object>> rows) {

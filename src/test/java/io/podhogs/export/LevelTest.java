@@ -3,7 +3,10 @@ package io.podhogs.export;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.podhogs.accounting.AccountKey;
+import io.podhogs.accounting.AccountKind;
 import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.apps.AppRules;
+import io.podhogs.apps.Applications;
 import io.podhogs.accounting.OwnerKey;
 import io.podhogs.accounting.RetiredPodsKey;
 import io.podhogs.accounting.Traffic;
@@ -63,11 +66,20 @@ class LevelTest {
                 Map.of(NS, APP_CGROUP));
         Function<String, String> names = id -> null;
         Levels levels = Levels.of(snapshot, CLUSTER, names);
-        assertEquals(levels.containers(), Level.CONTAINER.group(snapshot.accounts(), snapshot, names, CLUSTER));
-        assertEquals(levels.pods(), Level.POD.group(snapshot.accounts(), snapshot, names, CLUSTER));
-        assertEquals(levels.namespaces(), Level.NAMESPACE.group(snapshot.accounts(), snapshot, names, CLUSTER));
-        assertEquals(levels.workloads(), Level.WORKLOAD.group(snapshot.accounts(), snapshot, names, CLUSTER));
-        assertEquals(snapshot.accounts(), Level.PROCESS.group(snapshot.accounts(), snapshot, names, CLUSTER));
+        assertEquals(levels.containers(), Level.CONTAINER.group(snapshot.accounts(), snapshot, names, CLUSTER, null));
+        assertEquals(levels.pods(), Level.POD.group(snapshot.accounts(), snapshot, names, CLUSTER, null));
+        assertEquals(levels.namespaces(), Level.NAMESPACE.group(snapshot.accounts(), snapshot, names, CLUSTER, null));
+        assertEquals(levels.workloads(), Level.WORKLOAD.group(snapshot.accounts(), snapshot, names, CLUSTER, null));
+        assertEquals(snapshot.accounts(), Level.PROCESS.group(snapshot.accounts(), snapshot, names, CLUSTER, null));
+        List<AccountSnapshot> apps = Level.APP.group(snapshot.accounts(), snapshot, names, CLUSTER,
+                new Applications(AppRules.auto(AppRules.DEFAULT_LABEL)));
+        assertEquals(snapshot.accounts().stream().mapToLong(AccountSnapshot::sentBytes).sum(),
+                apps.stream().mapToLong(AccountSnapshot::sentBytes).sum(), "applications hold every byte once");
+        assertEquals(java.util.Set.of("sh"), apps.stream().filter(a -> a.key().kind() == AccountKind.APP
+                && !a.key().name().contains("/")).map(a -> a.key().name()).collect(java.util.stream.Collectors.toSet()),
+                "the host's process by its base name");
+        assertEquals(1007, apps.stream().filter(a -> a.key().kind() == AccountKind.APP && a.key().name().startsWith("shop/"))
+                .mapToLong(AccountSnapshot::sentBytes).sum(), "the pod's process and its namespace's other traffic");
         assertEquals(1507, levels.workloads().stream().mapToLong(AccountSnapshot::sentBytes).max().orElseThrow(),
                 "the pod and its deleted pods in the workload");
     }

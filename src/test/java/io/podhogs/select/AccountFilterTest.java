@@ -22,16 +22,16 @@ import org.junit.jupiter.params.provider.CsvSource;
 class AccountFilterTest {
     /** A root nginx in container web (pod shop/web-1, app=web), pid 40. */
     private static final AccountFacts NGINX = new AccountFacts(true, 40, 0, "/usr/sbin/nginx",
-            "nginx -g daemon off;", "c0ffee", "web", "nginx:1.27", "shop", Map.of("app", "web", "tier", "front"));
+            "nginx -g daemon off;", "c0ffee", "web", "nginx:1.27", "shop", "web-1", "web", Map.of("app", "web", "tier", "front"));
     /** A uid-1000 curl on the host, pid 77. */
     private static final AccountFacts CURL = new AccountFacts(true, 77, 1000, "/usr/bin/curl",
-            "curl -O https://example.org/big.iso", "", "", "", "", null);
+            "curl -O https://example.org/big.iso", "", "", "", "", "", "", null);
     /** What container web's network namespace carried that no process took. */
     private static final AccountFacts WEB_NETNS = new AccountFacts(false, 0, 0, "unknown TCP", "unknown TCP",
-            "c0ffee", "web", "nginx:1.27", "shop", Map.of("app", "web", "tier", "front"));
+            "c0ffee", "web", "nginx:1.27", "shop", "web-1", "web", Map.of("app", "web", "tier", "front"));
     /** The host's unknown bucket. */
     private static final AccountFacts HOST_UNKNOWN = new AccountFacts(false, 0, 0, "unknown TCP", "unknown TCP",
-            "", "", "", "", null);
+            "", "", "", "", "", "", null);
     private static final Map<String, AccountFacts> ACCOUNTS = Map.of("nginx", NGINX, "curl", CURL,
             "web-netns", WEB_NETNS, "host-unknown", HOST_UNKNOWN);
 
