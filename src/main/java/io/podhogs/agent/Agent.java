@@ -12,6 +12,7 @@ import io.podhogs.engine.EngineSnapshot;
 import io.podhogs.engine.EngineWatch;
 import io.podhogs.engine.Spans;
 import io.podhogs.export.Levels;
+import io.podhogs.apps.Applications;
 import io.podhogs.select.AccountFilter;
 import io.podhogs.export.api.ApiView;
 import io.podhogs.export.metrics.MetricsExporter;
@@ -70,6 +71,7 @@ public class Agent {
     private volatile Engine engine;
     private volatile Identities identities = Identities.none();
     private volatile AccountFilter filter = AccountFilter.ALL;
+    private volatile Applications applications;
     private volatile long lastRefreshNanos = Long.MIN_VALUE;
     private volatile boolean everRefreshed;
     private volatile ApiView api = new ApiView(CommandLines.REDACTED);
@@ -113,12 +115,14 @@ public class Agent {
         if (engine != null) {
             return;
         }
-        checkSpans(); // first: a span too long for the other checks' arithmetic is refused here
-        checkSettings();
+        AgentChecks.spans(config); // first: a span too long for the other checks' arithmetic is refused here
+        AgentChecks.settings(config);
+        gate(); // its setting refused here, before anything starts
         HostFiles host = new HostFiles(Path.of(config.procRoot()), Path.of(config.sysRoot()), Path.of(config.etcRoot()));
         ClusterSettings clusterSettings = clusterSettings();
         Optional<KubernetesOptions> cluster = clusterSettings.options(host, NAMES);
         AccountFilter shown = AgentFilter.of(config.select(), host, cluster.isPresent());
+        Applications grouping = AgentApps.of(config.apps(), host, cluster.isPresent());
         HistorySettings historySettings = AgentHistory.settings(config.history());
         NodeMonitor node = NodeMonitor.open(EngineConfig.of(captureSettings().config(NAMES))
                 .withRateWindow(config.window()).withExitedRetention(Spans.saturated(config.exitedRetention()))
@@ -135,6 +139,7 @@ public class Agent {
         Engine started = node.engine();
         identities = node.identities();
         filter = shown;
+        applications = grouping;
         api = new ApiView(config.showSecrets() ? CommandLines.FULL
                 : CommandLines.REDACTED);
         engine = started;
@@ -142,7 +147,7 @@ public class Agent {
         watch = new EngineWatch(started, config.metrics().refresh().multipliedBy(10));
         String nodeName = cluster.map(KubernetesOptions::nodeName).orElseGet(() -> clusterSettings.nodeName(host));
         exporter = new MetricsExporter(registry, new MetricsOptions(nodeName, config.metrics().podLabels().orElse(List.of()),
-                config.metrics().processes(), config.metrics().maxProcessSeries()));
+                config.metrics().processes(), config.metrics().maxProcessSeries(), config.metrics().maxAppSeries()));
         tokenReviews = metricsAuth();
         accessMetrics = new AccessMetrics(registry, nodeName, gate(), pager, () -> tokenReviews);
         refresher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -166,7 +171,7 @@ public class Agent {
                 LOG.infof("agent: the engine publishes again");
             }
             engineTroubleSaid = trouble;
-            Levels levels = Levels.of(engine.snapshot(), identities, identities::name, filter);
+            Levels levels = Levels.of(engine.snapshot(), identities, identities::name, filter, applications);
             boolean exported = attempt("metrics", () -> exporter.update(levels, identities));
             // Connections only from a copy the engine made for someone who asked (it stops 10 s after).
             Connections connections = engine.lastConnections();
@@ -189,49 +194,6 @@ public class Agent {
             LOG.errorf("agent: bringing the %s up to date failed: %s", what, t);
             return false;
         }
-    }
-
-    /** What Quarkus can read but podhogs cannot use, refused before anything starts. */
-    private void checkSettings() {
-        EngineConfig.checkMaxFlows(config.maxFlows(), "podhogs.max-flows");
-        if (config.metrics().refresh().toMillis() < 1) {
-            throw new IllegalArgumentException("podhogs.metrics.refresh must be 1ms or more, not "
-                    + config.metrics().refresh());
-        }
-        gate();  // its setting refused here, before anything starts
-        if (!config.metrics().auth().equals("kubernetes") && !config.metrics().auth().equals("none")) {
-            throw new IllegalArgumentException("podhogs.metrics.auth is kubernetes or none, not " + config.metrics().auth());
-        }
-        if (config.metrics().maxProcessSeries() < 0) {
-            throw new IllegalArgumentException("podhogs.metrics.max-process-series must be 0 or more, not "
-                    + config.metrics().maxProcessSeries());
-        }
-    }
-
-    /**
-     * Spans of time Quarkus reads whatever their size: those podhogs cannot use are refused here,
-     * in one line, rather than overflowing later (a retention longer than podhogs can count
-     * is kept for good instead).
-     */
-    private void checkSpans() {
-        within("podhogs.window", config.window(), Duration.ofMillis(1), Duration.ofDays(1));
-        within("podhogs.metrics.refresh", config.metrics().refresh(), Duration.ofMillis(1), Duration.ofHours(1));
-        within("podhogs.kubernetes.pod-grace", config.kubernetes().podGrace(), Duration.ZERO, Duration.ofDays(365));
-        if (config.exitedRetention().isNegative()) {
-            throw new IllegalArgumentException("podhogs.exited-retention cannot be negative: " + config.exitedRetention());
-        }
-    }
-
-    private static void within(String setting, Duration value, Duration least, Duration most) {
-        if (value.compareTo(least) < 0 || value.compareTo(most) > 0) {
-            throw new IllegalArgumentException(setting + " must be between " + text(least) + " and " + text(most)
-                    + ", not " + text(value));
-        }
-    }
-
-    /** "2s", "0.001s", "24h": a Duration as Quarkus reads it back. */
-    private static String text(Duration d) {
-        return d.toString().substring(2).toLowerCase(Locale.ROOT);
     }
 
     /** The agent captures on every device but loopback (unless named), never promiscuously. */

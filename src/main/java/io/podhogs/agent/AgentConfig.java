@@ -1,6 +1,7 @@
 package io.podhogs.agent;
 
 import io.smallrye.config.ConfigMapping;
+import io.podhogs.apps.AppRules;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.time.Duration;
@@ -69,6 +70,8 @@ public interface AgentConfig {
 
     Select select();
 
+    Apps apps();
+
     Metrics metrics();
 
     Api api();
@@ -99,6 +102,20 @@ public interface AgentConfig {
 
         /** Only what is in pods whose labels this selects (app=web,tier!=db,canary,!legacy). */
         Optional<String> selector();
+    }
+
+    /**
+     * Applications (the API's /api/v1/apps, podhogs_app_* series, kubectl podhogs apps): automatic
+     * (a pod's by its label, else its workload; another process by its program's base name), or the
+     * rules of a YAML file (README "Applications").
+     */
+    interface Apps {
+        /** The applications file; none: automatic grouping. */
+        Optional<String> file();
+
+        /** The pod label whose value names a pod's application in the automatic grouping. */
+        @WithDefault(AppRules.DEFAULT_LABEL)
+        String label();
     }
 
     /** What the agent records of the node's traffic, kept across restarts (podhogs history, /api/v1/history). */
@@ -182,6 +199,10 @@ public interface AgentConfig {
         /** At most this many process series; what the cap leaves out is counted. */
         @WithDefault("1000")
         int maxProcessSeries();
+
+        /** At most this many application series (podhogs_app_*, the busiest); 0: none. The rest are counted. */
+        @WithDefault("100")
+        int maxAppSeries();
 
         /** How often the series are brought up to date with the engine. */
         @WithDefault("1s")

@@ -51,6 +51,11 @@ final class ApiPages {
                           @Schema(description = REMAINING) long remaining, @Schema(description = OMITTED) long omitted) {
     }
 
+    record AppPage(List<Rows.App> items,
+                   @Schema(description = CONTINUE) @JsonProperty("continue") String continueToken,
+                   @Schema(description = REMAINING) long remaining, @Schema(description = OMITTED) long omitted) {
+    }
+
     record InterfacePage(List<Rows.Interface> items,
                          @Schema(description = CONTINUE) @JsonProperty("continue") String continueToken,
                          @Schema(description = REMAINING) long remaining, @Schema(description = OMITTED) long omitted) {

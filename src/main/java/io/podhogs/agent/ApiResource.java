@@ -27,7 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The agent's read-only JSON API: this node's pods, containers, processes, namespaces, workloads,
- * connections and interfaces, each with its cumulative counters, its rates over 2, 10 and 40
+ * applications, connections and interfaces, each with its cumulative counters, its rates over 2, 10 and 40
  * seconds, its peak and its bytes by remote class, as of the agent's last refresh. Every list comes
  * in pages ({@link Pager}); it is served on 127.0.0.1 only (application.properties).
  */
@@ -113,6 +113,15 @@ public class ApiResource {
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiPages.WorkloadPage.class)))
     public Response workloads(@BeanParam RowParams params) {
         return page("workloads", params, params.query(true, false), current(ApiView.Snapshot::workloads));
+    }
+
+    @GET
+    @Path("/apps")
+    @Operation(summary = "Applications (podhogs.apps.*): processes, containers and pods grouped by rules or automatically")
+    @APIResponse(responseCode = "200", description = "A page of applications", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiPages.AppPage.class)))
+    public Response apps(@BeanParam RowParams params) {
+        return page("apps", params, params.query(false, false), current(ApiView.Snapshot::apps));
     }
 
     @GET

@@ -7,6 +7,7 @@ import io.podhogs.identity.IdentityLookup;
 import io.podhogs.select.AccountFacts;
 import io.podhogs.select.FactFinder;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -63,7 +64,30 @@ public final class Applications {
      */
     public List<AccountSnapshot> group(List<AccountSnapshot> accounts, Map<Long, CgroupIdentity> containersByNetns,
                                        Function<String, String> containerNames, IdentityLookup identity) {
+        return grouped(accounts, containersByNetns, containerNames, identity).rows();
+    }
+
+    /**
+     * The accounts summed into applications, with each member account's application (the metrics
+     * keep an application's counter from going down when a member's account retires).
+     */
+    public Grouped grouped(List<AccountSnapshot> accounts, Map<Long, CgroupIdentity> containersByNetns,
+                           Function<String, String> containerNames, IdentityLookup identity) {
         FactFinder facts = new FactFinder(accounts, containersByNetns, containerNames, identity);
-        return AppAccounts.group(accounts, a -> appOf(facts.of(a)));
+        Map<AccountSnapshot, String> members = new IdentityHashMap<>();
+        for (AccountSnapshot a : accounts) {
+            String app = appOf(facts.of(a));
+            if (app != null) {
+                members.put(a, app);
+            }
+        }
+        return new Grouped(AppAccounts.group(accounts, members::get), members);
+    }
+
+    /**
+     * @param rows applications' sums and the accounts no application names
+     * @param members each account an application names, with its name
+     */
+    public record Grouped(List<AccountSnapshot> rows, Map<AccountSnapshot, String> members) {
     }
 }

@@ -4,6 +4,7 @@ import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.accounting.FilteredKey;
 import io.podhogs.accounting.RollUp;
 import io.podhogs.accounting.Traffic;
+import io.podhogs.apps.Applications;
 import io.podhogs.attribution.Owner;
 import io.podhogs.engine.EngineSnapshot;
 import io.podhogs.identity.IdentityLookup;
@@ -22,24 +23,29 @@ import java.util.function.Predicate;
  *
  * @param interfaces the host's side of each interface that exists now (index to traffic): every
  *     account's bytes there, the filter's left-outs included (a device's total is the device's)
+ * @param apps the applications' sums (podhogs.apps.*), and what no application names; empty without
+ *     applications
+ * @param appMembers each account an application names (the metrics' monotonic application counters)
  * @param filtered the sum of what the filter left out; null when it left nothing out
  * @param shows whether a flow's owner is one the filter shows (the API's connections)
  */
 public record Levels(EngineSnapshot snapshot, List<AccountSnapshot> processes, List<AccountSnapshot> containers,
                      List<AccountSnapshot> pods, List<AccountSnapshot> namespaces, List<AccountSnapshot> workloads,
-                     Map<Integer, Traffic> interfaces, AccountSnapshot filtered, Predicate<Owner> shows) {
+                     Map<Integer, Traffic> interfaces, List<AccountSnapshot> apps,
+                     Map<AccountSnapshot, String> appMembers, AccountSnapshot filtered, Predicate<Owner> shows) {
 
     /** @param containerNames a container's name (the pod spec's, Docker's), or null */
     public static Levels of(EngineSnapshot s, IdentityLookup identity, Function<String, String> containerNames) {
-        return of(s, identity, containerNames, AccountFilter.ALL);
+        return of(s, identity, containerNames, AccountFilter.ALL, null);
     }
 
     /**
      * @param containerNames a container's name (the pod spec's, Docker's), or null
      * @param filter which accounts are shown; the rest are {@link #filtered}
+     * @param applications how the shown accounts group into applications; null for none
      */
     public static Levels of(EngineSnapshot s, IdentityLookup identity, Function<String, String> containerNames,
-                            AccountFilter filter) {
+                            AccountFilter filter, Applications applications) {
         List<AccountSnapshot> kept = filter.keep(s.accounts(), s.containersByNetns(), containerNames, identity);
         AccountSnapshot filtered = kept.isEmpty() || !(kept.get(kept.size() - 1).key() instanceof FilteredKey) ? null
                 : kept.get(kept.size() - 1);
@@ -61,7 +67,10 @@ public record Levels(EngineSnapshot snapshot, List<AccountSnapshot> processes, L
                 });
             }
         }
+        Applications.Grouped apps = applications == null ? new Applications.Grouped(List.of(), Map.of())
+                : applications.grouped(kept, s.containersByNetns(), containerNames, identity);
         return new Levels(s, kept.stream().filter(AccountSnapshot::isProcess).toList(), levels.containers(),
-                levels.pods(), levels.namespaces(), levels.workloads(), Map.copyOf(interfaces), filtered, shows);
+                levels.pods(), levels.namespaces(), levels.workloads(), Map.copyOf(interfaces), apps.rows(),
+                apps.members(), filtered, shows);
     }
 }

@@ -18,14 +18,14 @@ import picocli.CommandLine.Parameters;
 /** kubectl podhogs: the options (kubectl's where kubectl has one) and one answer, or a watch of answers. */
 @Command(name = "kubectl podhogs", mixinStandardHelpOptions = true, versionProvider = Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Network bandwidth per pod (or container, process, connection, namespace, workload) across"
+        description = {"Network bandwidth per pod (or container, process, connection, namespace, workload, application) across"
                 + " the cluster, from every node's podhogs agent, read through a port-forward (pods/portforward).",
                 "",
                 "Exit status: 0 every node answered, 3 some nodes did not (each named on stderr), 1 error,"
                 + " 2 usage.", ""})
 final class KubectlPodhogsCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "VIEW", defaultValue = "pods",
-            description = "pods (default), containers, processes, connections, namespaces or workloads;"
+            description = "pods (default), containers, processes, connections, namespaces, workloads or apps;"
                     + " history: what the agents recorded (kubectl podhogs history --help)")
     String view;
 
@@ -86,6 +86,10 @@ final class KubectlPodhogsCommand implements Callable<Integer> {
         if (namespace != null && allNamespaces) {
             throw PluginException.usage("-n and -A together: choose one");
         }
+        if (namespace != null && v == View.APPS) {
+            throw PluginException.usage("-n: applications are of no one namespace (a pod's automatic one is named"
+                    + " NAMESPACE/NAME); list them all with kubectl podhogs apps");
+        }
         LabelSelector labels = LabelSelector.parse(selector);
         if (!labels.isEmpty() && !v.labelled()) {
             throw PluginException.usage("-l selects pods: it applies to pods, containers, processes and connections,"
@@ -111,8 +115,10 @@ final class KubectlPodhogsCommand implements Callable<Integer> {
                 scope = null;
             } else if (namespace != null) {
                 scope = namespace;
-            } else if (v == View.NAMESPACES) {
-                scope = null; // namespaces are listed cluster-wide, as kubectl get namespaces does
+            } else if (v == View.NAMESPACES || v == View.APPS) {
+                // namespaces are listed cluster-wide, as kubectl get namespaces does; applications
+                // are of no one namespace (a rule may take several)
+                scope = null;
             } else {
                 scope = client.getNamespace() == null ? "default" : client.getNamespace();
             }

@@ -75,7 +75,7 @@ final class Table {
         Units u = q.units();
         String w = q.window();
         List<Column> c = new ArrayList<>();
-        if (q.allNamespaces() || q.view() == View.NAMESPACES) {
+        if ((q.allNamespaces() || q.view() == View.NAMESPACES) && q.view() != View.APPS) {
             c.add(new Column("NAMESPACE", r -> r.text("namespace"), null));
         }
         switch (q.view()) {
@@ -105,6 +105,7 @@ final class Table {
                 c.add(new Column("KIND", r -> r.text("workload_kind"), null));
                 c.add(new Column("NAME", r -> r.text("workload"), null));
             }
+            case APPS -> c.add(new Column("APP", r -> r.text("app"), null));
         }
         c.add(new Column("TX(" + w + ")", r -> u.rate(KubectlTraffic.rate(r.usage(), w).sent()),
                 t -> u.rate(KubectlTraffic.rate(t, w).sent())));
@@ -138,7 +139,7 @@ final class Table {
                 c.add(new Column("PROGRAM", r -> baseName(r.text("program")), null));
                 c.add(new Column("INTERFACE", r -> r.text("iface"), null));
             }
-            case NAMESPACES, WORKLOADS -> c.add(new Column("NODES", r -> String.join(",", r.nodes()), null));
+            case NAMESPACES, WORKLOADS, APPS -> c.add(new Column("NODES", r -> String.join(",", r.nodes()), null));
         }
         return c;
     }

@@ -8,7 +8,8 @@ import java.util.stream.Collectors;
 /**
  * What kubectl podhogs lists: one of the agent's lists (GET /api/v1/{list}), the fields that name a
  * row (they order rows of equal traffic, and --sort-by name), and whether rows from several nodes
- * are summed into one (a namespace or a workload spans nodes; a pod, a process or a connection does not).
+ * are summed into one (a namespace, a workload or an application spans nodes; a pod, a process or a
+ * connection does not).
  */
 enum View {
     PODS("pods", List.of("namespace", "pod", "node"), false, "pod", "po"),
@@ -17,7 +18,9 @@ enum View {
     CONNECTIONS("connections", List.of("namespace", "pod", "node", "protocol", "local", "remote"), false,
             "connection", "conn"),
     NAMESPACES("namespaces", List.of("namespace"), true, "namespace", "ns"),
-    WORKLOADS("workloads", List.of("namespace", "workload_kind", "workload"), true, "workload");
+    WORKLOADS("workloads", List.of("namespace", "workload_kind", "workload"), true, "workload"),
+    /** Applications (the agents' podhogs.apps.*): of no one namespace, summed across nodes. */
+    APPS("apps", List.of("app"), true, "app", "application", "applications");
 
     private final String list;
     private final List<String> key;
@@ -40,7 +43,7 @@ enum View {
         return key;
     }
 
-    /** Rows of one name from several nodes are summed (namespaces, workloads). */
+    /** Rows of one name from several nodes are summed (namespaces, workloads, applications). */
     boolean summed() {
         return summed;
     }

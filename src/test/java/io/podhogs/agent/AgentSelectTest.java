@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * The agent's filter (podhogs.select.*) on real traffic: a host process sends datagrams into a
  * veth's namespace, where a sink receives them. Only the sender is selected: its row and its
  * connections are served with its exact bytes, the sink is not, and its bytes are in the 'filtered'
- * row and the podhogs_filtered_* series instead of disappearing.
+ * row and the podhogs_filtered_* series instead of disappearing. The applications (automatic) hold
+ * the sender's bytes under its program's base name, in the API and the podhogs_app_* series.
  */
 @QuarkusTest
 @TestProfile(AgentSelectTest.SendersOnly.class)
@@ -69,7 +70,17 @@ class AgentSelectTest extends AgentTrafficFixture {
         assertEquals(List.of(sender.pid()), connections.getList("items.pid", Long.class).stream().distinct().toList(),
                 () -> "the sender's connection only: " + connections.prettify());
 
+        // Applications, automatic by default: the sender is its program's base name; the ignored sink
+        // is in no application (its bytes are filtered).
+        String program = processes.getString("items.find { it.pid == " + sender.pid() + " }.program");
+        String app = program.substring(program.lastIndexOf('/') + 1);
+        JsonPath apps = new JsonPath(get("/api/v1/apps").asString());
+        assertEquals(List.of(app), apps.getList("items.app", String.class), apps::prettify);
+        assertEquals(DATAGRAMS * 1042L, apps.getLong("items[0].usage.sent_bytes"), apps::prettify);
+
         String metrics = get(Management.url("/metrics")).then().statusCode(200).extract().asString();
+        assertEquals((double) DATAGRAMS * 1042L, new Scrape(metrics).value("podhogs_app_network_transmit_bytes_total",
+                Map.of("app", app)).orElseThrow(() -> new AssertionError("no app series:\n" + metrics)));
         double filteredSeries = new Scrape(metrics).value("podhogs_filtered_network_receive_bytes_total", Map.of())
                 .orElseThrow(() -> new AssertionError("no filtered series:\n" + metrics));
         assertTrue(filteredSeries >= DATAGRAMS * 1042L, () -> "the sink's bytes in the filtered series: " + filteredSeries);

@@ -14,6 +14,7 @@ import static io.podhogs.deploy.ChartObjects.readYaml;
 import static io.podhogs.deploy.ChartObjects.render;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -360,6 +361,35 @@ class HelmChartTest {
     }
 
     @Test
+    void anApplicationsFileIsAConfigMapMountedReadOnlyAndItsChangeRollsThePods() throws Exception {
+        String rules = "apps:\n  - name: web\n    rules:\n      - match: nginx\n";
+        DaemonSet plain = daemonSet(Map.of());
+        assertNull(env(agent(plain), "PODHOGS_APPS_FILE"), "automatic by default");
+        assertEquals("app.kubernetes.io/name", env(agent(plain), "PODHOGS_APPS_LABEL"));
+        assertEquals("100", env(agent(plain), "PODHOGS_METRICS_MAX_APP_SERIES"));
+
+        List<HasMetadata> objects = parse(render(Map.of("agent.apps.rules", rules)));
+        io.fabric8.kubernetes.api.model.ConfigMap map = one(objects, io.fabric8.kubernetes.api.model.ConfigMap.class);
+        assertEquals(rules, map.getData().get("apps.yaml"), "the file as given");
+        // What the agent reads is a file it can use.
+        assertEquals("web", io.podhogs.apps.AppRulesFile.parse("apps.yaml", map.getData().get("apps.yaml"),
+                u -> java.util.OptionalInt.empty(), true).apps().get(0).name());
+        DaemonSet ds = one(objects, DaemonSet.class);
+        Container agent = agent(ds);
+        assertEquals("/etc/podhogs/apps/apps.yaml", env(agent, "PODHOGS_APPS_FILE"));
+        VolumeMount mount = mounts(agent).get("/etc/podhogs/apps");
+        assertTrue(mount.getReadOnly(), "read-only");
+        assertEquals(map.getMetadata().getName(), volume(ds.getSpec().getTemplate().getSpec(), mount.getName())
+                .getConfigMap().getName());
+        String checksum = ds.getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/apps");
+        assertNotNull(checksum, "a new file rolls the pods");
+        String other = one(parse(render(Map.of("agent.apps.rules", rules + "  - name: db\n    rules:\n"
+                + "      - match: postgres\n"))), DaemonSet.class).getSpec().getTemplate().getMetadata().getAnnotations()
+                .get("checksum/apps");
+        assertNotEquals(checksum, other);
+    }
+
+    @Test
     void dockerSocketIsOptionalAndReadOnly() {
         assertTrue(daemonSet(Map.of()).getSpec().getTemplate().getSpec().getVolumes().stream()
                 .noneMatch(v -> v.getHostPath() != null && v.getHostPath().getPath().contains("docker")));
@@ -423,9 +453,12 @@ class HelmChartTest {
         values.putAll(Map.of("agent.interfaces", List.of("eth0"), "agent.include", List.of("eth*"), "agent.exclude", List.of("lo"),
                 "agent.filter", "tcp", "agent.kubernetes.nodeName", "n", "agent.kubernetes.podCidrs", List.of("10.0.0.0/8"),
                 "agent.kubernetes.serviceCidrs", List.of("10.96.0.0/12"), "agent.metrics.podLabels", List.of("app")));
+        values.putAll(Map.of("agent.select.match", List.of("a"), "agent.select.ignore", List.of("b"), "agent.select.users",
+                List.of("root"), "agent.select.containers", List.of("c"), "agent.select.namespaces", List.of("d"),
+                "agent.select.selector", "e=f", "agent.apps.rules", "apps:\n  - name: a\n    rules:\n      - match: a\n"));
         List<String> names = agent(daemonSet(values)).getEnv().stream().map(EnvVar::getName)
                 .filter(n -> n.startsWith("PODHOGS_")).toList();
-        assertEquals(35, names.size(), names::toString); // every setting the chart can pass, with the /proc and /etc roots
+        assertEquals(44, names.size(), names::toString); // every setting the chart can pass, with the /proc and /etc roots
         for (String name : names) {
             assertTrue(settings.contains(name), name + " is no setting of AgentConfig: " + settings);
         }

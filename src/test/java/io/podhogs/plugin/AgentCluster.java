@@ -38,7 +38,7 @@ final class AgentCluster implements AutoCloseable {
     static final String NODES = "/api/v1/nodes?resourceVersion=0";
     static final int API_PORT = 9811;
     static final List<String> LISTS = List.of("pods", "containers", "processes", "connections", "namespaces",
-            "workloads", "interfaces");
+            "workloads", "apps", "interfaces");
 
     private final Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
     private final PortForwardStandIn portForwards = new PortForwardStandIn(new KubernetesMixedDispatcher(responses));

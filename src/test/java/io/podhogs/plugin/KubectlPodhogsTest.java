@@ -230,7 +230,7 @@ class KubectlPodhogsTest {
     @Test
     void bothNodesAnsweringSumNamespacesAndWorkloadsAndExitZero() throws Exception {
         bothNodesUp();
-        for (String view : List.of("pods", "namespaces", "workloads")) {
+        for (String view : List.of("pods", "namespaces", "workloads", "apps")) {
             Result r = run(view, "-A", "-o", "wide");
             assertEquals(ExitCodes.OK, r.exit(), r::toString);
             assertEquals("", r.err());
@@ -244,6 +244,28 @@ class KubectlPodhogsTest {
         assertEquals(1, doc.get("items").size(), "one shop, from two nodes");
         assertEquals(2 * recorded, doc.get("items").get(0).get("usage").get("sent_bytes").asLong());
         assertEquals("[\"node-b\",\"podhogs-agent-node\"]", doc.get("items").get(0).get("nodes").toString());
+    }
+
+    @Test
+    void applicationsAreSummedAcrossNodesAndHaveNoNamespace() throws Exception {
+        bothNodesUp();
+        Result r = run("apps", "-o", "json");
+        assertEquals(ExitCodes.OK, r.exit(), r::toString);
+        JsonNode doc = new ObjectMapper().readTree(r.out());
+        JsonNode recorded = new ObjectMapper().readTree(AgentCluster.recorded("apps"));
+        assertEquals(recorded.size(), doc.get("items").size(), "one row an application, from two nodes");
+        for (JsonNode app : doc.get("items")) {
+            long one = 0;
+            for (JsonNode row : recorded) {
+                if (row.get("app").asText().equals(app.get("app").asText())) {
+                    one = row.get("usage").get("sent_bytes").asLong();
+                }
+            }
+            assertEquals(2 * one, app.get("usage").get("sent_bytes").asLong(), app::toString);
+        }
+        Result namespaced = run("apps", "-n", "shop");
+        assertEquals(ExitCodes.USAGE, namespaced.exit(), namespaced::toString);
+        assertTrue(namespaced.err().startsWith("error: -n: applications are of no one namespace"), namespaced::toString);
     }
 
     @Test
@@ -602,7 +624,7 @@ class KubectlPodhogsTest {
             "-o table2|error: unknown output format \"table2\": use wide, json or yaml",
             "-n shop -A|error: -n and -A together: choose one",
             "sockets|error: unknown view \"sockets\": use one of pods, containers, processes, connections, namespaces,"
-                    + " workloads",
+                    + " workloads, apps",
             "--window 5s|error: unknown --window \"5s\": the agent keeps 2s, 10s and 40s",
             "--units metric|error: unknown --units \"metric\": use iec, si or raw",
             "--timeout soon|error: invalid duration \"soon\": use e.g. 500ms, 5s or 1m",

@@ -1,6 +1,7 @@
 package io.podhogs.export.api;
 
 import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.accounting.AppKey;
 import io.podhogs.accounting.ContainerKey;
 import io.podhogs.accounting.NamespaceKey;
 import io.podhogs.accounting.PodKey;
@@ -30,7 +31,7 @@ public final class ApiView {
     private final RowHistory history = new RowHistory();
     private final CommandLines commandLines;
     private volatile Snapshot current = new Snapshot(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-            List.of(), 0, Long.MIN_VALUE);
+            List.of(), List.of(), 0, Long.MIN_VALUE);
 
     /**
      * Every level's rows at one refresh.
@@ -39,7 +40,7 @@ public final class ApiView {
      * @param connectionsNanos when the engine copied the flows the connections come from
      */
     public record Snapshot(List<Rows.Pod> pods, List<Rows.Container> containers, List<Rows.Process> processes,
-                           List<Rows.Namespace> namespaces, List<Rows.Workload> workloads,
+                           List<Rows.Namespace> namespaces, List<Rows.Workload> workloads, List<Rows.App> apps,
                            List<Rows.Interface> interfaces, List<Rows.Connection> connections, long connectionsOmitted,
                            long connectionsNanos) {
     }
@@ -107,6 +108,12 @@ public final class ApiView {
                         history.usage("workload/" + w.namespace() + "/" + w.workload(), a, nowNanos)));
             }
         }
+        List<Rows.App> apps = new ArrayList<>();
+        for (AccountSnapshot a : levels.apps()) {
+            if (a.key() instanceof AppKey app) {
+                apps.add(new Rows.App(app.name(), history.usage("app/" + app.name(), a, nowNanos)));
+            }
+        }
         List<Rows.Interface> interfaces = new ArrayList<>();
         levels.interfaces().forEach((i, t) -> {
             String name = levels.snapshot().interfaceName(i);
@@ -122,7 +129,7 @@ public final class ApiView {
         }
         history.endRefresh();
         current = new Snapshot(List.copyOf(pods), List.copyOf(containers), List.copyOf(processes), List.copyOf(namespaces),
-                List.copyOf(workloads), List.copyOf(interfaces), List.copyOf(connections), listed.omitted(), flowsNanos);
+                List.copyOf(workloads), List.copyOf(apps), List.copyOf(interfaces), List.copyOf(connections), listed.omitted(), flowsNanos);
     }
 
     private Rows.Connection connection(FlowSnapshot f, Levels levels, IdentityLookup identity, long nowNanos) {

@@ -58,6 +58,23 @@ public final class Rows {
             implements Row {
     }
 
+    /**
+     * An application (podhogs.apps.*): the sum of the processes, containers and pods its name groups.
+     *
+     * @param app its name: a rule's, a pod's namespace/label value or namespace/workload, a program's base name
+     */
+    public record App(String app, Usage usage) implements Row {
+        @Override
+        public String namespace() {
+            return "";
+        }
+
+        @Override
+        public Map<String, String> labels() {
+            return Map.of();
+        }
+    }
+
     /** The host's side of one interface: every account's bytes there (sockets, forwarded, unknown). */
     public record Interface(String name, Usage usage) implements Row {
         @Override

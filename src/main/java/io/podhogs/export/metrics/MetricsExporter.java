@@ -36,6 +36,7 @@ public final class MetricsExporter {
 
     private final Series series;
     private final MetricsOptions options;
+    private final AppCounters appCounters = new AppCounters();
 
     public MetricsExporter(MeterRegistry registry, MetricsOptions options) {
         this.series = new Series(registry);
@@ -82,6 +83,9 @@ public final class MetricsExporter {
         levels.interfaces().forEach((i, t) -> traffic("interface", i, t, "interface", snapshot.interfaceName(i), "node", node));
         if (options.processes()) {
             processes(levels.processes(), identity, node);
+        }
+        if (!levels.appMembers().isEmpty() || appCounters.remembered() > 0) {
+            apps(levels, node);
         }
         self(snapshot, node);
         series.endRefresh();
@@ -139,6 +143,26 @@ public final class MetricsExporter {
         }
         series.gauge("podhogs.process.series.dropped", "Processes left without a series by the cap"
                 + " (podhogs.metrics.max-process-series)", processes.size() - shown, "node", node);
+    }
+
+    /**
+     * podhogs_app_network_*{app}: the busiest applications (podhogs.metrics.max-app-series), each a
+     * counter that never goes down ({@link AppCounters}); the others counted in a gauge.
+     */
+    private void apps(Levels levels, String node) {
+        Map<String, Traffic> totals = appCounters.update(levels.appMembers());
+        List<Map.Entry<String, Traffic>> apps = new ArrayList<>(totals.entrySet());
+        apps.sort(Comparator.comparingLong((Map.Entry<String, Traffic> e) -> e.getValue().sentBytes()
+                + e.getValue().receivedBytes()).reversed().thenComparing(Map.Entry::getKey));
+        int shown = Math.min(apps.size(), options.maxAppSeries());
+        java.util.Set<String> exported = new java.util.HashSet<>();
+        for (Map.Entry<String, Traffic> app : apps.subList(0, shown)) {
+            traffic("app", "app/" + app.getKey(), app.getValue(), "app", app.getKey(), "node", node);
+            exported.add(app.getKey());
+        }
+        appCounters.keepOnly(exported);
+        series.gauge("podhogs.app.series.dropped", "Applications left without a series by the cap"
+                + " (podhogs.metrics.max-app-series)", apps.size() - shown, "node", node);
     }
 
     private void self(EngineSnapshot s, String node) {

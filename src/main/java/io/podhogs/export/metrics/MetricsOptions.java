@@ -8,7 +8,8 @@ import java.util.List;
  * @param processes whether per-process series are made at all
  * @param maxProcessSeries at most this many process series; the processes left out are counted
  */
-public record MetricsOptions(String node, List<String> podLabels, boolean processes, int maxProcessSeries) {
+public record MetricsOptions(String node, List<String> podLabels, boolean processes, int maxProcessSeries,
+                             int maxAppSeries) {
     public MetricsOptions {
         podLabels = List.copyOf(podLabels);
     }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** podhogs_capture_rejected_frames_total: per capture and reason, as the captures count them. */
 class RejectedFramesMetricTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final MetricsExporter exporter = new MetricsExporter(registry, new MetricsOptions("node-1", List.of(), false, 0));
+    private final MetricsExporter exporter = new MetricsExporter(registry, new MetricsOptions("node-1", List.of(), false, 0, 0));
 
     private void refresh(long truncated, long malformed, long failed) {
         EngineSnapshot s = new EngineSnapshot(Instant.EPOCH, List.of(),
