@@ -17,6 +17,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         Rows.Process.class,
         Rows.Namespace.class,
         Rows.Workload.class,
+        Rows.App.class,
         Rows.Connection.class,
         Rows.Interface.class,
         Usage.class,
