@@ -19,6 +19,19 @@ public final class Rows {
         Map<String, String> labels();
     }
 
+    /** A row of no namespace and no pod (an application, an interface): namespace and selector do not apply. */
+    interface Unscoped extends Row {
+        @Override
+        default String namespace() {
+            return "";
+        }
+
+        @Override
+        default Map<String, String> labels() {
+            return Map.of();
+        }
+    }
+
     public record Pod(String namespace, String pod, String uid, String workloadKind, String workload, String node,
                       Map<String, String> labels, boolean deleted, Usage usage) implements Row {
     }
@@ -63,28 +76,10 @@ public final class Rows {
      *
      * @param app its name: a rule's, a pod's namespace/label value or namespace/workload, a program's base name
      */
-    public record App(String app, Usage usage) implements Row {
-        @Override
-        public String namespace() {
-            return "";
-        }
-
-        @Override
-        public Map<String, String> labels() {
-            return Map.of();
-        }
+    public record App(String app, Usage usage) implements Unscoped {
     }
 
     /** The host's side of one interface: every account's bytes there (sockets, forwarded, unknown). */
-    public record Interface(String name, Usage usage) implements Row {
-        @Override
-        public String namespace() {
-            return "";
-        }
-
-        @Override
-        public Map<String, String> labels() {
-            return Map.of();
-        }
+    public record Interface(String name, Usage usage) implements Unscoped {
     }
 }
