@@ -230,9 +230,10 @@ class PodTrafficTest extends EngineTrafficFixture {
         Pod relabelled = new PodBuilder(webPod).editMetadata().withResourceVersion("2")
                 .addToLabels("tier", "gold").endMetadata().build();
         Pod deleted = new PodBuilder(dbPod).editMetadata().withResourceVersion("3").endMetadata().build();
-        restarted = MockApi.startOn(port);
+        restarted = MockApi.preparedOn(port);
         restarted.nodePods(NODE, List.of(webPod, dbPod, agentPod), new Event(100, "MODIFIED", relabelled),
                 new Event(300, "DELETED", deleted));
+        restarted.listen();
         // The informers retry with a backoff that doubles up to 32 reconnect intervals.
         harness.await(snap -> identity.pods().byUid(webUid).map(p -> "gold".equals(p.labels().get("tier"))).orElse(false),
                 () -> "the label change, once the API is back", Duration.ofSeconds(30));

@@ -36,18 +36,29 @@ public final class MockApi implements AutoCloseable {
             new KubernetesMixedDispatcher(responses), false);
     private final List<KubernetesClient> clients = new ArrayList<>();
 
+    private final int port;
+
     private MockApi(int port) {
-        server.init(InetAddress.getLoopbackAddress(), port);
+        this.port = port;
     }
 
     /** On a free port. */
     public static MockApi start() {
-        return new MockApi(0);
+        return new MockApi(0).listen();
     }
 
-    /** On {@code port}: an API server that comes back where it was. */
-    public static MockApi startOn(int port) {
+    /**
+     * On {@code port}, not listening yet: an API server that comes back where it was. Set its
+     * expectations, then {@link #listen()}: a client retrying all along must not reach it before
+     * they are there (its CRUD store would answer the pod list and watch with nothing).
+     */
+    public static MockApi preparedOn(int port) {
         return new MockApi(port);
+    }
+
+    public MockApi listen() {
+        server.init(InetAddress.getLoopbackAddress(), port);
+        return this;
     }
 
     public int port() {

@@ -172,12 +172,13 @@ class KubernetesIdentityTest {
         assertTrue(identity.pods().byUid("uid-db").isPresent(), "what was known stays while the API is away");
         assertFalse(identity.pods().byUid("uid-db").orElseThrow().deleted());
 
-        restarted = MockApi.startOn(port);
+        restarted = MockApi.preparedOn(port);
         // It comes back with its store as it was, and the pod made since: the watch from where it
         // was tells of it.
         Pod made = new PodBuilder(web("uid-web", Map.of("app", "web"))).editMetadata().withResourceVersion("2")
                 .endMetadata().build();
         restarted.nodePods(NODE, List.of(db(), made), new Event(100, "ADDED", made));
+        restarted.listen();
         await("the pod made while the API was away", d -> d.byUid("uid-web").isPresent());
         assertFalse(identity.pods().byUid("uid-db").orElseThrow().deleted(), "the old pod is still there");
     }
@@ -190,8 +191,9 @@ class KubernetesIdentityTest {
         assertTrue(identity.awaitFirstLists(Duration.ofSeconds(5)), "failing lists do not hold podhogs up");
         assertTrue(identity.pods().pods().isEmpty());
 
-        restarted = MockApi.startOn(port);
+        restarted = MockApi.preparedOn(port);
         restarted.nodePods(NODE, List.of(db()));
+        restarted.listen();
         await("the pods once the API server is there", d -> d.byUid("uid-db").isPresent());
     }
 
