@@ -123,11 +123,13 @@ public class Agent {
         Optional<KubernetesOptions> cluster = clusterSettings.options(host, NAMES);
         AccountFilter shown = AgentFilter.of(config.select(), host, cluster.isPresent());
         Applications grouping = AgentApps.of(config.apps(), host, cluster.isPresent());
+        applications = grouping; // before the history, which records by it
         HistorySettings historySettings = AgentHistory.settings(config.history());
         NodeMonitor node = NodeMonitor.open(EngineConfig.of(captureSettings().config(NAMES))
                 .withRateWindow(config.window()).withExitedRetention(Spans.saturated(config.exitedRetention()))
                 .withMaxFlows(config.maxFlows()), cluster, true, host);
-        history = AgentHistory.start(config.history(), historySettings, node.engine(), node.identities(), host);
+        history = AgentHistory.start(config.history(), historySettings, node.engine(), node.identities(), host,
+                () -> applications);
         try {
             node.start();
         } catch (CaptureException e) {
@@ -139,7 +141,6 @@ public class Agent {
         Engine started = node.engine();
         identities = node.identities();
         filter = shown;
-        applications = grouping;
         api = new ApiView(config.showSecrets() ? CommandLines.FULL
                 : CommandLines.REDACTED);
         engine = started;

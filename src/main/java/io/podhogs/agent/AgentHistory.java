@@ -1,5 +1,6 @@
 package io.podhogs.agent;
 
+import io.podhogs.apps.Applications;
 import io.podhogs.engine.Engine;
 import io.podhogs.export.UserNames;
 import io.podhogs.history.HistoryException;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -63,7 +65,8 @@ final class AgentHistory {
      * the history is off or cannot be recorded.
      */
     static Optional<HistoryRecorder> start(AgentConfig.History c, HistorySettings settings, Engine engine,
-                                           Identities identities, HostFiles host) {
+                                           Identities identities, HostFiles host,
+                                           Supplier<Applications> applications) {
         if (!c.enabled()) {
             return Optional.empty();
         }
@@ -75,7 +78,7 @@ final class AgentHistory {
             }
             UserNames users = new UserNames(host);
             HistoryRecorder recorder = HistoryRecorder.start(file, settings, identities, identities::name, users::name,
-                    true, Clock.systemUTC());
+                    applications, true, Clock.systemUTC());
             engine.recordHistory(recorder);
             LOG.infof("agent: recording the node's history into %s", file);
             return Optional.of(recorder);

@@ -45,7 +45,7 @@ public class HistoryResource {
     AgentConfig config;
 
     @GET
-    @Operation(summary = "Recorded traffic per period and program, container, pod, workload or namespace:"
+    @Operation(summary = "Recorded traffic per period and program, container, pod, workload, namespace or application:"
             + " each period's top keys by bytes and an 'other' row")
     @APIResponse(responseCode = "200", description = "The rows, oldest period first")
     @APIResponse(responseCode = "404", description = "The agent records no history (podhogs.history.enabled=false)")
@@ -57,7 +57,7 @@ public class HistoryResource {
         boolean byWorkload = by.equals("workload");
         HistoryLevel level = byWorkload ? HistoryLevel.POD : HistoryLevel.parse(by);
         if (level == null) {
-            throw new IllegalArgumentException("by takes program, container, pod, workload or namespace, not '" + by + "'");
+            throw new IllegalArgumentException("by takes " + HistoryLevel.BY_CHOICES + ", not '" + by + "'");
         }
         Resolution r = Resolution.parse(resolution);
         if (r == null) {

@@ -33,6 +33,11 @@ public final class Applications {
         }
     }
 
+    /** bwmon's --auto-group, pods by {@link AppRules#DEFAULT_LABEL}: no rules file. */
+    public static Applications automatic() {
+        return new Applications(AppRules.auto(AppRules.DEFAULT_LABEL));
+    }
+
     /** The application of an account with these facts, or null for one that keeps its own row. */
     public String appOf(AccountFacts f) {
         for (int i = 0; i < matchers.size(); i++) {

@@ -37,7 +37,8 @@ final class HistoryCommand implements Callable<Integer> {
     Path file;
 
     @Option(names = "--by", paramLabel = "LEVEL", defaultValue = "program",
-            description = "program (path and user), container, pod, workload or namespace. Default: ${DEFAULT-VALUE}.")
+            description = "program (path and user), container, pod, workload, namespace or app (the applications the"
+                    + " recording monitor grouped by: its --apps file, else automatically). Default: ${DEFAULT-VALUE}.")
     String by;
 
     @ArgGroup(exclusive = true)
@@ -83,7 +84,7 @@ final class HistoryCommand implements Callable<Integer> {
         boolean byWorkload = by.equals("workload");
         HistoryLevel level = byWorkload ? HistoryLevel.POD : HistoryLevel.parse(by);
         if (level == null) {
-            return usage("--by takes program, container, pod, workload or namespace, not '" + by + "'");
+            return usage("--by takes " + HistoryLevel.BY_CHOICES + ", not '" + by + "'");
         }
         if (top < 1) {
             return usage("--top must be 1 or more, not " + top);

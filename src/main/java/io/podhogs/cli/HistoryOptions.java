@@ -1,5 +1,6 @@
 package io.podhogs.cli;
 
+import io.podhogs.apps.Applications;
 import io.podhogs.export.UserNames;
 import io.podhogs.history.HistoryException;
 import io.podhogs.history.HistoryRecorder;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Option;
 /** --history and its settings (a picocli mixin), and the recorder they start beside the engine. */
 final class HistoryOptions {
     @Option(names = "--history", paramLabel = "FILE", description = "Record what is counted into FILE (SQLite,"
-            + " made if new), by program, container, pod and namespace, in 5-minute, hourly, daily, monthly and"
+            + " made if new), by program, container, pod, namespace and application, in 5-minute, hourly, daily, monthly and"
             + " yearly totals that survive restarts; podhogs history FILE reads it. One podhogs writes a file at a time.")
     Path file;
 
@@ -45,10 +46,10 @@ final class HistoryOptions {
      * returned stop is run at the end of the run and, for Ctrl-C and SIGTERM (which end the JVM
      * without it), by a shutdown hook, whichever comes first.
      */
-    Stop start(NodeMonitor node, HistorySettings settings, Identities identities, UserNames users)
-            throws HistoryException {
-        HistoryRecorder recorder = HistoryRecorder.start(file, settings, identities, identities::name, users::name, false,
-                Clock.systemUTC());
+    Stop start(NodeMonitor node, HistorySettings settings, Identities identities, UserNames users,
+               Applications applications) throws HistoryException {
+        HistoryRecorder recorder = HistoryRecorder.start(file, settings, identities, identities::name, users::name,
+                () -> applications, false, Clock.systemUTC());
         node.engine().recordHistory(recorder);
         Stop stop = new Stop(node, recorder);
         Runtime.getRuntime().addShutdownHook(new Thread(stop::run, "podhogs-history-stop"));

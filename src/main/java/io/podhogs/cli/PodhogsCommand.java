@@ -261,8 +261,9 @@ public final class PodhogsCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--namespace and --selector need Kubernetes, which --kubernetes off"
                         + " leaves out");
             }
-            applications = level == Level.APP || apps.given() ? apps.applications(new UserNames(host), cluster.isPresent())
-                    : null;
+            // The history records an application level too: by the rules given, else automatically.
+            applications = level == Level.APP || apps.given() || history.wanted()
+                    ? apps.applications(new UserNames(host), cluster.isPresent()) : null;
             if (count < 0) {
                 throw new IllegalArgumentException("-c must be 0 (unlimited) or more");
             }
@@ -292,7 +293,7 @@ public final class PodhogsCommand implements Callable<Integer> {
             }
             if (history.wanted()) {
                 try {
-                    stopHistory = history.start(node, historySettings, identities, new UserNames(host));
+                    stopHistory = history.start(node, historySettings, identities, new UserNames(host), applications);
                 } catch (HistoryException e) {
                     err.println("podhogs: " + e.getMessage());
                     return Cli.EXIT_USAGE;

@@ -1,6 +1,7 @@
 package io.podhogs.history;
 
 import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.accounting.AppKey;
 import io.podhogs.accounting.ContainerKey;
 import io.podhogs.accounting.NamespaceKey;
 import io.podhogs.accounting.PodKey;
@@ -8,6 +9,7 @@ import io.podhogs.accounting.RemoteClassTraffic;
 import io.podhogs.accounting.RetiredPodsKey;
 import io.podhogs.accounting.RollUp;
 import io.podhogs.accounting.Traffic;
+import io.podhogs.apps.Applications;
 import io.podhogs.engine.HistorySink;
 import io.podhogs.identity.ContainerInfo;
 import io.podhogs.identity.IdentityLookup;
@@ -17,9 +19,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
  * Turns one drain of the engine (what each account got in the last second) into history rows: the
@@ -33,16 +37,21 @@ final class DrainKeys {
     private final IdentityLookup identity;
     private final Function<String, String> containerNames;
     private final IntFunction<String> userNames;
+    private final Supplier<Applications> applications;
     private final RecentPods recentPods = new RecentPods();
 
     /**
      * @param containerNames a container's name (the pod spec's, the runtime's), or null
      * @param userNames a UID's user name
+     * @param applications the monitor's grouping into applications as it is now (the agent's
+     *     rules file may be replaced while it runs)
      */
-    DrainKeys(IdentityLookup identity, Function<String, String> containerNames, IntFunction<String> userNames) {
+    DrainKeys(IdentityLookup identity, Function<String, String> containerNames, IntFunction<String> userNames,
+              Supplier<Applications> applications) {
         this.identity = identity;
         this.containerNames = containerNames;
         this.userNames = userNames;
+        this.applications = applications;
     }
 
     /** Each row of the drain, at every level, with its traffic by remote class. */
@@ -84,6 +93,33 @@ final class DrainKeys {
                 to.accept(HistoryKey.namespace(k.namespace()), byClass(n));
             } else {
                 outside.add(n);
+            }
+        }
+        outside.to(to);
+        appRows(drain, pods, to);
+    }
+
+    /** The application level: each application's row, and one of what no application names. */
+    private void appRows(HistorySink.Drain drain, PodDirectory pods, BiConsumer<HistoryKey, Map<String, Traffic>> to) {
+        // The pods seen lately, as above: a deleted pod's last bytes go to its application.
+        IdentityLookup recent = new IdentityLookup() {
+            @Override
+            public Optional<ContainerInfo> container(String containerId) {
+                return identity.container(containerId);
+            }
+
+            @Override
+            public PodDirectory pods() {
+                return pods;
+            }
+        };
+        Outside outside = new Outside(HistoryLevel.APP);
+        for (AccountSnapshot a : applications.get().group(drain.accounts(), drain.containersByNetns(), containerNames,
+                recent)) {
+            if (a.key() instanceof AppKey k) {
+                to.accept(HistoryKey.app(k.name()), byClass(a));
+            } else {
+                outside.add(a);
             }
         }
         outside.to(to);

@@ -5,7 +5,7 @@ package io.podhogs.history;
  * the monitor named them when the bytes were counted.
  *
  * @param name a program's path (or the bucket's name: "unknown TCP"); a container's name; a pod's
- *     name; a namespace; {@link #OTHER} for what the top keys of a period left over
+ *     name; a namespace; an application; {@link #OTHER} for what the top keys of a period left over
  * @param user a program's user (name, or UID where the host names none)
  * @param image a container's image
  * @param namespace a pod's (or a container's pod's) namespace
@@ -44,6 +44,10 @@ public record HistoryKey(HistoryLevel level, String name, String user, String im
 
     public static HistoryKey namespace(String namespace) {
         return new HistoryKey(HistoryLevel.NAMESPACE, namespace, "", "", "", "", "");
+    }
+
+    public static HistoryKey app(String name) {
+        return new HistoryKey(HistoryLevel.APP, name, "", "", "", "", "");
     }
 
     /** The row a period's keys beyond its top ones are summed into. */

@@ -14,7 +14,15 @@ public enum HistoryLevel {
     /** A pod: its namespace, name and workload. */
     POD,
     /** A Kubernetes namespace. */
-    NAMESPACE;
+    NAMESPACE,
+    /**
+     * An application (--by app), named as the recording monitor's rules named it then: an
+     * applications file's name, a pod's label or workload, a program's base name.
+     */
+    APP;
+
+    /** What a query's "by" takes: the levels, and workload (pods summed by their workload). */
+    public static final String BY_CHOICES = "program, container, pod, workload, namespace or app";
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -52,6 +52,7 @@ public final class HistoryOutput {
             case CONTAINER -> List.of("container", "image", "namespace", "pod");
             case POD -> List.of("namespace", "pod", "workload");
             case NAMESPACE -> List.of("namespace");
+            case APP -> List.of("app");
         };
     }
 
@@ -60,7 +61,7 @@ public final class HistoryOutput {
             return column.equals(columns().get(0)) ? k.name() : ""; // "other", "(no pod)": a name, no fields
         }
         return switch (column) {
-            case "program", "container" -> k.name();
+            case "program", "container", "app" -> k.name();
             case "pod" -> level == HistoryLevel.POD ? k.name() : k.pod();
             case "user" -> k.user();
             case "image" -> k.image();

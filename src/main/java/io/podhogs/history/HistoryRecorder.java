@@ -1,5 +1,6 @@
 package io.podhogs.history;
 
+import io.podhogs.apps.Applications;
 import io.podhogs.engine.HistorySink;
 import io.podhogs.identity.IdentityLookup;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -60,11 +62,13 @@ public final class HistoryRecorder implements HistorySink, AutoCloseable {
      * @param waitForWriter when another podhogs records into the file: wait for it, saying so (the
      *     agent: a rolling update runs two on a node for a while); else refuse (the command line)
      * @param containerNames a container's name, or null; {@code userNames} a UID's user
+     * @param applications the grouping into applications the app level is recorded by, as it is now
      */
     public static HistoryRecorder start(Path file, HistorySettings settings, IdentityLookup identity,
                                         Function<String, String> containerNames, IntFunction<String> userNames,
-                                        boolean waitForWriter, Clock clock) throws HistoryException {
-        DrainKeys keys = new DrainKeys(identity, containerNames, userNames);
+                                        Supplier<Applications> applications, boolean waitForWriter, Clock clock)
+            throws HistoryException {
+        DrainKeys keys = new DrainKeys(identity, containerNames, userNames, applications);
         HistoryFile.checkWritable(file); // before the lock file is made beside it
         WriterLock lock;
         try {

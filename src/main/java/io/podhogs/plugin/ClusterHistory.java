@@ -29,14 +29,15 @@ final class ClusterHistory {
             case "pod" -> List.of("namespace", "pod", "workload");
             case "workload" -> List.of("namespace", "workload");
             case "namespace" -> List.of("namespace");
-            default -> throw PluginException.usage("--by takes program, container, pod, workload or namespace, not \""
+            case "app" -> List.of("app");
+            default -> throw PluginException.usage("--by takes program, container, pod, workload, namespace or app, not \""
                     + by + "\"");
         };
     }
 
     /** Whether rows of this level belong to a namespace (and so -n keeps some of them). */
     static boolean namespaced(String by) {
-        return !by.equals("program") && !by.equals("namespace");
+        return !by.equals("program") && !by.equals("namespace") && !by.equals("app");
     }
 
     /** One summed row: its period, key, traffic, remote classes and the nodes it came from. */

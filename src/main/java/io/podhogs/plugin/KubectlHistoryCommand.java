@@ -35,7 +35,7 @@ final class KubectlHistoryCommand implements Callable<Integer> {
     static final int ASKED_TOP = 1000;
 
     @Option(names = "--by", paramLabel = "LEVEL", defaultValue = "pod",
-            description = "pod (default), workload, namespace, container or program")
+            description = "pod (default), workload, namespace, container, program or app (the agents' applications)")
     String by;
 
     @ArgGroup(exclusive = true)
@@ -82,6 +82,10 @@ final class KubectlHistoryCommand implements Callable<Integer> {
         ClusterHistory.keyFields(by); // checks --by
         if (namespace != null && allNamespaces) {
             throw PluginException.usage("-n and -A together: choose one");
+        }
+        if (namespace != null && by.equals("app")) {
+            throw PluginException.usage("-n: applications are of no one namespace (a pod's automatic one is named"
+                    + " NAMESPACE/NAME); list them all with --by app");
         }
         if (top < 1) {
             throw PluginException.usage("--top must be at least 1");

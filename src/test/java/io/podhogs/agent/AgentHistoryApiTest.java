@@ -73,7 +73,7 @@ class AgentHistoryApiTest {
                         return false;
                     }
                 }, body -> "a program that sent a megabyte in the history: " + body);
-        for (String by : List.of("program", "container", "pod", "workload", "namespace")) {
+        for (String by : List.of("program", "container", "pod", "workload", "namespace", "app")) {
             for (String resolution : List.of("5min", "hours", "days", "months", "years")) {
                 // The file is written on: ask both until they agree on the same flush.
                 Await.until(Duration.ofSeconds(15), Duration.ofMillis(100), () -> {
@@ -88,11 +88,25 @@ class AgentHistoryApiTest {
                         + " to be podhogs history's rows");
             }
         }
+        // The applications (automatic here: programs by base name) hold the programs' bytes.
+        Await.until(Duration.ofSeconds(15), Duration.ofMillis(100),
+                () -> List.of(sentBytes(json, "program"), sentBytes(json, "app")),
+                sums -> sums.get(0) >= 1_000_000 && sums.get(0).equals(sums.get(1)),
+                sums -> "the programs' and the applications' sent bytes to agree: " + sums);
+    }
+
+    private static Long sentBytes(ObjectMapper json, String by) throws IOException {
+        long sum = 0;
+        for (JsonNode row : json.readTree(get("/api/v1/history?by=" + by + "&resolution=years&top=1000").asString())
+                .path("items")) {
+            sum += row.path("sent_bytes").asLong();
+        }
+        return sum;
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "/api/v1/history?by=user|by takes program, container, pod, workload or namespace, not 'user'",
+            "/api/v1/history?by=user|by takes program, container, pod, workload, namespace or app, not 'user'",
             "/api/v1/history?resolution=weeks|resolution takes 5min, hours, days, months or years, not 'weeks'",
             "/api/v1/history?top=0|top must be 1 to 1000, not 0",
             "/api/v1/history?since=yesterday|since takes an RFC 3339 time such as 2026-12-05T00:00:00Z, not 'yesterday'"})

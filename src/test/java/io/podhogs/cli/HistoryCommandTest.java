@@ -1,6 +1,7 @@
 package io.podhogs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.accounting.OwnerKey;
@@ -12,6 +13,7 @@ import io.podhogs.history.HistoryRecorder;
 import io.podhogs.history.HistorySettings;
 import io.podhogs.host.HostFiles;
 import io.podhogs.identity.CgroupIdentity;
+import io.podhogs.apps.Applications;
 import io.podhogs.identity.IdentityLookup;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -38,7 +40,7 @@ class HistoryCommandTest {
     private Path recorded() throws Exception {
         Path file = dir.resolve("h.db");
         HistoryRecorder r = HistoryRecorder.start(file, HistorySettings.defaults(), IdentityLookup.NONE, id -> null,
-                uid -> uid == 0 ? "root" : "alice", false, Clock.systemUTC());
+                uid -> uid == 0 ? "root" : "alice", Applications::automatic, false, Clock.systemUTC());
         r.accept(drain("2026-12-04T09:00:00Z", process(1, "/usr/bin/rsync", 0, new Traffic(3_000_000, 2100, 40_000, 600)),
                 process(2, "/usr/bin/curl", 1000, new Traffic(2_000, 10, 1_048_576, 800))));
         r.accept(drain("2026-12-05T21:00:00Z", process(1, "/usr/bin/rsync", 0, new Traffic(1_000_000, 700, 10_000, 150))));
@@ -82,6 +84,22 @@ class HistoryCommandTest {
     }
 
     @Test
+    void applicationsAsTheRecordingMonitorGroupedThem() throws Exception {
+        Path file = recorded(); // automatic grouping: a program's base name
+        String day4 = Instant.parse("2026-12-04T09:00:00Z").atZone(java.time.ZoneId.systemDefault()).toLocalDate().toString();
+        String day5 = Instant.parse("2026-12-05T21:00:00Z").atZone(java.time.ZoneId.systemDefault()).toLocalDate().toString();
+        Run table = run("history", "--file", file.toString(), "--by", "app");
+        assertEquals(new Run(0, String.join("\n",
+                "days        app       received         sent        total",
+                day4 + "  rsync    39.06 KiB     2.86 MiB     2.90 MiB  ####################",
+                "            curl      1.00 MiB     1.95 KiB     1.00 MiB  #######",
+                day5 + "  rsync     9.77 KiB   976.56 KiB   986.33 KiB  #######") + "\n", ""), table);
+        Run json = run("history", "--file", file.toString(), "--by", "app", "--months", "-o", "json");
+        assertTrue(json.out().lines().toList().get(0).contains("\"app\":\"rsync\",\"sent_bytes\":4000000,"
+                + "\"received_bytes\":50000"), json.out());
+    }
+
+    @Test
     void badFilesAndOptionsAreOneLineAndStatusTwo() throws Exception {
         Path foreign = dir.resolve("vnstat.db");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + foreign); Statement s = c.createStatement()) {
@@ -91,7 +109,7 @@ class HistoryCommandTest {
                 + " file; podhogs does not change it\n";
         assertEquals(new Run(2, "", "podhogs history: " + notOurs), run("history", "--file", foreign.toString()));
         assertEquals(new Run(2, "", "podhogs: " + notOurs), run("--history", foreign.toString(), "-t", "-c", "1", "lo"));
-        assertEquals(new Run(2, "", "podhogs history: --by takes program, container, pod, workload or namespace, not 'user'"
+        assertEquals(new Run(2, "", "podhogs history: --by takes program, container, pod, workload, namespace or app, not 'user'"
                 + " (podhogs history --help lists the options)\n"), run("history", "--by", "user"));
         assertEquals(new Run(2, "", "podhogs history: --top must be 1 or more, not 0 (podhogs history --help lists the"
                 + " options)\n"), run("history", "--top", "0"));
@@ -108,7 +126,7 @@ class HistoryCommandTest {
     void aSecondMonitorOnTheSameFileIsRefused() throws Exception {
         Path file = dir.resolve("h.db");
         HistoryRecorder first = HistoryRecorder.start(file, HistorySettings.defaults(), IdentityLookup.NONE, id -> null,
-                uid -> "root", false, Clock.systemUTC());
+                uid -> "root", Applications::automatic, false, Clock.systemUTC());
         try {
             assertEquals(new Run(2, "", "podhogs: history file " + file + " is being recorded by another podhogs (PID "
                     + ProcessHandle.current().pid() + "): give another file, or stop that one\n"),

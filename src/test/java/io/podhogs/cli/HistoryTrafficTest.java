@@ -52,7 +52,7 @@ class HistoryTrafficTest {
         long carried = kernel.sentBytes() + kernel.receivedBytes();
         long frames = kernel.sentPackets() + kernel.receivedPackets();
         assertTrue(carried > 800_000, "the runs' traffic: " + kernel);
-        for (String level : List.of("program", "container", "pod", "workload", "namespace")) {
+        for (String level : List.of("program", "container", "pod", "workload", "namespace", "app")) {
             for (String resolution : List.of("--5min", "--hours", "--days", "--months", "--years")) {
                 long[] sum = sum(file, "--by", level, resolution, "--top", "1000");
                 assertEquals(List.of(carried, carried, frames, frames), List.of(sum[0], sum[1], sum[2], sum[3]),

@@ -11,6 +11,8 @@ import io.podhogs.attribution.ProcessOwner;
 import io.podhogs.engine.HistorySink;
 import io.podhogs.identity.CgroupIdentity;
 import io.podhogs.identity.ContainerInfo;
+import io.podhogs.apps.AppRulesFile;
+import io.podhogs.apps.Applications;
 import io.podhogs.identity.IdentityLookup;
 import io.podhogs.identity.PodDirectory;
 import io.podhogs.identity.PodInfo;
@@ -23,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -75,7 +78,7 @@ class DrainKeysTest {
             }
         };
         Map<HistoryKey, Map<String, Traffic>> rows = rows(new DrainKeys(identity,
-                id -> id.equals(DOCKER_ID) ? "cache" : null, uid -> uid == 0 ? "root" : "uid" + uid));
+                id -> id.equals(DOCKER_ID) ? "cache" : null, uid -> uid == 0 ? "root" : "uid" + uid, Applications::automatic));
         Map<String, Traffic> pods = Map.of("", new Traffic(1_000, 10, 2_000, 20), "external", new Traffic(9_000, 90, 18_000, 180));
         Map<HistoryKey, Map<String, Traffic>> expected = new LinkedHashMap<>();
         expected.put(HistoryKey.program("/usr/sbin/sshd", "root"), Map.of("", new Traffic(100, 1, 200, 2)));
@@ -88,8 +91,48 @@ class DrainKeysTest {
         expected.put(HistoryKey.pod("shop", "web-7d9f", "Deployment/web"), pods);
         expected.put(HistoryKey.outside(HistoryLevel.NAMESPACE), Map.of("", new Traffic(1_100, 11, 2_200, 22)));
         expected.put(HistoryKey.namespace("shop"), pods);
+        // Automatic applications: programs by base name, the pod by its workload in its namespace.
+        expected.put(HistoryKey.app("sshd"), Map.of("", new Traffic(100, 1, 200, 2)));
+        expected.put(HistoryKey.app("redis-server"), Map.of("", new Traffic(1_000, 10, 2_000, 20)));
+        expected.put(HistoryKey.app("shop/web"), pods);
         assertEquals(expected.keySet(), rows.keySet());
         expected.forEach((k, t) -> assertEquals(new TreeMap<>(t), rows.get(k), k.toString()));
+    }
+
+    @Test
+    void applicationsOfARulesFileAndOneRowOfWhatNoneNames() throws Exception {
+        Applications rules = new Applications(AppRulesFile.parse("apps.yaml", """
+                apps:
+                  - name: web-stack
+                    rules:
+                      - match: nginx
+                      - containers: "redis:"
+                unmatched: own
+                """, name -> OptionalInt.empty(), true));
+        IdentityLookup identity = new IdentityLookup() {
+            @Override
+            public Optional<ContainerInfo> container(String id) {
+                return id.equals(DOCKER_ID) ? Optional.of(new ContainerInfo(id, "cache", "redis:7", Map.of(), "running"))
+                        : Optional.empty();
+            }
+
+            @Override
+            public PodDirectory pods() {
+                return new PodDirectory(List.of(WEB), true, Duration.ofMinutes(5));
+            }
+        };
+        Map<HistoryKey, Map<String, Traffic>> rows = rows(new DrainKeys(identity,
+                id -> id.equals(DOCKER_ID) ? "cache" : null, uid -> "u", () -> rules));
+        Map<HistoryKey, Map<String, Traffic>> apps = new TreeMap<>(java.util.Comparator.comparing(HistoryKey::name));
+        rows.forEach((k, t) -> {
+            if (k.level() == HistoryLevel.APP) {
+                apps.put(k, t);
+            }
+        });
+        assertEquals(Map.of(HistoryKey.app("web-stack"), Map.of("", new Traffic(2_000, 20, 4_000, 40),
+                        "external", new Traffic(9_000, 90, 18_000, 180)),
+                HistoryKey.outside(HistoryLevel.APP), Map.of("", new Traffic(100, 1, 200, 2))), apps,
+                "sshd is in no application: its own row would be a program's, so it is summed in '(no app)'");
     }
 
     @Test
@@ -106,7 +149,7 @@ class DrainKeysTest {
                 return now[0];
             }
         };
-        DrainKeys keys = new DrainKeys(identity, id -> null, uid -> "u");
+        DrainKeys keys = new DrainKeys(identity, id -> null, uid -> "u", Applications::automatic);
         rows(keys); // seen while the pod is listed
         now[0] = PodDirectory.EMPTY; // deleted, its grace over: the cluster no longer names it
         assertEquals(true, rows(keys).containsKey(HistoryKey.pod("shop", "web-7d9f", "Deployment/web")),

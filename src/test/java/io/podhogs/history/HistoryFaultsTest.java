@@ -13,6 +13,7 @@ import io.podhogs.attribution.ProcessInfo;
 import io.podhogs.attribution.ProcessOwner;
 import io.podhogs.engine.HistorySink;
 import io.podhogs.identity.CgroupIdentity;
+import io.podhogs.apps.Applications;
 import io.podhogs.identity.IdentityLookup;
 import io.podhogs.testing.Await;
 import io.podhogs.testing.Shell;
@@ -114,7 +115,7 @@ class HistoryFaultsTest {
             assertEquals("history file " + file + " cannot be written (its directory " + ro + " is read-only): give a"
                     + " writable one, or run as a user who may write there", assertThrows(HistoryException.class,
                     () -> HistoryRecorder.start(file, HistorySettings.defaults(), IdentityLookup.NONE, id -> null,
-                            uid -> "root", false, Clock.systemUTC())).getMessage());
+                            uid -> "root", Applications::automatic, false, Clock.systemUTC())).getMessage());
         } finally {
             Shell.run("umount", ro.toString());
         }
@@ -128,7 +129,7 @@ class HistoryFaultsTest {
         try {
             Path file = small.resolve("h.db");
             HistoryRecorder recorder = HistoryRecorder.start(file, HistorySettings.withFlush(Duration.ofMillis(200)),
-                    IdentityLookup.NONE, id -> null, uid -> "root", false, Clock.systemUTC());
+                    IdentityLookup.NONE, id -> null, uid -> "root", Applications::automatic, false, Clock.systemUTC());
             try {
                 recorder.accept(drain(0, 10, 1000));
                 Await.until(Duration.ofSeconds(10), Duration.ofMillis(100), () -> sent(file), s -> s == 10_000L,
@@ -153,15 +154,15 @@ class HistoryFaultsTest {
     void aSecondWriterIsRefusedOrWaitsAndTakesOverWhenTheFirstStops() throws Exception {
         Path file = dir.resolve("h.db");
         HistorySettings fast = HistorySettings.withFlush(Duration.ofMillis(200));
-        HistoryRecorder first = HistoryRecorder.start(file, fast, IdentityLookup.NONE, id -> null, uid -> "root", false,
+        HistoryRecorder first = HistoryRecorder.start(file, fast, IdentityLookup.NONE, id -> null, uid -> "root", Applications::automatic, false,
                 Clock.systemUTC());
         HistoryRecorder waiting;
         try {
             assertEquals("history file " + file + " is being recorded by another podhogs (PID "
                     + ProcessHandle.current().pid() + "): give another file, or stop that one",
                     assertThrows(HistoryException.class, () -> HistoryRecorder.start(file, fast, IdentityLookup.NONE,
-                            id -> null, uid -> "root", false, Clock.systemUTC())).getMessage());
-            waiting = HistoryRecorder.start(file, fast, IdentityLookup.NONE, id -> null, uid -> "root", true,
+                            id -> null, uid -> "root", Applications::automatic, false, Clock.systemUTC())).getMessage());
+            waiting = HistoryRecorder.start(file, fast, IdentityLookup.NONE, id -> null, uid -> "root", Applications::automatic, true,
                     Clock.systemUTC());
             first.accept(drain(0, 1, 100));
             waiting.accept(drain(1, 1, 5)); // counted while it waits: recorded once it has the file

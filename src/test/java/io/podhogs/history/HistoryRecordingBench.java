@@ -7,6 +7,7 @@ import io.podhogs.attribution.ProcessInfo;
 import io.podhogs.attribution.ProcessOwner;
 import io.podhogs.engine.HistorySink;
 import io.podhogs.identity.CgroupIdentity;
+import io.podhogs.apps.Applications;
 import io.podhogs.identity.IdentityLookup;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -137,7 +138,7 @@ public final class HistoryRecordingBench {
     }
 
     private static HistoryRecorder start(Path file, HistorySettings settings, Clock clock) throws HistoryException {
-        return HistoryRecorder.start(file, settings, IdentityLookup.NONE, id -> null, uid -> "root", false, clock);
+        return HistoryRecorder.start(file, settings, IdentityLookup.NONE, id -> null, uid -> "root", Applications::automatic, false, clock);
     }
 
     /** Unmeasured: the same code paths (drains, flushes, period compaction) until they run compiled. */

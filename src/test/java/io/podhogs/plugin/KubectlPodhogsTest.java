@@ -220,10 +220,36 @@ class KubectlPodhogsTest {
         assertEquals("node-b", doc.get("unanswered").get(0).get("node").asText());
     }
 
+    private static String appRow(String app, long sent, long received) {
+        return "{\"start\":\"2026-12-05T00:00:00Z\",\"end\":\"2026-12-06T00:00:00Z\",\"app\":\"" + app
+                + "\",\"sent_bytes\":" + sent + ",\"received_bytes\":" + received
+                + ",\"sent_packets\":1,\"received_packets\":1,\"remote_classes\":{}}";
+    }
+
+    /** An application on both nodes is one row; applications are of no one namespace (-n refused). */
+    @Test
+    void historyByAppSumsTheNodesApplications() throws Exception {
+        cluster.agents(AgentCluster.agentPod(POD_A, AgentCluster.NODE_A, "Running", true),
+                AgentCluster.agentPod(POD_B, AgentCluster.NODE_B, "Running", true));
+        cluster.answering(POD_A, "history", "[" + appRow("shop/web", 100, 200) + "," + appRow("sshd", 1, 2) + "]");
+        cluster.answering(POD_B, "history", "[" + appRow("shop/web", 50, 70) + "]");
+        Result apps = run("history", "--by", "app", "--units", "raw");
+        assertEquals(new Result(0, String.join("\n",
+                "DAY          APP        RX    TX    TOTAL",
+                "2026-12-05   shop/web   270   150   420",
+                "             sshd       2     1     3",
+                "TOTAL                   272   151   423") + "\n", "", ""), apps);
+        assertTrue(cluster.agent(POD_A).requests().get(0).startsWith("/api/v1/history?by=app&resolution=days"),
+                cluster.agent(POD_A).requests()::toString);
+        Result namespaced = runBare(Map.of(), "history", "--by", "app", "-n", "shop");
+        assertEquals(2, namespaced.exit(), namespaced::toString);
+        assertTrue(namespaced.err().startsWith("error: -n: applications are of no one namespace"), namespaced::toString);
+    }
+
     @Test
     void historyUsageErrorsPointAtItsOwnHelp() {
         Result r = runBare(Map.of(), "history", "--by", "user");
-        assertEquals(new Result(2, "", "error: --by takes program, container, pod, workload or namespace, not \"user\"\n"
+        assertEquals(new Result(2, "", "error: --by takes program, container, pod, workload, namespace or app, not \"user\"\n"
                 + "See 'kubectl podhogs history --help' for usage.\n", ""), r);
     }
 
