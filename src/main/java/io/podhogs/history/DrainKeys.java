@@ -1,7 +1,6 @@
 package io.podhogs.history;
 
 import io.podhogs.accounting.AccountSnapshot;
-import io.podhogs.accounting.AppKey;
 import io.podhogs.accounting.ContainerKey;
 import io.podhogs.accounting.NamespaceKey;
 import io.podhogs.accounting.PodKey;
@@ -15,7 +14,9 @@ import io.podhogs.identity.ContainerInfo;
 import io.podhogs.identity.IdentityLookup;
 import io.podhogs.identity.PodDirectory;
 import io.podhogs.identity.RemoteClass;
+import io.podhogs.select.FactFinder;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,14 +63,17 @@ final class DrainKeys {
         }
         PodDirectory pods = recentPods.with(identity.pods());
         RollUp up = new RollUp(accounts, drain.containersByNetns(), containerNames, pods);
+        List<Map<String, Traffic>> own = new ArrayList<>(accounts.size()); // each account's, for the app level too
         for (AccountSnapshot a : accounts) {
+            Map<String, Traffic> classes = byClass(a);
+            own.add(classes);
             to.accept(a.isProcess() ? HistoryKey.program(a.program(), userNames.apply(a.uid()))
-                    : HistoryKey.program(a.program(), ""), byClass(a));
+                    : HistoryKey.program(a.program(), ""), classes);
         }
         // The roll-up passes what is outside a level through to it account by account (every host
         // process at the container level): summed here first, one row a level, not one add each
         // (BENCHMARKS.md, history recording).
-        Outside outside = new Outside(HistoryLevel.CONTAINER);
+        RowSum outside = new RowSum(HistoryLevel.CONTAINER);
         for (AccountSnapshot c : up.containers()) {
             if (c.key() instanceof ContainerKey) {
                 to.accept(containerKey(c, pods), byClass(c));
@@ -78,7 +82,7 @@ final class DrainKeys {
             }
         }
         outside.to(to);
-        outside = new Outside(HistoryLevel.POD);
+        outside = new RowSum(HistoryLevel.POD);
         for (AccountSnapshot p : up.pods()) {
             if (p.key() instanceof PodKey || p.key() instanceof RetiredPodsKey) {
                 to.accept(podKey(p), byClass(p));
@@ -87,7 +91,7 @@ final class DrainKeys {
             }
         }
         outside.to(to);
-        outside = new Outside(HistoryLevel.NAMESPACE);
+        outside = new RowSum(HistoryLevel.NAMESPACE);
         for (AccountSnapshot n : up.namespaces()) {
             if (n.key() instanceof NamespaceKey k) {
                 to.accept(HistoryKey.namespace(k.namespace()), byClass(n));
@@ -96,11 +100,17 @@ final class DrainKeys {
             }
         }
         outside.to(to);
-        appRows(drain, pods, to);
+        appRows(drain, own, pods, to);
     }
 
-    /** The application level: each application's row, and one of what no application names. */
-    private void appRows(HistorySink.Drain drain, PodDirectory pods, BiConsumer<HistoryKey, Map<String, Traffic>> to) {
+    /**
+     * The application level: each application's row, and one of what no application names. Summed
+     * here by name, not through {@code Applications.group}: the drain needs no account per
+     * application, and a thousand processes a second made that the recorder's largest cost
+     * (BENCHMARKS.md, history recording).
+     */
+    private void appRows(HistorySink.Drain drain, List<Map<String, Traffic>> own, PodDirectory pods,
+                         BiConsumer<HistoryKey, Map<String, Traffic>> to) {
         // The pods seen lately, as above: a deleted pod's last bytes go to its application.
         IdentityLookup recent = new IdentityLookup() {
             @Override
@@ -113,34 +123,47 @@ final class DrainKeys {
                 return pods;
             }
         };
-        Outside outside = new Outside(HistoryLevel.APP);
-        for (AccountSnapshot a : applications.get().group(drain.accounts(), drain.containersByNetns(), containerNames,
-                recent)) {
-            if (a.key() instanceof AppKey k) {
-                to.accept(HistoryKey.app(k.name()), byClass(a));
-            } else {
-                outside.add(a);
-            }
+        Applications apps = applications.get();
+        FactFinder facts = new FactFinder(drain.accounts(), drain.containersByNetns(), containerNames, recent);
+        Map<String, RowSum> byApp = new HashMap<>();
+        RowSum outside = new RowSum(HistoryKey.outside(HistoryLevel.APP));
+        List<AccountSnapshot> accounts = drain.accounts();
+        for (int i = 0; i < accounts.size(); i++) {
+            String app = apps.appOf(facts.of(accounts.get(i)));
+            (app == null ? outside : byApp.computeIfAbsent(app, n -> new RowSum(HistoryKey.app(n)))).add(own.get(i));
         }
+        byApp.values().forEach(o -> o.to(to));
         outside.to(to);
     }
 
-    /** The traffic by remote class of what is outside a level's keys, summed into its one row. */
-    private static final class Outside {
-        private final HistoryLevel level;
+    /** The traffic by remote class of several accounts, summed into one row (a level's outside, an application). */
+    private static final class RowSum {
+        private final HistoryKey key;
         private final Map<String, Traffic> byClass = new LinkedHashMap<>();
 
-        Outside(HistoryLevel level) {
-            this.level = level;
+        RowSum(HistoryKey key) {
+            this.key = key;
+        }
+
+        RowSum(HistoryLevel level) {
+            this(HistoryKey.outside(level));
         }
 
         void add(AccountSnapshot a) {
-            byClass(a).forEach((c, t) -> byClass.merge(c, t, Traffic::plus));
+            add(byClass(a));
+        }
+
+        void add(Map<String, Traffic> classes) {
+            if (byClass.isEmpty()) {
+                byClass.putAll(classes); // the common case: an application of one account
+            } else {
+                classes.forEach((c, t) -> byClass.merge(c, t, Traffic::plus));
+            }
         }
 
         void to(BiConsumer<HistoryKey, Map<String, Traffic>> to) {
             if (!byClass.isEmpty()) {
-                to.accept(HistoryKey.outside(level), byClass);
+                to.accept(key, byClass);
             }
         }
     }
