@@ -18,6 +18,8 @@ public final class Cli {
     static final String REPORT = "report";
     /** The first word that runs {@code podhogs history} instead of a monitor. */
     static final String HISTORY = "history";
+    /** The first word that runs {@code podhogs pipe} instead of a monitor. */
+    static final String PIPE = "pipe";
 
     public static int execute(String[] args, PrintStream out, PrintStream err, HostFiles host) {
         if (args.length > 0 && args[0].equals(REPORT)) {
@@ -28,6 +30,10 @@ public final class Cli {
         if (args.length > 0 && args[0].equals(HISTORY)) {
             return execute(new CommandLine(new HistoryCommand(out, err)), Arrays.copyOfRange(args, 1, args.length), out,
                     err, "podhogs history");
+        }
+        if (args.length > 0 && args[0].equals(PIPE)) {
+            return execute(new CommandLine(new PipeCommand(out, err)), Arrays.copyOfRange(args, 1, args.length), out,
+                    err, "podhogs pipe");
         }
         return execute(new CommandLine(new PodhogsCommand(out, err, host)), args, out, err, "podhogs");
     }

@@ -1,5 +1,10 @@
 package io.podhogs.cli;
 
+import static io.podhogs.cli.MonitorRuns.capturing;
+import static io.podhogs.cli.MonitorRuns.lastRefresh;
+import static io.podhogs.cli.MonitorRuns.process;
+import static io.podhogs.cli.MonitorRuns.read;
+import static io.podhogs.cli.MonitorRuns.sum;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -127,29 +132,6 @@ class FilterTrafficTest {
         return out;
     }
 
-    /** The rows of the last complete refresh: those with the last time but one the output names. */
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> lastRefresh(String out) {
-        Map<Object, List<Map<String, Object>>> byTime = new LinkedHashMap<>();
-        for (String line : out.split("\n")) {
-            if (line.startsWith("{")) {
-                Map<String, Object> row = (Map<String, Object>) MiniJson.parse(line);
-                byTime.computeIfAbsent(row.get("time"), t -> new ArrayList<>()).add(row);
-            }
-        }
-        List<List<Map<String, Object>>> blocks = new ArrayList<>(byTime.values());
-        return blocks.size() < 2 ? List.of() : blocks.get(blocks.size() - 2); // the last may be half written
-    }
-
-    private static long sum(List<Map<String, Object>> rows, String field) {
-        return rows.stream().mapToLong(r -> ((Number) r.get(field)).longValue()).sum();
-    }
-
-    private static Map<String, Object> process(List<Map<String, Object>> rows, long pid) {
-        return rows.stream().filter(r -> "process".equals(r.get("kind")) && ((Number) r.get("pid")).longValue() == pid)
-                .findFirst().orElse(null);
-    }
-
     private static Map<String, Object> app(List<Map<String, Object>> rows, String name) {
         return rows.stream().filter(r -> "app".equals(r.get("kind")) && name.equals(r.get("program"))).findFirst()
                 .orElseThrow(() -> new AssertionError("no application " + name + " in " + rows));
@@ -164,35 +146,6 @@ class FilterTrafficTest {
         for (String field : List.of("sent_bytes", "received_bytes", "sent_packets", "received_packets")) {
             assertEquals(((Number) expected.get(field)).longValue(), ((Number) actual.get(field)).longValue(),
                     () -> field + " of " + actual + ", unfiltered " + expected);
-        }
-    }
-
-    /** Whether the process holds a packet socket (/proc/net/packet lists every one, by inode). */
-    private static boolean capturing(Process p) throws IOException {
-        List<String> packet = Files.readAllLines(Path.of("/proc/net/packet"));
-        try (var fds = Files.list(Path.of("/proc", Long.toString(p.pid()), "fd"))) {
-            return fds.anyMatch(fd -> {
-                try {
-                    String target = Files.readSymbolicLink(fd).toString();
-                    if (!target.startsWith("socket:[")) {
-                        return false;
-                    }
-                    String inode = target.substring(8, target.length() - 1);
-                    return packet.stream().skip(1).anyMatch(l -> l.strip().endsWith(" " + inode));
-                } catch (IOException gone) {
-                    return false;
-                }
-            });
-        } catch (IOException | java.io.UncheckedIOException exited) {
-            return false;
-        }
-    }
-
-    private static String read(Path out) {
-        try {
-            return Files.readString(out, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
         }
     }
 }
