@@ -12,7 +12,7 @@ import io.podhogs.engine.EngineSnapshot;
 import io.podhogs.engine.EngineWatch;
 import io.podhogs.engine.Spans;
 import io.podhogs.export.Levels;
-import io.podhogs.apps.Applications;
+import io.podhogs.alerts.AlertNotifier;
 import io.podhogs.select.AccountFilter;
 import io.podhogs.export.api.ApiView;
 import io.podhogs.export.metrics.MetricsExporter;
@@ -71,7 +71,7 @@ public class Agent {
     private volatile Engine engine;
     private volatile Identities identities = Identities.none();
     private volatile AccountFilter filter = AccountFilter.ALL;
-    private volatile Applications applications;
+    private volatile AgentRules rules;
     private volatile long lastRefreshNanos = Long.MIN_VALUE;
     private volatile boolean everRefreshed;
     private volatile ApiView api = new ApiView(CommandLines.REDACTED);
@@ -122,20 +122,21 @@ public class Agent {
         ClusterSettings clusterSettings = clusterSettings();
         Optional<KubernetesOptions> cluster = clusterSettings.options(host, NAMES);
         AccountFilter shown = AgentFilter.of(config.select(), host, cluster.isPresent());
-        Applications grouping = AgentApps.of(config.apps(), host, cluster.isPresent());
-        applications = grouping; // before the history, which records by it
+        AgentRules read = AgentRules.read(config, host, cluster.isPresent()); // before the history, which groups by it
         HistorySettings historySettings = AgentHistory.settings(config.history());
         NodeMonitor node = NodeMonitor.open(EngineConfig.of(captureSettings().config(NAMES))
                 .withRateWindow(config.window()).withExitedRetention(Spans.saturated(config.exitedRetention()))
                 .withMaxFlows(config.maxFlows()), cluster, true, host);
+        read.watch();
         history = AgentHistory.start(config.history(), historySettings, node.engine(), node.identities(), host,
-                () -> applications);
+                read::applications);
         try {
             node.start();
         } catch (CaptureException e) {
             node.close();
             history.ifPresent(HistoryRecorder::close);
             history = Optional.empty();
+            read.close();
             throw e;
         }
         Engine started = node.engine();
@@ -149,6 +150,8 @@ public class Agent {
         String nodeName = cluster.map(KubernetesOptions::nodeName).orElseGet(() -> clusterSettings.nodeName(host));
         exporter = new MetricsExporter(registry, new MetricsOptions(nodeName, config.metrics().podLabels().orElse(List.of()),
                 config.metrics().processes(), config.metrics().maxProcessSeries(), config.metrics().maxAppSeries()));
+        read.start(started, identities, registry, nodeName, podEvents(nodeName));
+        rules = read;
         tokenReviews = metricsAuth();
         accessMetrics = new AccessMetrics(registry, nodeName, gate(), pager, () -> tokenReviews);
         refresher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -172,7 +175,8 @@ public class Agent {
                 LOG.infof("agent: the engine publishes again");
             }
             engineTroubleSaid = trouble;
-            Levels levels = Levels.of(engine.snapshot(), identities, identities::name, filter, applications);
+            Levels levels = Levels.of(engine.snapshot(), identities, identities::name, filter, rules.applications());
+            rules.refreshMetrics();
             boolean exported = attempt("metrics", () -> exporter.update(levels, identities));
             // Connections only from a copy the engine made for someone who asked (it stops 10 s after).
             Connections connections = engine.lastConnections();
@@ -233,6 +237,18 @@ public class Agent {
         return new TokenReviews(new KubernetesClientBuilder().withHttpClientFactory(new VertxHttpClientFactory())
                 .withConfig(k).build(), config.metrics().authCacheTtl(),
                 System::nanoTime);
+    }
+
+    /** The alerts' Kubernetes Events, when rules may make them and there is an API server; else null. */
+    private AlertNotifier.EventSink podEvents(String nodeName) {
+        if (!config.alerts().events() || !KubernetesIdentity.configured()) {
+            return null;
+        }
+        Config k = Config.autoConfigure(null);
+        k.setRequestTimeout(5_000);
+        k.setConnectionTimeout(5_000);
+        return new PodEvents(new KubernetesClientBuilder().withHttpClientFactory(new VertxHttpClientFactory())
+                .withConfig(k).build(), nodeName);
     }
 
     /** The tokens' checker of /metrics, or null (auth off, no cluster, not started). */
@@ -354,6 +370,10 @@ public class Agent {
             watchdog.step("removing the series");
             exporter.close();
             exporter = null;
+        }
+        if (rules != null) {
+            rules.close();
+            rules = null;
         }
         if (accessMetrics != null) {
             accessMetrics.close();

@@ -1,7 +1,7 @@
 package io.podhogs.agent;
 
 import io.podhogs.apps.AppRules;
-import io.podhogs.apps.AppRulesException;
+import io.podhogs.select.RulesFileException;
 import io.podhogs.apps.AppRulesFile;
 import io.podhogs.apps.Applications;
 import io.podhogs.export.UserNames;
@@ -27,7 +27,7 @@ final class AgentApps {
             // The setting when it was changed from its default, else the file's own (or the default)
             String chosen = label.equals(AppRules.DEFAULT_LABEL) ? rules.label() : label;
             return new Applications(new AppRules(rules.apps(), rules.autoUnmatched(), chosen));
-        } catch (AppRulesException e) {
+        } catch (RulesFileException e) {
             throw new IllegalArgumentException("podhogs.apps.file: " + e.getMessage());
         }
     }

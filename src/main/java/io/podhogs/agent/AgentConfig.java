@@ -72,6 +72,8 @@ public interface AgentConfig {
 
     Apps apps();
 
+    Alerts alerts();
+
     Metrics metrics();
 
     Api api();
@@ -116,6 +118,22 @@ public interface AgentConfig {
         /** The pod label whose value names a pod's application in the automatic grouping. */
         @WithDefault(AppRules.DEFAULT_LABEL)
         String label();
+    }
+
+    /**
+     * Alert rules (README "Alerts"): the {@code alerts:} list of a YAML file, evaluated on this
+     * node's traffic, read again when the file changes.
+     */
+    interface Alerts {
+        /** The rules file; none: no alerts. */
+        Optional<String> file();
+
+        /**
+         * Whether rules may make Kubernetes Events on their pods ({@code event: true}): the chart's
+         * agent.alerts.events grants the RBAC (events create) and sets this.
+         */
+        @WithDefault("false")
+        boolean events();
     }
 
     /** What the agent records of the node's traffic, kept across restarts (podhogs history, /api/v1/history). */

@@ -1,7 +1,7 @@
 package io.podhogs.cli;
 
 import io.podhogs.apps.AppRules;
-import io.podhogs.apps.AppRulesException;
+import io.podhogs.select.RulesFileException;
 import io.podhogs.apps.AppRulesFile;
 import io.podhogs.apps.Applications;
 import io.podhogs.export.UserNames;
@@ -40,7 +40,7 @@ final class AppOptions {
         try {
             AppRules rules = AppRulesFile.read(file, names::uid, kubernetes);
             return new Applications(label == null ? rules : new AppRules(rules.apps(), rules.autoUnmatched(), label.strip()));
-        } catch (AppRulesException e) {
+        } catch (RulesFileException e) {
             throw new IllegalArgumentException(e.getMessage());
         }
     }

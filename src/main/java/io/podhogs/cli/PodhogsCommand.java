@@ -9,6 +9,8 @@ import io.podhogs.engine.EngineWatch;
 import io.podhogs.engine.Spans;
 import io.podhogs.export.CommandLines;
 import io.podhogs.export.DropReporter;
+import io.podhogs.alerts.AlertMonitor;
+import io.podhogs.alerts.AlertRule;
 import io.podhogs.apps.Applications;
 import io.podhogs.export.Level;
 import io.podhogs.export.JsonWriter;
@@ -33,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jline.terminal.Terminal;
@@ -70,8 +73,9 @@ import picocli.CommandLine.TypeConversionException;
             "JSON API at http://127.0.0.1:9811/api/v1 only; settings in README.md.", "",
             "podhogs report LOG... prints totals per program from trace logs (nethogs -t,",
             "podhogs -t or --json); podhogs history reads what --history (or the agent)",
-            "recorded; their --help says how. A device named report, history or agent is",
-            "watched with podhogs -- NAME.", "",
+            "recorded; podhogs pipe [LOCAL_PORT] HOST PORT relays TCP and counts what it",
+            "relays (bwmon's pipe); their --help says how. A device named report, history,",
+            "pipe or agent is watched with podhogs -- NAME.", "",
             "Other tools' spellings: bwmon's --include/--exclude REGEX are --match/--ignore",
             "here (podhogs's --include/--exclude choose interfaces); nethogs cheat sheets'",
             "'-p NAME' is --match NAME (-p is nethogs's promiscuous mode, kept as such)."})
@@ -164,6 +168,9 @@ public final class PodhogsCommand implements Callable<Integer> {
     @Mixin
     AppOptions apps = new AppOptions();
 
+    @Mixin
+    AlertOptions alerts = new AlertOptions();
+
     @Option(names = "--kubernetes", paramLabel = "WHEN", defaultValue = "auto",
             description = "auto (default): use the cluster this host is configured for (in-cluster service account,"
                     + " KUBECONFIG, ~/.kube/config) when there is one; off: never.")
@@ -247,13 +254,16 @@ public final class PodhogsCommand implements Callable<Integer> {
         Optional<KubernetesOptions> cluster;
         HistorySettings historySettings;
         Applications applications;
+        List<AlertRule> alertRules;
+        ClusterSettings clusterSettings;
         try {
             format = new RowFormat(ViewMode.of(viewMode), sortBySent, commandLine, basename)
                     .withCommandLines(showSecrets ? CommandLines.FULL : CommandLines.REDACTED);
             rowFilter = filters.filter(pids, new UserNames(host));
             level = Level.parse(by != null ? by : apps.given() ? "app" : "process");
-            cluster = new ClusterSettings(kubernetes, Optional.ofNullable(nodeName), podCidrs, serviceCidrs,
-                    clusterPodIndex, podGrace).options(host, NAMES);
+            clusterSettings = new ClusterSettings(kubernetes, Optional.ofNullable(nodeName), podCidrs, serviceCidrs,
+                    clusterPodIndex, podGrace);
+            cluster = clusterSettings.options(host, NAMES);
             if (cluster.isEmpty() && level.kubernetes()) {
                 throw new IllegalArgumentException("--by " + by + " needs Kubernetes, which --kubernetes off leaves out");
             }
@@ -261,9 +271,12 @@ public final class PodhogsCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--namespace and --selector need Kubernetes, which --kubernetes off"
                         + " leaves out");
             }
-            // The history records an application level too: by the rules given, else automatically.
-            applications = level == Level.APP || apps.given() || history.wanted()
+            // The history records an application level too, and alerts may watch applications: by the
+            // rules given, else automatically.
+            applications = level == Level.APP || apps.given() || history.wanted() || alerts.wanted()
                     ? apps.applications(new UserNames(host), cluster.isPresent()) : null;
+            alertRules = alerts.wanted() ? alerts.rules(new UserNames(host), cluster.isPresent(), history.wanted())
+                    : List.of();
             if (count < 0) {
                 throw new IllegalArgumentException("-c must be 0 (unlimited) or more");
             }
@@ -283,6 +296,7 @@ public final class PodhogsCommand implements Callable<Integer> {
         Duration retention = garbageCollectionPeriod == null ? EngineConfig.DEFAULT_EXITED_RETENTION
                 : Spans.times(delay, Math.max(1, garbageCollectionPeriod));
         HistoryOptions.Stop stopHistory = null;
+        AlertMonitor alerting = null;
         try (NodeMonitor node = NodeMonitor.open(EngineConfig.of(captureConfig).withRateWindow(window)
                 .withExitedRetention(retention).withMaxFlows(maxFlows), cluster, namesWanted, host)) {
             Identities identities = node.identities();
@@ -319,6 +333,13 @@ public final class PodhogsCommand implements Callable<Integer> {
                     return Cli.EXIT_USAGE;
                 }
             }
+            // Alerts on stderr; in the top view on its status line, which stderr would be drawn over.
+            AtomicReference<String> lastAlert = new AtomicReference<>("");
+            if (!alertRules.isEmpty()) {
+                String nodeName = cluster.map(KubernetesOptions::nodeName).orElseGet(() -> clusterSettings.nodeName(host));
+                alerting = AlertOptions.start(alertRules, node, nodeName, identities, new UserNames(host), applications,
+                        history.file, terminal != null ? lastAlert::set : line -> err.println("podhogs: " + line));
+            }
             // An engine that stopped counting ends the run: numbers that no longer change are not shown.
             EngineWatch watch = new EngineWatch(node.engine(), EngineWatch.MIN_STALL);
             Supplier<EngineSnapshot> counted = () -> {
@@ -332,7 +353,7 @@ public final class PodhogsCommand implements Callable<Integer> {
                 if (terminal != null) {
                     try (Terminal t = terminal) {
                         new TopView(t, new UserNames(host), "podhogs " + Version.number(), rows, identities)
-                                .run(counted, delay, count); // drops show in its header, not over it
+                                .withStatus(lastAlert::get).run(counted, delay, count); // drops in its header
                     }
                     return Cli.EXIT_OK;
                 }
@@ -349,6 +370,9 @@ public final class PodhogsCommand implements Callable<Integer> {
                 return Cli.EXIT_INTERNAL;
             }
         } finally {
+            if (alerting != null) {
+                alerting.close();
+            }
             if (stopHistory != null) {
                 stopHistory.run();
             }

@@ -56,6 +56,7 @@ public final class TopView {
     private RowFormat format;
     private ContainerColumn containerColumn = ContainerColumn.NAME;
     private SearchPrompt prompt;
+    private Supplier<String> status = () -> "";
 
     public TopView(Terminal terminal, UserNames users, String title, RowFormat format) {
         this(terminal, users, title, format, IdentityLookup.NONE);
@@ -71,6 +72,12 @@ public final class TopView {
         this.title = title;
         this.format = format;
         this.identity = identity;
+    }
+
+    /** A line shown under the header (the last alert's, --alerts): stderr would be drawn over. */
+    public TopView withStatus(Supplier<String> line) {
+        this.status = line;
+        return this;
     }
 
     /** Runs until 'q' (or {@code count} refreshes, if positive). */
@@ -185,7 +192,7 @@ public final class TopView {
         out.add(fit(String.format(Locale.ROOT, "sort: %s  view: %s  flows: %d  kernel drops: %d%s",
                 format.sortBySent() ? "sent" : "received", mode.unit(), snapshot.flows(), snapshot.kernelDrops(),
                 format.search() == null ? "" : "  filter: /" + format.search().pattern()), width));
-        out.add("");
+        out.add(fit(status.get(), width));
         if (format.level().kubernetes()) {
             podTable(snapshot, width, height, out);
             return out;

@@ -42,14 +42,10 @@ class AgentSelectTest extends AgentTrafficFixture {
     @Test
     void onlyTheSelectedProcessIsServedAndTheRestIsFiltered() throws Exception {
         agent.start();
-        Host h = net.createHost();
-        net.bringUp(h);
-        Endpoint sink = net.start(h.ns(), "udp-sink", h.peerV4(), "5811");
-        sink.expect("ready");
-        Endpoint sender = net.start(null, "udp-send", h.peerV4(), "5811", "--connected", "--count",
-                Integer.toString(DATAGRAMS), "--size", "1000", "--pace", "0.001", "--hold", "30");
-        sender.expect("ready");
-        sender.expect("done");
+        Udp udp = udpToANewHost("5811", DATAGRAMS, 30);
+        Host h = udp.host();
+        Endpoint sink = udp.sink();
+        Endpoint sender = udp.sender();
 
         // The sender's row once it has every datagram: 1000 bytes of payload and 42 of headers each
         // (the veth also carried the kernel's own IPv6 frames, which are no process's).

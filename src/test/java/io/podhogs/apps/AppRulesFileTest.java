@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.podhogs.select.RulesFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,7 +27,7 @@ class AppRulesFileTest {
         };
     }
 
-    private static AppRules parse(String text) throws AppRulesException {
+    private static AppRules parse(String text) throws RulesFileException {
         return AppRulesFile.parse("apps.yaml", text, AppRulesFileTest::uid, true);
     }
 
@@ -77,7 +78,7 @@ class AppRulesFileTest {
             apps:\\n  - rules:\\n      - match: x                                      | 2 | an application without a name
             apps:\\n  - name: a\\n    rules:\\n      - match: {x: 1}                     | 4 | match is a string here, not a list or a mapping
             apps:\\n  - name: a\\n    rules:\\n      - match: x\\nunmatched: drop       | 5 | unmatched is own or auto, not 'drop'
-            apps:\\n  - name: a\\n    rules:\\n      - match: x\\nalert: y              | 5 | unknown field 'alert' in the file (it takes apps, label, unmatched)
+            apps:\\n  - name: a\\n    rules:\\n      - match: x\\nalert: y              | 5 | unknown field 'alert' in the file (it takes alerts, apps, label, unmatched)
             apps:\\n  - name: a\\n    rules:\\n      - match: x\\n      - match: [x, y      | 5 | not YAML: expected ',' or ']', but got <stream end>
             apps: web                                                                 | 1 | apps is a list of applications ('- name: ...')
             unmatched: auto                                                           | 1 | no 'apps' list: an applications file names at least one application
@@ -85,14 +86,14 @@ class AppRulesFileTest {
             apps:\\n  - name: a\\n    name: b\\n    rules:\\n      - match: x          | 3 | 'name' twice in an application
             """)
     void aBadFileIsOneLineNamingFileLineAndProblem(String text, int line, String problem) {
-        AppRulesException e = assertThrows(AppRulesException.class, () -> parse(text.replace("\\n", "\n")));
+        RulesFileException e = assertThrows(RulesFileException.class, () -> parse(text.replace("\\n", "\n")));
         assertEquals("apps.yaml:" + line + ": " + problem, e.getMessage());
         assertFalse(e.getMessage().contains("\n"), "one line");
     }
 
     @Test
     void namespacesAndSelectorsNeedKubernetes() {
-        AppRulesException e = assertThrows(AppRulesException.class, () -> AppRulesFile.parse("apps.yaml",
+        RulesFileException e = assertThrows(RulesFileException.class, () -> AppRulesFile.parse("apps.yaml",
                 "apps:\n  - name: shop\n    rules:\n      - namespaces: shop\n", AppRulesFileTest::uid, false));
         assertEquals("apps.yaml:2: application 'shop' has namespaces or a selector, which need Kubernetes"
                 + " (--kubernetes off leaves it out)", e.getMessage());
@@ -101,27 +102,27 @@ class AppRulesFileTest {
     @Test
     void aMissingUnreadableOrHugeFileIsOneLine(@TempDir Path dir) throws Exception {
         Path missing = dir.resolve("none.yaml");
-        assertEquals(missing + ": no such file", assertThrows(AppRulesException.class,
+        assertEquals(missing + ": no such file", assertThrows(RulesFileException.class,
                 () -> AppRulesFile.read(missing, AppRulesFileTest::uid, true)).getMessage());
         Path huge = dir.resolve("huge.yaml");
-        Files.write(huge, new byte[(int) AppRulesFile.MAX_BYTES + 1]);
-        assertTrue(assertThrows(AppRulesException.class, () -> AppRulesFile.read(huge, AppRulesFileTest::uid, true))
+        Files.write(huge, new byte[(int) io.podhogs.select.RulesYaml.MAX_BYTES + 1]);
+        assertTrue(assertThrows(RulesFileException.class, () -> AppRulesFile.read(huge, AppRulesFileTest::uid, true))
                 .getMessage().startsWith(huge + ": larger than 1024 KiB"));
         Path latin = dir.resolve("latin1.yaml");
         Files.write(latin, new byte[] {'a', 'p', 'p', 's', ':', ' ', (byte) 0xe9});
-        assertEquals(latin + ": not UTF-8 text", assertThrows(AppRulesException.class,
+        assertEquals(latin + ": not UTF-8 text", assertThrows(RulesFileException.class,
                 () -> AppRulesFile.read(latin, AppRulesFileTest::uid, true)).getMessage());
     }
 
     @Test
     void yamlTagsAreNotRunAndAliasBombsAreRefused() {
         // Composed, never constructed: a tag names no class to make, it is only a string's tag here.
-        assertThrows(AppRulesException.class, () -> parse("apps: !!javax.script.ScriptEngineManager [x]\n"));
+        assertThrows(RulesFileException.class, () -> parse("apps: !!javax.script.ScriptEngineManager [x]\n"));
         StringBuilder bomb = new StringBuilder("a: &a [x, x]\n");
         for (char c = 'b'; c <= 'z'; c++) {
             bomb.append(c).append(": &").append(c).append(" [*").append((char) (c - 1)).append(", *")
                     .append((char) (c - 1)).append("]\n");
         }
-        assertThrows(AppRulesException.class, () -> parse(bomb.toString()));
+        assertThrows(RulesFileException.class, () -> parse(bomb.toString()));
     }
 }

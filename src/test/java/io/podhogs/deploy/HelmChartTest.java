@@ -14,7 +14,6 @@ import static io.podhogs.deploy.ChartObjects.readYaml;
 import static io.podhogs.deploy.ChartObjects.render;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -361,7 +360,7 @@ class HelmChartTest {
     }
 
     @Test
-    void anApplicationsFileIsAConfigMapMountedReadOnlyAndItsChangeRollsThePods() throws Exception {
+    void anApplicationsFileIsAConfigMapDirectoryMountedReadOnlyAndReloadedNotRolled() throws Exception {
         String rules = "apps:\n  - name: web\n    rules:\n      - match: nginx\n";
         DaemonSet plain = daemonSet(Map.of());
         assertNull(env(agent(plain), "PODHOGS_APPS_FILE"), "automatic by default");
@@ -381,12 +380,33 @@ class HelmChartTest {
         assertTrue(mount.getReadOnly(), "read-only");
         assertEquals(map.getMetadata().getName(), volume(ds.getSpec().getTemplate().getSpec(), mount.getName())
                 .getConfigMap().getName());
-        String checksum = ds.getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/apps");
-        assertNotNull(checksum, "a new file rolls the pods");
-        String other = one(parse(render(Map.of("agent.apps.rules", rules + "  - name: db\n    rules:\n"
-                + "      - match: postgres\n"))), DaemonSet.class).getSpec().getTemplate().getMetadata().getAnnotations()
-                .get("checksum/apps");
-        assertNotEquals(checksum, other);
+        assertNull(mount.getSubPath(), "the directory: a subPath mount is a copy the kubelet never updates");
+        // The agent reads a new version itself (AgentAppsReloadTest): a change rolls no pods.
+        Map<String, String> annotations = ds.getSpec().getTemplate().getMetadata().getAnnotations();
+        assertTrue(annotations == null || annotations.keySet().stream().noneMatch(k -> k.startsWith("checksum/")),
+                () -> "no checksum annotation: " + annotations);
+    }
+
+    @Test
+    void alertRulesAreAConfigMapDirectoryAndEventsAreOptIn() throws Exception {
+        String rules = "alerts:\n  - name: web-egress\n    per: pod\n    above: 50MiB/s\n    event: true\n";
+        DaemonSet plain = daemonSet(Map.of());
+        assertNull(env(agent(plain), "PODHOGS_ALERTS_FILE"), "no alerts by default");
+        assertEquals("false", env(agent(plain), "PODHOGS_ALERTS_EVENTS"), "no Events by default");
+
+        List<HasMetadata> objects = parse(render(Map.of("agent.alerts.rules", rules, "agent.alerts.events", true)));
+        ConfigMap map = objects.stream().filter(o -> o instanceof ConfigMap c && c.getMetadata().getName().endsWith("-alerts"))
+                .map(ConfigMap.class::cast).findFirst().orElseThrow();
+        assertEquals(rules, map.getData().get("alerts.yaml"), "the file as given");
+        assertEquals(List.of("web-egress"), io.podhogs.alerts.AlertRulesFile.parse("alerts.yaml",
+                map.getData().get("alerts.yaml"), u -> java.util.OptionalInt.empty(), true, true).stream()
+                .map(io.podhogs.alerts.AlertRule::name).toList(), "what the agent reads is a file it can use");
+        Container agent = agent(one(objects, DaemonSet.class));
+        assertEquals("/etc/podhogs/alerts/alerts.yaml", env(agent, "PODHOGS_ALERTS_FILE"));
+        assertEquals("true", env(agent, "PODHOGS_ALERTS_EVENTS"));
+        VolumeMount mount = mounts(agent).get("/etc/podhogs/alerts");
+        assertTrue(mount.getReadOnly(), "read-only");
+        assertNull(mount.getSubPath(), "the directory: a subPath mount is a copy the kubelet never updates");
     }
 
     @Test
@@ -455,10 +475,11 @@ class HelmChartTest {
                 "agent.kubernetes.serviceCidrs", List.of("10.96.0.0/12"), "agent.metrics.podLabels", List.of("app")));
         values.putAll(Map.of("agent.select.match", List.of("a"), "agent.select.ignore", List.of("b"), "agent.select.users",
                 List.of("root"), "agent.select.containers", List.of("c"), "agent.select.namespaces", List.of("d"),
-                "agent.select.selector", "e=f", "agent.apps.rules", "apps:\n  - name: a\n    rules:\n      - match: a\n"));
+                "agent.select.selector", "e=f", "agent.apps.rules", "apps:\n  - name: a\n    rules:\n      - match: a\n",
+                "agent.alerts.rules", "alerts:\n  - name: a\n    above: 1MiB/s\n"));
         List<String> names = agent(daemonSet(values)).getEnv().stream().map(EnvVar::getName)
                 .filter(n -> n.startsWith("PODHOGS_")).toList();
-        assertEquals(44, names.size(), names::toString); // every setting the chart can pass, with the /proc and /etc roots
+        assertEquals(46, names.size(), names::toString); // every setting the chart can pass, with the /proc and /etc roots
         for (String name : names) {
             assertTrue(settings.contains(name), name + " is no setting of AgentConfig: " + settings);
         }
@@ -541,6 +562,11 @@ class HelmChartTest {
         // The pod index of the whole cluster lists pods too: the same rule.
         assertEquals(expected, rules(named(parse(render(Map.of("agent.kubernetes.clusterPodIndex", true))),
                 ClusterRole.class, "podhogs")));
+        // The alerts' Events: off by default, one create rule when asked for.
+        Set<String> withEvents = new TreeSet<>(expected);
+        withEvents.add("/events:create");
+        assertEquals(withEvents, rules(named(parse(render(Map.of("agent.alerts.events", true))), ClusterRole.class,
+                "podhogs")));
         // /metrics open: no reviews.
         assertEquals(AGENT_RULES, rules(named(parse(render(Map.of("agent.metrics.auth", "none"))), ClusterRole.class,
                 "podhogs")));
@@ -553,7 +579,7 @@ class HelmChartTest {
     @Test
     void agentUsesNoOtherApiThanTheRulesCover() throws IOException {
         // client.pods(), client.apps().replicaSets(), client.network().v1().serviceCIDRs(): the resources asked for.
-        Pattern call = Pattern.compile("client\\s*\\.\\s*(?:(apps|batch|network)\\(\\)\\s*\\.\\s*(?:v1\\(\\)\\s*\\.\\s*)?)?(\\w+)\\(\\)");
+        Pattern call = Pattern.compile("client\\s*\\.\\s*(?:(apps|batch|network|v1)\\(\\)\\s*\\.\\s*(?:v1\\(\\)\\s*\\.\\s*)?)?(\\w+)\\(\\)");
         Set<String> used = new TreeSet<>();
         Map<String, String> statements = new LinkedHashMap<>();
         try (Stream<Path> files = Files.walk(ROOT.resolve("src/main/java"))) {
@@ -575,7 +601,8 @@ class HelmChartTest {
                 }
             }
         }
-        assertEquals(Set.of("pods", "nodes", "services", "network/serviceCIDRs", "apps/replicaSets", "batch/jobs"), used,
+        assertEquals(Set.of("pods", "nodes", "services", "network/serviceCIDRs", "apps/replicaSets", "batch/jobs",
+                "v1/events"), used,
                 "the agent's API calls changed: review the ClusterRole (templates/clusterrole.yaml) and AGENT_RULES");
         // client.resource(OBJECT): the token reviews of /metrics only, each a create (REVIEW_RULES).
         List<String> generic = new ArrayList<>();
@@ -590,6 +617,9 @@ class HelmChartTest {
         }
         assertEquals(List.of("TokenReviews.java: new TokenReviewBuilder create",
                 "TokenReviews.java: new SubjectAccessReviewBuilder create"), generic);
+        // Events are only made (the alerts', agent.alerts.events: EVENT_RULES), never read.
+        assertTrue(statements.get("v1/events").matches("(?s)\\.inNamespace\\(namespace\\)\\.resource\\(.*\\)\\.create\\(\\)"),
+                statements.get("v1/events"));
         // Owners are only read one by one (get); pods, nodes, Services and ServiceCIDRs go to watch(), an informer.
         for (String owner : List.of("apps/replicaSets", "batch/jobs")) {
             assertTrue(statements.get(owner).matches("(?s).*\\.withName\\(.*\\)\\.get\\(\\)"), owner + statements.get(owner));
@@ -838,11 +868,12 @@ class HelmChartTest {
         assertEquals(dashboard, new ObjectMapper().readTree(CHART.resolve("files/podhogs-dashboard.json").toFile()));
     }
 
-    /** Every podhogs_ series an expression names is one MetricsExporter makes. */
+    /** Every podhogs_ series an expression names is one MetricsExporter (or the agent's rules) makes. */
     private static void assertMetricsExist(String expr) {
         String exporter;
         try {
-            exporter = Files.readString(ROOT.resolve("src/main/java/io/podhogs/export/metrics/MetricsExporter.java"));
+            exporter = Files.readString(ROOT.resolve("src/main/java/io/podhogs/export/metrics/MetricsExporter.java"))
+                    + Files.readString(ROOT.resolve("src/main/java/io/podhogs/agent/AgentRules.java"));
         } catch (IOException e) {
             throw new AssertionError(e);
         }
@@ -855,7 +886,10 @@ class HelmChartTest {
                 assertTrue(exporter.contains("traffic(\"" + level + "\""), metric + ": no level " + level + " in MetricsExporter");
             } else {
                 String dotted = metric.replaceFirst("_total$", "").replace('_', '.');
-                assertTrue(exporter.contains("\"" + dotted + "\""), metric + ": no series " + dotted + " in MetricsExporter");
+                // The rules files' series: a prefix and .stale or .reloads (RulesReload).
+                String prefix = dotted.replaceFirst("\\.(stale|reloads)$", "");
+                assertTrue(exporter.contains("\"" + dotted + "\"") || dotted.matches(".*\\.file\\.(stale|reloads)")
+                        && exporter.contains("\"" + prefix + "\""), metric + ": no series " + dotted + " in MetricsExporter");
             }
         }
     }
