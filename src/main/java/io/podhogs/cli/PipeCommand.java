@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
             "bwmon's pipe does, and counts what it relays: a line per connection when it ends",
             "(up: client to HOST, down: back), the sums when the pipe stops (Ctrl-C, SIGTERM).",
             "A monitor shows the relayed bytes once, as this process's row (an application",
-            "rule can name it: match: 'podhogs pipe').",
+            "rule can name it by its command line: match: 'run\\.jar pipe ').",
             ""},
         footer = {"", "Exit status: 0 stopped, 2 bad usage or the port cannot be listened on."})
 final class PipeCommand implements Callable<Integer> {

@@ -6,6 +6,7 @@ import io.podhogs.identity.CgroupIdentity;
 import io.podhogs.identity.ContainerInfo;
 import io.podhogs.identity.RemoteClass;
 import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.accounting.AppKey;
 import io.podhogs.engine.EngineSnapshot;
 import java.io.IOException;
 import java.time.Duration;
@@ -205,7 +206,8 @@ public final class TopView {
                 + "%-" + programWidth + "s %-10s %14s %14s";
         RowFormat names = containerCol ? format.withContainerLabels(null) : format; // the column, not a prefix
         out.add(fit(String.format(Locale.ROOT, row, "PID", "USER", "NETNS", containerCol ? containerColumn.title : "",
-                "PROGRAM", "DEV", "SENT " + mode.unit(), "RECEIVED " + mode.unit()), width));
+                format.level() == Level.APP ? "APP" : "PROGRAM", "DEV", "SENT " + mode.unit(), "RECEIVED " + mode.unit()),
+                width));
         List<AccountSnapshot> rows = format.rows(snapshot);
         int room = Math.max(1, height - out.size() - 2);
         double sent = 0;
@@ -215,10 +217,13 @@ public final class TopView {
             received += mode.received(a);
         }
         for (AccountSnapshot a : rows.subList(0, Math.min(rows.size(), room))) {
-            String pid = a.isProcess() ? Integer.toString(a.pid()) : "?";
+            // An application is of no one process or namespace: its PID and NETNS are left empty
+            // ('?' is nethogs's for bytes no process took).
+            boolean app = a.key() instanceof AppKey;
+            String pid = a.isProcess() ? Integer.toString(a.pid()) : app ? "" : "?";
             String user = a.isProcess() ? users.name(a.uid()) : "";
             String name = names.name(a) + (a.exited() ? " (exited)" : "");
-            String netns = a.key().netns() == 0 ? "host" : Long.toString(a.key().netns());
+            String netns = app ? "" : a.key().netns() == 0 ? "host" : Long.toString(a.key().netns());
             String container = containerCol ? clip(containerCell(a), CONTAINER_WIDTH) : "";
             out.add(fit(String.format(Locale.ROOT, row, pid, clip(user, 9), netns, container, clip(name, programWidth),
                     clip(devices(snapshot, a), 10), mode.format(mode.sent(a)), mode.format(mode.received(a))), width));

@@ -165,6 +165,19 @@ class AlertTrafficTest {
                 + " day, above 292\\.97 KiB"), lines::toString);
     }
 
+    @Test
+    void aBadRulesFileStopsPodhogsBeforeItStartsInOneLine() throws Exception {
+        Path rules = dir.resolve("bad.yaml");
+        Files.writeString(rules, "alerts:\n  - name: hog\n    above: 10\n");
+        Podhogs.Result r = Podhogs.run(Duration.ofSeconds(60), "-t", "--alerts", rules.toString(), "lo");
+        assertEquals(new Podhogs.Result(2, "", "podhogs: " + rules + ":3: above '10' is no rate: a number and a unit a"
+                + " second, such as 10MiB/s, 500kB/s or 800kbit/s (podhogs --help lists the options)\n"), r);
+        Files.writeString(rules, "alerts:\n  - name: cap\n    volume: 1GiB\n");
+        r = Podhogs.run(Duration.ofSeconds(60), "-t", "--alerts", rules.toString(), "lo");
+        assertEquals(new Podhogs.Result(2, "", "podhogs: " + rules + ":2: alert 'cap' counts the bytes of a day from the"
+                + " history, which needs --history FILE (podhogs --help lists the options)\n"), r);
+    }
+
     private static String read(Path p) {
         try {
             return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";

@@ -107,6 +107,9 @@ class PipeTrafficTest {
         Podhogs.Result r = Podhogs.run(Duration.ofSeconds(60), "pipe", "host", "70000");
         assertEquals(new Podhogs.Result(2, "", "podhogs pipe: PORT is a port number, 1 to 65535, not '70000' (podhogs"
                 + " pipe --help lists the options)\n"), r);
+        assertEquals(new Podhogs.Result(2, "", "podhogs: no such device: pipe (ip -br link lists the devices of this"
+                + " host)\n"), Podhogs.run(Duration.ofSeconds(60), "-t", "-c", "1", "--", "pipe"),
+                "a device named pipe is watched after --");
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             r = Podhogs.run(Duration.ofSeconds(60), "pipe", Integer.toString(taken.getLocalPort()), "127.0.0.1", "9");
             assertEquals(2, r.exit(), r::toString);

@@ -99,6 +99,21 @@ class TopViewSearchTest {
         assertTrue(all.get(1).endsWith("kernel drops: 0"), "no filter in the header: " + all.get(1));
     }
 
+    /** --by app: applications have no PID or namespace of their own; the column says APP; the status line shows. */
+    @Test
+    void applicationRowsAndTheStatusLine() {
+        io.podhogs.apps.Applications apps = io.podhogs.apps.Applications.automatic();
+        TopView view = new TopView(null, new UserNames(HostFiles.system()), "podhogs",
+                new RowFormat(ViewMode.TOTAL_KB, false, false, false).withGrouping(Level.APP, (accounts, snapshot) ->
+                        Level.APP.group(accounts, snapshot, id -> null, io.podhogs.identity.IdentityLookup.NONE, apps)))
+                .withStatus(() -> "alert FIRING hog: process /usr/bin/curl/8 12.00 KiB/s out (10s average)");
+        List<String> lines = view.lines(snapshot(), 120, 20);
+        assertEquals("alert FIRING hog: process /usr/bin/curl/8 12.00 KiB/s out (10s average)", lines.get(2));
+        assertTrue(line(lines, "PID").strip().matches("PID USER +NETNS +APP +DEV .*"), lines::toString);
+        String nginx = lines.stream().filter(l -> l.contains(" nginx ")).findFirst().orElseThrow(() -> new AssertionError(String.join("\n", lines)));
+        assertTrue(nginx.matches(" {29}nginx +veth1 +\\S+ +\\S+"), () -> "no PID, user or namespace: '" + nginx + "'");
+    }
+
     @Test
     void qIsTypedWhileThePromptIsOpen() {
         TopView view = view();
