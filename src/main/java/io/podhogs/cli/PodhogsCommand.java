@@ -8,7 +8,6 @@ import io.podhogs.engine.EngineSnapshot;
 import io.podhogs.engine.EngineWatch;
 import io.podhogs.engine.Spans;
 import io.podhogs.export.CommandLines;
-import io.podhogs.export.DropReporter;
 import io.podhogs.alerts.AlertMonitor;
 import io.podhogs.alerts.AlertRule;
 import io.podhogs.apps.Applications;
@@ -16,7 +15,6 @@ import io.podhogs.export.Level;
 import io.podhogs.export.JsonWriter;
 import io.podhogs.export.RowFormat;
 import io.podhogs.export.TopView;
-import io.podhogs.export.TraceWriter;
 import io.podhogs.export.UserNames;
 import io.podhogs.export.ViewMode;
 import io.podhogs.host.HostFiles;
@@ -36,7 +34,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
@@ -209,6 +206,11 @@ public final class PodhogsCommand implements Callable<Integer> {
             + " shown as <redacted>.")
     boolean showSecrets;
 
+    @Option(names = "--no-summary", description = "Leave out the summary a trace or JSON run ends with (at -c, Ctrl-C"
+            + " or SIGTERM; vnStat -l's): per row its bytes, highest, average and lowest rates and packets, on stderr"
+            + " after -t (stdout stays nethogs's trace), the last object of --json.")
+    boolean noSummary;
+
     @Option(names = "--snaplen", paramLabel = "BYTES", defaultValue = "" + CaptureConfig.DEFAULT_SNAP_LENGTH,
             description = "Bytes kept of each frame: headers only. Default: ${DEFAULT-VALUE}.")
     int snapLength;
@@ -357,12 +359,8 @@ public final class PodhogsCommand implements Callable<Integer> {
                     }
                     return Cli.EXIT_OK;
                 }
-                JsonWriter jsonWriter = new JsonWriter(out, new UserNames(host), identities);
-                TraceWriter traceWriter = new TraceWriter(out);
-                Consumer<EngineSnapshot> writer = json
-                        ? s -> jsonWriter.write(s, rows)
-                        : s -> traceWriter.write(s, rows);
-                refreshLoop(counted, writer, new DropReporter(err));
+                new StreamRun(out, err, json, new JsonWriter(out, new UserNames(host), identities), !noSummary)
+                        .run(counted, rows, delay, count);
                 return Cli.EXIT_OK;
             } catch (EngineStopped e) {
                 err.println("podhogs: internal error: " + e.getMessage() + "; the numbers would no longer change,"
@@ -383,21 +381,6 @@ public final class PodhogsCommand implements Callable<Integer> {
     private static final class EngineStopped extends RuntimeException {
         EngineStopped(String why) {
             super(why, null, false, false);
-        }
-    }
-
-    private void refreshLoop(Supplier<EngineSnapshot> snapshots, Consumer<EngineSnapshot> writer, DropReporter drops)
-            throws InterruptedException {
-        long next = System.nanoTime() + delay.toNanos();
-        for (int shown = 0; count == 0 || shown < count; shown++) {
-            long wait = next - System.nanoTime();
-            if (wait > 0) {
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-            }
-            next += delay.toNanos();
-            var snapshot = snapshots.get();
-            drops.check(snapshot);
-            writer.accept(snapshot);
         }
     }
 

@@ -10,6 +10,7 @@ import io.podhogs.identity.ContainerInfo;
 import io.podhogs.identity.RemoteClass;
 import io.podhogs.identity.RemotePeer;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -48,11 +49,13 @@ public final class JsonWriter {
         return a.key().kind().label();
     }
 
-    public void write(EngineSnapshot snapshot, RowFormat format) {
+    /** Writes one refresh's rows, a line each; the rows written (for the run's summary). */
+    public List<AccountSnapshot> write(EngineSnapshot snapshot, RowFormat format) {
         StringBuilder b = new StringBuilder();
         String time = snapshot.time().toString();
         RejectedFrames rejected = RejectedFrames.of(snapshot.captures());
-        for (AccountSnapshot a : format.rows(snapshot)) {
+        List<AccountSnapshot> rows = format.rows(snapshot);
+        for (AccountSnapshot a : rows) {
             b.append("{\"time\":");
             Json.string(b, time);
             b.append(",\"kind\":");
@@ -105,6 +108,7 @@ public final class JsonWriter {
         }
         out.print(b);
         out.flush();
+        return rows;
     }
 
     private static void podFields(StringBuilder b, PodFields pod) {

@@ -4,6 +4,7 @@ import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.engine.EngineSnapshot;
 import io.podhogs.identity.RemoteClass;
 import java.io.PrintStream;
+import java.util.List;
 
 /**
  * nethogs 0.8.7's trace mode ({@code -t}), line for line, so that its parsers keep working:
@@ -26,9 +27,11 @@ public final class TraceWriter {
         this.out = out;
     }
 
-    public void write(EngineSnapshot snapshot, RowFormat format) {
+    /** Writes one block; the rows written (for the run's summary). */
+    public List<AccountSnapshot> write(EngineSnapshot snapshot, RowFormat format) {
         StringBuilder block = new StringBuilder("\nRefreshing:\n");
-        for (AccountSnapshot a : format.rows(snapshot)) {
+        List<AccountSnapshot> rows = format.rows(snapshot);
+        for (AccountSnapshot a : rows) {
             block.append(format.name(a)).append('/').append(a.pid()).append('/').append(a.uid())
                     .append('\t').append(format.mode().format(format.mode().sent(a)))
                     .append('\t').append(format.mode().format(format.mode().received(a)));
@@ -43,5 +46,6 @@ public final class TraceWriter {
         }
         out.print(block);
         out.flush();
+        return rows;
     }
 }

@@ -35,6 +35,9 @@ final class JsonTraceLog implements TraceFormat {
             throw new ReportException(file + ":" + number + ": not a JSON line of podhogs --json: "
                     + TextTraceLog.shorten(line));
         }
+        if ("summary".equals(o.path("kind").asText())) {
+            return true; // podhogs's summary at a run's end: its totals again, nothing to add up
+        }
         String time = text(o, "time", number);
         Instant at;
         try {

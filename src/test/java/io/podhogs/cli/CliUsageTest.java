@@ -249,7 +249,8 @@ class CliUsageTest {
     void aRetentionLongerThanTheEngineCountsIsKeptForGood() throws Exception {
         // -g 2147483647 -d 86400 overflowed the nanoseconds of a long (ArithmeticException every
         // second); -d 5 overflows them as well, and ends sooner.
-        Podhogs.Result r = Podhogs.run(Duration.ofSeconds(60), "-t", "-g", "2147483647", "-d", "5", "-c", "1", "lo");
+        Podhogs.Result r = Podhogs.run(Duration.ofSeconds(60), "-t", "-g", "2147483647", "-d", "5", "-c", "1",
+                "--no-summary", "lo");
         assertEquals(Cli.EXIT_OK, r.exit(), r::toString);
         assertEquals("", r.err(), r::toString);
         assertTrue(r.out().contains("Refreshing:"), r::toString);

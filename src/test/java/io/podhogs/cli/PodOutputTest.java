@@ -135,7 +135,8 @@ class PodOutputTest {
     void jsonRowsCarryThePodsNamesWorkloadLabelsAndPeers() throws Exception {
         Podhogs.Result r = run("--json", "--by", "pod", "--node-name", NODE, "-c", "4", "-d", "1.5");
         assertEquals(0, r.exit(), r::toString);
-        List<Map<?, ?>> last = r.out().lines().<Map<?, ?>>map(l -> (Map<?, ?>) MiniJson.parse(l)).toList();
+        List<Map<?, ?>> last = r.out().lines().<Map<?, ?>>map(l -> (Map<?, ?>) MiniJson.parse(l))
+                .filter(o -> !"summary".equals(o.get("kind"))).toList(); // the run's summary is the last object
         String lastTime = (String) last.get(last.size() - 1).get("time");
         Map<?, ?> web = last.stream().filter(o -> lastTime.equals(o.get("time")) && "web-5d8f7-q2x9z".equals(o.get("pod")))
                 .findFirst().orElseThrow(() -> new AssertionError("no web pod row\n" + r));

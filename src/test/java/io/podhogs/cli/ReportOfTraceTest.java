@@ -81,7 +81,8 @@ class ReportOfTraceTest {
         Files.writeString(log, r.out());
         String[] lines = r.out().split("\n");
         @SuppressWarnings("unchecked")
-        Map<String, Object> last = (Map<String, Object>) MiniJson.parse(lines[lines.length - 1]);
+        Map<String, Object> last = (Map<String, Object>) MiniJson.parse(lines[lines.length - 2]); // the last: the summary
+        assertEquals("summary", ((Map<String, Object>) MiniJson.parse(lines[lines.length - 1])).get("kind"));
         long sent = ((Number) last.get("sent_bytes")).longValue();
         assertTrue(sent > 0, r::toString);
         assertEquals(sent, report(log.toString()).get(traffic.sender())[0]);

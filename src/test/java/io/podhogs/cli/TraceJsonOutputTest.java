@@ -4,14 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.podhogs.testing.Await;
+import io.podhogs.testing.Shell;
 import io.podhogs.testing.TestNet;
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -117,6 +123,36 @@ class TraceJsonOutputTest {
         assertEquals(0, s.uid(), "runs as root");
         assertTrue(s.name().contains("python3"), s::toString);
         assertFalse(s.name().contains(" "), () -> "the program, not the command line: " + s);
+        // The run's summary, on stderr (stdout stays nethogs's trace): a row each, the name last.
+        assertTrue(r.err().contains("podhogs: summary of "), r::toString);
+        assertTrue(r.errLines().stream().anyMatch(l -> l.endsWith("/" + sender + "/0") && l.contains(" KiB")),
+                r::toString);
+    }
+
+    /** Ctrl-C ends a run with no -c: its summary is still written, after the last whole block. */
+    @Test
+    void ctrlCEndsATraceWithItsSummary() throws Exception {
+        Path out = Files.createTempFile("podhogs-trace", ".out");
+        Path err = Files.createTempFile("podhogs-trace", ".err");
+        Process p = new ProcessBuilder(Podhogs.command(List.of(), "-t", "-v", "2", "-d", "0.3", veth.hostIf()))
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try {
+            Await.until(Duration.ofSeconds(60), Duration.ofMillis(100), () -> Files.readString(out).split("Refreshing:",
+                    -1).length > 3, done -> done, done -> "three blocks");
+            Shell.run("kill", "-INT", Long.toString(p.pid()));
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "stopped by Ctrl-C");
+            String trace = Files.readString(out);
+            // Up to the last block, which the stop may have cut: every one before it whole.
+            List<List<TraceRow>> blocks = parseTrace(trace.substring(0, trace.lastIndexOf("\nRefreshing:\n")));
+            assertTrue(blocks.size() >= 2, trace);
+            List<String> summary = Files.readAllLines(err).stream().filter(l -> l.startsWith("podhogs: ")).toList();
+            assertTrue(summary.stream().anyMatch(l -> l.startsWith("podhogs: summary of ")), summary::toString);
+            assertTrue(summary.stream().anyMatch(l -> l.endsWith("/" + sender + "/0")), summary::toString);
+        } finally {
+            p.destroyForcibly();
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
     }
 
     @Test
@@ -165,7 +201,10 @@ class TraceJsonOutputTest {
         assertCleanExit(r);
         assertTrue(r.out().endsWith("\n"), r::toString);
         List<Map<String, Object>> objects = new ArrayList<>();
-        for (String line : r.out().split("\n")) {
+        String[] lines = r.out().split("\n");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> summary = (Map<String, Object>) MiniJson.parse(lines[lines.length - 1]);
+        for (String line : Arrays.copyOf(lines, lines.length - 1)) {
             Object value;
             try {
                 value = MiniJson.parse(line);
@@ -211,6 +250,27 @@ class TraceJsonOutputTest {
         assertTrue(((BigDecimal) v.get("received_bytes")).longValue() >= 1000, v::toString);
         assertTrue(((BigDecimal) v.get("received_packets")).longValue() >= 1, v::toString);
         assertEquals(0L, ((BigDecimal) v.get("sent_bytes")).longValue(), v::toString);
+
+        // The last object: the run's summary (vnStat's -l), each row's bytes as its last refresh's.
+        assertEquals("summary", summary.get("kind"), summary::toString);
+        assertEquals(BigDecimal.valueOf(3), summary.get("refreshes"));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) summary.get("rows");
+        for (long pid : List.of(sender, receiver)) {
+            Map<String, Object> row = rows.stream().filter(o -> ((BigDecimal) o.get("pid")).longValue() == pid)
+                    .findFirst().orElseThrow(() -> new AssertionError("no summary row for " + pid + ": " + summary));
+            Map<String, Object> lastRow = last(objects, pid);
+            for (String key : List.of("sent_bytes", "received_bytes", "sent_packets", "received_packets")) {
+                assertEquals(lastRow.get(key), row.get(key), () -> key + " of " + pid + ": " + summary);
+            }
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> sent = (Map<String, Object>) rows.stream().filter(o -> ((BigDecimal) o.get("pid"))
+                .longValue() == sender).findFirst().orElseThrow().get("sent_bytes_per_second");
+        double max = ((BigDecimal) sent.get("max")).doubleValue();
+        double average = ((BigDecimal) sent.get("average")).doubleValue();
+        double min = ((BigDecimal) sent.get("min")).doubleValue();
+        assertTrue(max > 0 && max >= average && average >= min && min >= 0, sent::toString);
     }
 
     @Test
@@ -234,7 +294,7 @@ class TraceJsonOutputTest {
             @SuppressWarnings("unchecked")
             Map<String, Object> o = (Map<String, Object>) MiniJson.parse(l);
             return o;
-        }).toList(), leaky);
+        }).filter(o -> !"summary".equals(o.get("kind"))).toList(), leaky);
         assertTrue(((String) row.get("command")).endsWith(" --db-password=<redacted> token=<redacted>"), row::toString);
 
         Podhogs.Result whole = Podhogs.run(RUN_TIMEOUT, "-t", "-l", "--show-secrets", "-P", Long.toString(leaky),
