@@ -12,6 +12,7 @@ import io.podhogs.alerts.AlertMonitor;
 import io.podhogs.alerts.AlertRule;
 import io.podhogs.apps.Applications;
 import io.podhogs.export.Level;
+import io.podhogs.export.DisplayUnits;
 import io.podhogs.export.JsonWriter;
 import io.podhogs.export.RowFormat;
 import io.podhogs.export.TopView;
@@ -55,11 +56,12 @@ import picocli.CommandLine.TypeConversionException;
             "own counters count it, in every network namespace. --by sums processes",
             "into containers and, with a Kubernetes cluster, into pods, namespaces and",
             "workloads, with the bytes to outside the cluster and inside it. Default:",
-            "a live top view (keys: q quit, s/r sort by sent/received, m units, l",
-            "command line, b basename, / filter rows by a regular expression). -t",
-            "prints nethogs's trace format; --json prints JSON lines. Filters (-P,",
-            "--match ... --selector) show what they select and sum the rest into one",
-            "'filtered' row, so the rows still add up to what the interfaces carried.",
+            "a live top view (keys: q quit, s/r sort by sent/received, m view mode,",
+            "u units, B bits, l command line, b basename, / filter rows by a regular",
+            "expression). -t prints nethogs's trace format; --json prints JSON lines.",
+            "Filters (-P, --match ... --selector) show what they select and sum the",
+            "rest into one 'filtered' row, so the rows still add up to what the",
+            "interfaces carried.",
             "Needs root (or CAP_NET_RAW, CAP_NET_ADMIN, CAP_SYS_PTRACE and",
             "CAP_DAC_READ_SEARCH).",
             ""},
@@ -168,6 +170,9 @@ public final class PodhogsCommand implements Callable<Integer> {
     @Mixin
     AlertOptions alerts = new AlertOptions();
 
+    @Mixin
+    UnitOptions units = new UnitOptions();
+
     @Option(names = "--kubernetes", paramLabel = "WHEN", defaultValue = "auto",
             description = "auto (default): use the cluster this host is configured for (in-cluster service account,"
                     + " KUBECONFIG, ~/.kube/config) when there is one; off: never.")
@@ -258,6 +263,7 @@ public final class PodhogsCommand implements Callable<Integer> {
         Applications applications;
         List<AlertRule> alertRules;
         ClusterSettings clusterSettings;
+        DisplayUnits displayUnits;
         try {
             format = new RowFormat(ViewMode.of(viewMode), sortBySent, commandLine, basename)
                     .withCommandLines(showSecrets ? CommandLines.FULL : CommandLines.REDACTED);
@@ -279,6 +285,11 @@ public final class PodhogsCommand implements Callable<Integer> {
                     ? apps.applications(new UserNames(host), cluster.isPresent()) : null;
             alertRules = alerts.wanted() ? alerts.rules(new UserNames(host), cluster.isPresent(), history.wanted())
                     : List.of();
+            displayUnits = units.units();
+            if (units.given() && (json || trace || bughunt)) {
+                throw new IllegalArgumentException("--units and --bits are the top view's: the trace keeps nethogs's"
+                        + " units, JSON has bytes");
+            }
             if (count < 0) {
                 throw new IllegalArgumentException("-c must be 0 (unlimited) or more");
             }
@@ -355,7 +366,8 @@ public final class PodhogsCommand implements Callable<Integer> {
                 if (terminal != null) {
                     try (Terminal t = terminal) {
                         new TopView(t, new UserNames(host), "podhogs " + Version.number(), rows, identities)
-                                .withStatus(lastAlert::get).run(counted, delay, count); // drops in its header
+                                .withStatus(lastAlert::get).withUnits(displayUnits)
+                                .run(counted, delay, count); // drops in its header
                     }
                     return Cli.EXIT_OK;
                 }

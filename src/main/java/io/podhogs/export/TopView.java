@@ -30,8 +30,8 @@ import org.jline.utils.NonBlockingReader;
  * to show only the rows a regular expression finds, the rest summed into one 'filtered' row.
  */
 public final class TopView {
-    private static final String KEYS = "q quit  s sort by sent  r sort by received  m units  l command line  b basename"
-            + "  / filter";
+    private static final String KEYS = "q quit  s sort by sent  r sort by received  m view  u units  B bits"
+            + "  l command line  b basename  / filter";
 
     private static final int CONTAINER_WIDTH = 20;
 
@@ -58,6 +58,7 @@ public final class TopView {
     private ContainerColumn containerColumn = ContainerColumn.NAME;
     private SearchPrompt prompt;
     private Supplier<String> status = () -> "";
+    private DisplayUnits units = DisplayUnits.NETHOGS;
 
     public TopView(Terminal terminal, UserNames users, String title, RowFormat format) {
         this(terminal, users, title, format, IdentityLookup.NONE);
@@ -73,6 +74,12 @@ public final class TopView {
         this.title = title;
         this.format = format;
         this.identity = identity;
+    }
+
+    /** The units numbers are shown in (--units, --bits); 'u' and 'B' change them. */
+    public TopView withUnits(DisplayUnits shown) {
+        this.units = shown;
+        return this;
     }
 
     /** A line shown under the header (the last alert's, --alerts): stderr would be drawn over. */
@@ -164,6 +171,8 @@ public final class TopView {
             case 's' -> format = format.withSortBySent(true);
             case 'r' -> format = format.withSortBySent(false);
             case 'm' -> format = format.withMode(format.mode().next());
+            case 'u' -> units = units.nextScale();
+            case 'B' -> units = units.toggleBits();
             case 'l' -> format = format.withCommandLine(!format.commandLine());
             case 'b' -> format = format.withBasename(!format.basename());
             default -> {
@@ -191,7 +200,7 @@ public final class TopView {
         ViewMode mode = format.mode();
         out.add(fit(title + "  " + snapshot.captureDescription(), width));
         out.add(fit(String.format(Locale.ROOT, "sort: %s  view: %s  flows: %d  kernel drops: %d%s",
-                format.sortBySent() ? "sent" : "received", mode.unit(), snapshot.flows(), snapshot.kernelDrops(),
+                format.sortBySent() ? "sent" : "received", units.unit(mode), snapshot.flows(), snapshot.kernelDrops(),
                 format.search() == null ? "" : "  filter: /" + format.search().pattern()), width));
         out.add(fit(status.get(), width));
         if (format.level().kubernetes()) {
@@ -206,15 +215,15 @@ public final class TopView {
                 + "%-" + programWidth + "s %-10s %14s %14s";
         RowFormat names = containerCol ? format.withContainerLabels(null) : format; // the column, not a prefix
         out.add(fit(String.format(Locale.ROOT, row, "PID", "USER", "NETNS", containerCol ? containerColumn.title : "",
-                format.level() == Level.APP ? "APP" : "PROGRAM", "DEV", "SENT " + mode.unit(), "RECEIVED " + mode.unit()),
+                format.level() == Level.APP ? "APP" : "PROGRAM", "DEV", "SENT " + units.unit(mode), "RECEIVED " + units.unit(mode)),
                 width));
         List<AccountSnapshot> rows = format.rows(snapshot);
         int room = Math.max(1, height - out.size() - 2);
         double sent = 0;
         double received = 0;
         for (AccountSnapshot a : rows) {
-            sent += mode.sent(a);
-            received += mode.received(a);
+            sent += mode.sentBytes(a);
+            received += mode.receivedBytes(a);
         }
         for (AccountSnapshot a : rows.subList(0, Math.min(rows.size(), room))) {
             // An application is of no one process or namespace: its PID and NETNS are left empty
@@ -226,10 +235,11 @@ public final class TopView {
             String netns = app ? "" : a.key().netns() == 0 ? "host" : Long.toString(a.key().netns());
             String container = containerCol ? clip(containerCell(a), CONTAINER_WIDTH) : "";
             out.add(fit(String.format(Locale.ROOT, row, pid, clip(user, 9), netns, container, clip(name, programWidth),
-                    clip(devices(snapshot, a), 10), mode.format(mode.sent(a)), mode.format(mode.received(a))), width));
+                    clip(devices(snapshot, a), 10), units.format(mode, mode.sentBytes(a)),
+                    units.format(mode, mode.receivedBytes(a))), width));
         }
         out.add(fit(String.format(Locale.ROOT, "  TOTAL %" + (programWidth + 32 + extra) + "s %14s %14s", "",
-                mode.format(sent), mode.format(received)), width));
+                units.format(mode, sent), units.format(mode, received)), width));
         out.add(fit(prompt != null ? prompt.line() : containerCol ? KEYS + "  c container name/ID/image" : KEYS, width));
         return out;
     }
@@ -264,7 +274,7 @@ public final class TopView {
         String row = (namespaceCol ? "%-15s " : "%s") + "%-" + nameWidth + "s " + (workloadCol ? "%-24s " : "%s")
                 + "%14s %14s %14s %14s";
         out.add(fit(String.format(Locale.ROOT, row, namespaceCol ? "NAMESPACE" : "", nameTitle,
-                workloadCol ? "WORKLOAD" : "", "SENT " + mode.unit(), "RECEIVED " + mode.unit(), "EXTERNAL",
+                workloadCol ? "WORKLOAD" : "", "SENT " + units.unit(mode), "RECEIVED " + units.unit(mode), "EXTERNAL",
                 "CLUSTER"), width));
         List<AccountSnapshot> rows = format.rows(snapshot);
         int room = Math.max(1, height - out.size() - 2);
@@ -288,23 +298,25 @@ public final class TopView {
             double[] v = podValues(a, mode);
             out.add(fit(String.format(Locale.ROOT, row, namespaceCol ? clip(pod.namespace(), 15) : "",
                     clip(name, nameWidth), workloadCol ? clip(pod.workload() == null ? "" : pod.workload().toString(), 24)
-                    : "", mode.format(v[0]), mode.format(v[1]), mode.format(v[2]), mode.format(v[3])), width));
+                    : "", units.format(mode, v[0]), units.format(mode, v[1]), units.format(mode, v[2]),
+                    units.format(mode, v[3])), width));
         }
         out.add(fit(String.format(Locale.ROOT, "  TOTAL %" + Math.max(1, width - 8 - 4 * 15) + "s %14s %14s %14s %14s",
-                "", mode.format(totals[0]), mode.format(totals[1]), mode.format(totals[2]), mode.format(totals[3])), width));
+                "", units.format(mode, totals[0]), units.format(mode, totals[1]), units.format(mode, totals[2]),
+                units.format(mode, totals[3])), width));
         out.add(fit(prompt != null ? prompt.line() : KEYS, width));
     }
 
     /** Sent, received, external (both ways), in the cluster (both ways), in the view's unit. */
     private static double[] podValues(AccountSnapshot a, ViewMode mode) {
-        double external = mode.sent(a.with(RemoteClass.EXTERNAL)) + mode.received(a.with(RemoteClass.EXTERNAL));
+        double external = mode.sentBytes(a.with(RemoteClass.EXTERNAL)) + mode.receivedBytes(a.with(RemoteClass.EXTERNAL));
         double cluster = 0;
         for (RemoteClass c : RemoteClass.values()) {
             if (c.inCluster()) {
-                cluster += mode.sent(a.with(c)) + mode.received(a.with(c));
+                cluster += mode.sentBytes(a.with(c)) + mode.receivedBytes(a.with(c));
             }
         }
-        return new double[] {mode.sent(a), mode.received(a), external, cluster};
+        return new double[] {mode.sentBytes(a), mode.receivedBytes(a), external, cluster};
     }
 
     private static String devices(EngineSnapshot snapshot, AccountSnapshot a) {

@@ -114,6 +114,26 @@ class TopViewSearchTest {
         assertTrue(nginx.matches(" {29}nginx +veth1 +\\S+ +\\S+"), () -> "no PID, user or namespace: '" + nginx + "'");
     }
 
+    /** 'u' goes from nethogs's sizes to IEC's and SI's, 'B' to bits (iftop's), in the header and the numbers. */
+    @Test
+    void unitsAndBitsChangeTheHeaderAndTheNumbers() {
+        TopView view = view(); // -v 1: totals in KB
+        assertTrue(line(view.lines(snapshot(), 120, 20), "PID").contains("SENT KB"));
+        assertTrue(line(view.lines(snapshot(), 120, 20), "TOTAL").endsWith("6.000         11.000"));
+        type(view, "u");
+        assertTrue(line(view.lines(snapshot(), 120, 20), "PID").contains("SENT KiB"));
+        type(view, "u");
+        List<String> si = view.lines(snapshot(), 120, 20);
+        assertTrue(line(si, "PID").contains("SENT kB"), si::toString);
+        assertTrue(line(si, "TOTAL").endsWith("6.144         11.264"), () -> "6 KiB are 6.144 kB: " + si);
+        type(view, "B");
+        List<String> bits = view.lines(snapshot(), 120, 20);
+        assertTrue(line(bits, "PID").contains("SENT kbit") && bits.get(1).contains("view: kbit"), bits::toString);
+        assertTrue(line(bits, "TOTAL").endsWith("49.152         90.112"), () -> "8 bits a byte: " + bits);
+        type(view, "u");
+        assertTrue(line(view.lines(snapshot(), 120, 20), "PID").contains("SENT Kbit"), "back to nethogs's sizes, in bits");
+    }
+
     @Test
     void qIsTypedWhileThePromptIsOpen() {
         TopView view = view();
