@@ -13,6 +13,7 @@ import io.podhogs.alerts.AlertRule;
 import io.podhogs.apps.Applications;
 import io.podhogs.export.Level;
 import io.podhogs.export.DisplayUnits;
+import io.podhogs.export.InterfaceRows;
 import io.podhogs.export.JsonWriter;
 import io.podhogs.export.RowFormat;
 import io.podhogs.export.TopView;
@@ -161,7 +162,8 @@ public final class PodhogsCommand implements Callable<Integer> {
             description = "process (default); container: one row per container, the sum of its processes and"
                     + " of its network namespace's other traffic; pod, namespace, workload: Kubernetes levels,"
                     + " with the bytes to outside the cluster and inside it (needs a cluster); app: applications"
-                    + " (--apps).")
+                    + " (--apps); interface: devices, each byte on the host's side of every device it crossed (a veth's"
+                    + " and its bridge's rows do not add up to a total).")
     String by;
 
     @Mixin
@@ -272,6 +274,10 @@ public final class PodhogsCommand implements Callable<Integer> {
             clusterSettings = new ClusterSettings(kubernetes, Optional.ofNullable(nodeName), podCidrs, serviceCidrs,
                     clusterPodIndex, podGrace);
             cluster = clusterSettings.options(host, NAMES);
+            if (level == Level.INTERFACE && !rowFilter.all()) {
+                throw new IllegalArgumentException("--by interface shows devices whole: -P and --match ... --selector"
+                        + " choose processes");
+            }
             if (cluster.isEmpty() && level.kubernetes()) {
                 throw new IllegalArgumentException("--by " + by + " needs Kubernetes, which --kubernetes off leaves out");
             }
@@ -332,10 +338,13 @@ public final class PodhogsCommand implements Callable<Integer> {
                 err.println("podhogs: " + e.getMessage());
                 return Cli.EXIT_USAGE;
             }
-            // The filter first, on the ledger's accounts (processes), then the sums of the level.
-            RowFormat grouped = format.withGrouping(level, (accounts, snapshot) -> level.group(
-                    rowFilter.keep(accounts, snapshot.containersByNetns(), identities::name, identities), snapshot,
-                    identities::name, identities, applications));
+            // The filter first, on the ledger's accounts (processes), then the sums of the level;
+            // devices are summed whole, with their rates over each refresh.
+            InterfaceRows devices = new InterfaceRows(System.nanoTime());
+            RowFormat grouped = format.withGrouping(level, level == Level.INTERFACE
+                    ? (accounts, snapshot) -> devices.rows(snapshot, System.nanoTime())
+                    : (accounts, snapshot) -> level.group(rowFilter.keep(accounts, snapshot.containersByNetns(),
+                            identities::name, identities), snapshot, identities::name, identities, applications));
             RowFormat rows = showContainer ? grouped.withContainerLabels(identities::label) : grouped;
             Terminal terminal = null;
             if (!json && !traceMode) {
@@ -370,6 +379,10 @@ public final class PodhogsCommand implements Callable<Integer> {
                                 .run(counted, delay, count); // drops in its header
                     }
                     return Cli.EXIT_OK;
+                }
+                if (level == Level.INTERFACE) {
+                    err.println("podhogs: --by interface: a byte that crossed two devices (a veth and its bridge) is in"
+                            + " both rows; the rows do not add up to a total");
                 }
                 new StreamRun(out, err, json, new JsonWriter(out, new UserNames(host), identities), !noSummary)
                         .run(counted, rows, delay, count);

@@ -14,7 +14,9 @@ import java.util.function.Function;
  * workloads or applications.
  */
 public enum Level {
-    PROCESS, CONTAINER, POD, NAMESPACE, WORKLOAD, APP;
+    PROCESS, CONTAINER, POD, NAMESPACE, WORKLOAD, APP,
+    /** Devices (--by interface): summed by {@link InterfaceRows}, which keeps their rates, not by {@link #group}. */
+    INTERFACE;
 
     public static Level parse(String text) {
         for (Level l : values()) {
@@ -22,7 +24,8 @@ public enum Level {
                 return l;
             }
         }
-        throw new IllegalArgumentException("--by is process, container, pod, namespace, workload or app, not " + text);
+        throw new IllegalArgumentException("--by is process, container, pod, namespace, workload, app or interface, not "
+                + text);
     }
 
     /** Levels that only a Kubernetes cluster can fill. */
@@ -47,6 +50,7 @@ public enum Level {
             case NAMESPACE -> levels.namespaces();
             case WORKLOAD -> levels.workloads();
             case APP -> apps.group(accounts, snapshot.containersByNetns(), containerNames, identity);
+            case INTERFACE -> throw new IllegalStateException("devices are summed by InterfaceRows, which keeps their rates");
         };
     }
 }

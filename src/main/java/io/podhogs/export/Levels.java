@@ -56,6 +56,19 @@ public record Levels(EngineSnapshot snapshot, List<AccountSnapshot> processes, L
             shows = owner -> selects.test(facts.of(owner));
         }
         RollUp levels = new RollUp(kept, s.containersByNetns(), containerNames, identity.pods());
+        Map<Integer, Traffic> interfaces = interfaces(s);
+        Applications.Grouped apps = applications == null ? new Applications.Grouped(List.of(), Map.of())
+                : applications.grouped(kept, s.containersByNetns(), containerNames, identity);
+        return new Levels(s, kept.stream().filter(AccountSnapshot::isProcess).toList(), levels.containers(),
+                levels.pods(), levels.namespaces(), levels.workloads(), Map.copyOf(interfaces), apps.rows(),
+                apps.members(), filtered, shows);
+    }
+
+    /**
+     * The host's side of each interface that exists now: every account's bytes there (a byte that
+     * crossed a veth and its bridge is on both).
+     */
+    public static Map<Integer, Traffic> interfaces(EngineSnapshot s) {
         Map<Integer, Traffic> interfaces = new HashMap<>();
         for (AccountSnapshot a : s.accounts()) {
             if (a.key().netns() == 0) {
@@ -67,10 +80,6 @@ public record Levels(EngineSnapshot snapshot, List<AccountSnapshot> processes, L
                 });
             }
         }
-        Applications.Grouped apps = applications == null ? new Applications.Grouped(List.of(), Map.of())
-                : applications.grouped(kept, s.containersByNetns(), containerNames, identity);
-        return new Levels(s, kept.stream().filter(AccountSnapshot::isProcess).toList(), levels.containers(),
-                levels.pods(), levels.namespaces(), levels.workloads(), Map.copyOf(interfaces), apps.rows(),
-                apps.members(), filtered, shows);
+        return interfaces;
     }
 }

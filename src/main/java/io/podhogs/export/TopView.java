@@ -214,9 +214,9 @@ public final class TopView {
         String row = "%7s %-9s %-10s " + (containerCol ? "%-" + CONTAINER_WIDTH + "s " : "%s")
                 + "%-" + programWidth + "s %-10s %14s %14s";
         RowFormat names = containerCol ? format.withContainerLabels(null) : format; // the column, not a prefix
+        String what = format.level() == Level.APP ? "APP" : format.level() == Level.INTERFACE ? "DEVICE" : "PROGRAM";
         out.add(fit(String.format(Locale.ROOT, row, "PID", "USER", "NETNS", containerCol ? containerColumn.title : "",
-                format.level() == Level.APP ? "APP" : "PROGRAM", "DEV", "SENT " + units.unit(mode), "RECEIVED " + units.unit(mode)),
-                width));
+                what, "DEV", "SENT " + units.unit(mode), "RECEIVED " + units.unit(mode)), width));
         List<AccountSnapshot> rows = format.rows(snapshot);
         int room = Math.max(1, height - out.size() - 2);
         double sent = 0;
@@ -228,17 +228,19 @@ public final class TopView {
         for (AccountSnapshot a : rows.subList(0, Math.min(rows.size(), room))) {
             // An application is of no one process or namespace: its PID and NETNS are left empty
             // ('?' is nethogs's for bytes no process took).
-            boolean app = a.key() instanceof AppKey;
+            boolean app = a.key() instanceof AppKey || a.key() instanceof io.podhogs.accounting.InterfaceKey;
             String pid = a.isProcess() ? Integer.toString(a.pid()) : app ? "" : "?";
             String user = a.isProcess() ? users.name(a.uid()) : "";
             String name = names.name(a) + (a.exited() ? " (exited)" : "");
-            String netns = app ? "" : a.key().netns() == 0 ? "host" : Long.toString(a.key().netns());
+            String netns = a.key() instanceof AppKey ? "" : a.key().netns() == 0 ? "host" : Long.toString(a.key().netns());
             String container = containerCol ? clip(containerCell(a), CONTAINER_WIDTH) : "";
             out.add(fit(String.format(Locale.ROOT, row, pid, clip(user, 9), netns, container, clip(name, programWidth),
                     clip(devices(snapshot, a), 10), units.format(mode, mode.sentBytes(a)),
                     units.format(mode, mode.receivedBytes(a))), width));
         }
-        out.add(fit(String.format(Locale.ROOT, "  TOTAL %" + (programWidth + 32 + extra) + "s %14s %14s", "",
+        // A byte that crossed a veth and its bridge is in both devices' rows: no total is theirs.
+        out.add(fit(String.format(Locale.ROOT, "  TOTAL %" + (programWidth + 32 + extra) + "s %14s %14s",
+                format.level() == Level.INTERFACE ? "(a byte on two devices counts in both)" : "",
                 units.format(mode, sent), units.format(mode, received)), width));
         out.add(fit(prompt != null ? prompt.line() : containerCol ? KEYS + "  c container name/ID/image" : KEYS, width));
         return out;

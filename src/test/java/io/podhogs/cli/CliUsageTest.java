@@ -145,6 +145,7 @@ class CliUsageTest {
                 Arguments.of(List.of("--namespace", "shop", "--kubernetes", "off"), "--kubernetes off"),
                 Arguments.of(List.of("--apps", "/nonexistent/apps.yaml"), "/nonexistent/apps.yaml: no such file"),
                 Arguments.of(List.of("--by", "app", "--app-label", " "), "--app-label"),
+                Arguments.of(List.of("--by", "interface", "-P", "1"), "--by interface shows devices whole"),
                 Arguments.of(List.of("--units", "gb"), "--units is nethogs, iec or si, not 'gb'"),
                 Arguments.of(List.of("--bits"), "--units and --bits are the top view's: the trace keeps nethogs's units"),
                 Arguments.of(List.of("--alerts", "/nonexistent/alerts.yaml"), "/nonexistent/alerts.yaml: no such file"),

@@ -134,6 +134,20 @@ class TopViewSearchTest {
         assertTrue(line(view.lines(snapshot(), 120, 20), "PID").contains("SENT Kbit"), "back to nethogs's sizes, in bits");
     }
 
+    /** --by interface: a row a device, named in a DEVICE column, and a TOTAL that says it is none of theirs. */
+    @Test
+    void deviceRowsSayTheyDoNotAddUp() {
+        InterfaceRows devices = new InterfaceRows(0);
+        TopView view = new TopView(null, new UserNames(HostFiles.system()), "podhogs",
+                new RowFormat(ViewMode.TOTAL_KB, false, false, false).withGrouping(Level.INTERFACE,
+                        (accounts, snapshot) -> devices.rows(snapshot, 1_000_000_000L)));
+        List<String> lines = view.lines(snapshot(), 120, 20);
+        assertTrue(line(lines, "PID").strip().matches("PID USER +NETNS +DEVICE +DEV .*"), lines::toString);
+        assertTrue(lines.stream().anyMatch(l -> l.matches(" {18}host +veth1 +veth1 +6\\.000 +11\\.000")),
+                () -> "one row, the device's: " + lines);
+        assertTrue(line(lines, "TOTAL").contains("(a byte on two devices counts in both)"), lines::toString);
+    }
+
     @Test
     void qIsTypedWhileThePromptIsOpen() {
         TopView view = view();
