@@ -33,7 +33,6 @@ final class VolumeEvaluator {
     }
 
     private final Map<String, Period> byRule = new HashMap<>();
-    private final Map<String, AlertRule> rules = new HashMap<>();
 
     /** The transitions at {@code now}; a history that cannot be read is an exception (said by the caller). */
     List<AlertEvent> evaluate(List<AlertRule> volumeRules, Instant now, VolumeSource source) throws HistoryException {
@@ -41,7 +40,6 @@ final class VolumeEvaluator {
         Set<String> names = new HashSet<>();
         for (AlertRule rule : volumeRules) {
             names.add(rule.name());
-            rules.put(rule.name(), rule);
             Instant start = source.periodStart(rule.volume().period(), now);
             Period p = byRule.get(rule.name());
             if (p != null && !p.start.equals(start)) {
@@ -72,7 +70,6 @@ final class VolumeEvaluator {
             Map.Entry<String, Period> e = it.next();
             if (!names.contains(e.getKey())) {
                 resolve(e.getValue(), now, "rule removed", events);
-                rules.remove(e.getKey());
                 it.remove();
             }
         }
