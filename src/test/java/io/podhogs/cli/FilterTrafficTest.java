@@ -16,7 +16,6 @@ import io.podhogs.testing.Counters;
 import io.podhogs.testing.TestNet;
 import io.podhogs.testing.TestNet.Host;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,10 +23,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The process filters and applications on real traffic, as bwmon's users run them: six podhogs watch
@@ -39,18 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * moves bytes between rows, never loses or doubles one.
  */
 @Timeout(300)
-class FilterTrafficTest {
-    private final TestNet net = new TestNet();
-    private final List<Process> running = new ArrayList<>();
-    @TempDir
-    Path dir;
-
-    @AfterEach
-    void cleanUp() {
-        running.forEach(Process::destroyForcibly);
-        net.close();
-    }
-
+class FilterTrafficTest extends MonitorRunFixture {
     @Test
     void filteredRunsShowTheSelectedProcessesExactlyAndSumTheRestIntoOneRow() throws Exception {
         TestNet.requireUsable();
@@ -127,8 +113,7 @@ class FilterTrafficTest {
         List<String> args = new ArrayList<>(List.of("--json", "-d", "0.5"));
         args.addAll(List.of(filter));
         args.add(h.hostIf()); // by name, before it exists: counted from its first frame
-        running.add(new ProcessBuilder(Podhogs.command(List.of(), args.toArray(String[]::new)))
-                .redirectErrorStream(true).redirectOutput(out.toFile()).start());
+        startPodhogs(out, args.toArray(String[]::new));
         return out;
     }
 

@@ -1,7 +1,7 @@
 package io.podhogs.cli;
 
-import static io.podhogs.cli.MonitorRuns.capturing;
 import static io.podhogs.cli.MonitorRuns.lastRefresh;
+import static io.podhogs.cli.MonitorRuns.number;
 import static io.podhogs.cli.MonitorRuns.read;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,13 +13,10 @@ import io.podhogs.testing.TestNet;
 import io.podhogs.testing.TestNet.Host;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code --by interface} on real traffic: a device's row is exactly the device's own counters
@@ -27,28 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
  * that device rows do not add up to a total.
  */
 @Timeout(180)
-class InterfaceTrafficTest {
-    private final TestNet net = new TestNet();
-    private final List<Process> running = new ArrayList<>();
-    @TempDir
-    Path dir;
-
-    @AfterEach
-    void cleanUp() {
-        running.forEach(Process::destroyForcibly);
-        net.close();
-    }
-
+class InterfaceTrafficTest extends MonitorRunFixture {
     @Test
     void aDevicesRowIsItsKernelCounters() throws Exception {
         TestNet.requireUsable();
         Host h = net.createHost();
         Path out = dir.resolve("devices.out");
-        Process p = new ProcessBuilder(Podhogs.command(List.of(), "--json", "--by", "interface", "-d", "0.5",
-                h.hostIf())).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        running.add(p);
-        Await.until(Duration.ofSeconds(90), Duration.ofMillis(100), () -> capturing(p) || !p.isAlive(), ready -> ready,
-                ready -> "podhogs to open its capture:\n" + read(out));
+        awaitCapture(startPodhogs(out, "--json", "--by", "interface", "-d", "0.5", h.hostIf()), out);
         net.bringUp(h);
         net.sendToPeer(h, "5861", 300_000);
         Traffic[] kernel = new Traffic[1];
@@ -68,9 +50,5 @@ class InterfaceTrafficTest {
     private static Traffic traffic(Map<String, Object> row) {
         return new Traffic(number(row, "sent_bytes"), number(row, "sent_packets"), number(row, "received_bytes"),
                 number(row, "received_packets"));
-    }
-
-    private static long number(Map<String, Object> row, String field) {
-        return ((Number) row.get(field)).longValue();
     }
 }

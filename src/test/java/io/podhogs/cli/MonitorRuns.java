@@ -38,6 +38,11 @@ final class MonitorRuns {
                 .findFirst().orElse(null);
     }
 
+    /** A row's whole number. */
+    static long number(Map<String, Object> row, String field) {
+        return ((Number) row.get(field)).longValue();
+    }
+
     /** Whether the process holds a packet socket (/proc/net/packet lists every one, by inode). */
     static boolean capturing(Process p) throws IOException {
         List<String> packet = Files.readAllLines(Path.of("/proc/net/packet"));

@@ -1,7 +1,7 @@
 package io.podhogs.cli;
 
-import static io.podhogs.cli.MonitorRuns.capturing;
 import static io.podhogs.cli.MonitorRuns.lastRefresh;
+import static io.podhogs.cli.MonitorRuns.number;
 import static io.podhogs.cli.MonitorRuns.process;
 import static io.podhogs.cli.MonitorRuns.read;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,15 +15,12 @@ import io.podhogs.testing.TestNet.Endpoint;
 import io.podhogs.testing.TestNet.Host;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * bwmon's pipe on real traffic: a client on this host sends 400,000 bytes through
@@ -33,28 +30,15 @@ import org.junit.jupiter.api.io.TempDir;
  * bytes went to the pipe over loopback, has no row there (nothing counted twice).
  */
 @Timeout(180)
-class PipeTrafficTest {
+class PipeTrafficTest extends MonitorRunFixture {
     private static final int ETHERNET = 14;
-
-    private final TestNet net = new TestNet();
-    private final List<Process> running = new ArrayList<>();
-    @TempDir
-    Path dir;
-
-    @AfterEach
-    void cleanUp() {
-        running.forEach(Process::destroyForcibly);
-        net.close();
-    }
 
     @Test
     void thePipesCountsAreWhatItRelayedAndAMonitorShowsItOnce() throws Exception {
         TestNet.requireUsable();
         Host h = net.createHost();
         Path monitorOut = dir.resolve("monitor.out");
-        Process monitor = start(monitorOut, "--json", "-d", "0.5", h.hostIf());
-        Await.until(Duration.ofSeconds(90), Duration.ofMillis(100), () -> capturing(monitor) || !monitor.isAlive(),
-                ready -> ready, ready -> "podhogs to open its capture:\n" + read(monitorOut));
+        awaitCapture(startPodhogs(monitorOut, "--json", "-d", "0.5", h.hostIf()), monitorOut);
         net.bringUp(h);
         Endpoint sink = net.start(h.ns(), "tcp-sink", h.peerV4(), "5851", "--reply", "50000");
         sink.expect("ready");
@@ -63,7 +47,7 @@ class PipeTrafficTest {
         Supplier<long[]> fromSink = net.countRule(h.ns(), "OUTPUT", "-d", h.hostV4(), "-p", "tcp", "--sport", "5851");
 
         Path pipeOut = dir.resolve("pipe.out");
-        Process pipe = start(pipeOut, "pipe", "5852", h.peerV4(), "5851");
+        Process pipe = startPodhogs(pipeOut, "pipe", "5852", h.peerV4(), "5851");
         Await.until(Duration.ofSeconds(60), Duration.ofMillis(100), () -> read(pipeOut).contains("pipe: relaying")
                 || !pipe.isAlive(), ready -> ready, ready -> "the pipe to listen:\n" + read(pipeOut));
         assertEquals("pipe: relaying 127.0.0.1:5852 to " + h.peerV4() + ":5851", read(pipeOut).lines().findFirst()
@@ -116,16 +100,5 @@ class PipeTrafficTest {
             assertTrue(r.err().startsWith("podhogs pipe: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": "),
                     r::toString);
         }
-    }
-
-    private Process start(Path out, String... args) throws Exception {
-        Process p = new ProcessBuilder(Podhogs.command(List.of(), args)).redirectErrorStream(true)
-                .redirectOutput(out.toFile()).start();
-        running.add(p);
-        return p;
-    }
-
-    private static long number(Map<String, Object> row, String field) {
-        return ((Number) row.get(field)).longValue();
     }
 }

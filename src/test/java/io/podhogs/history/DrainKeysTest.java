@@ -63,9 +63,9 @@ class DrainKeysTest {
         return rows;
     }
 
-    @Test
-    void everyLevelNamesItsKeysAndSumsToTheSameBytes() {
-        IdentityLookup identity = new IdentityLookup() {
+    /** Docker's redis container, named cache, and the web pod. */
+    private static IdentityLookup dockerAndWeb() {
+        return new IdentityLookup() {
             @Override
             public Optional<ContainerInfo> container(String id) {
                 return id.equals(DOCKER_ID) ? Optional.of(new ContainerInfo(id, "cache", "redis:7", Map.of(), "running"))
@@ -77,6 +77,11 @@ class DrainKeysTest {
                 return new PodDirectory(List.of(WEB), true, Duration.ofMinutes(5));
             }
         };
+    }
+
+    @Test
+    void everyLevelNamesItsKeysAndSumsToTheSameBytes() {
+        IdentityLookup identity = dockerAndWeb();
         Map<HistoryKey, Map<String, Traffic>> rows = rows(new DrainKeys(identity,
                 id -> id.equals(DOCKER_ID) ? "cache" : null, uid -> uid == 0 ? "root" : "uid" + uid, Applications::automatic));
         Map<String, Traffic> pods = Map.of("", new Traffic(1_000, 10, 2_000, 20), "external", new Traffic(9_000, 90, 18_000, 180));
@@ -109,18 +114,7 @@ class DrainKeysTest {
                       - containers: "redis:"
                 unmatched: own
                 """, name -> OptionalInt.empty(), true));
-        IdentityLookup identity = new IdentityLookup() {
-            @Override
-            public Optional<ContainerInfo> container(String id) {
-                return id.equals(DOCKER_ID) ? Optional.of(new ContainerInfo(id, "cache", "redis:7", Map.of(), "running"))
-                        : Optional.empty();
-            }
-
-            @Override
-            public PodDirectory pods() {
-                return new PodDirectory(List.of(WEB), true, Duration.ofMinutes(5));
-            }
-        };
+        IdentityLookup identity = dockerAndWeb();
         Map<HistoryKey, Map<String, Traffic>> rows = rows(new DrainKeys(identity,
                 id -> id.equals(DOCKER_ID) ? "cache" : null, uid -> "u", () -> rules));
         Map<HistoryKey, Map<String, Traffic>> apps = new TreeMap<>(java.util.Comparator.comparing(HistoryKey::name));
