@@ -154,6 +154,11 @@ public final class Engine implements AutoCloseable {
         return failure;
     }
 
+    /** The engine thread, null before {@link #start}: for the engine's own tests. */
+    Thread thread() {
+        return thread;
+    }
+
     /** Started and not closed, and its thread still running. */
     public boolean alive() {
         Thread t = thread;
@@ -226,6 +231,10 @@ public final class Engine implements AutoCloseable {
             } else {
                 long until = newFlows.get() ? Math.min(nextTick, lastCycle + WAKE_FLOOR_MILLIS * 1_000_000L) : nextTick;
                 LockSupport.parkNanos(Math.max(1, until - now));
+                // Nothing stops the engine by interrupting it (close() clears running and unparks), so
+                // an interrupt is stray (a library's, a debugger's): left set, it makes every park
+                // return at once and the loop spins a core for as long as the process lives.
+                Thread.interrupted();
             }
         }
     }

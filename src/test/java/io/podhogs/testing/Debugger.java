@@ -57,14 +57,26 @@ public final class Debugger implements AutoCloseable {
 
     /**
      * Ends the thread named {@code name} with a {@code StackOverflowError(message)} thrown into it
-     * where it next enters a method, as an Error from deep inside what it runs would end it.
+     * where it next enters {@code method} of {@code className}, as an Error from deep inside what it
+     * runs would end it. A method of Java code, not any method: an Error installed while the thread
+     * is on its way into a park or a native call may never be delivered (HotSpot defers it), and the
+     * thread then goes on with only the interrupt that came with it.
      */
-    public void kill(String name, String message) throws Exception {
+    public void kill(String name, String className, String method, String message) throws Exception {
         ThreadReference target = thread(name);
-        com.sun.jdi.request.MethodEntryRequest entry = vm.eventRequestManager().createMethodEntryRequest();
-        entry.addThreadFilter(target);
-        entry.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
-        entry.enable();
+        List<BreakpointRequest> requests = new java.util.ArrayList<>();
+        for (ReferenceType type : vm.classesByName(className)) {
+            for (Method m : type.methodsByName(method)) {
+                BreakpointRequest request = vm.eventRequestManager().createBreakpointRequest(m.location());
+                request.addThreadFilter(target);
+                request.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
+                request.enable();
+                requests.add(request);
+            }
+        }
+        if (requests.isEmpty()) {
+            throw new IllegalStateException(className + "." + method + " is not loaded");
+        }
         long deadline = System.currentTimeMillis() + 30_000;
         while (System.currentTimeMillis() < deadline) {
             com.sun.jdi.event.EventSet events = vm.eventQueue().remove(1000);
@@ -72,9 +84,8 @@ public final class Debugger implements AutoCloseable {
                 continue;
             }
             for (com.sun.jdi.event.Event event : events) {
-                if (event instanceof com.sun.jdi.event.MethodEntryEvent e && e.thread().equals(target)) {
-                    entry.disable();
-                    vm.eventRequestManager().deleteEventRequest(entry);
+                if (event instanceof com.sun.jdi.event.BreakpointEvent e && e.thread().equals(target)) {
+                    vm.eventRequestManager().deleteEventRequests(requests);
                     com.sun.jdi.ClassType type = (com.sun.jdi.ClassType) vm.classesByName("java.lang.StackOverflowError").get(0);
                     Method constructor = type.concreteMethodByName("<init>", "(Ljava/lang/String;)V");
                     com.sun.jdi.ObjectReference error = type.newInstance(target, constructor,
@@ -86,7 +97,7 @@ public final class Debugger implements AutoCloseable {
             }
             events.resume();
         }
-        throw new IllegalStateException(name + " entered no method in 30 s");
+        throw new IllegalStateException(name + " entered " + className + "." + method + " in no 30 s");
     }
 
     /** Holds every thread that enters {@code method} of {@code className} from now on, until {@link #close()}. */

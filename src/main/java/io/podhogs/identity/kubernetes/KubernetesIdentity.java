@@ -311,6 +311,9 @@ public final class KubernetesIdentity implements ClusterWatch {
                 }
                 expireTombstones();
                 LockSupport.parkNanos(dirty.get() ? REBUILD_FLOOR_MILLIS * 1_000_000 : IDLE_CHECK_MILLIS * 1_000_000);
+                // close() stops this thread with running and an unpark, never an interrupt: a stray one
+                // left set would make every park return at once and spin a core.
+                Thread.interrupted();
             }
         }
     }
