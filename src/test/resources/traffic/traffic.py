@@ -51,6 +51,33 @@ def tcp_send(a):
     c.close()
 
 
+def tcp_multi(a):
+    """--count connections open at once from ports --base-port up, connection i sending
+    --bytes * (i + 1), all held --hold seconds after the last byte, then closed in turn, each
+    drained of the sink's reply: one process with several connections of known sizes."""
+    bind = "::" if ":" in a.addr else "0.0.0.0"
+    conns = []
+    for i in range(a.count):
+        c = socket.socket(family(a.addr), socket.SOCK_STREAM)
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        c.bind((bind, a.base_port + i))
+        c.connect((a.addr, a.port))
+        conns.append(c)
+    say("ready")
+    for i, c in enumerate(conns):
+        c.sendall(b"m" * (a.bytes * (i + 1)))
+    say("sent")
+    time.sleep(a.hold)
+    for c in conns:
+        c.shutdown(socket.SHUT_WR)
+        while c.recv(65536):
+            pass
+    say("done")
+    time.sleep(a.hold)
+    for c in conns:
+        c.close()
+
+
 def tcp_burst(a):
     """--count short connections of --bytes each, closed at once: sockets that live for a moment."""
     say("ready")
@@ -170,7 +197,7 @@ def udp_spray(a):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("mode", choices=["tcp-sink", "tcp-send", "tcp-burst", "ipip-raw", "udp-sink", "udp-send", "fork-server", "udp-forks", "udp-spray"])
+    p.add_argument("mode", choices=["tcp-sink", "tcp-send", "tcp-multi", "tcp-burst", "ipip-raw", "udp-sink", "udp-send", "fork-server", "udp-forks", "udp-spray"])
     p.add_argument("addr")
     p.add_argument("port", type=int)
     p.add_argument("--bytes", type=int, default=0)
@@ -188,7 +215,7 @@ def main():
     # show or redact, e.g. a password given on a command line).
     argv = sys.argv[1:]
     a = p.parse_args(argv[:argv.index("--")] if "--" in argv else argv)
-    {"tcp-sink": tcp_sink, "tcp-send": tcp_send, "tcp-burst": tcp_burst, "ipip-raw": ipip_raw, "udp-sink": udp_sink, "udp-send": udp_send,
+    {"tcp-sink": tcp_sink, "tcp-send": tcp_send, "tcp-multi": tcp_multi, "tcp-burst": tcp_burst, "ipip-raw": ipip_raw, "udp-sink": udp_sink, "udp-send": udp_send,
      "fork-server": fork_server, "udp-forks": udp_forks, "udp-spray": udp_spray}[a.mode](a)
 
 

@@ -11,7 +11,7 @@ import io.podhogs.identity.CgroupIdentity;
  * filter leaves out is summed under {@link FilteredKey}.
  */
 public sealed interface AccountKey permits OwnerKey, ExitedProcessesKey, RetiredPodsKey, ContainerKey, PodKey,
-        NamespaceKey, WorkloadKey, AppKey, FilteredKey, InterfaceKey {
+        NamespaceKey, WorkloadKey, AppKey, FilteredKey, InterfaceKey, ConnectionKey {
     /** The name shown for the account ("/usr/bin/curl", "unknown TCP", "shop/web-1"). */
     String name();
 
@@ -23,6 +23,14 @@ public sealed interface AccountKey permits OwnerKey, ExitedProcessesKey, Retired
 
     /** What sort of account this is (JSON's {@code kind}). */
     AccountKind kind();
+
+    /**
+     * The program of the process the row is of, else its name: the same as {@link #name} but for a
+     * connection's, which is its owner's.
+     */
+    default String program() {
+        return name();
+    }
 
     /** The process whose account this is; null for every other account. */
     default ProcessOwner process() {

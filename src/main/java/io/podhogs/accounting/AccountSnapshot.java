@@ -82,7 +82,7 @@ public record AccountSnapshot(AccountKey key, Map<Integer, Traffic> byInterface,
     }
 
     public String program() {
-        return key.name();
+        return key.program();
     }
 
     /** The container and pod of a process account's cgroup; none for the other accounts. */
@@ -92,7 +92,7 @@ public record AccountSnapshot(AccountKey key, Map<Integer, Traffic> byInterface,
 
     public String commandLine() {
         ProcessOwner p = key.process();
-        return p == null ? key.name() : p.process().commandLine();
+        return p == null ? key.program() : p.process().commandLine();
     }
 
     /** A process's arguments, one element each (empty for other accounts and kernel threads). */

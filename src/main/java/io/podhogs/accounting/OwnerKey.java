@@ -31,11 +31,21 @@ public record OwnerKey(Owner owner) implements AccountKey {
 
     @Override
     public ProcessOwner process() {
-        return owner instanceof ProcessOwner p ? p : null;
+        return processOf(owner);
     }
 
     @Override
     public CgroupIdentity cgroup() {
+        return cgroupOf(owner);
+    }
+
+    /** The owner as a process, null for any other owner (the rows of an owner's connections too). */
+    static ProcessOwner processOf(Owner owner) {
+        return owner instanceof ProcessOwner p ? p : null;
+    }
+
+    /** The container and pod of a process owner's cgroup; none for other owners. */
+    static CgroupIdentity cgroupOf(Owner owner) {
         return owner instanceof ProcessOwner p ? p.process().cgroup() : CgroupIdentity.NONE;
     }
 }

@@ -35,6 +35,12 @@ public final class Addresses {
         }
     }
 
+    /** "10.0.0.1:443", "[fd00::1]:443": an address and port as ss and URLs write them. */
+    public static String endpoint(long hi, long lo, int port) {
+        String address = format(hi, lo);
+        return (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + port;
+    }
+
     /**
      * Parses a literal IPv4 (four decimal octets) or IPv6 address into {hi, lo}. Anything else is
      * refused before the JDK sees it: its parser looks a name up in DNS, and takes "" for loopback.

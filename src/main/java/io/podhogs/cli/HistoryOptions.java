@@ -22,7 +22,7 @@ final class HistoryOptions {
             + " yearly totals that survive restarts; podhogs history FILE reads it. One podhogs writes a file at a time.")
     Path file;
 
-    @Option(names = "--history-flush", paramLabel = "SECONDS", defaultValue = "30", converter = PodhogsCommand.Seconds.class,
+    @Option(names = "--history-flush", paramLabel = "SECONDS", defaultValue = "30", converter = Converters.Seconds.class,
             description = "How often --history writes (one transaction; a crash loses at most this). Default: ${DEFAULT-VALUE}.")
     Duration flush;
 

@@ -13,7 +13,6 @@ import io.podhogs.alerts.AlertRule;
 import io.podhogs.apps.Applications;
 import io.podhogs.export.Level;
 import io.podhogs.export.DisplayUnits;
-import io.podhogs.export.InterfaceRows;
 import io.podhogs.export.JsonWriter;
 import io.podhogs.export.RowFormat;
 import io.podhogs.export.TopView;
@@ -43,8 +42,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.TypeConversionException;
 
 /**
  * The command line: nethogs's flags with nethogs's meanings, and podhogs's own long options. It
@@ -59,7 +56,8 @@ import picocli.CommandLine.TypeConversionException;
             "workloads, with the bytes to outside the cluster and inside it. Default:",
             "a live top view (keys: q quit, s/r sort by sent/received, m view mode,",
             "u units, B bits, l command line, b basename, / filter rows by a regular",
-            "expression). -t prints nethogs's trace format; --json prints JSON lines.",
+            "expression, Up/Down and Enter: the connections of a process, container or",
+            "pod, Esc back). -t prints nethogs's trace format; --json prints JSON lines.",
             "Filters (-P, --match ... --selector) show what they select and sum the",
             "rest into one 'filtered' row, so the rows still add up to what the",
             "interfaces carried.",
@@ -96,7 +94,7 @@ public final class PodhogsCommand implements Callable<Integer> {
             description = "View mode: 0 KB/s, 1 total KB, 2 total bytes, 3 total MB, 4 MB/s, 5 GB/s (KB = 1024 B). Default: ${DEFAULT-VALUE}.")
     int viewMode;
 
-    @Option(names = "-d", paramLabel = "SECONDS", defaultValue = "1", converter = Seconds.class,
+    @Option(names = "-d", paramLabel = "SECONDS", defaultValue = "1", converter = Converters.Seconds.class,
             description = "Delay between refreshes, in seconds (fractions allowed). Default: ${DEFAULT-VALUE}.")
     Duration delay;
 
@@ -139,11 +137,11 @@ public final class PodhogsCommand implements Callable<Integer> {
     @Option(names = "-x", description = "nethogs's bughunt mode: same as -t.")
     boolean bughunt;
 
-    @Option(names = "--window", paramLabel = "SECONDS", defaultValue = "2", converter = Seconds.class,
+    @Option(names = "--window", paramLabel = "SECONDS", defaultValue = "2", converter = Converters.Seconds.class,
             description = "Span of the rates (KB/s ...), sliding on the monotonic clock. Default: ${DEFAULT-VALUE}.")
     Duration window;
 
-    @Option(names = "--capture", paramLabel = "MODE", defaultValue = "any", converter = CaptureModes.class,
+    @Option(names = "--capture", paramLabel = "MODE", defaultValue = "any", converter = Converters.CaptureModes.class,
             description = "any: one ring on the any device, cooked v2 headers (default);"
                     + " per-device: one handle per device, opened and closed as devices come and go,"
                     + " direction by MAC address.")
@@ -163,7 +161,8 @@ public final class PodhogsCommand implements Callable<Integer> {
                     + " of its network namespace's other traffic; pod, namespace, workload: Kubernetes levels,"
                     + " with the bytes to outside the cluster and inside it (needs a cluster); app: applications"
                     + " (--apps); interface: devices, each byte on the host's side of every device it crossed (a veth's"
-                    + " and its bridge's rows do not add up to a total).")
+                    + " and its bridge's rows do not add up to a total); connection: each process's connections (the"
+                    + " busiest 10000 of the host) and one row of the rest of its bytes (closed, not TCP or UDP).")
     String by;
 
     @Mixin
@@ -198,7 +197,7 @@ public final class PodhogsCommand implements Callable<Integer> {
                     + " the cluster).")
     boolean clusterPodIndex;
 
-    @Option(names = "--pod-grace", paramLabel = "SECONDS", defaultValue = "300", converter = Seconds.class,
+    @Option(names = "--pod-grace", paramLabel = "SECONDS", defaultValue = "300", converter = Converters.Seconds.class,
             description = "How long a deleted pod keeps its own row before its totals join its workload's"
                     + " deleted pods. Default: ${DEFAULT-VALUE}.")
     Duration podGrace;
@@ -338,13 +337,8 @@ public final class PodhogsCommand implements Callable<Integer> {
                 err.println("podhogs: " + e.getMessage());
                 return Cli.EXIT_USAGE;
             }
-            // The filter first, on the ledger's accounts (processes), then the sums of the level;
-            // devices are summed whole, with their rates over each refresh.
-            InterfaceRows devices = new InterfaceRows(System.nanoTime());
-            RowFormat grouped = format.withGrouping(level, level == Level.INTERFACE
-                    ? (accounts, snapshot) -> devices.rows(snapshot, System.nanoTime())
-                    : (accounts, snapshot) -> level.group(rowFilter.keep(accounts, snapshot.containersByNetns(),
-                            identities::name, identities), snapshot, identities::name, identities, applications));
+            RowFormat grouped = format.withGrouping(level, RowSource.of(level, rowFilter, identities, applications,
+                    node.engine()));
             RowFormat rows = showContainer ? grouped.withContainerLabels(identities::label) : grouped;
             Terminal terminal = null;
             if (!json && !traceMode) {
@@ -376,6 +370,7 @@ public final class PodhogsCommand implements Callable<Integer> {
                     try (Terminal t = terminal) {
                         new TopView(t, new UserNames(host), "podhogs " + Version.number(), rows, identities)
                                 .withStatus(lastAlert::get).withUnits(displayUnits)
+                                .withConnections(node.engine()::wantConnections)
                                 .run(counted, delay, count); // drops in its header
                     }
                     return Cli.EXIT_OK;
@@ -408,33 +403,4 @@ public final class PodhogsCommand implements Callable<Integer> {
             super(why, null, false, false);
         }
     }
-
-    /** Seconds as a decimal number ("1", "0.5"), at least a millisecond. */
-    static final class Seconds implements ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            double seconds;
-            try {
-                seconds = Double.parseDouble(value);
-            } catch (NumberFormatException e) {
-                throw new TypeConversionException("not a number of seconds: '" + value + "'");
-            }
-            if (!(seconds >= 0.001) || seconds > 86_400) {
-                throw new TypeConversionException("seconds must be between 0.001 and 86400, not " + value);
-            }
-            return Duration.ofNanos((long) (seconds * 1e9));
-        }
-    }
-
-    static final class CaptureModes implements ITypeConverter<CaptureMode> {
-        @Override
-        public CaptureMode convert(String value) {
-            try {
-                return CaptureMode.parse(value, "--capture");
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
-        }
-    }
-
 }

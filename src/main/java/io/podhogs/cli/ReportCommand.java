@@ -57,7 +57,7 @@ final class ReportCommand implements Callable<Integer> {
                     + " 2 B, 3 MB, 4 MB/s, 5 GB/s); a text log does not say. --json logs are bytes. Default: ${DEFAULT-VALUE}.")
     int viewMode;
 
-    @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "1", converter = PodhogsCommand.Seconds.class,
+    @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "1", converter = Converters.Seconds.class,
             description = "The refresh interval the rate log was written with (its -d). Default: ${DEFAULT-VALUE}.")
     Duration interval;
 

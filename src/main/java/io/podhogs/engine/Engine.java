@@ -171,8 +171,17 @@ public final class Engine implements AutoCloseable {
      * looks). {@link Connections#NONE} until then.
      */
     public Connections connections() {
-        flowsWantedUntilNanos = clock.getAsLong() + 10_000_000_000L;
+        wantConnections();
         return connections;
+    }
+
+    /**
+     * Asks for the connections to be copied into the snapshots ({@link EngineSnapshot#connections})
+     * every second for the next 10 s: the command line's connection rows, whose bytes must add up
+     * with the accounts of the same snapshot.
+     */
+    public void wantConnections() {
+        flowsWantedUntilNanos = clock.getAsLong() + 10_000_000_000L;
     }
 
     /** The last copy of the connections, without asking for more. */
@@ -312,7 +321,8 @@ public final class Engine implements AutoCloseable {
     private void publish() {
         snapshot = new EngineSnapshot(wallClock.instant(), ledger.snapshot(), capture.status(), interfaces.names(),
                 view.size(), view.overflowPackets(), resolver.stats(), capture.description(),
-                resolver.containersByNetns(), interfaces.live(), capture.helperStatus(), table.maxCapacity());
+                resolver.containersByNetns(), interfaces.live(), capture.helperStatus(), table.maxCapacity(),
+                connections);
         publishedNanos = clock.getAsLong();
     }
 

@@ -20,19 +20,28 @@ import java.util.Set;
  * @param liveInterfaces the interfaces that exist now (interfaceNames also names those gone)
  * @param helperCaptures handles that count nothing but must run (see {@code Capture.helperStatus})
  * @param maxFlows the most flows tracked at once (packets of flows beyond: {@code overflowPackets})
+ * @param connections the engine's last copy of its connections, made in this snapshot's cycle or an
+ *     earlier one (never a later): {@link Connections#NONE} while nobody asks for them
+ *     ({@link Engine#wantConnections})
  */
 public record EngineSnapshot(Instant time, List<AccountSnapshot> accounts, List<CaptureStatus> captures,
                              Map<Integer, String> interfaceNames, int flows, long overflowPackets,
                              ResolverStats resolver, String captureDescription,
                              Map<Long, CgroupIdentity> containersByNetns, Set<Integer> liveInterfaces,
-                             List<CaptureStatus> helperCaptures, int maxFlows) {
+                             List<CaptureStatus> helperCaptures, int maxFlows, Connections connections) {
 
     /** A snapshot in which every named interface still exists. */
     public EngineSnapshot(Instant time, List<AccountSnapshot> accounts, List<CaptureStatus> captures,
                           Map<Integer, String> interfaceNames, int flows, long overflowPackets, ResolverStats resolver,
                           String captureDescription, Map<Long, CgroupIdentity> containersByNetns) {
         this(time, accounts, captures, interfaceNames, flows, overflowPackets, resolver, captureDescription,
-                containersByNetns, Set.copyOf(interfaceNames.keySet()), List.of(), 0);
+                containersByNetns, Set.copyOf(interfaceNames.keySet()), List.of(), 0, Connections.NONE);
+    }
+
+    /** The same moment with {@code copied} as its connections (for tests of what shows them). */
+    public EngineSnapshot withConnections(Connections copied) {
+        return new EngineSnapshot(time, accounts, captures, interfaceNames, flows, overflowPackets, resolver,
+                captureDescription, containersByNetns, liveInterfaces, helperCaptures, maxFlows, copied);
     }
 
     /** Every handle, helpers included, has a running thread. */

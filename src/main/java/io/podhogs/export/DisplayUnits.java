@@ -64,6 +64,22 @@ public record DisplayUnits(Scale scale, boolean bits) {
         return mode.power() == 0 && !mode.rate() ? Long.toString(Math.round(v)) : String.format(Locale.ROOT, "%.3f", v);
     }
 
+    /**
+     * A number of bytes (or bytes a second) in the largest unit it fills, as iftop shows them:
+     * "512B", "1.5KB/s", "12.3Mbit/s" (whole numbers for bytes and bits, one decimal above).
+     */
+    public String human(double bytes, boolean rate) {
+        double v = bytes * (bits ? 8 : 1);
+        String[] names = bits ? scale.bits : scale.bytes;
+        int power = 0;
+        while (power < names.length - 1 && Math.abs(v) >= scale.base) {
+            v /= scale.base;
+            power++;
+        }
+        String number = power == 0 ? Long.toString(Math.round(v)) : String.format(Locale.ROOT, "%.1f", v);
+        return number + names[power] + (rate ? "/s" : "");
+    }
+
     /** The next scale, as the top view's 'u' cycles them. */
     public DisplayUnits nextScale() {
         return new DisplayUnits(scale.next(), bits);

@@ -2,6 +2,7 @@ package io.podhogs.export;
 
 import io.podhogs.identity.IdentityLookup;
 import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.accounting.ConnectionKey;
 import io.podhogs.accounting.RemoteClassTraffic;
 import io.podhogs.accounting.Traffic;
 import io.podhogs.engine.EngineSnapshot;
@@ -27,7 +28,10 @@ import java.util.TreeMap;
  * container's name and image from its runtime (empty without one). With a Kubernetes cluster, the
  * pod fields (namespace, pod, container, workload, node, labels) come from the API, and
  * {@code remote_classes} and {@code remote_peers} say where the bytes went: by class, and to which
- * pods, Services and nodes where the cluster names them (empty without a cluster).
+ * pods, Services and nodes where the cluster names them (empty without a cluster). Rows of
+ * {@code --by connection} (kind connection) add {@code connection}: its protocol, local and remote
+ * ends, interface, remote class and whether its owner was inferred; null for the row of the rest of
+ * an owner's bytes, which no listed connection holds.
  */
 public final class JsonWriter {
     private final PrintStream out;
@@ -82,6 +86,9 @@ public final class JsonWriter {
                     .append(",\"inferred_sent_bytes\":").append(a.inferredSentBytes())
                     .append(",\"inferred_received_bytes\":").append(a.inferredReceivedBytes())
                     .append(",\"netns\":").append(a.key().netns());
+            if (a.key() instanceof ConnectionKey c) {
+                connection(b, c, snapshot);
+            }
             CgroupIdentity cgroup = a.cgroup();
             b.append(",\"container_runtime\":");
             Json.string(b, cgroup.runtime());
@@ -109,6 +116,25 @@ public final class JsonWriter {
         out.print(b);
         out.flush();
         return rows;
+    }
+
+    /**
+     * A connection row's 5-tuple, from its socket's side; null for the rest of an owner's bytes
+     * ({@link ConnectionKey#rest}).
+     */
+    private static void connection(StringBuilder b, ConnectionKey c, EngineSnapshot snapshot) {
+        b.append(",\"connection\":");
+        if (c.flow() == null) {
+            b.append("null");
+            return;
+        }
+        b.append("{\"protocol\":");
+        Json.string(b, c.protocol());
+        field(b, "local", c.local());
+        field(b, "remote", c.remote());
+        field(b, "interface", snapshot.interfaceName(c.flow().ifindex()));
+        field(b, "remote_class", c.remoteClass());
+        b.append(",\"inferred\":").append(c.inferred()).append('}');
     }
 
     private static void podFields(StringBuilder b, PodFields pod) {

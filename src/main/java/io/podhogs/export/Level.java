@@ -16,7 +16,9 @@ import java.util.function.Function;
 public enum Level {
     PROCESS, CONTAINER, POD, NAMESPACE, WORKLOAD, APP,
     /** Devices (--by interface): summed by {@link InterfaceRows}, which keeps their rates, not by {@link #group}. */
-    INTERFACE;
+    INTERFACE,
+    /** Connections (--by connection): split out of their owners' accounts by {@link ConnectionRows}, not by {@link #group}. */
+    CONNECTION;
 
     public static Level parse(String text) {
         for (Level l : values()) {
@@ -24,7 +26,8 @@ public enum Level {
                 return l;
             }
         }
-        throw new IllegalArgumentException("--by is process, container, pod, namespace, workload, app or interface, not "
+        throw new IllegalArgumentException("--by is process, container, pod, namespace, workload, app, interface or connection,"
+                + " not "
                 + text);
     }
 
@@ -51,6 +54,7 @@ public enum Level {
             case WORKLOAD -> levels.workloads();
             case APP -> apps.group(accounts, snapshot.containersByNetns(), containerNames, identity);
             case INTERFACE -> throw new IllegalStateException("devices are summed by InterfaceRows, which keeps their rates");
+            case CONNECTION -> throw new IllegalStateException("connections are listed by ConnectionRows");
         };
     }
 }

@@ -1,6 +1,7 @@
 package io.podhogs.export;
 
 import io.podhogs.accounting.AccountSnapshot;
+import io.podhogs.accounting.ConnectionKey;
 import io.podhogs.accounting.FilteredAccounts;
 import io.podhogs.engine.EngineSnapshot;
 import io.podhogs.identity.CgroupIdentity;
@@ -109,9 +110,17 @@ public record RowFormat(ViewMode mode, boolean sortBySent, boolean commandLine, 
     }
 
     private String rawName(AccountSnapshot a) {
+        if (a.key() instanceof ConnectionKey c) {
+            // The connection, then its owner as its process row names it.
+            return c.name() + " " + (a.isProcess() ? processName(a) : a.program());
+        }
         if (!a.isProcess()) {
             return a.program();
         }
+        return processName(a);
+    }
+
+    private String processName(AccountSnapshot a) {
         if (commandLine) {
             return commandLines.command(a);
         }

@@ -5,6 +5,7 @@ import io.podhogs.identity.IdentityLookup;
 import io.podhogs.identity.CgroupIdentity;
 import io.podhogs.identity.ContainerInfo;
 import io.podhogs.identity.RemoteClass;
+import io.podhogs.accounting.AccountKey;
 import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.accounting.AppKey;
 import io.podhogs.engine.EngineSnapshot;
@@ -26,12 +27,14 @@ import org.jline.utils.NonBlockingReader;
 
 /**
  * The default, interactive view: a table of processes redrawn every refresh, with nethogs's keys
- * (q quits, s and r sort by sent and received, m switches units, l and b change the names), and '/'
- * to show only the rows a regular expression finds, the rest summed into one 'filtered' row.
+ * (q quits, s and r sort by sent and received, m switches units, l and b change the names), '/'
+ * to show only the rows a regular expression finds, the rest summed into one 'filtered' row, and
+ * Enter on the row under the cursor (Up, Down) for its connections ({@link ConnectionsView}).
  */
 public final class TopView {
     private static final String KEYS = "q quit  s sort by sent  r sort by received  m view  u units  B bits"
-            + "  l command line  b basename  / filter";
+            + "  l command line  b basename  / filter  Up/Down Enter connections";
+    private static final String CONNECTION_KEYS = "q quit  Esc back  < > sort column  Up/Down scroll  u units  B bits";
 
     private static final int CONTAINER_WIDTH = 20;
 
@@ -59,6 +62,16 @@ public final class TopView {
     private SearchPrompt prompt;
     private Supplier<String> status = () -> "";
     private DisplayUnits units = DisplayUnits.NETHOGS;
+    private Runnable wantConnections = () -> { };
+    /** The row the cursor is on (Up, Down), by key: rows move between refreshes. Null: the first. */
+    private AccountKey selected;
+    /** The rows of the last screen, in its order, and the cursor's line there (-1: none). */
+    private List<AccountSnapshot> shownRows = List.of();
+    private int selectedLine = -1;
+    /** The connections opened with Enter, until Esc; null for the table. */
+    private ConnectionsView connections;
+    /** A one-refresh answer to a key (Enter on a row without connections). */
+    private String notice = "";
 
     public TopView(Terminal terminal, UserNames users, String title, RowFormat format) {
         this(terminal, users, title, format, IdentityLookup.NONE);
@@ -79,6 +92,15 @@ public final class TopView {
     /** The units numbers are shown in (--units, --bits); 'u' and 'B' change them. */
     public TopView withUnits(DisplayUnits shown) {
         this.units = shown;
+        return this;
+    }
+
+    /**
+     * What asks the engine to copy its connections into the snapshots, while they are shown (Enter):
+     * the engine copies them only while someone looks.
+     */
+    public TopView withConnections(Runnable want) {
+        this.wantConnections = want;
         return this;
     }
 
@@ -104,6 +126,9 @@ public final class TopView {
                 if (now - nextRefresh >= 0) {
                     Size size = terminal.getSize();
                     display.resize(Math.max(size.getRows(), 5), Math.max(size.getColumns(), 40));
+                    if (connections != null) {
+                        wantConnections.run();
+                    }
                     display.update(render(snapshots.get(), display), -1);
                     terminal.flush();
                     nextRefresh = now + refresh.toNanos();
@@ -116,8 +141,8 @@ public final class TopView {
                 if (key == NonBlockingReader.EOF || key == 3 || prompt == null && (key == 'q' || key == 'Q')) {
                     return;
                 }
-                if (key == 27 && skipEscapeSequence(reader)) {
-                    continue; // an arrow key's ESC [ A is not Esc
+                if (key == TopKeys.ESC) {
+                    key = TopKeys.afterEscape(reader); // an arrow key's ESC [ A is not Esc
                 }
                 if (key > 0 && handleKey(key)) {
                     nextRefresh = System.nanoTime(); // show the change at once
@@ -131,22 +156,11 @@ public final class TopView {
         }
     }
 
-    /**
-     * Reads the rest of a terminal's escape sequence, if one follows the Esc at once (a key's, such
-     * as an arrow's ESC [ A): true when there was one, false for a lone Esc, which is a key.
-     */
-    private static boolean skipEscapeSequence(NonBlockingReader reader) throws IOException {
-        int next = reader.read(15);
-        if (next <= 0) {
-            return false;
-        }
-        while (next > 0 && !(next != '[' && next != 'O' && (Character.isLetter(next) || next == '~'))) {
-            next = reader.read(15);
-        }
-        return true;
-    }
-
     boolean handleKey(int key) {
+        notice = "";
+        if (connections != null) {
+            return connectionsKey(key);
+        }
         if (prompt != null) {
             switch (prompt.key(key)) {
                 case APPLIED -> {
@@ -162,6 +176,8 @@ public final class TopView {
         }
         switch (key) {
             case '/' -> prompt = new SearchPrompt(format.search());
+            case TopKeys.UP, TopKeys.DOWN -> moveCursor(key == TopKeys.UP ? -1 : 1);
+            case '\r', '\n' -> open();
             case 'c' -> {
                 if (format.containerLabel() == null) {
                     return false;
@@ -182,12 +198,60 @@ public final class TopView {
         return true;
     }
 
+    private boolean connectionsKey(int key) {
+        switch (key) {
+            case TopKeys.ESC -> connections = null;
+            case 'u' -> units = units.nextScale();
+            case 'B' -> units = units.toggleBits();
+            default -> {
+                return connections.key(key);
+            }
+        }
+        return true;
+    }
+
+    private void moveCursor(int by) {
+        int at = Math.max(0, shownRows.indexOf(currentRow()));
+        if (!shownRows.isEmpty()) {
+            selected = shownRows.get(Math.max(0, Math.min(shownRows.size() - 1, at + by))).key();
+        }
+    }
+
+    /** The row under the cursor on the last screen: the one selected, else the first. */
+    private AccountSnapshot currentRow() {
+        for (AccountSnapshot a : shownRows) {
+            if (a.key().equals(selected)) {
+                return a;
+            }
+        }
+        return shownRows.isEmpty() ? null : shownRows.get(0);
+    }
+
+    /** Enter: the connections of the row under the cursor, if it has any of its own. */
+    private void open() {
+        AccountSnapshot row = currentRow();
+        if (row == null) {
+            return;
+        }
+        selected = row.key();
+        connections = ConnectionsView.of(row, format.name(row)).orElse(null);
+        if (connections == null) {
+            notice = "Enter shows the connections of a process, a container or a pod";
+        } else {
+            wantConnections.run();
+        }
+    }
+
     List<AttributedString> render(EngineSnapshot snapshot, Display display) {
         int width = terminal.getWidth() > 0 ? terminal.getWidth() : 80;
         int height = terminal.getHeight() > 0 ? terminal.getHeight() : 24;
         List<AttributedString> lines = new ArrayList<>();
-        for (String line : lines(snapshot, width, height)) {
-            lines.add(line.startsWith("    PID") || line.startsWith("  TOTAL") || line.startsWith("NAMESPACE")
+        List<String> plain = lines(snapshot, width, height);
+        for (int i = 0; i < plain.size(); i++) {
+            String line = plain.get(i);
+            boolean title = line.startsWith("    PID") || line.startsWith("  TOTAL") || line.startsWith("NAMESPACE")
+                    || connections != null && i == 4;
+            lines.add(title || i == selectedLine
                     ? new AttributedStringBuilder().style(AttributedStyle.INVERSE).append(line).toAttributedString()
                     : new AttributedString(line));
         }
@@ -202,7 +266,15 @@ public final class TopView {
         out.add(fit(String.format(Locale.ROOT, "sort: %s  view: %s  flows: %d  kernel drops: %d%s",
                 format.sortBySent() ? "sent" : "received", units.unit(mode), snapshot.flows(), snapshot.kernelDrops(),
                 format.search() == null ? "" : "  filter: /" + format.search().pattern()), width));
-        out.add(fit(status.get(), width));
+        out.add(fit(notice.isEmpty() ? status.get() : notice, width));
+        selectedLine = -1;
+        if (connections != null) {
+            List<AccountSnapshot> rows = format.rows(snapshot);
+            AccountSnapshot row = rows.stream().filter(a -> a.key().equals(connections.subject())).findFirst().orElse(null);
+            out.addAll(connections.lines(snapshot, row, units, width, height - out.size() - 1, System.nanoTime()));
+            out.add(fit(CONNECTION_KEYS, width));
+            return out;
+        }
         if (format.level().kubernetes()) {
             podTable(snapshot, width, height, out);
             return out;
@@ -214,7 +286,12 @@ public final class TopView {
         String row = "%7s %-9s %-10s " + (containerCol ? "%-" + CONTAINER_WIDTH + "s " : "%s")
                 + "%-" + programWidth + "s %-10s %14s %14s";
         RowFormat names = containerCol ? format.withContainerLabels(null) : format; // the column, not a prefix
-        String what = format.level() == Level.APP ? "APP" : format.level() == Level.INTERFACE ? "DEVICE" : "PROGRAM";
+        String what = switch (format.level()) {
+            case APP -> "APP";
+            case INTERFACE -> "DEVICE";
+            case CONNECTION -> "CONNECTION PROGRAM";
+            default -> "PROGRAM";
+        };
         out.add(fit(String.format(Locale.ROOT, row, "PID", "USER", "NETNS", containerCol ? containerColumn.title : "",
                 what, "DEV", "SENT " + units.unit(mode), "RECEIVED " + units.unit(mode)), width));
         List<AccountSnapshot> rows = format.rows(snapshot);
@@ -225,7 +302,12 @@ public final class TopView {
             sent += mode.sentBytes(a);
             received += mode.receivedBytes(a);
         }
-        for (AccountSnapshot a : rows.subList(0, Math.min(rows.size(), room))) {
+        shownRows = rows.subList(0, Math.min(rows.size(), room));
+        AccountSnapshot cursor = currentRow();
+        for (AccountSnapshot a : shownRows) {
+            if (a == cursor) {
+                selectedLine = out.size();
+            }
             // An application is of no one process or namespace: its PID and NETNS are left empty
             // ('?' is nethogs's for bytes no process took).
             boolean app = a.key() instanceof AppKey || a.key() instanceof io.podhogs.accounting.InterfaceKey;
@@ -287,7 +369,12 @@ public final class TopView {
                 totals[i] += v[i];
             }
         }
-        for (AccountSnapshot a : rows.subList(0, Math.min(rows.size(), room))) {
+        shownRows = rows.subList(0, Math.min(rows.size(), room));
+        AccountSnapshot cursor = currentRow();
+        for (AccountSnapshot a : shownRows) {
+            if (a == cursor) {
+                selectedLine = out.size();
+            }
             PodFields pod = PodFields.of(a, identity);
             String name = switch (format.level()) {
                 case NAMESPACE -> pod.namespace().isEmpty() ? format.name(a) : pod.namespace();
@@ -330,11 +417,11 @@ public final class TopView {
         return interfaces.size() == 1 ? first : first + ",+" + (interfaces.size() - 1);
     }
 
-    private static String clip(String s, int width) {
+    static String clip(String s, int width) {
         return s.length() <= width ? s : s.substring(0, Math.max(0, width - 1)) + "~";
     }
 
-    private static String fit(String s, int width) {
+    static String fit(String s, int width) {
         return s.length() <= width ? s : s.substring(0, width);
     }
 }

@@ -143,8 +143,8 @@ public final class ApiView {
             default -> Integer.toString(k.protocol());
         };
         String key = "connection/" + k;
-        return new Rows.Connection(protocol, endpoint(k.localHi(), k.localLo(), k.localPort()),
-                endpoint(k.remoteHi(), k.remoteLo(), k.remotePort()), levels.snapshot().interfaceName(k.ifindex()),
+        return new Rows.Connection(protocol, Addresses.endpoint(k.localHi(), k.localLo(), k.localPort()),
+                Addresses.endpoint(k.remoteHi(), k.remoteLo(), k.remotePort()), levels.snapshot().interfaceName(k.ifindex()),
                 f.owner() instanceof ProcessOwner p ? p.process().pid() : 0, program(f), f.owner().netns(),
                 pod.namespace(), pod.pod(), pod.container(), f.peer() == null ? "" : f.peer().remoteClass().label(),
                 f.peer() == null ? "" : f.peer().qualifiedName(), f.inferred(), pod.labels(),
@@ -157,9 +157,4 @@ public final class ApiView {
         return f.owner() instanceof ProcessOwner && !commandLines.full() ? CommandLineRedactor.words(name) : name;
     }
 
-    /** "10.0.0.1:443", "[fd00::1]:443". */
-    private static String endpoint(long hi, long lo, int port) {
-        String address = Addresses.format(hi, lo);
-        return (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
-    }
 }
