@@ -11,7 +11,7 @@ import io.podhogs.identity.CgroupIdentity;
  * filter leaves out is summed under {@link FilteredKey}.
  */
 public sealed interface AccountKey permits OwnerKey, ExitedProcessesKey, RetiredPodsKey, ContainerKey, PodKey,
-        NamespaceKey, WorkloadKey, AppKey, FilteredKey, InterfaceKey, ConnectionKey {
+        NamespaceKey, WorkloadKey, AppKey, FilteredKey, InterfaceKey, ConnectionKey, PortKey {
     /** The name shown for the account ("/usr/bin/curl", "unknown TCP", "shop/web-1"). */
     String name();
 

@@ -14,6 +14,7 @@ import io.podhogs.apps.Applications;
 import io.podhogs.export.Level;
 import io.podhogs.export.DisplayUnits;
 import io.podhogs.export.JsonWriter;
+import io.podhogs.export.PortRanges;
 import io.podhogs.export.RowFormat;
 import io.podhogs.export.TopView;
 import io.podhogs.export.UserNames;
@@ -162,8 +163,14 @@ public final class PodhogsCommand implements Callable<Integer> {
                     + " with the bytes to outside the cluster and inside it (needs a cluster); app: applications"
                     + " (--apps); interface: devices, each byte on the host's side of every device it crossed (a veth's"
                     + " and its bridge's rows do not add up to a total); connection: each process's connections (the"
-                    + " busiest 10000 of the host) and one row of the rest of its bytes (closed, not TCP or UDP).")
+                    + " busiest 10000 of the host) and one row of the rest of its bytes (closed, not TCP or UDP); port:"
+                    + " the connections by service port, served here or used, and one row of the rest.")
     String by;
+
+    @Option(names = "--port-range", paramLabel = "NAME=LOW-HIGH", split = ",",
+            description = "With --by port: name a range of ports (web=8000-8999, repeatable or comma-separated, as"
+                    + " iptraf's port ranges); the first that holds a port names its row.")
+    List<String> portRanges = new ArrayList<>();
 
     @Mixin
     AppOptions apps = new AppOptions();
@@ -265,6 +272,7 @@ public final class PodhogsCommand implements Callable<Integer> {
         List<AlertRule> alertRules;
         ClusterSettings clusterSettings;
         DisplayUnits displayUnits;
+        PortRanges ranges;
         try {
             format = new RowFormat(ViewMode.of(viewMode), sortBySent, commandLine, basename)
                     .withCommandLines(showSecrets ? CommandLines.FULL : CommandLines.REDACTED);
@@ -273,6 +281,10 @@ public final class PodhogsCommand implements Callable<Integer> {
             clusterSettings = new ClusterSettings(kubernetes, Optional.ofNullable(nodeName), podCidrs, serviceCidrs,
                     clusterPodIndex, podGrace);
             cluster = clusterSettings.options(host, NAMES);
+            ranges = PortRanges.of(portRanges, host);
+            if (!portRanges.isEmpty() && level != Level.PORT) {
+                throw new IllegalArgumentException("--port-range names the rows of --by port");
+            }
             if (level == Level.INTERFACE && !rowFilter.all()) {
                 throw new IllegalArgumentException("--by interface shows devices whole: -P and --match ... --selector"
                         + " choose processes");
@@ -338,7 +350,7 @@ public final class PodhogsCommand implements Callable<Integer> {
                 return Cli.EXIT_USAGE;
             }
             RowFormat grouped = format.withGrouping(level, RowSource.of(level, rowFilter, identities, applications,
-                    node.engine()));
+                    ranges, node.engine()));
             RowFormat rows = showContainer ? grouped.withContainerLabels(identities::label) : grouped;
             Terminal terminal = null;
             if (!json && !traceMode) {

@@ -3,6 +3,7 @@ package io.podhogs.export;
 import io.podhogs.identity.IdentityLookup;
 import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.accounting.ConnectionKey;
+import io.podhogs.accounting.PortKey;
 import io.podhogs.accounting.RemoteClassTraffic;
 import io.podhogs.accounting.Traffic;
 import io.podhogs.engine.EngineSnapshot;
@@ -31,7 +32,9 @@ import java.util.TreeMap;
  * pods, Services and nodes where the cluster names them (empty without a cluster). Rows of
  * {@code --by connection} (kind connection) add {@code connection}: its protocol, local and remote
  * ends, interface, remote class and whether its owner was inferred; null for the row of the rest of
- * an owner's bytes, which no listed connection holds.
+ * an owner's bytes, which no listed connection holds. Rows of {@code --by port} (kind port) add
+ * {@code port}: protocol, low and high port (the same for one port), the range's name, and whether
+ * it is served here; null for the row of the rest.
  */
 public final class JsonWriter {
     private final PrintStream out;
@@ -88,6 +91,8 @@ public final class JsonWriter {
                     .append(",\"netns\":").append(a.key().netns());
             if (a.key() instanceof ConnectionKey c) {
                 connection(b, c, snapshot);
+            } else if (a.key() instanceof PortKey p) {
+                port(b, p);
             }
             CgroupIdentity cgroup = a.cgroup();
             b.append(",\"container_runtime\":");
@@ -135,6 +140,20 @@ public final class JsonWriter {
         field(b, "interface", snapshot.interfaceName(c.flow().ifindex()));
         field(b, "remote_class", c.remoteClass());
         b.append(",\"inferred\":").append(c.inferred()).append('}');
+    }
+
+    /** A port row's service port (or named range) and how it is used here; null for the rest. */
+    private static void port(StringBuilder b, PortKey p) {
+        b.append(",\"port\":");
+        if (p.protocol().isEmpty()) {
+            b.append("null");
+            return;
+        }
+        b.append("{\"protocol\":");
+        Json.string(b, p.protocol());
+        b.append(",\"low\":").append(p.low()).append(",\"high\":").append(p.high());
+        field(b, "range", p.range());
+        b.append(",\"served\":").append(p.served()).append('}');
     }
 
     private static void podFields(StringBuilder b, PodFields pod) {

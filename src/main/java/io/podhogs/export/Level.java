@@ -18,7 +18,9 @@ public enum Level {
     /** Devices (--by interface): summed by {@link InterfaceRows}, which keeps their rates, not by {@link #group}. */
     INTERFACE,
     /** Connections (--by connection): split out of their owners' accounts by {@link ConnectionRows}, not by {@link #group}. */
-    CONNECTION;
+    CONNECTION,
+    /** Service ports (--by port): the connections summed by {@link PortRows}. */
+    PORT;
 
     public static Level parse(String text) {
         for (Level l : values()) {
@@ -26,7 +28,7 @@ public enum Level {
                 return l;
             }
         }
-        throw new IllegalArgumentException("--by is process, container, pod, namespace, workload, app, interface or connection,"
+        throw new IllegalArgumentException("--by is process, container, pod, namespace, workload, app, interface, connection or port,"
                 + " not "
                 + text);
     }
@@ -54,7 +56,7 @@ public enum Level {
             case WORKLOAD -> levels.workloads();
             case APP -> apps.group(accounts, snapshot.containersByNetns(), containerNames, identity);
             case INTERFACE -> throw new IllegalStateException("devices are summed by InterfaceRows, which keeps their rates");
-            case CONNECTION -> throw new IllegalStateException("connections are listed by ConnectionRows");
+            case CONNECTION, PORT -> throw new IllegalStateException("connections are listed by ConnectionRows");
         };
     }
 }

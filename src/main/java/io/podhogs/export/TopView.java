@@ -290,6 +290,7 @@ public final class TopView {
             case APP -> "APP";
             case INTERFACE -> "DEVICE";
             case CONNECTION -> "CONNECTION PROGRAM";
+            case PORT -> "PORT";
             default -> "PROGRAM";
         };
         out.add(fit(String.format(Locale.ROOT, row, "PID", "USER", "NETNS", containerCol ? containerColumn.title : "",
@@ -310,11 +311,12 @@ public final class TopView {
             }
             // An application is of no one process or namespace: its PID and NETNS are left empty
             // ('?' is nethogs's for bytes no process took).
-            boolean app = a.key() instanceof AppKey || a.key() instanceof io.podhogs.accounting.InterfaceKey;
+            boolean app = a.key() instanceof AppKey || a.key() instanceof io.podhogs.accounting.InterfaceKey
+                    || a.key() instanceof io.podhogs.accounting.PortKey;
             String pid = a.isProcess() ? Integer.toString(a.pid()) : app ? "" : "?";
             String user = a.isProcess() ? users.name(a.uid()) : "";
             String name = names.name(a) + (a.exited() ? " (exited)" : "");
-            String netns = a.key() instanceof AppKey ? "" : a.key().netns() == 0 ? "host" : Long.toString(a.key().netns());
+            String netns = a.key() instanceof AppKey || a.key() instanceof io.podhogs.accounting.PortKey ? "" : a.key().netns() == 0 ? "host" : Long.toString(a.key().netns());
             String container = containerCol ? clip(containerCell(a), CONTAINER_WIDTH) : "";
             out.add(fit(String.format(Locale.ROOT, row, pid, clip(user, 9), netns, container, clip(name, programWidth),
                     clip(devices(snapshot, a), 10), units.format(mode, mode.sentBytes(a)),

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Timeout;
  * known sizes to a sink behind a veth, from ports of its choosing. Each connection's row is exactly
  * the frames the sink's namespace counted for it (iptables, per port pair), both ways, and the
  * three add up to the process's own row in a {@code --by process} run beside it: nothing lost,
- * nothing twice, no rest row while every connection is listed. And the top view's Enter on the
+ * nothing twice, no rest row while every connection is listed; by port, each side's row of the
+ * sink's port is the three connections from that side. And the top view's Enter on the
  * process shows them, driven in tmux as a person would.
  */
 @Timeout(180)
@@ -45,6 +46,8 @@ class ConnectionTrafficTest extends MonitorRunFixture {
         awaitCapture(startPodhogs(connectionsOut, "--json", "--by", "connection", "-d", "0.5", h.hostIf()),
                 connectionsOut);
         awaitCapture(startPodhogs(processesOut, "--json", "-d", "0.5", h.hostIf()), processesOut);
+        Path portsOut = dir.resolve("ports.out");
+        awaitCapture(startPodhogs(portsOut, "--json", "--by", "port", "-d", "0.5", h.hostIf()), portsOut);
         net.bringUp(h);
         net.start(h.ns(), "tcp-sink", h.peerV4(), "5901", "--reply", "5000").expect("ready");
         List<Supplier<long[]>> toSink = new ArrayList<>();
@@ -93,6 +96,20 @@ class ConnectionTrafficTest extends MonitorRunFixture {
             return p != null && List.of(number(p, "sent_bytes"), number(p, "sent_packets"), number(p, "received_bytes"),
                     number(p, "received_packets")).equals(total);
         }, r -> "the client's process row to be its connections' sum " + total + ": " + r);
+
+        // By port: the client's side uses the sink's 5901, the sink's side serves it; each side's row
+        // is the three connections from that side (the sink's sends are the client's receipts).
+        List<Long> served = List.of(sums[2], sums[3], sums[0], sums[1]);
+        Await.until(Duration.ofSeconds(20), Duration.ofMillis(250), () -> lastRefresh(read(portsOut)),
+                r -> total.equals(port(r, "tcp/5901 used")) && served.equals(port(r, "tcp/5901 served")),
+                r -> "tcp/5901's rows: used " + total + ", served " + served + ": " + r);
+    }
+
+    /** The bytes and packets of the port row named {@code name}, or null. */
+    private static List<Long> port(List<Map<String, Object>> rows, String name) {
+        return rows.stream().filter(r -> "port".equals(r.get("kind")) && name.equals(r.get("program")))
+                .map(r -> List.of(number(r, "sent_bytes"), number(r, "sent_packets"), number(r, "received_bytes"),
+                        number(r, "received_packets"))).findFirst().orElse(null);
     }
 
     /**
