@@ -54,6 +54,19 @@ public record EngineSnapshot(Instant time, List<AccountSnapshot> accounts, List<
         return captures.stream().mapToLong(CaptureStatus::kernelDrops).sum();
     }
 
+    /**
+     * The kernel's drops on the handle of device {@code name}: there only where the capture has a
+     * handle per device ({@code --capture per-device}); the any device's drops are of no one device.
+     */
+    public java.util.OptionalLong deviceKernelDrops(String name) {
+        for (CaptureStatus c : captures) {
+            if (c.name().equals(name) && !c.name().equals("any")) {
+                return java.util.OptionalLong.of(c.kernelDrops());
+            }
+        }
+        return java.util.OptionalLong.empty();
+    }
+
     public String interfaceName(int ifindex) {
         return interfaceNames.getOrDefault(ifindex, "if" + ifindex);
     }

@@ -3,6 +3,7 @@ package io.podhogs.export;
 import io.podhogs.identity.IdentityLookup;
 import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.accounting.ConnectionKey;
+import io.podhogs.accounting.InterfaceKey;
 import io.podhogs.accounting.PortKey;
 import io.podhogs.accounting.RemoteClassTraffic;
 import io.podhogs.accounting.Traffic;
@@ -34,7 +35,9 @@ import java.util.TreeMap;
  * ends, interface, remote class and whether its owner was inferred; null for the row of the rest of
  * an owner's bytes, which no listed connection holds. Rows of {@code --by port} (kind port) add
  * {@code port}: protocol, low and high port (the same for one port), the range's name, and whether
- * it is served here; null for the row of the rest.
+ * it is served here; null for the row of the rest. Rows of {@code --by interface} add
+ * {@code device_kernel_drops}: the kernel's drops on that device's own handle, null where the capture
+ * has none per device (the any device's are in {@code kernel_drops}).
  */
 public final class JsonWriter {
     private final PrintStream out;
@@ -93,6 +96,9 @@ public final class JsonWriter {
                 connection(b, c, snapshot);
             } else if (a.key() instanceof PortKey p) {
                 port(b, p);
+            } else if (a.key() instanceof InterfaceKey i) {
+                java.util.OptionalLong drops = snapshot.deviceKernelDrops(i.name());
+                b.append(",\"device_kernel_drops\":").append(drops.isPresent() ? Long.toString(drops.getAsLong()) : "null");
             }
             CgroupIdentity cgroup = a.cgroup();
             b.append(",\"container_runtime\":");

@@ -1,13 +1,13 @@
 package io.podhogs.export;
 
-import io.podhogs.accounting.RetiredPodsKey;
 import io.podhogs.identity.IdentityLookup;
 import io.podhogs.identity.CgroupIdentity;
 import io.podhogs.identity.ContainerInfo;
-import io.podhogs.identity.RemoteClass;
 import io.podhogs.accounting.AccountKey;
 import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.accounting.AppKey;
+import io.podhogs.accounting.InterfaceKey;
+import io.podhogs.accounting.PortKey;
 import io.podhogs.engine.EngineSnapshot;
 import java.io.IOException;
 import java.time.Duration;
@@ -294,7 +294,8 @@ public final class TopView {
             default -> "PROGRAM";
         };
         out.add(fit(String.format(Locale.ROOT, row, "PID", "USER", "NETNS", containerCol ? containerColumn.title : "",
-                what, "DEV", "SENT " + units.unit(mode), "RECEIVED " + units.unit(mode)), width));
+                what, format.level() == Level.INTERFACE ? "DROPS" : "DEV", "SENT " + units.unit(mode),
+                "RECEIVED " + units.unit(mode)), width));
         List<AccountSnapshot> rows = format.rows(snapshot);
         int room = Math.max(1, height - out.size() - 2);
         double sent = 0;
@@ -303,25 +304,20 @@ public final class TopView {
             sent += mode.sentBytes(a);
             received += mode.receivedBytes(a);
         }
-        shownRows = rows.subList(0, Math.min(rows.size(), room));
-        AccountSnapshot cursor = currentRow();
-        for (AccountSnapshot a : shownRows) {
-            if (a == cursor) {
-                selectedLine = out.size();
-            }
-            // An application is of no one process or namespace: its PID and NETNS are left empty
-            // ('?' is nethogs's for bytes no process took).
-            boolean app = a.key() instanceof AppKey || a.key() instanceof io.podhogs.accounting.InterfaceKey
-                    || a.key() instanceof io.podhogs.accounting.PortKey;
+        show(rows, room, out, a -> {
+            // An application, a device, a port are of no one process: PID empty ('?' is nethogs's for
+            // bytes no process took); an application's or port's rows are of no one namespace either.
+            boolean app = a.key() instanceof AppKey || a.key() instanceof InterfaceKey || a.key() instanceof PortKey;
             String pid = a.isProcess() ? Integer.toString(a.pid()) : app ? "" : "?";
             String user = a.isProcess() ? users.name(a.uid()) : "";
             String name = names.name(a) + (a.exited() ? " (exited)" : "");
-            String netns = a.key() instanceof AppKey || a.key() instanceof io.podhogs.accounting.PortKey ? "" : a.key().netns() == 0 ? "host" : Long.toString(a.key().netns());
+            String netns = a.key() instanceof AppKey || a.key() instanceof PortKey ? ""
+                    : a.key().netns() == 0 ? "host" : Long.toString(a.key().netns());
             String container = containerCol ? clip(containerCell(a), CONTAINER_WIDTH) : "";
-            out.add(fit(String.format(Locale.ROOT, row, pid, clip(user, 9), netns, container, clip(name, programWidth),
-                    clip(devices(snapshot, a), 10), units.format(mode, mode.sentBytes(a)),
-                    units.format(mode, mode.receivedBytes(a))), width));
-        }
+            return fit(String.format(Locale.ROOT, row, pid, clip(user, 9), netns, container, clip(name, programWidth),
+                    clip(deviceCell(snapshot, a), 10), units.format(mode, mode.sentBytes(a)),
+                    units.format(mode, mode.receivedBytes(a))), width);
+        });
         // A byte that crossed a veth and its bridge is in both devices' rows: no total is theirs.
         out.add(fit(String.format(Locale.ROOT, "  TOTAL %" + (programWidth + 32 + extra) + "s %14s %14s",
                 format.level() == Level.INTERFACE ? "(a byte on two devices counts in both)" : "",
@@ -342,72 +338,36 @@ public final class TopView {
         };
     }
 
-    /**
-     * Pods, namespaces or workloads: NAMESPACE NAME [WORKLOAD] SENT RECEIVED EXTERNAL CLUSTER, the
-     * last two the bytes (both ways) exchanged with outside the cluster and inside it.
-     */
+    /** Pods, namespaces or workloads ({@link PodTable}). */
     private void podTable(EngineSnapshot snapshot, int width, int height, List<String> out) {
-        ViewMode mode = format.mode();
-        boolean workloadCol = format.level() == Level.POD;
-        String nameTitle = switch (format.level()) {
-            case NAMESPACE -> "NAMESPACE";
-            case WORKLOAD -> "WORKLOAD";
-            default -> "POD";
-        };
-        boolean namespaceCol = format.level() != Level.NAMESPACE;
-        int fixed = (namespaceCol ? 16 : 0) + (workloadCol ? 25 : 0) + 4 * 15;
-        int nameWidth = Math.max(10, width - fixed);
-        String row = (namespaceCol ? "%-15s " : "%s") + "%-" + nameWidth + "s " + (workloadCol ? "%-24s " : "%s")
-                + "%14s %14s %14s %14s";
-        out.add(fit(String.format(Locale.ROOT, row, namespaceCol ? "NAMESPACE" : "", nameTitle,
-                workloadCol ? "WORKLOAD" : "", "SENT " + units.unit(mode), "RECEIVED " + units.unit(mode), "EXTERNAL",
-                "CLUSTER"), width));
+        PodTable table = new PodTable(format, units, identity, width);
+        out.add(table.header());
         List<AccountSnapshot> rows = format.rows(snapshot);
-        int room = Math.max(1, height - out.size() - 2);
-        double[] totals = new double[4];
-        for (AccountSnapshot a : rows) {
-            double[] v = podValues(a, mode);
-            for (int i = 0; i < 4; i++) {
-                totals[i] += v[i];
-            }
-        }
-        shownRows = rows.subList(0, Math.min(rows.size(), room));
+        show(rows, height - out.size() - 2, out, table::line);
+        out.add(table.total(rows));
+        out.add(fit(prompt != null ? prompt.line() : KEYS, width));
+    }
+
+    /** The rows that fit in {@code room} lines, the cursor's marked: the rows the keys move over. */
+    private void show(List<AccountSnapshot> rows, int room, List<String> out,
+                      java.util.function.Function<AccountSnapshot, String> line) {
+        shownRows = rows.subList(0, Math.min(rows.size(), Math.max(1, room)));
         AccountSnapshot cursor = currentRow();
         for (AccountSnapshot a : shownRows) {
             if (a == cursor) {
                 selectedLine = out.size();
             }
-            PodFields pod = PodFields.of(a, identity);
-            String name = switch (format.level()) {
-                case NAMESPACE -> pod.namespace().isEmpty() ? format.name(a) : pod.namespace();
-                case WORKLOAD -> pod.workload() == null ? format.name(a) : pod.workload().toString();
-                default -> pod.pod().isEmpty() ? format.name(a) : pod.pod();
-            };
-            if (a.key() instanceof RetiredPodsKey) {
-                name = format.level() == Level.POD ? "(deleted pods)" : name + " (deleted pods)";
-            }
-            double[] v = podValues(a, mode);
-            out.add(fit(String.format(Locale.ROOT, row, namespaceCol ? clip(pod.namespace(), 15) : "",
-                    clip(name, nameWidth), workloadCol ? clip(pod.workload() == null ? "" : pod.workload().toString(), 24)
-                    : "", units.format(mode, v[0]), units.format(mode, v[1]), units.format(mode, v[2]),
-                    units.format(mode, v[3])), width));
+            out.add(line.apply(a));
         }
-        out.add(fit(String.format(Locale.ROOT, "  TOTAL %" + Math.max(1, width - 8 - 4 * 15) + "s %14s %14s %14s %14s",
-                "", units.format(mode, totals[0]), units.format(mode, totals[1]), units.format(mode, totals[2]),
-                units.format(mode, totals[3])), width));
-        out.add(fit(prompt != null ? prompt.line() : KEYS, width));
     }
 
-    /** Sent, received, external (both ways), in the cluster (both ways), in the view's unit. */
-    private static double[] podValues(AccountSnapshot a, ViewMode mode) {
-        double external = mode.sentBytes(a.with(RemoteClass.EXTERNAL)) + mode.receivedBytes(a.with(RemoteClass.EXTERNAL));
-        double cluster = 0;
-        for (RemoteClass c : RemoteClass.values()) {
-            if (c.inCluster()) {
-                cluster += mode.sentBytes(a.with(c)) + mode.receivedBytes(a.with(c));
-            }
+    /** The devices of a row; of a device's row (--by interface), its handle's kernel drops ("-": no handle of its own). */
+    private static String deviceCell(EngineSnapshot snapshot, AccountSnapshot a) {
+        if (a.key() instanceof InterfaceKey i) {
+            java.util.OptionalLong drops = snapshot.deviceKernelDrops(i.name());
+            return drops.isPresent() ? Long.toString(drops.getAsLong()) : "-";
         }
-        return new double[] {mode.sentBytes(a), mode.receivedBytes(a), external, cluster};
+        return devices(snapshot, a);
     }
 
     private static String devices(EngineSnapshot snapshot, AccountSnapshot a) {

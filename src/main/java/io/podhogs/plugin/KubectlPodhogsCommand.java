@@ -25,8 +25,9 @@ import picocli.CommandLine.Parameters;
                 + " 2 usage.", ""})
 final class KubectlPodhogsCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "VIEW", defaultValue = "pods",
-            description = "pods (default), containers, processes, connections, namespaces, workloads or apps;"
-                    + " history: what the agents recorded (kubectl podhogs history --help)")
+            description = "pods (default), containers, processes, connections, namespaces, workloads, apps or"
+                    + " interfaces (each node's devices); history: what the agents recorded (kubectl podhogs history"
+                    + " --help)")
     String view;
 
     @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
@@ -90,15 +91,20 @@ final class KubectlPodhogsCommand implements Callable<Integer> {
             throw PluginException.usage("-n: applications are of no one namespace (a pod's automatic one is named"
                     + " NAMESPACE/NAME); list them all with kubectl podhogs apps");
         }
+        if (namespace != null && v == View.INTERFACES) {
+            throw PluginException.usage("-n: a node's devices are of no namespace; choose nodes with --node");
+        }
         LabelSelector labels = LabelSelector.parse(selector);
         if (!labels.isEmpty() && !v.labelled()) {
             throw PluginException.usage("-l selects pods: it applies to pods, containers, processes and connections,"
                     + " not to " + v.list());
         }
         Query.SortKey sort = Query.SortKey.parse(sortBy);
-        if (v == View.CONNECTIONS && (sort == Query.SortKey.IN_CLUSTER || sort == Query.SortKey.INTERNET)) {
-            throw PluginException.usage("--sort-by " + sort.word + " needs bytes by remote class, which a connection"
-                    + " has not (its CLASS column is its one class): sort connections by total, tx, rx, bytes or name");
+        if ((v == View.CONNECTIONS || v == View.INTERFACES)
+                && (sort == Query.SortKey.IN_CLUSTER || sort == Query.SortKey.INTERNET)) {
+            throw PluginException.usage("--sort-by " + sort.word + " needs bytes by remote class, which "
+                    + (v == View.CONNECTIONS ? "a connection has not (its CLASS column is its one class): sort connections"
+                    : "a device has not: sort interfaces") + " by total, tx, rx, bytes or name");
         }
         if (!Query.WINDOWS.contains(window)) {
             throw PluginException.usage("unknown --window \"" + window + "\": the agent keeps 2s, 10s and 40s");
@@ -115,7 +121,7 @@ final class KubectlPodhogsCommand implements Callable<Integer> {
                 scope = null;
             } else if (namespace != null) {
                 scope = namespace;
-            } else if (v == View.NAMESPACES || v == View.APPS) {
+            } else if (v == View.NAMESPACES || v.namespaceless()) {
                 // namespaces are listed cluster-wide, as kubectl get namespaces does; applications
                 // are of no one namespace (a rule may take several)
                 scope = null;

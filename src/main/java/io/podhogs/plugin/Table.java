@@ -7,7 +7,8 @@ import java.util.function.Function;
 
 /**
  * The table kubectl users expect: upper-case titles, columns three spaces apart, left-aligned,
- * "<none>" for an empty cell, NAMESPACE first only with -A; then a TOTAL row. -o wide adds the
+ * "<none>" for an empty cell, NAMESPACE first only with -A; then a TOTAL row (not under devices,
+ * whose rows do not add up: a byte on a veth and its bridge is in both). -o wide adds the
  * peaks and where rows come from (the node, the workload, the command line).
  */
 final class Table {
@@ -29,8 +30,9 @@ final class Table {
         for (Row r : answer.rows()) {
             lines.add(columns.stream().map(c -> orNone(c.cell().apply(r))).toList());
         }
-        // --no-headers is for scripts: the TOTAL row is a decoration too, and goes with the titles.
-        if (!q.noHeaders()) {
+        // --no-headers is for scripts: the TOTAL row is a decoration too, and goes with the titles. A
+        // byte that crossed a veth and its bridge is in both devices' rows: no total is theirs.
+        if (!q.noHeaders() && q.view() != View.INTERFACES) {
             Usage totals = answer.totals();
             List<String> total = new ArrayList<>();
             for (int i = 0; i < columns.size(); i++) {
@@ -75,7 +77,7 @@ final class Table {
         Units u = q.units();
         String w = q.window();
         List<Column> c = new ArrayList<>();
-        if ((q.allNamespaces() || q.view() == View.NAMESPACES) && q.view() != View.APPS) {
+        if ((q.allNamespaces() || q.view() == View.NAMESPACES) && !q.view().namespaceless()) {
             c.add(new Column("NAMESPACE", r -> r.text("namespace"), null));
         }
         switch (q.view()) {
@@ -106,6 +108,10 @@ final class Table {
                 c.add(new Column("NAME", r -> r.text("workload"), null));
             }
             case APPS -> c.add(new Column("APP", r -> r.text("app"), null));
+            case INTERFACES -> {
+                c.add(new Column("NODE", r -> r.text("node"), null));
+                c.add(new Column("DEVICE", r -> r.text("name"), null));
+            }
         }
         c.add(new Column("TX(" + w + ")", r -> u.rate(KubectlTraffic.rate(r.usage(), w).sent()),
                 t -> u.rate(KubectlTraffic.rate(t, w).sent())));
@@ -113,8 +119,9 @@ final class Table {
                 t -> u.rate(KubectlTraffic.rate(t, w).received())));
         c.add(new Column("TX-TOTAL", r -> u.amount(r.usage().sentBytes()), t -> u.amount(t.sentBytes())));
         c.add(new Column("RX-TOTAL", r -> u.amount(r.usage().receivedBytes()), t -> u.amount(t.receivedBytes())));
-        // A connection has one remote class, its CLASS column: the agent keeps no bytes by class for it.
-        if (q.view() != View.CONNECTIONS) {
+        // A connection has one remote class, its CLASS column, and a device none: the agent keeps no
+        // bytes by class for either.
+        if (q.view() != View.CONNECTIONS && q.view() != View.INTERFACES) {
             c.add(new Column("IN-CLUSTER", r -> u.amount(KubectlTraffic.inCluster(r.usage())),
                     t -> u.amount(KubectlTraffic.inCluster(t))));
             c.add(new Column("INTERNET", r -> u.amount(KubectlTraffic.internet(r.usage())), t -> u.amount(KubectlTraffic.internet(t))));
@@ -140,6 +147,9 @@ final class Table {
                 c.add(new Column("INTERFACE", r -> r.text("iface"), null));
             }
             case NAMESPACES, WORKLOADS, APPS -> c.add(new Column("NODES", r -> String.join(",", r.nodes()), null));
+            case INTERFACES -> {
+                // nothing more: a device's row is its bytes
+            }
         }
         return c;
     }

@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
  * What kubectl podhogs lists: one of the agent's lists (GET /api/v1/{list}), the fields that name a
  * row (they order rows of equal traffic, and --sort-by name), and whether rows from several nodes
  * are summed into one (a namespace, a workload or an application spans nodes; a pod, a process or a
- * connection does not).
+ * connection does not; nor are devices).
  */
 enum View {
     PODS("pods", List.of("namespace", "pod", "node"), false, "pod", "po"),
@@ -20,7 +20,12 @@ enum View {
     NAMESPACES("namespaces", List.of("namespace"), true, "namespace", "ns"),
     WORKLOADS("workloads", List.of("namespace", "workload_kind", "workload"), true, "workload"),
     /** Applications (the agents' podhogs.apps.*): of no one namespace, summed across nodes. */
-    APPS("apps", List.of("app"), true, "app", "application", "applications");
+    APPS("apps", List.of("app"), true, "app", "application", "applications"),
+    /**
+     * Each node's devices, the host's side of each: of no namespace or pod, and not summed (eth0 of
+     * two nodes are two devices; a byte that crossed a veth and its bridge is in both their rows).
+     */
+    INTERFACES("interfaces", List.of("node", "name"), false, "interface", "iface", "if");
 
     private final String list;
     private final List<String> key;
@@ -50,7 +55,12 @@ enum View {
 
     /** Rows carry their pod's labels, so -l applies. */
     boolean labelled() {
-        return !summed;
+        return !summed && this != INTERFACES;
+    }
+
+    /** Rows of no one namespace: listed whole whatever the context's namespace, and -n refused. */
+    boolean namespaceless() {
+        return this == APPS || this == INTERFACES;
     }
 
     static View parse(String text) {

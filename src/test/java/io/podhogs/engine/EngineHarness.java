@@ -88,12 +88,7 @@ final class EngineHarness implements AutoCloseable {
 
     /** Waits until the link carries nothing for two seconds, so that no frame crosses while a handle is closed. */
     static void awaitQuiet(String iface) {
-        // Each check is itself two seconds long: no pause between them.
-        Await.until(Duration.ofSeconds(20), Duration.ZERO, () -> {
-            Traffic before = Counters.of(iface);
-            sleep(2000);
-            return Counters.of(iface).equals(before);
-        }, () -> iface + " to go quiet for two seconds");
+        Counters.awaitQuiet(iface);
     }
 
     /**

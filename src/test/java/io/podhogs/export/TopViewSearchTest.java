@@ -142,10 +142,19 @@ class TopViewSearchTest {
                 new RowFormat(ViewMode.TOTAL_KB, false, false, false).withGrouping(Level.INTERFACE,
                         (accounts, snapshot) -> devices.rows(snapshot, 1_000_000_000L)));
         List<String> lines = view.lines(snapshot(), 120, 20);
-        assertTrue(line(lines, "PID").strip().matches("PID USER +NETNS +DEVICE +DEV .*"), lines::toString);
-        assertTrue(lines.stream().anyMatch(l -> l.matches(" {18}host +veth1 +veth1 +6\\.000 +11\\.000")),
-                () -> "one row, the device's: " + lines);
+        assertTrue(line(lines, "PID").strip().matches("PID USER +NETNS +DEVICE +DROPS .*"), lines::toString);
+        assertTrue(lines.stream().anyMatch(l -> l.matches(" {18}host +veth1 +- +6\\.000 +11\\.000")),
+                () -> "one row, the device's, and no drops of its own on the any device: " + lines);
         assertTrue(line(lines, "TOTAL").contains("(a byte on two devices counts in both)"), lines::toString);
+
+        // A handle per device (--capture per-device): the device's own kernel drops.
+        EngineSnapshot perDevice = snapshot();
+        perDevice = new EngineSnapshot(perDevice.time(), perDevice.accounts(), List.of(new io.podhogs.capture.CaptureStatus(
+                "veth1", 10, 1000, 0, 0, 0, 7, 0, true, "")), perDevice.interfaceNames(), perDevice.flows(), 0,
+                perDevice.resolver(), "per-device", perDevice.containersByNetns());
+        List<String> withDrops = view.lines(perDevice, 120, 20);
+        assertTrue(withDrops.stream().anyMatch(l -> l.matches(" {18}host +veth1 +7 +6\\.000 +11\\.000")),
+                withDrops::toString);
     }
 
     @Test

@@ -129,7 +129,8 @@ class KubectlPodhogsTest {
             "processes,table", "processes,wide", "processes,json", "processes,yaml",
             "connections,table", "connections,wide", "connections,json", "connections,yaml",
             "namespaces,table", "namespaces,wide", "namespaces,json", "namespaces,yaml",
-            "workloads,table", "workloads,wide", "workloads,json", "workloads,yaml"})
+            "workloads,table", "workloads,wide", "workloads,json", "workloads,yaml",
+            "interfaces,table", "interfaces,wide", "interfaces,json", "interfaces,yaml"})
     void everyViewAndFormatWithOneNodeDown(String view, String format) throws Exception {
         oneNodeDown();
         Result r = format.equals("table") ? run(view, "-A") : run(view, "-A", "-o", format);
@@ -650,7 +651,12 @@ class KubectlPodhogsTest {
             "-o table2|error: unknown output format \"table2\": use wide, json or yaml",
             "-n shop -A|error: -n and -A together: choose one",
             "sockets|error: unknown view \"sockets\": use one of pods, containers, processes, connections, namespaces,"
-                    + " workloads, apps",
+                    + " workloads, apps, interfaces",
+            "interfaces -n shop|error: -n: a node's devices are of no namespace; choose nodes with --node",
+            "interfaces -l app=web|error: -l selects pods: it applies to pods, containers, processes and connections,"
+                    + " not to interfaces",
+            "interfaces --sort-by internet|error: --sort-by internet needs bytes by remote class, which a device has not:"
+                    + " sort interfaces by total, tx, rx, bytes or name",
             "--window 5s|error: unknown --window \"5s\": the agent keeps 2s, 10s and 40s",
             "--units metric|error: unknown --units \"metric\": use iec, si or raw",
             "--timeout soon|error: invalid duration \"soon\": use e.g. 500ms, 5s or 1m",

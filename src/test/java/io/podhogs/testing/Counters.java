@@ -22,6 +22,19 @@ public final class Counters {
         return new Traffic(hostEnd.receivedBytes(), hostEnd.receivedPackets(), hostEnd.sentBytes(), hostEnd.sentPackets());
     }
 
+    /**
+     * Waits until {@code iface} has carried nothing for two seconds (a link just brought up sends
+     * its neighbour discovery for a while): a baseline taken then stays the baseline.
+     */
+    public static void awaitQuiet(String iface) {
+        // Each check is itself two seconds long: no pause between them.
+        Await.until(java.time.Duration.ofSeconds(20), java.time.Duration.ZERO, () -> {
+            Traffic before = of(iface);
+            Thread.sleep(2000);
+            return of(iface).equals(before);
+        }, () -> iface + " to go quiet for two seconds");
+    }
+
     private static long read(String iface, String counter) {
         try {
             return Long.parseLong(Files.readString(Path.of("/sys/class/net", iface, "statistics", counter)).trim());
