@@ -78,6 +78,35 @@ def tcp_multi(a):
         c.close()
 
 
+def dns_server(a):
+    """A DNS server on UDP: every question answered with one A record, --answer, TTL 300, the question's
+    name in a compression pointer (as real servers write it)."""
+    s = socket.socket(family(a.addr), socket.SOCK_DGRAM)
+    s.bind((a.addr, a.port))
+    say("ready")
+    answer = socket.inet_aton(a.answer)
+    while True:
+        q, peer = s.recvfrom(4096)
+        end = 12
+        while q[end] != 0:
+            end += q[end] + 1
+        end += 5  # the root label, type, class
+        header = q[:2] + b"\x81\x80" + q[4:6] + b"\x00\x01\x00\x00\x00\x00"
+        record = b"\xc0\x0c\x00\x01\x00\x01" + (300).to_bytes(4, "big") + b"\x00\x04" + answer
+        s.sendto(header + q[12:end] + record, peer)
+
+
+def dns_ask(a):
+    """Asks the DNS server at addr:port for --name's A record once, and prints the address answered."""
+    name = b"".join(bytes([len(label)]) + label.encode() for label in a.name.split(".")) + b"\x00"
+    query = b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00" + name + b"\x00\x01\x00\x01"
+    s = socket.socket(family(a.addr), socket.SOCK_DGRAM)
+    s.settimeout(5)
+    s.sendto(query, (a.addr, a.port))
+    reply, _ = s.recvfrom(4096)
+    say(socket.inet_ntoa(reply[-4:]))
+
+
 def tcp_burst(a):
     """--count short connections of --bytes each, closed at once: sockets that live for a moment."""
     say("ready")
@@ -197,7 +226,7 @@ def udp_spray(a):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("mode", choices=["tcp-sink", "tcp-send", "tcp-multi", "tcp-burst", "ipip-raw", "udp-sink", "udp-send", "fork-server", "udp-forks", "udp-spray"])
+    p.add_argument("mode", choices=["tcp-sink", "tcp-send", "tcp-multi", "dns-server", "dns-ask", "tcp-burst", "ipip-raw", "udp-sink", "udp-send", "fork-server", "udp-forks", "udp-spray"])
     p.add_argument("addr")
     p.add_argument("port", type=int)
     p.add_argument("--bytes", type=int, default=0)
@@ -211,11 +240,14 @@ def main():
     p.add_argument("--flows", type=int, default=1)
     p.add_argument("--wave", type=int, default=100)
     p.add_argument("--base-port", type=int, default=20000)
+    p.add_argument("--answer", default="")
+    p.add_argument("--name", default="")
     # Words after "--" are not read: only the endpoint's command line shows them (what podhogs must
     # show or redact, e.g. a password given on a command line).
     argv = sys.argv[1:]
     a = p.parse_args(argv[:argv.index("--")] if "--" in argv else argv)
-    {"tcp-sink": tcp_sink, "tcp-send": tcp_send, "tcp-multi": tcp_multi, "tcp-burst": tcp_burst, "ipip-raw": ipip_raw, "udp-sink": udp_sink, "udp-send": udp_send,
+    {"tcp-sink": tcp_sink, "tcp-send": tcp_send, "tcp-multi": tcp_multi, "dns-server": dns_server, "dns-ask": dns_ask,
+     "tcp-burst": tcp_burst, "ipip-raw": ipip_raw, "udp-sink": udp_sink, "udp-send": udp_send,
      "fork-server": fork_server, "udp-forks": udp_forks, "udp-spray": udp_spray}[a.mode](a)
 
 

@@ -15,6 +15,7 @@ import io.podhogs.export.Levels;
 import io.podhogs.alerts.AlertNotifier;
 import io.podhogs.select.AccountFilter;
 import io.podhogs.export.api.ApiView;
+import io.podhogs.names.RemoteNames;
 import io.podhogs.export.metrics.MetricsExporter;
 import io.podhogs.export.metrics.MetricsOptions;
 import io.podhogs.host.HostFiles;
@@ -75,6 +76,7 @@ public class Agent {
     private volatile long lastRefreshNanos = Long.MIN_VALUE;
     private volatile boolean everRefreshed;
     private volatile ApiView api = new ApiView(CommandLines.REDACTED);
+    private volatile RemoteNames names = RemoteNames.NONE;
     private final Pager pager = new Pager(System::nanoTime);
     private ApiGate gate;
     private volatile TokenReviews tokenReviews;
@@ -142,8 +144,8 @@ public class Agent {
         Engine started = node.engine();
         identities = node.identities();
         filter = shown;
-        api = new ApiView(config.showSecrets() ? CommandLines.FULL
-                : CommandLines.REDACTED);
+        names = RemoteNames.start(config.names().dns(), config.names().reverseDns());
+        api = new ApiView(config.showSecrets() ? CommandLines.FULL : CommandLines.REDACTED, names);
         engine = started;
         // Stalled: nothing published for ten refreshes (and at least EngineWatch.MIN_STALL).
         watch = new EngineWatch(started, config.metrics().refresh().multipliedBy(10));
@@ -391,6 +393,9 @@ public class Agent {
         // After the engine: its last bytes are in the history's last flush.
         history.ifPresent(h -> bounded("writing the history", STOP_HISTORY_MILLIS, h::close));
         history = Optional.empty();
+        RemoteNames naming = names;
+        bounded("stopping the names' handle", STOP_WATCHES_MILLIS, naming::close);
+        names = RemoteNames.NONE;
         Identities closing = identities;
         bounded("closing the container and cluster watches", STOP_WATCHES_MILLIS, closing::close);
         identities = Identities.none();

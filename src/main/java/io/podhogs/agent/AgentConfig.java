@@ -74,6 +74,8 @@ public interface AgentConfig {
 
     Alerts alerts();
 
+    Names names();
+
     Metrics metrics();
 
     Api api();
@@ -118,6 +120,19 @@ public interface AgentConfig {
         /** The pod label whose value names a pod's application in the automatic grouping. */
         @WithDefault(AppRules.DEFAULT_LABEL)
         String label();
+    }
+
+    /**
+     * The names of connections' remote ends in the API (never in metrics): from DNS answers, read by
+     * a handle of its own on port 53, and, off by default on a node, reverse DNS (a query per
+     * remote address, to the node's resolver).
+     */
+    interface Names {
+        @WithDefault("true")
+        boolean dns();
+
+        @WithDefault("false")
+        boolean reverseDns();
     }
 
     /**

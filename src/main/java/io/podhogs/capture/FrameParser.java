@@ -75,6 +75,7 @@ public final class FrameParser {
      */
     public void parse(byte[] frame, int capturedLength, int originalLength, ParsedPacket p) {
         p.reset();
+        p.frame = frame;
         int caplen = Math.max(0, Math.min(capturedLength, frame.length));
         // pcap never reports a frame shorter than what it captured; a caller that does is not
         // believed, so that no length derived from it can be negative.
@@ -356,6 +357,12 @@ public final class FrameParser {
         p.dstPort = u16(f, off + 2);
         if (p.protocol == ParsedPacket.TCP && Math.min(caplen, end) >= off + 14) {
             p.tcpFlags = f[off + 13] & 0xff;
+            p.payloadOffset = off + ((f[off + 12] >> 4) & 0xf) * 4;
+        } else if (p.protocol == ParsedPacket.UDP) {
+            p.payloadOffset = off + 8;
+        }
+        if (p.payloadOffset >= 0) {
+            p.payloadEnd = Math.min(caplen, end);
         }
     }
 

@@ -47,6 +47,15 @@ public final class ParsedPacket {
     public long linkSource;
     /** A non-first fragment whose first fragment (with the ports) was not seen. */
     public boolean orphanFragment;
+    /**
+     * Where the transport payload of a TCP or UDP packet starts in the frame being parsed, and where
+     * what was captured of it ends ({@code payloadEnd <= payloadOffset}: none captured); -1 without
+     * one. For a sink that reads payloads (DNS answers), during its call only.
+     */
+    public int payloadOffset;
+    public int payloadEnd;
+    /** The frame being parsed (the capture's buffer, not a copy): valid during the sink's call only. */
+    public byte[] frame;
 
     void reset() {
         ifindex = 0;
@@ -62,6 +71,8 @@ public final class ParsedPacket {
         malformed = false;
         linkSource = -1;
         orphanFragment = false;
+        payloadOffset = -1;
+        payloadEnd = -1;
     }
 
     public boolean hasPorts() {

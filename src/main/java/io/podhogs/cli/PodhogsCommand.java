@@ -4,8 +4,6 @@ import io.podhogs.capture.CaptureConfig;
 import io.podhogs.capture.CaptureException;
 import io.podhogs.capture.CaptureMode;
 import io.podhogs.engine.EngineConfig;
-import io.podhogs.engine.EngineSnapshot;
-import io.podhogs.engine.EngineWatch;
 import io.podhogs.engine.Spans;
 import io.podhogs.export.CommandLines;
 import io.podhogs.alerts.AlertMonitor;
@@ -13,10 +11,8 @@ import io.podhogs.alerts.AlertRule;
 import io.podhogs.apps.Applications;
 import io.podhogs.export.Level;
 import io.podhogs.export.DisplayUnits;
-import io.podhogs.export.JsonWriter;
 import io.podhogs.export.PortRanges;
 import io.podhogs.export.RowFormat;
-import io.podhogs.export.TopView;
 import io.podhogs.export.UserNames;
 import io.podhogs.export.ViewMode;
 import io.podhogs.host.HostFiles;
@@ -36,7 +32,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.Command;
@@ -219,9 +214,14 @@ public final class PodhogsCommand implements Callable<Integer> {
             + " shown as <redacted>.")
     boolean showSecrets;
 
-    @Option(names = "--no-summary", description = "Leave out the summary a trace or JSON run ends with (at -c, Ctrl-C"
-            + " or SIGTERM; vnStat -l's): per row its bytes, highest, average and lowest rates and packets, on stderr"
-            + " after -t (stdout stays nethogs's trace), the last object of --json.")
+    @Option(names = "-n", description = "No reverse DNS for the connections' remote ends (iftop's -n): addresses, or the"
+            + " names DNS answers gave them (read from a handle of its own on port 53; no query is made).")
+    boolean numeric;
+
+    @Option(names = "--no-summary", description = "Leave out the summary a run ends with (at -c, q, Ctrl-C or"
+            + " SIGTERM; vnStat -l's): per row its bytes, highest, average and lowest rates and packets, on stderr"
+            + " after -t (stdout stays nethogs's trace), the last object of --json, below the top view once it has"
+            + " left the screen.")
     boolean noSummary;
 
     @Option(names = "--snaplen", paramLabel = "BYTES", defaultValue = "" + CaptureConfig.DEFAULT_SNAP_LENGTH,
@@ -368,37 +368,10 @@ public final class PodhogsCommand implements Callable<Integer> {
                 alerting = AlertOptions.start(alertRules, node, nodeName, identities, new UserNames(host), applications,
                         history.file, terminal != null ? lastAlert::set : line -> err.println("podhogs: " + line));
             }
-            // An engine that stopped counting ends the run: numbers that no longer change are not shown.
-            EngineWatch watch = new EngineWatch(node.engine(), EngineWatch.MIN_STALL);
-            Supplier<EngineSnapshot> counted = () -> {
-                String trouble = watch.trouble(System.nanoTime());
-                if (!trouble.isEmpty()) {
-                    throw new EngineStopped(trouble);
-                }
-                return node.engine().snapshot();
-            };
-            try {
-                if (terminal != null) {
-                    try (Terminal t = terminal) {
-                        new TopView(t, new UserNames(host), "podhogs " + Version.number(), rows, identities)
-                                .withStatus(lastAlert::get).withUnits(displayUnits)
-                                .withConnections(node.engine()::wantConnections)
-                                .run(counted, delay, count); // drops in its header
-                    }
-                    return Cli.EXIT_OK;
-                }
-                if (level == Level.INTERFACE) {
-                    err.println("podhogs: --by interface: a byte that crossed two devices (a veth and its bridge) is in"
-                            + " both rows; the rows do not add up to a total");
-                }
-                new StreamRun(out, err, json, new JsonWriter(out, new UserNames(host), identities), !noSummary)
-                        .run(counted, rows, delay, count);
-                return Cli.EXIT_OK;
-            } catch (EngineStopped e) {
-                err.println("podhogs: internal error: " + e.getMessage() + "; the numbers would no longer change,"
-                        + " so podhogs ends (please report it with the command line used)");
-                return Cli.EXIT_INTERNAL;
-            }
+            boolean remoteNames = terminal != null || level == Level.CONNECTION;
+            return new ViewRun(out, err, new UserNames(host), identities).run(node, terminal, rows,
+                    new ViewRun.Settings(json, delay, count, !noSummary, displayUnits, level, remoteNames, !numeric),
+                    lastAlert::get);
         } finally {
             if (alerting != null) {
                 alerting.close();
@@ -406,13 +379,6 @@ public final class PodhogsCommand implements Callable<Integer> {
             if (stopHistory != null) {
                 stopHistory.run();
             }
-        }
-    }
-
-    /** The engine counts no more (its thread ended, or it stalled): the run ends, status 1. */
-    private static final class EngineStopped extends RuntimeException {
-        EngineStopped(String why) {
-            super(why, null, false, false);
         }
     }
 }

@@ -13,6 +13,7 @@ import io.podhogs.attribution.TransitOwner;
 import io.podhogs.engine.EngineSnapshot;
 import io.podhogs.engine.FlowSnapshot;
 import io.podhogs.identity.CgroupIdentity;
+import io.podhogs.names.RemoteNames;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -24,7 +25,8 @@ import java.util.function.BiPredicate;
  * The top view's connections of one row (Enter on a process, container or pod; Esc goes back), as
  * iftop shows a host's: a connection on two lines, {@code =>} what its socket sent and {@code <=}
  * what it received, with the rates over 2, 10 and 40 seconds, the peak 2-second rate and the bytes
- * so far; sorted by any column ('&lt;' and '&gt;' move the sort, as htop's). A last line holds the
+ * so far; sorted by any column ('&lt;' and '&gt;' move the sort, as htop's); the remote end by its
+ * name where one is known ('n' shows addresses instead, as iftop's). A last line holds the
  * rest of the row's bytes, which no listed connection holds (connections closed, not TCP or UDP,
  * beyond the engine's listed busiest), so that the lines add up to the row. Only the lines that fit
  * are formatted: a process with 10,000 connections costs a sort, not 10,000 lines.
@@ -46,8 +48,11 @@ final class ConnectionsView {
         }
     }
 
-    /** One listed connection with its rates at the last refresh. */
-    private record Line(FlowSnapshot flow, ConnectionKey key, RateHistory.Rates rates) {
+    /**
+     * One listed connection with its rates at the last refresh, and its remote end's name (the
+     * cluster's, a DNS answer's, reverse DNS's; "" for none known).
+     */
+    private record Line(FlowSnapshot flow, ConnectionKey key, RateHistory.Rates rates, String remoteName) {
         double value(Column c) {
             Traffic t = flow.credited();
             return switch (c) {
@@ -59,13 +64,18 @@ final class ConnectionsView {
             };
         }
 
-        String text(Column c) {
+        String text(Column c, boolean names) {
             return switch (c) {
                 case LOCAL -> key.local();
-                case REMOTE -> key.remote();
+                case REMOTE -> remote(names);
                 case PROTO -> key.protocol();
                 default -> key.remoteClass();
             };
+        }
+
+        /** The remote end as shown: its name and port where one is known and names are shown. */
+        String remote(boolean names) {
+            return names && !remoteName.isEmpty() ? remoteName + ":" + flow.key().remotePort() : key.remote();
         }
     }
 
@@ -73,15 +83,19 @@ final class ConnectionsView {
     private final String name;
     private final BiPredicate<FlowSnapshot, EngineSnapshot> owns;
     private final RateHistory<FlowKey> history = new RateHistory<>();
+    private final RemoteNames names;
+    private boolean showNames = true;
     private Column sort = Column.RATE_2S;
     private int offset;
     private EngineSnapshot last;
     private List<Line> lines = List.of();
 
-    private ConnectionsView(AccountKey subject, String name, BiPredicate<FlowSnapshot, EngineSnapshot> owns) {
+    private ConnectionsView(AccountKey subject, String name, BiPredicate<FlowSnapshot, EngineSnapshot> owns,
+                            RemoteNames names) {
         this.subject = subject;
         this.name = name;
         this.owns = owns;
+        this.names = names;
     }
 
     /**
@@ -89,19 +103,28 @@ final class ConnectionsView {
      * flows), a container or a pod; none for rows of no connections of their own (namespaces,
      * applications, exited processes, devices).
      */
-    static Optional<ConnectionsView> of(AccountSnapshot row, String name) {
+    static Optional<ConnectionsView> of(AccountSnapshot row, String name, RemoteNames names) {
         AccountKey key = row.key();
         if (key instanceof OwnerKey o && !(o.owner() instanceof TransitOwner)) {
-            return Optional.of(new ConnectionsView(key, name, (f, s) -> f.owner().equals(o.owner())));
+            return Optional.of(new ConnectionsView(key, name, (f, s) -> f.owner().equals(o.owner()), names));
         }
         if (key instanceof ContainerKey c) {
             String id = c.cgroup().containerId();
-            return Optional.of(new ConnectionsView(key, name, (f, s) -> cgroup(f, s).containerId().equals(id)));
+            return Optional.of(new ConnectionsView(key, name, (f, s) -> cgroup(f, s).containerId().equals(id), names));
         }
         if (key instanceof PodKey p) {
-            return Optional.of(new ConnectionsView(key, name, (f, s) -> cgroup(f, s).podUid().equals(p.uid())));
+            return Optional.of(new ConnectionsView(key, name, (f, s) -> cgroup(f, s).podUid().equals(p.uid()), names));
         }
         return Optional.empty();
+    }
+
+    /** The name of a connection's remote end: the cluster's for its pods, Services and nodes, else the names'. */
+    static String remoteName(FlowSnapshot f, RemoteNames names) {
+        if (f.peer() != null && f.peer().named()) {
+            return f.peer().qualifiedName();
+        }
+        FlowKey k = f.key();
+        return names.name(k.ifindex(), k.remoteHi(), k.remoteLo());
     }
 
     /** A flow's container: its process's, else that of the network namespace it is in (its other traffic). */
@@ -117,6 +140,7 @@ final class ConnectionsView {
     /** '&lt;' and '&gt;' move the sort, Up and Down scroll; false for keys of no meaning here. */
     boolean key(int key) {
         switch (key) {
+            case 'n' -> showNames = !showNames;
             case '<' -> sort = sort.next(-1);
             case '>' -> sort = sort.next(1);
             case TopKeys.UP -> offset = Math.max(0, offset - 1);
@@ -161,7 +185,7 @@ final class ConnectionsView {
             RateHistory.Rates r = l.rates();
             Traffic t = l.flow().credited();
             out.add(TopView.fit(String.format(Locale.ROOT, format, TopView.clip(l.key().local(), addressWidth), "=>",
-                    TopView.clip(l.key().remote(), addressWidth), l.key().protocol(), TopView.clip(l.key().remoteClass(), 9),
+                    TopView.clip(l.remote(showNames), addressWidth), l.key().protocol(), TopView.clip(l.key().remoteClass(), 9),
                     units.human(r.sent()[0], true), units.human(r.sent()[1], true), units.human(r.sent()[2], true),
                     units.human(r.peakSent(), true), units.human(t.sentBytes(), false)), width));
             out.add(TopView.fit(String.format(Locale.ROOT, format, "", "<=", l.key().inferred() ? "(owner inferred)" : "",
@@ -191,7 +215,7 @@ final class ConnectionsView {
                 Traffic t = f.credited();
                 now.add(new Line(f, new ConnectionKey(f.key(), f.owner(), f.peer() == null ? ""
                         : f.peer().remoteClass().label(), f.inferred()),
-                        history.sample(f.key(), t.sentBytes(), t.receivedBytes(), nowNanos)));
+                        history.sample(f.key(), t.sentBytes(), t.receivedBytes(), nowNanos), remoteName(f, names)));
             }
         }
         history.endRefresh();
@@ -202,7 +226,7 @@ final class ConnectionsView {
     /** Numbers highest first, text in order; ties by bytes so far, then by the local end. */
     private Comparator<Line> order() {
         Comparator<Line> bySort = switch (sort) {
-            case LOCAL, REMOTE, PROTO, CLASS -> Comparator.comparing(l -> l.text(sort));
+            case LOCAL, REMOTE, PROTO, CLASS -> Comparator.comparing(l -> l.text(sort, showNames));
             default -> Comparator.comparingDouble((Line l) -> l.value(sort)).reversed();
         };
         return bySort.thenComparing(Comparator.comparingDouble((Line l) -> l.value(Column.TOTAL)).reversed())

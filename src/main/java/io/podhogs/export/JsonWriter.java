@@ -12,6 +12,7 @@ import io.podhogs.identity.CgroupIdentity;
 import io.podhogs.identity.ContainerInfo;
 import io.podhogs.identity.RemoteClass;
 import io.podhogs.identity.RemotePeer;
+import io.podhogs.names.RemoteNames;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +33,8 @@ import java.util.TreeMap;
  * {@code remote_classes} and {@code remote_peers} say where the bytes went: by class, and to which
  * pods, Services and nodes where the cluster names them (empty without a cluster). Rows of
  * {@code --by connection} (kind connection) add {@code connection}: its protocol, local and remote
- * ends, interface, remote class and whether its owner was inferred; null for the row of the rest of
+ * ends, interface, remote class, the remote end's name (from DNS answers, or reverse DNS; "" while
+ * none is known) and whether its owner was inferred; null for the row of the rest of
  * an owner's bytes, which no listed connection holds. Rows of {@code --by port} (kind port) add
  * {@code port}: protocol, low and high port (the same for one port), the range's name, and whether
  * it is served here; null for the row of the rest. Rows of {@code --by interface} add
@@ -43,6 +45,7 @@ public final class JsonWriter {
     private final PrintStream out;
     private final UserNames users;
     private final IdentityLookup identity;
+    private RemoteNames names = RemoteNames.NONE;
 
     public JsonWriter(PrintStream out, UserNames users) {
         this(out, users, IdentityLookup.NONE);
@@ -53,6 +56,12 @@ public final class JsonWriter {
         this.out = out;
         this.users = users;
         this.identity = identity;
+    }
+
+    /** Where connection rows' remote ends get their names (DNS answers, reverse DNS). */
+    public JsonWriter withNames(RemoteNames remoteNames) {
+        this.names = remoteNames;
+        return this;
     }
 
     static String kind(AccountSnapshot a) {
@@ -133,7 +142,7 @@ public final class JsonWriter {
      * A connection row's 5-tuple, from its socket's side; null for the rest of an owner's bytes
      * ({@link ConnectionKey#rest}).
      */
-    private static void connection(StringBuilder b, ConnectionKey c, EngineSnapshot snapshot) {
+    private void connection(StringBuilder b, ConnectionKey c, EngineSnapshot snapshot) {
         b.append(",\"connection\":");
         if (c.flow() == null) {
             b.append("null");
@@ -145,6 +154,7 @@ public final class JsonWriter {
         field(b, "remote", c.remote());
         field(b, "interface", snapshot.interfaceName(c.flow().ifindex()));
         field(b, "remote_class", c.remoteClass());
+        field(b, "remote_name", names.name(c.flow().ifindex(), c.flow().remoteHi(), c.flow().remoteLo()));
         b.append(",\"inferred\":").append(c.inferred()).append('}');
     }
 

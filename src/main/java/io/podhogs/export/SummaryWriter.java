@@ -5,9 +5,10 @@ import java.time.Instant;
 import java.util.Locale;
 
 /**
- * The summary a trace or JSON run ends with ({@link LiveSummary}): in trace mode a table on stderr,
- * each line a note of podhogs's ({@code podhogs: }), so that stdout stays nethogs's trace format line
- * for line for its parsers; in JSON one last object of {@code "kind":"summary"} on stdout.
+ * The summary a run ends with ({@link LiveSummary}): in trace mode a table on stderr, each line a note
+ * of podhogs's ({@code podhogs: }), so that stdout stays nethogs's trace format line for line for its
+ * parsers; in JSON one last object of {@code "kind":"summary"} on stdout; after the top view, the
+ * same table on the terminal's own screen once the view has left it.
  */
 public final class SummaryWriter {
     private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB"};

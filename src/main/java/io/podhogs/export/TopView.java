@@ -1,6 +1,7 @@
 package io.podhogs.export;
 
 import io.podhogs.identity.IdentityLookup;
+import io.podhogs.names.RemoteNames;
 import io.podhogs.identity.CgroupIdentity;
 import io.podhogs.identity.ContainerInfo;
 import io.podhogs.accounting.AccountKey;
@@ -34,7 +35,8 @@ import org.jline.utils.NonBlockingReader;
 public final class TopView {
     private static final String KEYS = "q quit  s sort by sent  r sort by received  m view  u units  B bits"
             + "  l command line  b basename  / filter  Up/Down Enter connections";
-    private static final String CONNECTION_KEYS = "q quit  Esc back  < > sort column  Up/Down scroll  u units  B bits";
+    private static final String CONNECTION_KEYS = "q quit  Esc back  < > sort column  Up/Down scroll  n names/addresses"
+            + "  u units  B bits";
 
     private static final int CONTAINER_WIDTH = 20;
 
@@ -63,6 +65,8 @@ public final class TopView {
     private Supplier<String> status = () -> "";
     private DisplayUnits units = DisplayUnits.NETHOGS;
     private Runnable wantConnections = () -> { };
+    private LiveSummary summary;
+    private RemoteNames names = RemoteNames.NONE;
     /** The row the cursor is on (Up, Down), by key: rows move between refreshes. Null: the first. */
     private AccountKey selected;
     /** The rows of the last screen, in its order, and the cursor's line there (-1: none). */
@@ -104,6 +108,22 @@ public final class TopView {
         return this;
     }
 
+    /**
+     * What keeps the run's summary (vnStat -l's), written when the view ends: every row of each
+     * refresh, at most one a refresh interval (a key redraws sooner, which would make a rate of a
+     * moment's bytes).
+     */
+    public TopView withSummary(LiveSummary seen) {
+        this.summary = seen;
+        return this;
+    }
+
+    /** Where the connections' remote ends get their names (DNS answers, reverse DNS). */
+    public TopView withNames(RemoteNames remoteNames) {
+        this.names = remoteNames;
+        return this;
+    }
+
     /** A line shown under the header (the last alert's, --alerts): stderr would be drawn over. */
     public TopView withStatus(Supplier<String> line) {
         this.status = line;
@@ -121,6 +141,7 @@ public final class TopView {
         try {
             int shown = 0;
             long nextRefresh = System.nanoTime();
+            long nextSample = nextRefresh + refresh.toNanos();
             while (true) {
                 long now = System.nanoTime();
                 if (now - nextRefresh >= 0) {
@@ -129,7 +150,12 @@ public final class TopView {
                     if (connections != null) {
                         wantConnections.run();
                     }
-                    display.update(render(snapshots.get(), display), -1);
+                    EngineSnapshot snapshot = snapshots.get();
+                    display.update(render(snapshot, display), -1);
+                    if (summary != null && now - nextSample >= 0) {
+                        summary.add(now, format.rows(snapshot), format);
+                        nextSample = now + refresh.toNanos();
+                    }
                     terminal.flush();
                     nextRefresh = now + refresh.toNanos();
                     if (count > 0 && ++shown >= count) {
@@ -234,7 +260,7 @@ public final class TopView {
             return;
         }
         selected = row.key();
-        connections = ConnectionsView.of(row, format.name(row)).orElse(null);
+        connections = ConnectionsView.of(row, format.name(row), names).orElse(null);
         if (connections == null) {
             notice = "Enter shows the connections of a process, a container or a pod";
         } else {

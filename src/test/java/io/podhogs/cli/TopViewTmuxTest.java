@@ -195,12 +195,30 @@ class TopViewTmuxTest {
         assertEquals(0, awaitExit(), "q exits with status 0");
         String after = screen();
         assertFalse(after.contains("TOTAL"), () -> "the terminal's own screen is back\n" + after);
+        // Its rows name the command lines ('l'), whose long scripts scroll the screen: the whole history.
+        String history = pane.history();
+        assertTrue(history.contains("podhogs: summary of "), () -> "the run's summary under it\n" + history);
+    }
+
+    /** -c ends the view too, with the run's summary on the terminal's own screen: a row each, as vnStat -l's. */
+    @Test
+    void countEndsTheTopViewWithStatusZeroAndItsSummary() throws Exception {
+        start("-d", "0.3", "-c", "4", veth.hostIf());
+        assertEquals(0, awaitExit(), "-c 4 exits after four refreshes");
+        String after = pane.history();
+        assertTrue(after.contains("podhogs: summary of "), after);
+        // A summary line is wider than the pane: tmux wraps it, the name on a line of its own.
+        String joined = after.replace("\n", "");
+        assertTrue(joined.contains("/" + sender + "/0") && joined.contains(" KiB"),
+                () -> "the sender's row, its bytes in KiB:\n" + after);
     }
 
     @Test
-    void countEndsTheTopViewWithStatusZero() throws Exception {
-        start("-d", "0.3", "-c", "3", veth.hostIf());
-        assertEquals(0, awaitExit(), "-c 3 exits after three refreshes");
+    void noSummaryLeavesTheTopViewsOut() throws Exception {
+        start("-d", "0.3", "-c", "2", "--no-summary", veth.hostIf());
+        assertEquals(0, awaitExit());
+        String after = pane.history();
+        assertFalse(after.contains("summary"), after);
     }
 
     @Test

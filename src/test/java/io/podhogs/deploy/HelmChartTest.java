@@ -479,7 +479,7 @@ class HelmChartTest {
                 "agent.alerts.rules", "alerts:\n  - name: a\n    above: 1MiB/s\n"));
         List<String> names = agent(daemonSet(values)).getEnv().stream().map(EnvVar::getName)
                 .filter(n -> n.startsWith("PODHOGS_")).toList();
-        assertEquals(46, names.size(), names::toString); // every setting the chart can pass, with the /proc and /etc roots
+        assertEquals(48, names.size(), names::toString); // every setting the chart can pass, with the /proc and /etc roots
         for (String name : names) {
             assertTrue(settings.contains(name), name + " is no setting of AgentConfig: " + settings);
         }

@@ -11,6 +11,7 @@ import io.podhogs.attribution.ProcessOwner;
 import io.podhogs.capture.Addresses;
 import io.podhogs.capture.ParsedPacket;
 import io.podhogs.engine.Connections;
+import io.podhogs.names.RemoteNames;
 import io.podhogs.engine.FlowSnapshot;
 import io.podhogs.export.CommandLineRedactor;
 import io.podhogs.export.CommandLines;
@@ -30,6 +31,7 @@ import java.util.Map;
 public final class ApiView {
     private final RowHistory history = new RowHistory();
     private final CommandLines commandLines;
+    private final RemoteNames names;
     private volatile Snapshot current = new Snapshot(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
             List.of(), List.of(), 0, Long.MIN_VALUE);
 
@@ -47,7 +49,13 @@ public final class ApiView {
 
     /** @param commandLines programs and command lines with secrets hidden (the default) or whole */
     public ApiView(CommandLines commandLines) {
+        this(commandLines, RemoteNames.NONE);
+    }
+
+    /** @param names where connections' remote ends get their names when the cluster has none for them */
+    public ApiView(CommandLines commandLines, RemoteNames names) {
         this.commandLines = commandLines;
+        this.names = names;
     }
 
     public Snapshot current() {
@@ -147,8 +155,16 @@ public final class ApiView {
                 Addresses.endpoint(k.remoteHi(), k.remoteLo(), k.remotePort()), levels.snapshot().interfaceName(k.ifindex()),
                 f.owner() instanceof ProcessOwner p ? p.process().pid() : 0, program(f), f.owner().netns(),
                 pod.namespace(), pod.pod(), pod.container(), f.peer() == null ? "" : f.peer().remoteClass().label(),
-                f.peer() == null ? "" : f.peer().qualifiedName(), f.inferred(), pod.labels(),
+                remoteName(f), f.inferred(), pod.labels(),
                 history.usage(key, f.credited(), Map.of(), nowNanos));
+    }
+
+    /** The cluster's name of the remote end (a pod, Service, node), else a DNS answer's or reverse DNS's. */
+    private String remoteName(FlowSnapshot f) {
+        if (f.peer() != null && f.peer().named()) {
+            return f.peer().qualifiedName();
+        }
+        return names.name(f.key().ifindex(), f.key().remoteHi(), f.key().remoteLo());
     }
 
     /** A process owner's program (as the process rows show it), another owner's name. */
