@@ -6,6 +6,7 @@ import io.podhogs.attribution.ProcessOwner;
 import io.podhogs.capture.Addresses;
 import io.podhogs.capture.ParsedPacket;
 import io.podhogs.identity.CgroupIdentity;
+import io.podhogs.identity.RemotePeer;
 
 /**
  * One connection of an owner (--by connection, the top view's connections), from its socket's side;
@@ -15,15 +16,24 @@ import io.podhogs.identity.CgroupIdentity;
  *
  * @param flow the connection's 5-tuple on its interface; null for the rest row
  * @param remoteClass where its other end is (external, pod ...), empty without a cluster
+ * @param peerName the cluster's name of its other end (namespace/pod, namespace/Service, node),
+ *     empty where the cluster names none
  * @param inferred its owner was inferred (its socket was gone before it could be looked up)
  */
-public record ConnectionKey(FlowKey flow, Owner owner, String remoteClass, boolean inferred) implements AccountKey {
+public record ConnectionKey(FlowKey flow, Owner owner, String remoteClass, String peerName, boolean inferred)
+        implements AccountKey {
+    /** One listed connection's row. */
+    public static ConnectionKey of(FlowKey flow, Owner owner, RemotePeer peer, boolean inferred) {
+        return new ConnectionKey(flow, owner, peer == null ? "" : peer.remoteClass().label(),
+                peer == null ? "" : peer.qualifiedName(), inferred);
+    }
+
     /** The rest row's name. */
     public static final String REST = "other connections";
 
     /** The rest of {@code owner}'s bytes. */
     public static ConnectionKey rest(Owner owner) {
-        return new ConnectionKey(null, owner, "", false);
+        return new ConnectionKey(null, owner, "", "", false);
     }
 
     /** "tcp 10.0.0.1:40000 <-> 10.0.0.2:80", or {@link #REST}. */

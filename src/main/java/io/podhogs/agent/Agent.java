@@ -155,7 +155,7 @@ public class Agent {
         read.start(started, identities, registry, nodeName, podEvents(nodeName));
         rules = read;
         tokenReviews = metricsAuth();
-        accessMetrics = new AccessMetrics(registry, nodeName, gate(), pager, () -> tokenReviews);
+        accessMetrics = new AccessMetrics(registry, nodeName, gate(), pager, () -> tokenReviews, () -> names);
         refresher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "podhogs-metrics");
             t.setDaemon(true);

@@ -65,8 +65,7 @@ public final class ConnectionRows {
         long inferredSent = 0;
         long inferredReceived = 0;
         for (FlowSnapshot f : flows) {
-            ConnectionKey key = new ConnectionKey(f.key(), owner, f.peer() == null ? "" : f.peer().remoteClass().label(),
-                    f.inferred());
+            ConnectionKey key = ConnectionKey.of(f.key(), owner, f.peer(), f.inferred());
             Traffic t = f.credited();
             rest.computeIfPresent(f.key().ifindex(), (i, left) -> minus(left, t));
             double[] rate = copyRates.getOrDefault(f.key(), NO_RATE);

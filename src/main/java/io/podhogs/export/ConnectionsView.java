@@ -213,8 +213,7 @@ final class ConnectionsView {
         for (FlowSnapshot f : s.connections().flows()) {
             if (owns.test(f, s)) {
                 Traffic t = f.credited();
-                now.add(new Line(f, new ConnectionKey(f.key(), f.owner(), f.peer() == null ? ""
-                        : f.peer().remoteClass().label(), f.inferred()),
+                now.add(new Line(f, ConnectionKey.of(f.key(), f.owner(), f.peer(), f.inferred()),
                         history.sample(f.key(), t.sentBytes(), t.receivedBytes(), nowNanos), remoteName(f, names)));
             }
         }

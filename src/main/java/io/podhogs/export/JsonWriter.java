@@ -33,8 +33,8 @@ import java.util.TreeMap;
  * {@code remote_classes} and {@code remote_peers} say where the bytes went: by class, and to which
  * pods, Services and nodes where the cluster names them (empty without a cluster). Rows of
  * {@code --by connection} (kind connection) add {@code connection}: its protocol, local and remote
- * ends, interface, remote class, the remote end's name (from DNS answers, or reverse DNS; "" while
- * none is known) and whether its owner was inferred; null for the row of the rest of
+ * ends, interface, remote class, the remote end's name (the cluster's for its pods, Services and
+ * nodes, else from DNS answers, or reverse DNS; "" while none is known) and whether its owner was inferred; null for the row of the rest of
  * an owner's bytes, which no listed connection holds. Rows of {@code --by port} (kind port) add
  * {@code port}: protocol, low and high port (the same for one port), the range's name, and whether
  * it is served here; null for the row of the rest. Rows of {@code --by interface} add
@@ -154,7 +154,8 @@ public final class JsonWriter {
         field(b, "remote", c.remote());
         field(b, "interface", snapshot.interfaceName(c.flow().ifindex()));
         field(b, "remote_class", c.remoteClass());
-        field(b, "remote_name", names.name(c.flow().ifindex(), c.flow().remoteHi(), c.flow().remoteLo()));
+        field(b, "remote_name", !c.peerName().isEmpty() ? c.peerName()
+                : names.name(c.flow().ifindex(), c.flow().remoteHi(), c.flow().remoteLo()));
         b.append(",\"inferred\":").append(c.inferred()).append('}');
     }
 

@@ -76,9 +76,14 @@ public final class RemoteNames implements AutoCloseable {
     }
 
     /**
-     * For tests: names learned from the answers handed to {@code ring} when the test calls
-     * {@link #readOnce} (no thread of its own reads it), and reverse DNS by {@code reverse}.
+     * Names learned from the answers put in {@code ring} by its caller, read when it calls
+     * {@link #readOnce} (no handle, no thread of its own): for tests of what shows names.
      */
+    public static RemoteNames fromAnswers(DnsRing ring) {
+        return of(ring, null);
+    }
+
+    /** As {@link #fromAnswers}, with reverse DNS by {@code reverse}. */
     static RemoteNames of(DnsRing ring, ReverseNames reverse) {
         return new RemoteNames(ring, new NameTable(NameTable.MAX), reverse, null, false);
     }
@@ -111,8 +116,8 @@ public final class RemoteNames implements AutoCloseable {
         }
     }
 
-    /** Reads what the ring holds now. */
-    void readOnce() {
+    /** Reads what the ring holds now (its own thread does, a few times a second). */
+    public void readOnce() {
         int n = ring.drain((message, length, ifindex, overTcp) -> {
             // Over TCP a message starts with its length; one segment holds it whole or in part.
             int off = overTcp ? 2 : 0;

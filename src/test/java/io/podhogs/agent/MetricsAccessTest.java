@@ -220,6 +220,12 @@ class MetricsAccessTest extends AgentTrafficFixture {
                 .asString());
         assertEquals(4.0, local.value("podhogs_metrics_auth_reviews_total", Map.of()).orElseThrow(), "exported");
         assertEquals(0.0, local.value("podhogs_metrics_auth_evictions_total", Map.of()).orElseThrow());
+        // The names' bounds, exported beside them (nothing here fills them).
+        for (String bound : List.of("podhogs_names_dns_dropped_total", "podhogs_names_evicted_total",
+                "podhogs_names_reverse_overflow_total")) {
+            assertEquals(0.0, local.value(bound, Map.of()).orElseThrow(), bound);
+        }
+        assertTrue(local.value("podhogs_names_dns_answers_total", Map.of()).isPresent());
     }
 
     @Test

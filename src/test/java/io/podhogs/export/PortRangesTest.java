@@ -31,7 +31,7 @@ class PortRangesTest {
 
     private static String row(PortRanges ranges, int local, int remote) {
         FlowSnapshot f = flow(OWNER, local, remote, Traffic.NONE);
-        return ranges.keyOf(new ConnectionKey(f.key(), OWNER, "", false)).name();
+        return ranges.keyOf(ConnectionKey.of(f.key(), OWNER, null, false)).name();
     }
 
     @ParameterizedTest(name = "{0} -> {1}: {2}")
