@@ -20,14 +20,16 @@ public final class SummaryWriter {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "podhogs: summary of %.1f s, %d refreshes%s:%n", s.seconds(), s.refreshes(),
                 s.left() > 0 ? ", " + s.left() + " rows beyond the summary's bound left out" : ""));
-        String row = "podhogs: %11s %11s %12s %12s %12s %12s %12s %12s %9s %9s  %s%n";
+        String row = "podhogs: %11s %11s %12s %12s %12s %12s %12s %12s %9s %9s %8s %8s  %s%n";
         b.append(String.format(Locale.ROOT, row, "SENT", "RECEIVED", "TX MAX", "TX AVG", "TX MIN", "RX MAX", "RX AVG",
-                "RX MIN", "PKTS TX", "PKTS RX", "PROGRAM/PID/UID"));
+                "RX MIN", "PKTS TX", "PKTS RX", "TX PKT/S", "RX PKT/S", "PROGRAM/PID/UID"));
+        double seconds = Math.max(1e-9, s.seconds());
         for (LiveSummary.Row r : s.rows()) {
             b.append(String.format(Locale.ROOT, row, bytes(r.total().sentBytes()), bytes(r.total().receivedBytes()),
                     rate(r.sent().max()), rate(r.sent().average()), rate(r.sent().min()), rate(r.received().max()),
                     rate(r.received().average()), rate(r.received().min()), r.total().sentPackets(),
-                    r.total().receivedPackets(), r.name() + "/" + r.pid() + "/" + r.uid()));
+                    r.total().receivedPackets(), number(r.total().sentPackets() / seconds),
+                    number(r.total().receivedPackets() / seconds), r.name() + "/" + r.pid() + "/" + r.uid()));
         }
         out.print(b);
         out.flush();

@@ -51,9 +51,10 @@ class LiveSummaryTest {
         List<String> lines = text.toString(StandardCharsets.UTF_8).lines().toList();
         assertEquals("podhogs: summary of 3.0 s, 3 refreshes:", lines.get(0));
         assertEquals(List.of("SENT", "RECEIVED", "TX", "MAX", "TX", "AVG", "TX", "MIN", "RX", "MAX", "RX", "AVG", "RX",
-                "MIN", "PKTS", "TX", "PKTS", "RX", "PROGRAM/PID/UID"), List.of(lines.get(1).substring(9).strip().split(" +")));
+                "MIN", "PKTS", "TX", "PKTS", "RX", "TX", "PKT/S", "RX", "PKT/S", "PROGRAM/PID/UID"),
+                List.of(lines.get(1).substring(9).strip().split(" +")));
         assertEquals("podhogs:   11.72 KiB         0 B   6.84 KiB/s   3.91 KiB/s     1000 B/s        0 B/s        0 B/s"
-                + "        0 B/s        12         0  /usr/bin/p1/1/0", lines.get(2));
+                + "        0 B/s        12         0      4.0      0.0  /usr/bin/p1/1/0", lines.get(2));
 
         ByteArrayOutputStream json = new ByteArrayOutputStream();
         SummaryWriter.json(new PrintStream(json, true, StandardCharsets.UTF_8), s, Instant.parse("2026-12-06T21:00:03Z"));
