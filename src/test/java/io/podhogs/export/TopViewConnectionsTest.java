@@ -127,6 +127,20 @@ class TopViewConnectionsTest {
         assertTrue(text(lines).contains("10.0.0.2:8080"), () -> text(lines));
     }
 
+    /** The smallest screen the view draws (40x5, what it resizes a smaller one to) still fits, a line each. */
+    @Test
+    void aTinyScreenGetsWhatFitsAndNoLineWiderThanIt() {
+        TopView view = view(new RowFormat(ViewMode.TOTAL_BYTES, false, false, false), new AtomicInteger());
+        EngineSnapshot s = twoProcesses();
+        view.lines(s, 40, 5);
+        view.handleKey('\r');
+        List<String> lines = view.lines(s, 40, 5);
+        assertTrue(lines.size() <= 9, () -> text(lines));
+        lines.forEach(l -> assertTrue(l.length() <= 40, l));
+        assertTrue(lines.get(3).startsWith("connections of /usr/bin/curl"), () -> text(lines));
+        assertTrue(lines.stream().anyMatch(l -> l.contains("=>")), () -> "one connection at least:\n" + text(lines));
+    }
+
     @Test
     void tenThousandConnectionsShowWhatFitsAndScroll() {
         List<FlowSnapshot> flows = new ArrayList<>();
