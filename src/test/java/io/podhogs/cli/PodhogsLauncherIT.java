@@ -25,6 +25,10 @@ class PodhogsLauncherIT {
     }
 
     private static Run run(String... args) throws Exception {
+        return runWithEnv(java.util.Map.of(), args);
+    }
+
+    private static Run runWithEnv(java.util.Map<String, String> env, String... args) throws Exception {
         Path bin = Files.createTempDirectory("podhogs-path");
         Path link = Files.createSymbolicLink(bin.resolve("podhogs"), Path.of("podhogs").toAbsolutePath());
         Path out = Files.createTempFile("podhogs-launcher", ".out");
@@ -32,8 +36,10 @@ class PodhogsLauncherIT {
         try {
             List<String> command = new ArrayList<>(List.of(link.toString()));
             command.addAll(List.of(args));
-            Process p = new ProcessBuilder(command).directory(bin.toFile()).redirectOutput(out.toFile())
-                    .redirectError(err.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(command).directory(bin.toFile()).redirectOutput(out.toFile())
+                    .redirectError(err.toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), "./podhogs did not end");
             return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
@@ -56,6 +62,25 @@ class PodhogsLauncherIT {
         assertEquals(2, absent.exit(), absent::toString);
         assertEquals(1, absent.err().lines().count(), absent::toString);
         assertTrue(absent.err().startsWith("podhogs: no such device: phcli-absent9"), absent::toString);
+    }
+
+    /**
+     * The command line starts without Quarkus (its boot cost a second a run): not one class of
+     * Quarkus's runtime is loaded for --version or a trace, where the agent boots it.
+     */
+    @Test
+    void theCommandLineStartsWithoutQuarkus() throws Exception {
+        Path classes = Files.createTempFile("podhogs-classes", ".log");
+        try {
+            Run version = runWithEnv(java.util.Map.of("PODHOGS_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes), "-V");
+            assertEquals(0, version.exit(), version::toString);
+            String loaded = Files.readString(classes, StandardCharsets.UTF_8);
+            assertTrue(loaded.contains("io.podhogs.cli.CliMain"), "the command line's entry point");
+            assertTrue(!loaded.contains("io.quarkus.runtime.Application ") && !loaded.contains("io.quarkus.runtime.Quarkus "),
+                    "no Quarkus boot");
+        } finally {
+            Files.deleteIfExists(classes);
+        }
     }
 
     /** Runs {@code script} with bash, the launcher's own {@code have_libpcap} defined first; returns status and output. */

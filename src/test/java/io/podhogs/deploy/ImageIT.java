@@ -307,6 +307,16 @@ class ImageIT {
         assertEquals("true", Shell.run("docker", "inspect", "-f", "{{.HostConfig.ReadonlyRootfs}}", agent).trim());
     }
 
+    /** The image runs the command line too, without Quarkus (its entry script routes all but agent). */
+    @Test
+    void theImageRunsTheCommandLine() throws Exception {
+        String name = docker.name("cli-version");
+        agents.add(name);
+        String out = Shell.runQuietly("docker", "run", "--name", name, IMAGE, "--version");
+        assertEquals("0", Shell.run("docker", "inspect", "-f", "{{.State.ExitCode}}", name).trim(), out);
+        assertEquals("podhogs " + io.podhogs.cli.Version.number(), out.strip());
+    }
+
     @Test
     void eachGrantedCapabilityIsNeeded() throws Exception {
         // Without NET_RAW there is no capture at all: one line, status 2.

@@ -1,15 +1,14 @@
 package io.podhogs.testing;
 
-import io.podhogs.cli.Cli;
-import io.podhogs.host.HostFiles;
 
 /** The command line without Quarkus, for tests that must run podhogs in a JVM of its own. */
 public final class CliMain {
     private CliMain() {
     }
 
+    /** As the launcher runs the command line: the production entry point, its log set up as there. */
     public static void main(String[] args) {
-        System.exit(Cli.execute(args, System.out, System.err, HostFiles.system()));
+        io.podhogs.cli.CliMain.main(args);
     }
 
     /** The command that runs {@link CliMain} with this test JVM's class path. */
