@@ -89,9 +89,10 @@ final class PcapOpener {
             if (deviceFilter.isEmpty() || user.isEmpty()) {
                 throw badFilter(user.isEmpty() ? filter : user, e);
             }
-            LOG.warnf("the device selection and the filter together are too long for the kernel (%s): filtering"
-                    + " only by '%s' in the kernel, the devices in podhogs", e.getMessage(), user);
+            // The user's filter alone first: when it is too long too, its error is the one line to say.
             program = compileUser(user, dlt, snapLength);
+            LOG.warnf("the device selection and the filter together are too long for the kernel (%s): filtering"
+                    + " only by '%s' in the kernel, the devices in podhogs", e.getMessage(), shortened(user));
         } catch (CaptureException e) {
             throw badFilter(user.isEmpty() ? filter : user, e);
         }
@@ -106,8 +107,12 @@ final class PcapOpener {
         }
     }
 
+    private static String shortened(String filter) {
+        return filter.length() > 80 ? filter.substring(0, 77) + "..." : filter;
+    }
+
     private static CaptureException badFilter(String filter, CaptureException reason) {
-        String shown = filter.length() > 80 ? filter.substring(0, 77) + "..." : filter;
+        String shown = shortened(filter);
         String hint = reason instanceof FilterCompiler.TooLong || reason instanceof FilterCompiler.TooSlow
                 ? " (shorten it: a net or portrange covers many hosts or ports in one test)"
                 : " (the syntax is tcpdump's, see man pcap-filter)";
