@@ -118,15 +118,6 @@ final class ConnectionsView {
         return Optional.empty();
     }
 
-    /** The name of a connection's remote end: the cluster's for its pods, Services and nodes, else the names'. */
-    static String remoteName(FlowSnapshot f, RemoteNames names) {
-        if (f.peer() != null && f.peer().named()) {
-            return f.peer().qualifiedName();
-        }
-        FlowKey k = f.key();
-        return names.name(k.ifindex(), k.remoteHi(), k.remoteLo());
-    }
-
     /** A flow's container: its process's, else that of the network namespace it is in (its other traffic). */
     private static CgroupIdentity cgroup(FlowSnapshot f, EngineSnapshot s) {
         return f.owner() instanceof ProcessOwner p ? p.process().cgroup()
@@ -213,8 +204,9 @@ final class ConnectionsView {
         for (FlowSnapshot f : s.connections().flows()) {
             if (owns.test(f, s)) {
                 Traffic t = f.credited();
-                now.add(new Line(f, ConnectionKey.of(f.key(), f.owner(), f.peer(), f.inferred()),
-                        history.sample(f.key(), t.sentBytes(), t.receivedBytes(), nowNanos), remoteName(f, names)));
+                ConnectionKey key = ConnectionKey.of(f.key(), f.owner(), f.peer(), f.inferred());
+                now.add(new Line(f, key, history.sample(f.key(), t.sentBytes(), t.receivedBytes(), nowNanos),
+                        names.name(key.peerName(), f.key())));
             }
         }
         history.endRefresh();

@@ -154,8 +154,7 @@ public final class JsonWriter {
         field(b, "remote", c.remote());
         field(b, "interface", snapshot.interfaceName(c.flow().ifindex()));
         field(b, "remote_class", c.remoteClass());
-        field(b, "remote_name", !c.peerName().isEmpty() ? c.peerName()
-                : names.name(c.flow().ifindex(), c.flow().remoteHi(), c.flow().remoteLo()));
+        field(b, "remote_name", names.name(c.peerName(), c.flow()));
         b.append(",\"inferred\":").append(c.inferred()).append('}');
     }
 

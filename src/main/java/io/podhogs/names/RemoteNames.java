@@ -1,5 +1,6 @@
 package io.podhogs.names;
 
+import io.podhogs.attribution.FlowKey;
 import io.podhogs.capture.CaptureException;
 import io.podhogs.capture.CaptureStatus;
 import io.podhogs.capture.DnsAnswerCapture;
@@ -100,6 +101,14 @@ public final class RemoteNames implements AutoCloseable {
             }
         }
         return reverse == null ? "" : reverse.name(hi, lo, System.nanoTime());
+    }
+
+    /**
+     * A connection's remote end as the outputs show it: the cluster's name for it (a pod, Service or
+     * node; {@code clusterName}, empty where the cluster names none) before any other.
+     */
+    public String name(String clusterName, FlowKey flow) {
+        return !clusterName.isEmpty() ? clusterName : name(flow.ifindex(), flow.remoteHi(), flow.remoteLo());
     }
 
     public Stats stats() {

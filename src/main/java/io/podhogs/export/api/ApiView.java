@@ -155,16 +155,8 @@ public final class ApiView {
                 Addresses.endpoint(k.remoteHi(), k.remoteLo(), k.remotePort()), levels.snapshot().interfaceName(k.ifindex()),
                 f.owner() instanceof ProcessOwner p ? p.process().pid() : 0, program(f), f.owner().netns(),
                 pod.namespace(), pod.pod(), pod.container(), f.peer() == null ? "" : f.peer().remoteClass().label(),
-                remoteName(f), f.inferred(), pod.labels(),
+                names.name(f.peer() == null ? "" : f.peer().qualifiedName(), k), f.inferred(), pod.labels(),
                 history.usage(key, f.credited(), Map.of(), nowNanos));
-    }
-
-    /** The cluster's name of the remote end (a pod, Service, node), else a DNS answer's or reverse DNS's. */
-    private String remoteName(FlowSnapshot f) {
-        if (f.peer() != null && f.peer().named()) {
-            return f.peer().qualifiedName();
-        }
-        return names.name(f.key().ifindex(), f.key().remoteHi(), f.key().remoteLo());
     }
 
     /** A process owner's program (as the process rows show it), another owner's name. */
