@@ -1,7 +1,5 @@
 package io.podhogs.capture;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -10,30 +8,20 @@ import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.PcapStat;
-import org.pcap4j.core.RawPacketListener;
 
 /**
- * One pcap handle read by one dedicated thread with {@code pcap_loop}: the fastest way through
- * pcap4j (README, Capture). The thread parses each frame into a reused holder and hands it on.
+ * One pcap handle read by one dedicated thread, a batch of frames at a time ({@link FrameBatch}:
+ * no upcall per frame). The thread parses each frame into a reused holder and hands it on.
  *
  * <p>Its filter can be changed while it runs ({@link #changeFilter}): the loop is broken, the
  * thread itself sets the new filter on its handle (a libpcap handle is not to be used from two
  * threads at once) and loops on. The socket stays open throughout, so no frame is lost or seen
  * twice: those already queued under the old filter are filtered again by libpcap.
  */
-final class CaptureLoop implements RawPacketListener {
+final class CaptureLoop implements FrameBatch.FrameSink {
     private static final Logger LOG = Logger.getLogger(CaptureLoop.class);
-    private static final VarHandle DELIVERED;
     /** How long {@link #stop()} waits for the loop's thread; {@link #awaitStop} lets many loops share one deadline. */
     static final long STOP_WAIT_NANOS = 2_000_000_000L;
-
-    static {
-        try {
-            DELIVERED = MethodHandles.lookup().findVarHandle(CaptureLoop.class, "delivered", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     /** Sets a filter on a handle; run by the loop's own thread. */
     @FunctionalInterface
@@ -50,8 +38,12 @@ final class CaptureLoop implements RawPacketListener {
     private volatile boolean stopping;
     private volatile boolean started;
     private volatile String error = "";
-    /** Frames libpcap handed to this loop, whatever became of them: its progress, for {@link StallWatch}. */
-    private long delivered;
+    /**
+     * Frames libpcap handed to this loop, whatever became of them: its progress, for {@link
+     * StallWatch}. Written once a batch by the loop's thread alone. (A VarHandle here ran through
+     * LambdaForms in the interpreter, where run() stays: it loops too few times to be compiled.)
+     */
+    private volatile long delivered;
     private long lastReceived;
     private long lastKernelDrops;
     private long lastInterfaceDrops;
@@ -85,30 +77,27 @@ final class CaptureLoop implements RawPacketListener {
     }
 
     @Override
-    public void gotPacket(byte[] frame) {
-        DELIVERED.setOpaque(this, delivered + 1);
-        Integer originalLength = handle.getOriginalLength();
-        // pcap4j would swallow an exception with a bare log line per packet: keep the first reason instead.
-        if (!path.accept(frame, frame.length, originalLength == null ? frame.length : originalLength)
-                && error.isEmpty()) {
+    public void frame(byte[] frame, int captured, int original) {
+        // A frame that throws is counted as failed; the first reason is kept, never a log line per frame.
+        if (!path.accept(frame, captured, original) && error.isEmpty()) {
             error = "a frame could not be counted: " + path.lastFailure();
         }
     }
 
     private void run() {
-        try {
-            boolean again = true;
-            while (again) {
-                again = false;
-                try {
-                    handle.loop(-1, this);
-                } catch (InterruptedException e) {
-                    // breakLoop() ends pcap_loop this way: a stop, a new filter, or (from a test)
-                    // libpcap giving up on the handle.
-                    again = applyPendingFilter();
+        try (FrameBatch batches = FrameBatch.open(handle)) {
+            while (true) {
+                int read = batches.read(this);
+                if (read > 0) {
+                    delivered += read; // this thread is the only writer
+                } else if (read == FrameBatch.END
+                        // pcap_breakloop ends a read this way: a stop, a new filter, or (from a test)
+                        // libpcap giving up on the handle.
+                        || read == FrameBatch.BREAK && !applyPendingFilter()) {
+                    break;
                 }
             }
-        } catch (PcapNativeException | NotOpenException | RuntimeException e) {
+        } catch (CaptureException | RuntimeException e) {
             if (!stopping) {
                 error = String.valueOf(e.getMessage());
                 LOG.errorf("capture on %s stopped: %s", name, error);
@@ -156,7 +145,7 @@ final class CaptureLoop implements RawPacketListener {
 
     /** Frames libpcap handed to this loop so far. */
     long delivered() {
-        return (long) DELIVERED.getOpaque(this);
+        return delivered;
     }
 
     /** Frames the kernel queued for this handle (ps_recv, dropped ones included) when {@link #status()} last read them. */

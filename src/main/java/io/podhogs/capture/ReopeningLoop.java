@@ -107,7 +107,7 @@ final class ReopeningLoop {
         }
         // The old handle (and its kernel buffer) goes before a new one comes, and stays closed
         // through failed attempts; its counts stay readable. A deaf loop's thread waits in
-        // pcap_loop, which the stop wakes; should it not end, it keeps its handle, and no second
+        // libpcap (pcap_dispatch), which the stop wakes; should it not end, it keeps its handle, and no second
         // loop is started beside it.
         if (!current.stop()) {
             stoppedAtNanos = nowNanos;

@@ -8,7 +8,7 @@ package io.podhogs.capture;
  *   <li><b>Blocked</b>: the kernel queued frames for the handle (pcap_stats' ps_recv went up:
  *       frames that passed its filter, those dropped for want of room included) and the loop took
  *       none of them for {@value #WINDOW_SECONDS} s. A loop that runs takes a queued frame within
- *       the handle's buffer timeout (2 ms), so only a thread stuck outside pcap_loop's wait (in
+ *       the handle's buffer timeout (2 ms), so only a thread stuck outside libpcap's wait (in
  *       podhogs's own code, in the JVM, in libpcap) looks like this.</li>
  *   <li><b>Deaf</b>: the devices the handle covers carried at least {@value #MIN_UNSEEN_FRAMES}
  *       frames by their own counters (/proc/net/dev, received and sent) and the kernel queued none
@@ -85,7 +85,7 @@ final class StallWatch {
         return verdict;
     }
 
-    /** Whether the verdict is "deaf": the thread waits in pcap_loop, so the handle can be reopened. */
+    /** Whether the verdict is "deaf": the thread waits in libpcap, so the handle can be reopened. */
     boolean deaf() {
         return verdict.startsWith("stalled: the kernel queued no frame");
     }

@@ -1,10 +1,10 @@
 package io.podhogs.engine;
 
-import static io.podhogs.engine.CookedFrames.ACK;
-import static io.podhogs.engine.CookedFrames.PSH_ACK;
-import static io.podhogs.engine.CookedFrames.SYN;
-import static io.podhogs.engine.CookedFrames.tcp;
-import static io.podhogs.engine.CookedFrames.udp;
+import static io.podhogs.testing.CookedFrames.ACK;
+import static io.podhogs.testing.CookedFrames.PSH_ACK;
+import static io.podhogs.testing.CookedFrames.SYN;
+import static io.podhogs.testing.CookedFrames.tcp;
+import static io.podhogs.testing.CookedFrames.udp;
 import static io.podhogs.engine.HostTree.LOCAL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,6 +30,7 @@ import io.podhogs.identity.RemoteClassifier;
 import io.podhogs.identity.PodDirectory;
 import io.podhogs.identity.PodInfo;
 import io.podhogs.identity.Workload;
+import io.podhogs.testing.CookedFrames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

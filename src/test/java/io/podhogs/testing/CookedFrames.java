@@ -1,4 +1,4 @@
-package io.podhogs.engine;
+package io.podhogs.testing;
 
 import java.nio.ByteBuffer;
 
@@ -6,13 +6,13 @@ import java.nio.ByteBuffer;
  * IPv4 frames as libpcap's {@code any} device hands them over: a Linux cooked (SLL2) header that
  * names the interface and the kernel's packet type, then IP and TCP or UDP, built field by field.
  * On an Ethernet interface its counters count each one as {@link #wireBytes} bytes. A frame sent
- * carries its device's MAC address, 02:00:00:00:00:ifindex (as {@link HostTree#device} makes it):
+ * carries its device's MAC address, 02:00:00:00:00:ifindex (as the engine tests' HostTree.device makes it):
  * one from any other address would be a frame the host relays.
  */
-final class CookedFrames {
-    static final int SYN = 0x02;
-    static final int ACK = 0x10;
-    static final int PSH_ACK = 0x18;
+public final class CookedFrames {
+    public static final int SYN = 0x02;
+    public static final int ACK = 0x10;
+    public static final int PSH_ACK = 0x18;
 
     private static final int SLL2 = 20;
     private static final int ETHERNET = 14;
@@ -23,7 +23,7 @@ final class CookedFrames {
     }
 
     /** A TCP segment with {@code payload} bytes, sent by this host ({@code outgoing}) or received. */
-    static byte[] tcp(int ifindex, boolean outgoing, String src, int srcPort, String dst, int dstPort, int flags,
+    public static byte[] tcp(int ifindex, boolean outgoing, String src, int srcPort, String dst, int dstPort, int flags,
                       int payload) {
         ByteBuffer b = ip(ifindex, outgoing, 6, src, dst, 20 + payload);
         b.putShort((short) srcPort).putShort((short) dstPort).putInt(1).putInt(outgoing ? 0 : 1);
@@ -32,14 +32,14 @@ final class CookedFrames {
     }
 
     /** A UDP datagram with {@code payload} bytes, sent by this host ({@code outgoing}) or received. */
-    static byte[] udp(int ifindex, boolean outgoing, String src, int srcPort, String dst, int dstPort, int payload) {
+    public static byte[] udp(int ifindex, boolean outgoing, String src, int srcPort, String dst, int dstPort, int payload) {
         ByteBuffer b = ip(ifindex, outgoing, 17, src, dst, 8 + payload);
         b.putShort((short) srcPort).putShort((short) dstPort).putShort((short) (8 + payload)).putShort((short) 0);
         return b.array();
     }
 
     /** What the interface's counters count for the frame: its Ethernet header in place of the cooked one. */
-    static long wireBytes(byte[] frame) {
+    public static long wireBytes(byte[] frame) {
         return frame.length - SLL2 + ETHERNET;
     }
 

@@ -1,0 +1,178 @@
+package io.podhogs.capture;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.pcap4j.core.NotOpenException;
+import org.pcap4j.core.PcapHandle;
+
+/**
+ * Reads a pcap handle's frames a batch at a time, with no call from native code back into Java per
+ * frame: that upcall (JNA builds a structure, a timestamp and a byte array for each) was most of
+ * podhogs's cost per frame (BENCHMARKS.md, "The packet path").
+ *
+ * <p>How: libpcap's own {@code pcap_dump} is the per-frame callback of {@code pcap_dispatch}, and it
+ * writes each frame (a 16-byte record header, then the bytes captured) to a C stream that
+ * {@code fmemopen} opened over this reader's native buffer. One downcall reads up to
+ * {@link #batchFrames()} frames; the Java side then walks the buffer through a direct ByteBuffer
+ * made once, copying each frame into one reused array. Per batch: four downcalls; per frame:
+ * nothing allocated. The batch is bounded by the buffer ({@code count * (16 + snapshot)} bytes
+ * at most), so the stream can never run out of room mid-batch.
+ *
+ * <p>Used by one thread, the handle's capture thread; {@link #close()} after that thread ended.
+ */
+final class FrameBatch implements AutoCloseable {
+    /** pcap_dispatch's result when pcap_breakloop ended it. */
+    static final int BREAK = -2;
+    /** A savefile's end (pcap_dispatch returns 0 there, as a live handle does on a timeout). */
+    static final int END = -3;
+    private static final int RECORD_HEADER = 16;
+    private static final int MOST_FRAMES = 256;
+    private static final int MOST_BYTES = 1 << 20;
+    private static final int SEEK_SET = 0;
+    private static final int FSETLOCKING_BYCALLER = 2;
+
+    /** What a batch's frames go to, one at a time, on the reading thread. */
+    @FunctionalInterface
+    interface FrameSink {
+        /**
+         * @param frame the frame's captured bytes from index 0, in an array reused for the next frame
+         * @param captured how many of them
+         * @param original the frame's length on the wire, before the snap length cut it
+         */
+        void frame(byte[] frame, int captured, int original);
+    }
+
+    private final long pcap;
+    private final boolean offline;
+    private final Memory buffer;
+    private final ByteBuffer records;
+    private final long file;
+    private final long dumper;
+    private final int batchFrames;
+    private final byte[] frame;
+    private boolean closed;
+
+    private FrameBatch(long pcap, boolean offline, Memory buffer, long file, long dumper, int batchFrames, int snapshot) {
+        this.pcap = pcap;
+        this.offline = offline;
+        this.buffer = buffer;
+        this.records = buffer.getByteBuffer(0, buffer.size()).order(ByteOrder.nativeOrder());
+        this.file = file;
+        this.dumper = dumper;
+        this.batchFrames = batchFrames;
+        this.frame = new byte[snapshot];
+    }
+
+    /** A reader over an open handle (live or a savefile); one line (a CaptureException) where it cannot be made. */
+    static FrameBatch open(PcapHandle handle) throws CaptureException {
+        int snapshot;
+        try {
+            snapshot = Math.max(1, handle.getSnapshot());
+        } catch (NotOpenException e) {
+            throw new CaptureException("capture closed before it started", e);
+        }
+        int recordBytes = RECORD_HEADER + snapshot;
+        int batchFrames = Math.max(1, Math.min(MOST_FRAMES, MOST_BYTES / recordBytes));
+        long size = (long) batchFrames * recordBytes;
+        long pcap = pointerOf(handle);
+        Memory buffer = new Memory(size);
+        long file = 0;
+        try {
+            file = BatchCalls.Libc.fmemopen(Pointer.nativeValue(buffer), size, "w");
+            if (file == 0) {
+                throw new CaptureException("cannot open a frame buffer of " + size + " bytes (fmemopen failed)");
+            }
+            // One thread writes the stream: stdio's lock on each of pcap_dump's two writes a frame is waste.
+            BatchCalls.Libc.__fsetlocking(file, FSETLOCKING_BYCALLER);
+            long dumper = BatchCalls.Pcap.pcap_dump_fopen(pcap, file);
+            if (dumper == 0) {
+                throw new CaptureException("cannot write frames to the frame buffer: " + BatchCalls.Pcap.pcap_geterr(pcap));
+            }
+            boolean offline = BatchCalls.Pcap.pcap_file(pcap) != 0;
+            return new FrameBatch(pcap, offline, buffer, file, dumper, batchFrames, snapshot);
+        } catch (CaptureException | RuntimeException | LinkageError e) {
+            if (file != 0) {
+                closeStream(file);
+            }
+            buffer.close();
+            if (e instanceof LinkageError) {
+                throw PcapOpener.noLibpcap(e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Reads one batch: waits as libpcap waits (the handle's timeout, or until a frame comes), then
+     * hands each frame read to {@code sink}.
+     *
+     * @return the frames read (0 on a live handle's timeout), {@link #BREAK} when pcap_breakloop
+     *     ended the wait, {@link #END} at a savefile's end
+     * @throws CaptureException libpcap's error, in its words
+     */
+    int read(FrameSink sink) throws CaptureException {
+        BatchCalls.Libc.fseek(file, 0, SEEK_SET);
+        int read = BatchCalls.Pcap.pcap_dispatch(pcap, batchFrames, BatchCalls.Pcap.PCAP_DUMP, dumper);
+        if (read == BREAK) {
+            return BREAK;
+        }
+        if (read < 0) {
+            throw new CaptureException(String.valueOf(BatchCalls.Pcap.pcap_geterr(pcap)));
+        }
+        if (read == 0) {
+            return offline ? END : 0;
+        }
+        BatchCalls.Pcap.pcap_dump_flush(dumper);
+        int end = (int) BatchCalls.Pcap.pcap_dump_ftell(dumper);
+        int at = 0;
+        while (at + RECORD_HEADER <= end) {
+            // struct pcap_sf_pkthdr: 32-bit seconds and microseconds, captured length, wire length.
+            int captured = records.getInt(at + 8);
+            int original = records.getInt(at + 12);
+            if (captured < 0) {
+                break; // no such record is written (caplen is at most the snapshot): never loop on one
+            }
+            int start = at + RECORD_HEADER;
+            int kept = Math.min(Math.min(captured, frame.length), end - start);
+            records.get(start, frame, 0, kept);
+            sink.frame(frame, kept, original);
+            at = start + captured;
+        }
+        return read;
+    }
+
+    /** Frames one read takes at most. */
+    int batchFrames() {
+        return batchFrames;
+    }
+
+    /** Closes the stream and frees the buffer; the pcap handle stays open (its owner closes it). */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        BatchCalls.Pcap.pcap_dump_close(dumper);
+        buffer.close();
+    }
+
+    private static void closeStream(long file) {
+        // fclose through a dumper-less path: only reached when pcap_dump_fopen failed.
+        com.sun.jna.NativeLibrary.getInstance("c").getFunction("fclose").invokeInt(new Object[] {new Pointer(file)});
+    }
+
+    /** The handle's pcap_t: pcap4j keeps it private and gives no batch read of its own. */
+    private static long pointerOf(PcapHandle handle) throws CaptureException {
+        try {
+            Field field = PcapHandle.class.getDeclaredField("handle");
+            field.setAccessible(true);
+            return Pointer.nativeValue((Pointer) field.get(handle));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new CaptureException("this pcap4j keeps its handle elsewhere (podhogs needs pcap4j 1.8.2): " + e, e);
+        }
+    }
+}
