@@ -4,7 +4,7 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 
 /**
- * The few libpcap and libc functions {@link FrameBatch} calls, bound by JNA's direct mapping: a
+ * The few libpcap and libc functions {@link FrameBatch} and {@link CaptureLoop} call, bound by JNA's direct mapping: a
  * call with only primitive arguments costs a JNI transition (about 0.1 us here) and allocates
  * nothing, where an interface-mapped call builds an argument array and boxes. Pointers are passed
  * as {@code long} (64-bit only, as podhogs is).
@@ -45,6 +45,8 @@ final class BatchCalls {
         static native void pcap_dump_close(long dumper);
 
         static native long pcap_file(long pcap);
+
+        static native int pcap_stats(long pcap, long stats);
 
         static native String pcap_geterr(long pcap);
     }

@@ -165,14 +165,17 @@ final class FrameBatch implements AutoCloseable {
         com.sun.jna.NativeLibrary.getInstance("c").getFunction("fclose").invokeInt(new Object[] {new Pointer(file)});
     }
 
-    /** The handle's pcap_t: pcap4j keeps it private and gives no batch read of its own. */
-    private static long pointerOf(PcapHandle handle) throws CaptureException {
+    /**
+     * The handle's pcap_t: pcap4j keeps it private and gives no batch read of its own. Only a
+     * pcap4j other than the 1.8.2 podhogs is built with could fail here: a packaging error.
+     */
+    static long pointerOf(PcapHandle handle) {
         try {
             Field field = PcapHandle.class.getDeclaredField("handle");
             field.setAccessible(true);
             return Pointer.nativeValue((Pointer) field.get(handle));
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new CaptureException("this pcap4j keeps its handle elsewhere (podhogs needs pcap4j 1.8.2): " + e, e);
+            throw new IllegalStateException("this pcap4j keeps its handle elsewhere (podhogs needs pcap4j 1.8.2): " + e, e);
         }
     }
 }
