@@ -1,6 +1,7 @@
 package io.podhogs.capture;
 
 import io.podhogs.host.HostFiles;
+import io.podhogs.host.LinkEvents;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,25 +13,59 @@ import java.util.stream.Stream;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Reads the interfaces of the host's network namespace from /sys/class/net. */
-public final class NetInterfaces {
+/**
+ * Reads the interfaces of the host's network namespace from /sys/class/net. Made {@link #watched}
+ * (the host's own /sys), {@link #list()} reads them again only when the kernel said a link changed
+ * ({@link LinkEvents}), and at least every {@value #FULL_READ_NANOS} ns all the same.
+ */
+public final class NetInterfaces implements AutoCloseable {
     private static final int IFF_UP = 0x1;
+    private static final long FULL_READ_NANOS = 60_000_000_000L;
 
     private final HostFiles host;
+    private final Optional<LinkEvents> events;
+    private List<NetInterface> listed;
+    private long listedNanos;
 
+    /** Reads /sys under {@code host} on every look (a test's tree, or no netlink to be had). */
     public NetInterfaces(HostFiles host) {
-        this.host = host;
+        this(host, Optional.empty());
     }
 
-    public List<NetInterface> list() {
+    private NetInterfaces(HostFiles host, Optional<LinkEvents> events) {
+        this.host = host;
+        this.events = events;
+    }
+
+    /** The host's: reads again only after a link notification (where /sys is the process's own). */
+    public static NetInterfaces watched(HostFiles host) {
+        return new NetInterfaces(host, host.sys().equals(Path.of("/sys")) ? LinkEvents.open() : Optional.empty());
+    }
+
+    /** Every interface, by index. */
+    public synchronized List<NetInterface> list() {
+        long now = System.nanoTime();
+        // Notifications are taken before the read: a change during it is read again next time.
+        boolean changed = events.map(LinkEvents::changed).orElse(true);
+        if (!changed && listed != null && now - listedNanos < FULL_READ_NANOS) {
+            return listed;
+        }
         List<NetInterface> result = new ArrayList<>();
         try (Stream<Path> entries = Files.list(host.sys("class", "net"))) {
             entries.forEach(dir -> read(dir.getFileName().toString()).ifPresent(result::add));
         } catch (IOException e) {
+            listed = null;
             return List.of();
         }
         result.sort(Comparator.comparingInt(NetInterface::index));
-        return result;
+        listed = List.copyOf(result);
+        listedNanos = now;
+        return listed;
+    }
+
+    @Override
+    public void close() {
+        events.ifPresent(LinkEvents::close);
     }
 
     public Optional<NetInterface> byName(String name) {

@@ -25,7 +25,7 @@ public record EngineParts(HostFiles host, NetInterfaces interfaces, HostSocketLo
 
     /** The host's own: its interfaces, sock_diag, libpcap and the system's clocks. */
     public static EngineParts of(HostFiles host) {
-        return new EngineParts(host, new NetInterfaces(host), HostSocketLookup.sockDiag(), Capture::start,
+        return new EngineParts(host, NetInterfaces.watched(host), HostSocketLookup.sockDiag(), Capture::start,
                 System::nanoTime, Clock.systemUTC(), true);
     }
 }

@@ -52,6 +52,9 @@ final class InterfaceRoles {
      */
     void capture(Capture opened) {
         this.capture = opened;
+        if (!current.isEmpty()) {
+            opened.interfacesChanged(current.values()); // refresh() hands on only what changes from now on
+        }
     }
 
     /** A new flow on {@code ifindex}: its interface's role must be known before the flow is looked up. */
@@ -85,7 +88,9 @@ final class InterfaceRoles {
             ledger.foldInterfaces(i -> !names.named(i), InterfaceNames.GONE);
         }
         withFlows.retainAll(read.keySet());
-        handOn(read);
+        if (!read.equals(current)) {
+            handOn(read); // the same interfaces as they were: nothing to hand on
+        }
     }
 
     /** The names of the interfaces in the accounts, those gone within the retention included. */
