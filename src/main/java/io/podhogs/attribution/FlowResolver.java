@@ -114,6 +114,14 @@ public final class FlowResolver implements AutoCloseable {
     }
 
     /**
+     * Whether no flow is being looked up now. Flows left unknown and looked for again later (after
+     * 1, 2, 4 ... s) do not count: a pass a second finds them on time.
+     */
+    public boolean nonePending() {
+        return pending.isEmpty();
+    }
+
+    /**
      * Looks up the pending flows, re-reading the tables when misses allow it: on a tick every one of
      * them, between ticks (woken by new flows) only the flows new since the last pass, so that a
      * backlog under a flood costs one pass a tick, not one per wake-up.
@@ -429,21 +437,5 @@ public final class FlowResolver implements AutoCloseable {
                 hostTables.table(ParsedPacket.TCP).size() + hostTables.table(ParsedPacket.UDP).size(), holders.owned(),
                 namespaces.others().size() + 1, retrying.size(), turnedAway.skipped(), turnedAway.expired(),
                 turnedAway.retriesDropped(), conntrack.table().dropped());
-    }
-
-    /**
-     * Work done by the resolver, for self-monitoring; what its bounds turned away ({@link LookupBacklog}),
-     * and the translated conversations the last conntrack read left out ({@link NatTable#MAX_CONVERSATIONS}).
-     */
-    public record ResolverStats(int pending, long socketReads, long lastSocketReadNanos, long fdScans,
-                                long lastFdScanNanos, int sockets, int ownedInodes, int namespaces, int retrying,
-                                long lookupsSkipped, long lookupsExpired, long retriesDropped, long natDropped) {
-        /** Stats of a resolver whose bounds turned nothing away. */
-        public ResolverStats(int pending, long socketReads, long lastSocketReadNanos, long fdScans, long lastFdScanNanos,
-                             int sockets, int ownedInodes, int namespaces) {
-            this(pending, socketReads, lastSocketReadNanos, fdScans, lastFdScanNanos, sockets, ownedInodes, namespaces, 0,
-                    0, 0, 0, 0);
-        }
-
     }
 }

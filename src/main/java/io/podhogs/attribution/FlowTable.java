@@ -71,6 +71,8 @@ public final class FlowTable implements PacketSink {
     private long overflowPackets;
     private final Runnable onNewFlow;
     private volatile byte[] noFarSide = new byte[0];
+    /** Set by a quiet engine: the next packet counted calls {@link #onNewFlow} too, to wake it. */
+    private volatile boolean wakeOnPacket;
 
     /** A table bounded at {@link #MAX_CAPACITY} flows. */
     public FlowTable(int initialCapacity, Runnable onNewFlow) {
@@ -82,7 +84,8 @@ public final class FlowTable implements PacketSink {
      * @param maxCapacity the most flows tracked at once (64 to {@link #MAX_CAPACITY}); the packets
      *     of flows beyond it go to the overflow counters
      * @param onNewFlow called on the packet path, under the lock, when a flow is first seen, so the
-     *     engine can look it up at once; must be cheap and must not block
+     *     engine can look it up at once (and for the first packet after {@link #wakeOnNextPacket});
+     *     must be cheap and must not block
      */
     public FlowTable(int initialCapacity, int maxCapacity, Runnable onNewFlow) {
         this.onNewFlow = onNewFlow;
@@ -120,6 +123,18 @@ public final class FlowTable implements PacketSink {
     @Override
     public synchronized void accept(ParsedPacket p) {
         sides(p, true);
+        if (wakeOnPacket) { // a plain load on the packet path while the engine is awake
+            wakeOnPacket = false;
+            onNewFlow.run();
+        }
+    }
+
+    /**
+     * For an engine that ticks slowly while nothing flows: the next packet counted calls the
+     * new-flow callback (whatever its flow), so that the engine goes back to its quick ticks.
+     */
+    public void wakeOnNextPacket() {
+        wakeOnPacket = true;
     }
 
     /**

@@ -34,6 +34,14 @@ import org.jboss.logging.Logger;
 public final class Engine implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Engine.class);
     private static final long WAKE_FLOOR_MILLIS = 1;
+    /**
+     * After this many ticks with nothing to do (and a whole rate window without bytes) the engine
+     * goes quiet: it ticks once a second (the slow work's pace) until the next packet, which wakes
+     * it at once (FlowTable#wakeOnNextPacket). An idle host's engine so does a tenth of the
+     * passes; no byte waits longer to be counted.
+     */
+    private static final int QUIET_AFTER_TICKS = 10;
+    private static final long QUIET_TICK_NANOS = 1_000_000_000L;
     private static final long SLOW_WORK_NANOS = 1_000_000_000L;
     private static final long CLOSE_WAIT_MILLIS = 3_000;
 
@@ -57,6 +65,8 @@ public final class Engine implements AutoCloseable {
     /** When {@link #snapshot} was last published (the engine's clock): a stalled or dead engine stops publishing. */
     private volatile long publishedNanos;
     private volatile Throwable failure;
+    /** Ticking once a second while nothing flows (see {@link #QUIET_AFTER_TICKS}); the engine thread writes it. */
+    private volatile boolean quiet;
     private volatile ClusterView cluster = ClusterView.NONE;
     /** Until when someone wants the flows (the API's connections); they are copied only then. */
     private volatile long flowsWantedUntilNanos;
@@ -120,7 +130,7 @@ public final class Engine implements AutoCloseable {
         capture = parts.captures().start(config.capture(), parts.interfaces(), table, table::announce);
         interfaces.capture(capture);
         running = true;
-        cycle(clock.getAsLong(), true);
+        cycle(clock.getAsLong(), 1);
         if (snapshot == null) {
             publish(); // the first cycle failed (and said why): the exports still need something to show
         }
@@ -134,11 +144,17 @@ public final class Engine implements AutoCloseable {
         if (thread != null) {
             throw new IllegalStateException("the engine thread runs the cycles");
         }
-        cycle(clock.getAsLong(), tick);
+        cycle(clock.getAsLong(), tick ? 1 : 0);
     }
 
+    /**
+     * The last pass's snapshot. A quiet engine's is what a pass now would find (no packet since: it
+     * would have woken the engine; every rate zero: it went quiet only after a whole rate window
+     * without bytes), so it is given as of now, as a refresh faster than a second expects.
+     */
     public EngineSnapshot snapshot() {
-        return snapshot;
+        EngineSnapshot last = snapshot;
+        return quiet && last != null ? last.at(wallClock.instant()) : last;
     }
 
     /**
@@ -152,6 +168,11 @@ public final class Engine implements AutoCloseable {
     /** What ended the engine thread, null while it runs (or when it was stopped). */
     public Throwable failure() {
         return failure;
+    }
+
+    /** Whether the engine ticks once a second for want of traffic. */
+    boolean quiet() {
+        return quiet;
     }
 
     /** The engine thread, null before {@link #start}: for the engine's own tests. */
@@ -213,29 +234,46 @@ public final class Engine implements AutoCloseable {
 
     /** Credits what the capture counted last, and lets the lookups go. */
     private void finish() {
-        cycle(clock.getAsLong(), true);
+        cycle(clock.getAsLong(), 1);
         if (history != null) {
             history.accept(drain()); // the last bytes, whatever the sink's room: it is told the engine stops
         }
         hostLookup.close();
         resolver.close();
+        parts.interfaces().close();
     }
 
     private void loop() {
         long tick = EngineConfig.TICK.toNanos();
         long nextTick = clock.getAsLong() + tick;
         long lastCycle = 0;
+        long lastTick = clock.getAsLong();
+        int idleTicks = 0;
+        // Quiet only once every rate is zero: a whole rate window without a byte, a second at least.
+        long quietAfterTicks = Math.max(QUIET_AFTER_TICKS, config.rateWindow().toNanos() / tick + 1);
         while (running) {
             long now = clock.getAsLong();
+            if (quiet && newFlows.get()) {
+                // A packet or a new flow woke a quiet engine: a whole tick now, then quick ticks again.
+                quiet = false;
+                nextTick = now;
+            }
             if (now - nextTick >= 0) {
-                cycle(now, true);
+                int ticks = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (now - lastTick + tick / 2) / tick));
+                boolean busy = cycle(now, ticks);
                 lastCycle = now;
-                nextTick += tick;
+                lastTick = now;
+                idleTicks = busy ? 0 : idleTicks + 1;
+                if (!quiet && idleTicks >= quietAfterTicks) {
+                    quiet = true;
+                    table.wakeOnNextPacket();
+                }
+                nextTick += quiet ? QUIET_TICK_NANOS : tick;
                 if (now - nextTick > tick) {
                     nextTick = now + tick; // fell behind (suspended machine): do not replay ticks
                 }
             } else if (newFlows.get() && now - lastCycle >= WAKE_FLOOR_MILLIS * 1_000_000L) {
-                cycle(now, false);
+                cycle(now, 0);
                 lastCycle = now;
             } else {
                 long until = newFlows.get() ? Math.min(nextTick, lastCycle + WAKE_FLOOR_MILLIS * 1_000_000L) : nextTick;
@@ -251,8 +289,14 @@ public final class Engine implements AutoCloseable {
     /**
      * One pass. On a tick: exchange with the table, look up new flows, credit, publish. Between
      * ticks, woken by new flows: only take the new flows and look them up.
+     *
+     * @param ticks ticks since the last tick's pass (more than one after a quiet spell); 0 for a
+     *     pass between ticks
+     * @return whether the pass found anything to do: bytes to credit, flows new, pending or gone
      */
-    private void cycle(long now, boolean tick) {
+    private boolean cycle(long now, int ticks) {
+        boolean tick = ticks > 0;
+        boolean busy = false;
         try {
             newFlows.set(false);
             if (tick) {
@@ -261,6 +305,7 @@ public final class Engine implements AutoCloseable {
             } else {
                 table.takeNewFlows(view); // a wake-up for new flows: no counter copy, no crediting
             }
+            busy = view.newCount() > 0 || view.releasedCount() > 0 || !resolver.nonePending();
             flows.takeNewAndReleased(now, flow -> {
                 interfaces.flowOn(flow.key().ifindex());
                 resolver.add(flow);
@@ -268,7 +313,7 @@ public final class Engine implements AutoCloseable {
             interfaces.refreshIfStale(now);
             resolver.resolvePending(tick);
             if (tick) {
-                flows.credit(now, ledger, cluster.classifier(), resolver::netnsBehind);
+                busy |= flows.credit(now, ticks, ledger, cluster.classifier(), resolver::netnsBehind);
                 flows.expireIdle((int) (config.flowIdleTimeout().toNanos() / EngineConfig.TICK.toNanos()));
                 ledger.sample(now);
                 if (now - lastSlowWork >= SLOW_WORK_NANOS) {
@@ -288,7 +333,9 @@ public final class Engine implements AutoCloseable {
                 lastErrorLog = now;
                 LOG.errorf("engine cycle failed: %s", e);
             }
+            busy = true;
         }
+        return busy;
     }
 
     private void slowWork(long now) {

@@ -1,7 +1,7 @@
 package io.podhogs.engine;
 
 import io.podhogs.accounting.AccountSnapshot;
-import io.podhogs.attribution.FlowResolver.ResolverStats;
+import io.podhogs.attribution.ResolverStats;
 import io.podhogs.capture.CaptureStatus;
 import io.podhogs.identity.CgroupIdentity;
 import java.time.Instant;
@@ -36,6 +36,12 @@ public record EngineSnapshot(Instant time, List<AccountSnapshot> accounts, List<
                           String captureDescription, Map<Long, CgroupIdentity> containersByNetns) {
         this(time, accounts, captures, interfaceNames, flows, overflowPackets, resolver, captureDescription,
                 containersByNetns, Set.copyOf(interfaceNames.keySet()), List.of(), 0, Connections.NONE);
+    }
+
+    /** The same counts as of {@code later}: a quiet engine's, which nothing changed since (see Engine). */
+    public EngineSnapshot at(Instant later) {
+        return new EngineSnapshot(later, accounts, captures, interfaceNames, flows, overflowPackets, resolver,
+                captureDescription, containersByNetns, liveInterfaces, helperCaptures, maxFlows, connections);
     }
 
     /** The same moment with {@code copied} as its connections (for tests of what shows them). */

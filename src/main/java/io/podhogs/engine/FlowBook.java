@@ -71,9 +71,14 @@ final class FlowBook {
      * Credits what every flow counted since the last tick to its owner, and the packets that found
      * the table full to the untracked bucket of their side ({@code netnsBehind}: the namespace
      * behind an interface, -1 when not known).
+     *
+     * @param ticks the engine's ticks since the last credit: one, or more after a quiet spell
+     *     (flows age by ticks)
+     * @return whether anything was credited or is still waiting to be
      */
-    void credit(long now, Ledger ledger, RemoteClassifier classifier, IntToLongFunction netnsBehind) {
-        tick++;
+    boolean credit(long now, int ticks, Ledger ledger, RemoteClassifier classifier, IntToLongFunction netnsBehind) {
+        tick += ticks;
+        boolean credited = false;
         int highWater = view.highWater();
         for (int s = 0; s < highWater; s++) {
             if (!states.isLive(s)) {
@@ -81,6 +86,7 @@ final class FlowBook {
             }
             Owner owner = states.follow(s);
             if (states.takeDelta(s, view, tick, delta)) {
+                credited = true;
                 // Frames the host relays belong to no socket here: they have no other end of their own.
                 ledger.credit(owner, table.ifindexOf(s), delta, now, states.inferred(s),
                         owner instanceof TransitOwner ? null : states.peer(s, table, classifier));
@@ -88,7 +94,9 @@ final class FlowBook {
         }
         if (view.overflowPackets() != overflowPacketsCredited || overflowWaiting) {
             creditOverflow(now, ledger, netnsBehind);
+            credited = true;
         }
+        return credited;
     }
 
     /**

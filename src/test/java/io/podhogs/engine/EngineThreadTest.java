@@ -1,15 +1,20 @@
 package io.podhogs.engine;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.podhogs.attribution.HostSocketLookup;
 import io.podhogs.capture.CaptureConfig;
 import io.podhogs.capture.NetInterfaces;
+import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.testing.Await;
+import io.podhogs.testing.CookedFrames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,5 +51,68 @@ class EngineThreadTest {
         } finally {
             engine.close();
         }
+    }
+
+    /**
+     * With nothing to do for a rate window (ten ticks at least) the engine goes quiet: it passes
+     * once a second, not ten times, and the next packet wakes it at once. The clock is the test's: after the quiet
+     * spell's first second it stands still, so the packet can only be counted because it woke the
+     * engine. (Between quiet ticks the engine is woken at each step of the clock; a step it
+     * answered late could only hide a snapshot, never show one that is not.)
+     */
+    @Test
+    void anIdleEngineTicksOnceASecondAndTheNextPacketWakesIt() throws Exception {
+        HostTree host = new HostTree(root);
+        host.device("eth0", 2, 2);
+        ManualClock clock = new ManualClock(Instant.parse("2024-05-01T12:00:00Z"), 7_000_000_000_000L);
+        FedCapture capture = new FedCapture();
+        Engine engine = new Engine(EngineConfig.of(CaptureConfig.defaults(List.of())), new EngineParts(host.files,
+                new NetInterfaces(host.files), HostSocketLookup.none(), capture.factory(), clock::nanoTime, clock, false));
+        byte[] frame = CookedFrames.udp(2, true, "10.0.0.1", 5000, "10.0.0.2", 53, 100);
+        try {
+            engine.start();
+            Thread thread = engine.thread();
+            capture.frame(frame);
+            Await.until(Duration.ofSeconds(10), Duration.ofMillis(5), thread::getState,
+                    state -> state == Thread.State.TIMED_WAITING, state -> "the engine parked; it is " + state);
+            // Ticks publish while the flow is new and being looked up, then ten more with nothing to do.
+            for (int i = 0; !engine.quiet(); i++) {
+                assertTrue(i < 100, "the engine went quiet within 10 s of nothing to do");
+                clock.advance(EngineConfig.TICK);
+                LockSupport.unpark(thread);
+                Await.until(Duration.ofSeconds(10), Duration.ofMillis(5), engine::publishedNanos,
+                        t -> t == clock.nanoTime(), t -> "a tick's snapshot at " + clock.nanoTime() + "; it is of " + t);
+            }
+            assertEquals(CookedFrames.wireBytes(frame), sentBytes(engine.snapshot()));
+            // Quiet: the engine wakes at each step of the clock and publishes only a second on.
+            List<Integer> published = new ArrayList<>();
+            for (int step = 1; step <= 10; step++) {
+                clock.advance(EngineConfig.TICK);
+                LockSupport.unpark(thread);
+                if (step < 10) {
+                    Thread.sleep(20);
+                    Await.until(Duration.ofSeconds(10), Duration.ofMillis(5), thread::getState,
+                            state -> state == Thread.State.TIMED_WAITING, state -> "the engine parked; it is " + state);
+                } else {
+                    Await.until(Duration.ofSeconds(10), Duration.ofMillis(5), engine::publishedNanos,
+                            t -> t == clock.nanoTime(), t -> "the quiet second's snapshot; it is of " + t);
+                }
+                // Read as of now all the same: nothing changed, and a refresh faster than a second asks.
+                assertEquals(clock.instant(), engine.snapshot().time());
+                if (engine.publishedNanos() == clock.nanoTime()) {
+                    published.add(step);
+                }
+            }
+            assertEquals(List.of(10), published, "steps of 100 ms at which a quiet engine published");
+            capture.frame(frame); // the clock stands still from here
+            Await.until(Duration.ofSeconds(10), Duration.ofMillis(5), () -> sentBytes(engine.snapshot()),
+                    bytes -> bytes == 2 * CookedFrames.wireBytes(frame), bytes -> "the packet counted at once; " + bytes);
+        } finally {
+            engine.close();
+        }
+    }
+
+    private static long sentBytes(EngineSnapshot snapshot) {
+        return snapshot.accounts().stream().mapToLong(AccountSnapshot::sentBytes).sum();
     }
 }

@@ -4,7 +4,7 @@ import io.podhogs.accounting.AccountSnapshot;
 import io.podhogs.accounting.OwnerKey;
 import io.podhogs.accounting.Traffic;
 import io.podhogs.attribution.FlowKey;
-import io.podhogs.attribution.FlowResolver.ResolverStats;
+import io.podhogs.attribution.ResolverStats;
 import io.podhogs.attribution.Owner;
 import io.podhogs.attribution.ProcessInfo;
 import io.podhogs.attribution.ProcessOwner;

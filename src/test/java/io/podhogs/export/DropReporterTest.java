@@ -2,7 +2,7 @@ package io.podhogs.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.podhogs.attribution.FlowResolver.ResolverStats;
+import io.podhogs.attribution.ResolverStats;
 import io.podhogs.capture.CaptureStatus;
 import io.podhogs.engine.EngineSnapshot;
 import java.io.ByteArrayOutputStream;

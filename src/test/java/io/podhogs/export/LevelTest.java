@@ -10,7 +10,7 @@ import io.podhogs.apps.Applications;
 import io.podhogs.accounting.OwnerKey;
 import io.podhogs.accounting.RetiredPodsKey;
 import io.podhogs.accounting.Traffic;
-import io.podhogs.attribution.FlowResolver.ResolverStats;
+import io.podhogs.attribution.ResolverStats;
 import io.podhogs.attribution.ProcessInfo;
 import io.podhogs.attribution.ProcessOwner;
 import io.podhogs.attribution.UnknownOwner;

@@ -12,7 +12,7 @@ import io.podhogs.accounting.PodKey;
 import io.podhogs.accounting.RemoteClassTraffic;
 import io.podhogs.accounting.RetiredPodsKey;
 import io.podhogs.accounting.Traffic;
-import io.podhogs.attribution.FlowResolver.ResolverStats;
+import io.podhogs.attribution.ResolverStats;
 import io.podhogs.attribution.UnknownOwner;
 import io.podhogs.engine.EngineSnapshot;
 import io.podhogs.host.HostFiles;

@@ -3,7 +3,7 @@ package io.podhogs.export.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.podhogs.attribution.FlowResolver.ResolverStats;
+import io.podhogs.attribution.ResolverStats;
 import io.podhogs.capture.CaptureStatus;
 import io.podhogs.engine.EngineSnapshot;
 import io.podhogs.export.Levels;
