@@ -42,6 +42,7 @@ public final class Engine implements AutoCloseable {
      */
     private static final int QUIET_AFTER_TICKS = 10;
     private static final long QUIET_TICK_NANOS = 1_000_000_000L;
+    private static final long QUIET_NAMESPACE_SCAN_NANOS = 5_000_000_000L;
     private static final long SLOW_WORK_NANOS = 1_000_000_000L;
     private static final long CLOSE_WAIT_MILLIS = 3_000;
 
@@ -74,6 +75,9 @@ public final class Engine implements AutoCloseable {
     /** Where credited bytes are recorded; null: nowhere (no history). Set before {@link #start}. */
     private HistorySink history;
     private long lastSlowWork;
+    /** When the namespaces were last scanned (the engine's clock). */
+    private long namespacesScanned;
+    private boolean scanNamespaces = true;
     private long lastErrorLog = Long.MIN_VALUE / 2;
 
     /** An engine on the host's own interfaces, sockets, capture and clocks. */
@@ -254,9 +258,11 @@ public final class Engine implements AutoCloseable {
         while (running) {
             long now = clock.getAsLong();
             if (quiet && newFlows.get()) {
-                // A packet or a new flow woke a quiet engine: a whole tick now, then quick ticks again.
+                // A packet or a new flow woke a quiet engine: a whole tick now, then quick ticks again,
+                // and the namespaces scanned at the next slow work, as they were each second before.
                 quiet = false;
                 nextTick = now;
+                scanNamespaces = true;
             }
             if (now - nextTick >= 0) {
                 int ticks = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (now - lastTick + tick / 2) / tick));
@@ -341,7 +347,13 @@ public final class Engine implements AutoCloseable {
     private void slowWork(long now) {
         capture.restartStopped(now);
         interfaces.refresh(now);
-        resolver.refreshNamespaces();
+        // A scan reads a link of every process; while quiet (no flow to resolve) every few seconds
+        // will do, and the first slow work after a wake scans again (see loop()).
+        if (!quiet || scanNamespaces || now - namespacesScanned >= QUIET_NAMESPACE_SCAN_NANOS) {
+            namespacesScanned = now;
+            scanNamespaces = false;
+            resolver.refreshNamespaces();
+        }
         ledger.markExited(this::exited);
         Set<Integer> live = new HashSet<>();
         for (ProcessOwner p : ledger.liveProcesses()) {
