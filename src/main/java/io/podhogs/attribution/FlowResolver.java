@@ -43,6 +43,7 @@ public final class FlowResolver implements AutoCloseable {
     /** Retries of an unknown flow: after 1, 2, 4 ... 32 s, then it stays unknown. */
     private static final int MAX_RETRIES = 6;
     private static final long FIRST_RETRY_NANOS = 1_000_000_000L;
+    private static final long NEW_FLOW_NANOS = 1_000_000_000L;
 
     private final LongSupplier clock;
     private final HostConnections hostConnections;
@@ -114,11 +115,13 @@ public final class FlowResolver implements AutoCloseable {
     }
 
     /**
-     * Whether no flow is being looked up now. Flows left unknown and looked for again later (after
-     * 1, 2, 4 ... s) do not count: a pass a second finds them on time.
+     * Whether a flow first seen within the last second is being looked up: the quick lookups that
+     * catch a short connection's socket. Older pending flows wait for their namespace or their
+     * deadline, and flows left unknown are looked for again after 1, 2, 4 ... s: a pass a second
+     * serves those. (Flows are queued in the order they come, so the newest is the last.)
      */
-    public boolean nonePending() {
-        return pending.isEmpty();
+    public boolean lookingUpNewFlows(long nowNanos) {
+        return !pending.isEmpty() && nowNanos - pending.get(pending.size() - 1).firstSeenNanos() < NEW_FLOW_NANOS;
     }
 
     /**

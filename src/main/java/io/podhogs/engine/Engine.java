@@ -298,7 +298,8 @@ public final class Engine implements AutoCloseable {
      *
      * @param ticks ticks since the last tick's pass (more than one after a quiet spell); 0 for a
      *     pass between ticks
-     * @return whether the pass found anything to do: bytes to credit, flows new, pending or gone
+     * @return whether the pass found anything to do: bytes to credit, flows new or gone, new ones
+     *     being looked up
      */
     private boolean cycle(long now, int ticks) {
         boolean tick = ticks > 0;
@@ -311,7 +312,7 @@ public final class Engine implements AutoCloseable {
             } else {
                 table.takeNewFlows(view); // a wake-up for new flows: no counter copy, no crediting
             }
-            busy = view.newCount() > 0 || view.releasedCount() > 0 || !resolver.nonePending();
+            busy = view.newCount() > 0 || view.releasedCount() > 0 || resolver.lookingUpNewFlows(now);
             flows.takeNewAndReleased(now, flow -> {
                 interfaces.flowOn(flow.key().ifindex());
                 resolver.add(flow);
