@@ -11,7 +11,7 @@ import org.pcap4j.core.PcapHandle;
 /**
  * Reads a pcap handle's frames a batch at a time, with no call from native code back into Java per
  * frame: that upcall (JNA builds a structure, a timestamp and a byte array for each) was most of
- * podhogs's cost per frame (BENCHMARKS.md, "The packet path").
+ * podhogs's cost per frame (BENCHMARKS.md, "Frames in batches and a quiet engine").
  *
  * <p>How: libpcap's own {@code pcap_dump} is the per-frame callback of {@code pcap_dispatch}, and it
  * writes each frame (a 16-byte record header, then the bytes captured) to a C stream that
