@@ -64,6 +64,8 @@ final class BatchCalls {
 
         static native int fseek(long file, long offset, int whence);
 
+        static native int fclose(long file);
+
         /** glibc's and musl's: with FSETLOCKING_BYCALLER, stdio stops locking the stream on each write. */
         static native int __fsetlocking(long file, int type);
     }

@@ -95,7 +95,7 @@ final class FrameBatch implements AutoCloseable {
             return new FrameBatch(pcap, offline, buffer, file, dumper, batchFrames, snapshot);
         } catch (CaptureException | RuntimeException | LinkageError e) {
             if (file != 0) {
-                closeStream(file);
+                BatchCalls.Libc.fclose(file); // the dumper was not made: it would have closed the stream
             }
             buffer.close();
             if (e instanceof LinkageError) {
@@ -158,11 +158,6 @@ final class FrameBatch implements AutoCloseable {
         closed = true;
         BatchCalls.Pcap.pcap_dump_close(dumper);
         buffer.close();
-    }
-
-    private static void closeStream(long file) {
-        // fclose through a dumper-less path: only reached when pcap_dump_fopen failed.
-        com.sun.jna.NativeLibrary.getInstance("c").getFunction("fclose").invokeInt(new Object[] {new Pointer(file)});
     }
 
     /**
