@@ -18,7 +18,9 @@ final class MonitorRuns {
     @SuppressWarnings("unchecked")
     static List<Map<String, Object>> lastRefresh(String out) {
         Map<Object, List<Map<String, Object>>> byTime = new LinkedHashMap<>();
-        for (String line : out.split("\n")) {
+        // Only whole lines: the run may be writing its last one as the test reads the file.
+        int end = out.lastIndexOf('\n');
+        for (String line : (end < 0 ? "" : out.substring(0, end)).split("\n")) {
             if (line.startsWith("{")) {
                 Map<String, Object> row = (Map<String, Object>) MiniJson.parse(line);
                 byTime.computeIfAbsent(row.get("time"), t -> new ArrayList<>()).add(row);
