@@ -4,6 +4,7 @@
 # the rate steady.sh drives; at each step, 10 s: frames the veth carried a second, and the kernel
 # drops podhogs reported (its JSON's kernel_drops) during the step. tcpdump's drops beside it, the
 # same way, for the floor. Run from the project root as root. Needs iperf3, tcpdump, python3.
+# PODHOGS_ARGS adds options to podhogs's (e.g. PODHOGS_ARGS='--buffer-size 8').
 set -u
 ns=bdrop; a=bdr0; b=bdr1
 cleanup() { ip link del $a 2>/dev/null; ip netns del $ns 2>/dev/null; }
@@ -18,7 +19,7 @@ steps=${STEPS:-"60M:1 120M:2 200M:3 400M:4"}   # iperf3 -b per stream : streams
 timeout 900 ./podhogs --help >/dev/null 2>&1   # builds on first use
 out=$(mktemp)
 ip netns exec $ns iperf3 -s -p 5400 >/dev/null 2>&1 & srv=$!
-bash -c "exec ./podhogs --json -d 1 $a" >"$out" 2>/dev/null & m=$!
+bash -c "exec ./podhogs --json -d 1 ${PODHOGS_ARGS:-} $a" >"$out" 2>/dev/null & m=$!
 tcpdump -i $a -s 256 -w /dev/null 2>/tmp/drop-onset-tcpdump.err & td=$!
 sleep 6
 drops() { grep -o '"kernel_drops":[0-9]*' "$out" | tail -1 | cut -d: -f2; }

@@ -38,7 +38,7 @@ public interface AgentConfig {
     int maxFlows();
 
     /** The kernel capture buffer in MiB. */
-    @WithDefault("32")
+    @WithDefault("16")
     int bufferMib();
 
     /** Where the host's /proc, /sys and /etc are (in a container: the host's, mounted). */

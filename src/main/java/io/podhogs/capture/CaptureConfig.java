@@ -28,7 +28,12 @@ public record CaptureConfig(
         InterfacePatterns patterns) {
 
     public static final int DEFAULT_SNAP_LENGTH = 256;
-    public static final int DEFAULT_BUFFER_BYTES = 32 << 20;
+    /**
+     * The kernel ring, all of it resident from the start (the kernel maps every page of it): 16 MiB
+     * holds about a quarter of a second of the fastest flood this machine makes (~390,000 64-byte
+     * frames a second), and no frame was dropped with 2 MiB at that rate (BENCHMARKS.md, "Memory").
+     */
+    public static final int DEFAULT_BUFFER_BYTES = 16 << 20;
     public static final int DEFAULT_BUFFER_TIMEOUT_MILLIS = 2;
     /** No device gets less than this in per-device mode, however many there are. */
     static final int MIN_DEVICE_BUFFER_BYTES = 1 << 20;

@@ -228,7 +228,7 @@ public final class PodhogsCommand implements Callable<Integer> {
             description = "Bytes kept of each frame: headers only. Default: ${DEFAULT-VALUE}.")
     int snapLength;
 
-    @Option(names = "--buffer-size", paramLabel = "MIB", defaultValue = "32",
+    @Option(names = "--buffer-size", paramLabel = "MIB", defaultValue = "16",
             description = "Kernel capture buffer in MiB, in total across devices. Default: ${DEFAULT-VALUE}.")
     int bufferMebibytes;
 

@@ -252,7 +252,7 @@ class HelmChartTest {
                 .getSpec().getTemplate().getSpec().getPriorityClassName());
         Map<String, Quantity> requests = agent(ds).getResources().getRequests();
         assertEquals(new Quantity("100m"), requests.get("cpu"));
-        assertEquals(new Quantity("256Mi"), requests.get("memory"));
+        assertEquals(new Quantity("192Mi"), requests.get("memory"));
         assertEquals(new Quantity("512Mi"), agent(ds).getResources().getLimits().get("memory"));
         String javaOpts = env(agent(ds), "JAVA_OPTS");
         assertTrue(javaOpts.contains("-XX:MaxRAMPercentage=75") && javaOpts.contains("-Djava.io.tmpdir=/tmp"), javaOpts);
@@ -440,7 +440,7 @@ class HelmChartTest {
         assertEquals("false", env(agent, "PODHOGS_METRICS_PROCESSES"));
         assertEquals("false", env(agent, "PODHOGS_KUBERNETES_CLUSTER_POD_INDEX"));
         assertEquals("any", env(agent, "PODHOGS_CAPTURE"));
-        assertEquals("32", env(agent, "PODHOGS_BUFFER_MIB"));
+        assertEquals("16", env(agent, "PODHOGS_BUFFER_MIB"));
         assertNull(env(agent, "QUARKUS_MANAGEMENT_SSL_CERTIFICATE_FILES"), "no TLS by default");
         assertNull(env(agent, "PODHOGS_INCLUDE"), "empty lists leave the agent's default");
 
