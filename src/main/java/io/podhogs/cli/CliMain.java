@@ -19,7 +19,6 @@ public final class CliMain {
                     + " target/quarkus-app/quarkus-run.jar agent");
             System.exit(Cli.EXIT_USAGE);
         }
-        CliLogging.configure();
-        System.exit(Cli.execute(args, System.out, System.err, HostFiles.system()));
+        System.exit(Cli.execute(args, System.out, System.err, HostFiles.system(), CliLogging::configure));
     }
 }

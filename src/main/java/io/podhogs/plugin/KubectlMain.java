@@ -18,9 +18,6 @@ public final class KubectlMain {
     }
 
     public static void main(String[] args) {
-        // The libraries' own log lines (fabric8, Vert.x) are not this command's output: its errors are
-        // its own one-line messages.
-        Logger.getLogger("").setLevel(Level.OFF);
         PrintWriter out = new PrintWriter(System.out, false);
         PrintWriter err = new PrintWriter(System.err, false);
         int code;
@@ -82,6 +79,17 @@ public final class KubectlMain {
         }
         cli.setOut(out);
         cli.setErr(err);
+        cli.setExecutionStrategy(parsed -> {
+            Integer asked = CommandLine.executeHelpRequest(parsed);
+            if (asked != null) {
+                return asked;
+            }
+            // The libraries' own log lines (fabric8, Vert.x) are not this command's output: its errors
+            // are its own one-line messages. Not before --help and --version, which log nothing: the
+            // log manager looks for its configurators in every jar, a fifth of --help's time.
+            Logger.getLogger("").setLevel(Level.OFF);
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cli.setParameterExceptionHandler((e, a) -> {
             err.println("error: " + e.getMessage());
             err.println("See '" + help + "' for usage.");

@@ -54,6 +54,32 @@ class CliUsageTest {
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /**
+     * The log is set up (CliMain: JBoss LogManager, which opens every jar looking for configurators)
+     * before a command runs, never for help, a version or a usage error: those must stay quick.
+     */
+    @ParameterizedTest
+    @MethodSource("logSetUps")
+    void theLogIsSetUpOnlyWhenACommandRuns(List<String> args, int setUps) {
+        int[] calls = {0};
+        try (PrintStream o = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+                PrintStream e = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)) {
+            Cli.execute(args.toArray(String[]::new), o, e, HostFiles.system(), () -> calls[0]++);
+        }
+        assertEquals(setUps, calls[0], () -> String.join(" ", args));
+    }
+
+    static Stream<Arguments> logSetUps() {
+        return Stream.of(
+                Arguments.of(List.of("--help"), 0),
+                Arguments.of(List.of("-V"), 0),
+                Arguments.of(List.of("report", "--help"), 0),
+                Arguments.of(List.of("history", "--version"), 0),
+                Arguments.of(List.of("pipe", "--help"), 0),
+                Arguments.of(List.of("--no-such-option"), 0),
+                Arguments.of(List.of("report", "/nonexistent/podhogs-trace.log"), 1));
+    }
+
     /** Exit 2, stdout empty, exactly one line on stderr, starting with {@code start}; no stack trace. */
     static String assertOneLineError(Run r, String start) {
         assertEquals(Cli.EXIT_USAGE, r.exit(), r::toString);

@@ -81,6 +81,55 @@ class KubectlPodhogsLauncherIT {
         assertEquals(1, r.err().lines().count(), r::toString);
     }
 
+    /**
+     * The launcher makes the class-data archive (launcher/class-archive.sh) when there is none, and
+     * the next run loads picocli's classes and podhogs's own from it, not from the jars; an archive
+     * its JVM cannot use changes nothing the user sees.
+     */
+    @Test
+    void itStartsFromTheClassArchiveItMadeAndRunsAlikeWithoutOne() throws Exception {
+        Path archives = Path.of("target/quarkus-app/class-archive");
+        deleteTree(archives);
+        Run first = run(Map.of(), "--help");
+        assertEquals(0, first.exit(), first::toString);
+        List<Path> made;
+        try (var files = Files.list(archives)) {
+            made = files.filter(f -> f.toString().endsWith(".jsa")).toList();
+        }
+        assertEquals(1, made.size(), () -> "one archive for this JDK: " + made);
+
+        Path log = Files.createTempFile("podhogs-class-load", ".log");
+        try {
+            Run second = run(Map.of("KUBECTL_PODHOGS_JAVA_OPTS", "-Xlog:class+load=info:file=" + log), "--help");
+            assertEquals(first, second, "the same help, status and stderr from the archive");
+            String loads = Files.readString(log, StandardCharsets.UTF_8);
+            for (String c : List.of("picocli.CommandLine", "io.podhogs.plugin.KubectlMain",
+                    "io.podhogs.plugin.KubectlPodhogsCommand")) {
+                assertTrue(loads.contains(" " + c + " source: shared objects file"), () -> c + " not from the archive");
+            }
+        } finally {
+            Files.deleteIfExists(log);
+        }
+
+        // An archive the JVM refuses (another JDK's, a damaged one), newer than the build: no word of it.
+        Files.writeString(made.get(0), "not an archive");
+        Run refused = run(Map.of(), "--help");
+        assertEquals(first, refused, "without a usable archive: the same output, nothing from the JVM about it");
+        deleteTree(archives); // the next run makes a good one
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+                Files.delete(f);
+            }
+        }
+    }
+
     @Test
     void withoutAClusterItIsOneLineAndStatusOne() throws Exception {
         Run r = run(Map.of());

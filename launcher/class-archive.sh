@@ -1,0 +1,51 @@
+# Sourced by ./podhogs and ./kubectl-podhogs (bash): the class-data archive (AppCDS) both start from.
+#
+# Why: a short run (--help, --version, kubectl podhogs --help) spent most of its quarter second
+# loading classes: opening and reading the 180-odd jars of the class path one by one until the
+# class turned up (a class in the last jar opens them all), then verifying picocli's, which is
+# Java 5 bytecode and goes through the slow old verifier. The archive holds those classes parsed,
+# verified and linked, found without a look into any jar: kubectl podhogs --help 0.24 -> 0.14 s
+# (BENCHMARKS.md, "Startup"). A static archive (-Xshare:dump), not a dynamic one: Java 17 leaves
+# classes older than Java 6, picocli's, out of a dynamic archive.
+#
+# The archive is the JVM's own format: it is made by the java on the PATH for that java (its name
+# carries the JDK's path and libjvm's date), after a build, from the classes that --help of both
+# commands loads, once (about two seconds), and again when the build is newer. A JVM that cannot use
+# it (another JDK, another class path) runs without it, silently (-Xlog:cds=off); where target/ is
+# not writable there is no archive, and nothing else changes.
+
+# The class path both launchers run with: the archive is valid only for the class path it was made
+# for, in that order.
+class_path() {
+  local app=$1
+  echo "$app/app/*:$app/lib/boot/*:$app/lib/main/*"
+}
+
+# Prints the JVM options that use the archive (none when there is none), making it first if needed.
+# $1: target/quarkus-app; the rest: the JVM options the launchers run with (heap and collector must
+# match the archive's).
+class_archive_options() {
+  local app=$1; shift
+  local java_bin home dir archive tmp cp
+  java_bin=$(readlink -f "$(command -v java)") || return 0
+  home=${java_bin%/bin/java}
+  dir="$app/class-archive"
+  # Two forks, no more: this runs before every short command.
+  archive="$dir/${home//\//_}-$(stat -c %Y "$home/lib/server/libjvm.so" 2>/dev/null).jsa"
+  if [ ! -f "$archive" ] || [ "$app/quarkus-run.jar" -nt "$archive" ]; then
+    mkdir -p "$dir" 2>/dev/null && [ -w "$dir" ] || return 0
+    tmp=$(mktemp "$dir/.making.XXXXXX") || return 0
+    cp=$(class_path "$app")
+    # Both commands' --help: what the short runs load, without privileges or a cluster.
+    java "$@" -XX:DumpLoadedClassList="$tmp.cli" -cp "$cp" io.podhogs.cli.CliMain --help >/dev/null 2>&1
+    java "$@" -XX:DumpLoadedClassList="$tmp.plugin" -cp "$cp" io.podhogs.plugin.KubectlMain --help >/dev/null 2>&1
+    cat "$tmp.cli" "$tmp.plugin" > "$tmp.list" 2>/dev/null
+    if java "$@" -Xshare:dump -XX:SharedClassListFile="$tmp.list" -XX:SharedArchiveFile="$tmp.jsa" -cp "$cp" \
+        >/dev/null 2>&1; then
+      mv -f "$tmp.jsa" "$archive"
+      # Archives of other JDKs or builds stay until the next build empties target/.
+    fi
+    rm -f "$tmp" "$tmp.cli" "$tmp.plugin" "$tmp.list" "$tmp.jsa"
+  fi
+  [ -f "$archive" ] && echo "-XX:SharedArchiveFile=$archive -Xlog:cds=off"
+}
