@@ -10,7 +10,8 @@
 #
 # The archive is the JVM's own format: it is made by the java on the PATH for that java (its name
 # carries the JDK's path and libjvm's date), after a build, from the classes that --help of both
-# commands loads, once (about two seconds), and again when the build is newer. A JVM that cannot use
+# commands loads and, as root, a monitor's first second, once (about five seconds), and again when
+# the build is newer. A JVM that cannot use
 # it (another JDK, another class path) runs without it, silently (-Xlog:cds=off); where target/ is
 # not writable there is no archive, and nothing else changes.
 
@@ -36,16 +37,24 @@ class_archive_options() {
     mkdir -p "$dir" 2>/dev/null && [ -w "$dir" ] || return 0
     tmp=$(mktemp "$dir/.making.XXXXXX") || return 0
     cp=$(class_path "$app")
-    # Both commands' --help: what the short runs load, without privileges or a cluster.
+    # Both commands' --help: what the short runs load, without privileges or a cluster; as root, a
+    # one-second monitor on lo too (the monitor captures, so it needs root), for the first block.
     java "$@" -XX:DumpLoadedClassList="$tmp.cli" -cp "$cp" io.podhogs.cli.CliMain --help >/dev/null 2>&1
     java "$@" -XX:DumpLoadedClassList="$tmp.plugin" -cp "$cp" io.podhogs.plugin.KubectlMain --help >/dev/null 2>&1
-    cat "$tmp.cli" "$tmp.plugin" > "$tmp.list" 2>/dev/null
-    if java "$@" -Xshare:dump -XX:SharedClassListFile="$tmp.list" -XX:SharedArchiveFile="$tmp.jsa" -cp "$cp" \
-        >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then
+      java "$@" -XX:DumpLoadedClassList="$tmp.monitor" -cp "$cp" io.podhogs.cli.CliMain -t -c 1 -d 1 lo >/dev/null 2>&1
+    fi
+    # Without the lambda proxies ("@" lines): Java 17.0.15's dump crashed on them once the monitor's
+    # classes were in the list (SystemDictionaryShared::adjust_lambda_proxy_class_dictionary); its
+    # crash report goes to a file of ours, not to the user's working directory.
+    cat "$tmp.cli" "$tmp.plugin" "$tmp.monitor" 2>/dev/null | grep -v '^@' > "$tmp.list"
+    if java "$@" -XX:ErrorFile="$tmp.crash" -Xshare:dump -XX:SharedClassListFile="$tmp.list" \
+        -XX:SharedArchiveFile="$tmp.jsa" -cp "$cp" >/dev/null 2>&1; then
+      # A rename, never a write into the old file: a JVM running from it maps it (SIGBUS otherwise).
       mv -f "$tmp.jsa" "$archive"
       # Archives of other JDKs or builds stay until the next build empties target/.
     fi
-    rm -f "$tmp" "$tmp.cli" "$tmp.plugin" "$tmp.list" "$tmp.jsa"
+    rm -f "$tmp" "$tmp.cli" "$tmp.plugin" "$tmp.monitor" "$tmp.list" "$tmp.jsa" "$tmp.crash"
   fi
   [ -f "$archive" ] && echo "-XX:SharedArchiveFile=$archive -Xlog:cds=off"
 }

@@ -112,7 +112,11 @@ class KubectlPodhogsLauncherIT {
         }
 
         // An archive the JVM refuses (another JDK's, a damaged one), newer than the build: no word of it.
-        Files.writeString(made.get(0), "not an archive");
+        // Put in place by a rename, as the launcher does: a JVM running from the archive maps it, and
+        // writing into it would pull the pages from under that JVM (SIGBUS).
+        Path refusedArchive = Files.writeString(archives.resolve(".refused"), "not an archive");
+        Files.move(refusedArchive, made.get(0), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         Run refused = run(Map.of(), "--help");
         assertEquals(first, refused, "without a usable archive: the same output, nothing from the JVM about it");
         deleteTree(archives); // the next run makes a good one
