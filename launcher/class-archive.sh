@@ -10,8 +10,8 @@
 #
 # The archive is the JVM's own format: it is made by the java on the PATH for that java (its name
 # carries the JDK's path and libjvm's date), after a build, from the classes that --help of both
-# commands loads and, as root, a monitor's first second, once (about five seconds), and again when
-# the build is newer. A JVM that cannot use
+# commands loads, as root a monitor's first second, and a query's classes (kubectl-query.classlist),
+# once (about five seconds), and again when the build or that list is newer. A JVM that cannot use
 # it (another JDK, another class path) runs without it, silently (-Xlog:cds=off); where target/ is
 # not writable there is no archive, and nothing else changes.
 
@@ -27,13 +27,16 @@ class_path() {
 # match the archive's).
 class_archive_options() {
   local app=$1; shift
-  local java_bin home dir archive tmp cp
+  local java_bin home dir archive tmp cp query
+  # What a kubectl podhogs query loads, from a run against a mock cluster (bench/plugin-query.sh):
+  # the archive is made where no cluster can be asked.
+  query="$(dirname "${BASH_SOURCE[0]}")/kubectl-query.classlist"
   java_bin=$(readlink -f "$(command -v java)") || return 0
   home=${java_bin%/bin/java}
   dir="$app/class-archive"
   # Two forks, no more: this runs before every short command.
   archive="$dir/${home//\//_}-$(stat -c %Y "$home/lib/server/libjvm.so" 2>/dev/null).jsa"
-  if [ ! -f "$archive" ] || [ "$app/quarkus-run.jar" -nt "$archive" ]; then
+  if [ ! -f "$archive" ] || [ "$app/quarkus-run.jar" -nt "$archive" ] || [ "$query" -nt "$archive" ]; then
     mkdir -p "$dir" 2>/dev/null && [ -w "$dir" ] || return 0
     tmp=$(mktemp "$dir/.making.XXXXXX") || return 0
     cp=$(class_path "$app")
@@ -47,7 +50,7 @@ class_archive_options() {
     # Without the lambda proxies ("@" lines): Java 17.0.15's dump crashed on them once the monitor's
     # classes were in the list (SystemDictionaryShared::adjust_lambda_proxy_class_dictionary); its
     # crash report goes to a file of ours, not to the user's working directory.
-    cat "$tmp.cli" "$tmp.plugin" "$tmp.monitor" 2>/dev/null | grep -v '^@' > "$tmp.list"
+    cat "$tmp.cli" "$tmp.plugin" "$tmp.monitor" "$query" 2>/dev/null | grep -v '^@' > "$tmp.list"
     if java "$@" -XX:ErrorFile="$tmp.crash" -Xshare:dump -XX:SharedClassListFile="$tmp.list" \
         -XX:SharedArchiveFile="$tmp.jsa" -cp "$cp" >/dev/null 2>&1; then
       # A rename, never a write into the old file: a JVM running from it maps it (SIGBUS otherwise).

@@ -122,6 +122,35 @@ class KubectlPodhogsLauncherIT {
         deleteTree(archives); // the next run makes a good one
     }
 
+    /**
+     * launcher/kubectl-query.classlist, which puts a query's classes into the class archive, is the
+     * classes a query loads now, nearly all of them: regenerate it (its first lines say how) when this
+     * fails after the plugin's code changed.
+     */
+    @Test
+    void theQueryClassListHoldsWhatAQueryLoads() throws Exception {
+        cluster.agents(AgentCluster.agentPod(KubectlPodhogsTest.POD_A, AgentCluster.NODE_A, "Running", true));
+        cluster.answering(KubectlPodhogsTest.POD_A, AgentCluster.NODE_A);
+        Path dump = Files.createTempFile("podhogs-query", ".classlist");
+        try {
+            Run r = run(Map.of("KUBECONFIG", cluster.kubeconfig("default").toString(),
+                    "KUBECTL_PODHOGS_JAVA_OPTS", "-XX:DumpLoadedClassList=" + dump), "processes", "-A");
+            assertEquals(0, r.exit(), r::toString);
+            java.util.Set<String> listed = new java.util.HashSet<>(Files.readAllLines(Path.of("launcher/kubectl-query.classlist")));
+            List<String> loaded = Files.readAllLines(dump).stream()
+                    .filter(l -> !l.isBlank() && !l.startsWith("#") && !l.startsWith("@"))
+                    .map(l -> l.split(" ")[0]).filter(c -> !c.contains("/0x")).distinct().toList();
+            List<String> missing = loaded.stream().filter(c -> !listed.contains(c)).toList();
+            assertTrue(loaded.size() > 3000, () -> "a query loads thousands of classes, not " + loaded.size());
+            assertTrue(missing.size() * 20 <= loaded.size(), () -> missing.size() + " of the " + loaded.size()
+                    + " classes a query loads are not in launcher/kubectl-query.classlist (regenerate it: bash"
+                    + " bench/plugin-query.sh --classlist launcher/kubectl-query.classlist), e.g. "
+                    + missing.subList(0, Math.min(10, missing.size())));
+        } finally {
+            Files.deleteIfExists(dump);
+        }
+    }
+
     private static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;

@@ -15,20 +15,30 @@ import java.util.concurrent.TimeUnit;
  * and {@code kubectl get --raw} of the agents' pod list against the same mock server (a query with
  * its round trip, the first request kubectl podhogs makes too).
  * Prints the median wall time of RUNS runs of each.
+ *
+ * <p>With {@code --classlist FILE} it writes instead the classes two queries load ({@code -A} and
+ * {@code processes -A}), for the class archive the launchers make (launcher/class-archive.sh reads
+ * launcher/kubectl-query.classlist): a query cannot be run where the archive is made, there is no
+ * cluster there.
  */
 public final class QueryOverheadBench {
     private QueryOverheadBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 7;
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.OFF); // the mock server's request log
+        boolean classList = args.length == 2 && args[0].equals("--classlist");
+        int runs = classList ? 1 : args.length > 0 ? Integer.parseInt(args[0]) : 7;
         try (AgentCluster cluster = new AgentCluster()) {
             cluster.agents(AgentCluster.agentPod(KubectlPodhogsTest.POD_A, AgentCluster.NODE_A, "Running", true),
                     AgentCluster.agentPod(KubectlPodhogsTest.POD_B, AgentCluster.NODE_B, "Running", true));
             cluster.answering(KubectlPodhogsTest.POD_A, AgentCluster.NODE_A);
             cluster.answering(KubectlPodhogsTest.POD_B, AgentCluster.NODE_B);
             String kubeconfig = cluster.kubeconfig("default").toString();
+            if (classList) {
+                writeClassList(Path.of(args[1]), kubeconfig);
+                return;
+            }
             run("kubectl version --client", runs, "kubectl", "version", "--client");
             run("kubectl get --raw (the agents' pods)", runs, "kubectl", "--kubeconfig", kubeconfig, "get", "--raw",
                     AgentCluster.AGENTS);
@@ -41,6 +51,40 @@ public final class QueryOverheadBench {
                 Thread.sleep(Long.parseLong(System.getenv("PODHOGS_BENCH_HOLD")) * 1000);
             }
         }
+    }
+
+    /** The classes two queries load, in the order first loaded, each once: -XX:DumpLoadedClassList's lines. */
+    private static void writeClassList(Path file, String kubeconfig) throws Exception {
+        java.util.LinkedHashSet<String> classes = new java.util.LinkedHashSet<>();
+        for (String view : List.of("pods", "processes")) {
+            Path dump = java.nio.file.Files.createTempFile("podhogs-query", ".classlist");
+            try {
+                ProcessBuilder b = new ProcessBuilder("./kubectl-podhogs", "--kubeconfig", kubeconfig, view, "-A")
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT);
+                b.environment().put("KUBECTL_PODHOGS_JAVA_OPTS", "-XX:DumpLoadedClassList=" + dump);
+                Process p = b.start();
+                if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                    throw new IllegalStateException("kubectl podhogs " + view + " -A failed");
+                }
+                for (String line : java.nio.file.Files.readAllLines(dump)) {
+                    if (!line.isBlank() && !line.startsWith("#") && !line.startsWith("@")) {
+                        String name = line.split(" ")[0];
+                        if (!name.contains("/0x")) { // hidden classes (lambda forms): not loadable by name
+                            classes.add(name);
+                        }
+                    }
+                }
+            } finally {
+                java.nio.file.Files.deleteIfExists(dump);
+            }
+        }
+        List<String> lines = new ArrayList<>(List.of(
+                "# The classes a kubectl podhogs query loads (-A, and processes -A), for the class archive the",
+                "# launchers make (launcher/class-archive.sh): no query can run where the archive is made. Made",
+                "# with: bash bench/plugin-query.sh --classlist launcher/kubectl-query.classlist"));
+        lines.addAll(classes);
+        java.nio.file.Files.write(file, lines);
+        System.out.println(file + ": " + classes.size() + " classes");
     }
 
     private static void run(String name, int runs, String... command) throws Exception {
