@@ -22,7 +22,8 @@ class_path() {
   echo "$app/app/*:$app/lib/boot/*:$app/lib/main/*"
 }
 
-# Prints the JVM options that use the archive (none when there is none), making it first if needed.
+# Prints the JVM options that use the archive, one a line (none when there is none), making it first
+# if needed; read them with mapfile, so that a path with spaces stays one option.
 # $1: target/quarkus-app; the rest: the JVM options the launchers run with (heap and collector must
 # match the archive's).
 class_archive_options() {
@@ -59,5 +60,5 @@ class_archive_options() {
     fi
     rm -f "$tmp" "$tmp.cli" "$tmp.plugin" "$tmp.monitor" "$tmp.list" "$tmp.jsa" "$tmp.crash"
   fi
-  [ -f "$archive" ] && echo "-XX:SharedArchiveFile=$archive -Xlog:cds=off"
+  [ -f "$archive" ] && printf '%s\n' "-XX:SharedArchiveFile=$archive" -Xlog:cds=off
 }
