@@ -1,6 +1,7 @@
 package io.podhogs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.podhogs.testing.Await;
@@ -78,6 +79,33 @@ class PodhogsLauncherIT {
             assertTrue(loaded.contains("io.podhogs.cli.CliMain"), "the command line's entry point");
             assertTrue(!loaded.contains("io.quarkus.runtime.Application ") && !loaded.contains("io.quarkus.runtime.Quarkus "),
                     "no Quarkus boot");
+        } finally {
+            Files.deleteIfExists(classes);
+        }
+    }
+
+    /**
+     * The command line's own class archive (launcher/class-archive.sh), made as root with a monitor's
+     * first second in it: a trace run loads the capture's and the engine's classes from it, not from
+     * the jars.
+     */
+    @Test
+    void aTraceRunLoadsItsClassesFromTheCommandLinesArchive() throws Exception {
+        assertEquals(0, run("-V").exit()); // makes the archive if the build is newer
+        try (var files = Files.list(Path.of("target/quarkus-app/class-archive"))) {
+            assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith("cli-")), "the command line's archive");
+        }
+        Path classes = Files.createTempFile("podhogs-classes", ".log");
+        try {
+            Run trace = runWithEnv(java.util.Map.of("PODHOGS_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes),
+                    "-t", "-c", "1", "-d", "1", "lo");
+            assertEquals(0, trace.exit(), trace::toString);
+            String loaded = Files.readString(classes, StandardCharsets.UTF_8);
+            for (String c : List.of("io.podhogs.cli.CliMain", "io.podhogs.engine.Engine", "io.podhogs.capture.FrameBatch",
+                    "picocli.CommandLine")) {
+                assertTrue(loaded.contains(" " + c + " source: shared objects file"), () -> c + " not from the archive");
+            }
+            assertFalse(loaded.contains("io.podhogs.plugin.Cluster "), "nothing of the plugin's");
         } finally {
             Files.deleteIfExists(classes);
         }

@@ -96,7 +96,8 @@ class KubectlPodhogsLauncherIT {
         try (var files = Files.list(archives)) {
             made = files.filter(f -> f.toString().endsWith(".jsa")).toList();
         }
-        assertEquals(1, made.size(), () -> "one archive for this JDK: " + made);
+        assertEquals(1, made.size(), () -> "one archive, the plugin's, for this JDK: " + made);
+        assertTrue(made.get(0).getFileName().toString().startsWith("plugin-"), made::toString);
 
         Path log = Files.createTempFile("podhogs-class-load", ".log");
         try {
