@@ -56,6 +56,7 @@ public final class FlowResolver implements AutoCloseable {
     private final SocketHolders holders;
     private final SocketlessOwners socketless;
     private final OwnerInference inference = new OwnerInference();
+    private final AttributionLatency latency = new AttributionLatency();
     private final LookupBacklog bounds;
     private final ConntrackReader conntrack;
     private final LookupBacklog.Counts turnedAway = new LookupBacklog.Counts();
@@ -234,6 +235,7 @@ public final class FlowResolver implements AutoCloseable {
                 long side = veths.sideOf(flow);
                 ProcessOwner owner = new ProcessOwner(process, side);
                 flow.owner(owner);
+                latency.record(clock.getAsLong() - flow.firstSeenNanos());
                 likelyOwners.owned(process.pid());
                 inference.owned(flow, side, owner);
                 it.remove();
@@ -257,6 +259,7 @@ public final class FlowResolver implements AutoCloseable {
             ProcessInfo process = socket == null ? null : holders.holderOf(socket.inode());
             if (process != null) {
                 flow.owner(new ProcessOwner(process, veths.sideOf(flow)));
+                latency.record(now - flow.firstSeenNanos());
                 flow.stopRetrying();
                 it.remove();
             } else if (flow.retries() >= MAX_RETRIES) {
@@ -334,6 +337,7 @@ public final class FlowResolver implements AutoCloseable {
                 ProcessOwner inferred = SocketlessOwners.socketKind(key) ? infer(flow) : null;
                 if (inferred != null) {
                     flow.inferredOwner(inferred);
+                    latency.record(clock.getAsLong() - flow.firstSeenNanos());
                 } else {
                     Owner unfound = socketless.unfound(flow);
                     flow.owner(unfound);
@@ -439,6 +443,6 @@ public final class FlowResolver implements AutoCloseable {
                 holders.fullScans(), holders.lastFullScanNanos(),
                 hostTables.table(ParsedPacket.TCP).size() + hostTables.table(ParsedPacket.UDP).size(), holders.owned(),
                 namespaces.others().size() + 1, retrying.size(), turnedAway.skipped(), turnedAway.expired(),
-                turnedAway.retriesDropped(), conntrack.table().dropped());
+                turnedAway.retriesDropped(), conntrack.table().dropped(), latency.snapshot());
     }
 }

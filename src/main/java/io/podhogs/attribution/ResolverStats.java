@@ -2,15 +2,17 @@ package io.podhogs.attribution;
 
 /**
  * Work done by the resolver, for self-monitoring; what its bounds turned away ({@link LookupBacklog}),
- * and the translated conversations the last conntrack read left out ({@link NatTable#MAX_CONVERSATIONS}).
+ * the translated conversations the last conntrack read left out ({@link NatTable#MAX_CONVERSATIONS}),
+ * and how long new flows waited for their process ({@link AttributionLatency}).
  */
 public record ResolverStats(int pending, long socketReads, long lastSocketReadNanos, long fdScans,
                             long lastFdScanNanos, int sockets, int ownedInodes, int namespaces, int retrying,
-                            long lookupsSkipped, long lookupsExpired, long retriesDropped, long natDropped) {
+                            long lookupsSkipped, long lookupsExpired, long retriesDropped, long natDropped,
+                            AttributionLatency.Histogram attributionLatency) {
     /** Stats of a resolver whose bounds turned nothing away. */
     public ResolverStats(int pending, long socketReads, long lastSocketReadNanos, long fdScans, long lastFdScanNanos,
                          int sockets, int ownedInodes, int namespaces) {
         this(pending, socketReads, lastSocketReadNanos, fdScans, lastFdScanNanos, sockets, ownedInodes, namespaces, 0,
-                0, 0, 0, 0);
+                0, 0, 0, 0, AttributionLatency.Histogram.EMPTY);
     }
 }

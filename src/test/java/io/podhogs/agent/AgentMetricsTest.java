@@ -163,6 +163,15 @@ class AgentMetricsTest {
                         == Counters.farSide(web.hostIf()).receivedBytes(),
                 () -> "veth " + Counters.farSide(web.hostIf()));
         recordApi();
+        // Every owner here was found by its socket: nothing inferred. The sender's and the sink's
+        // flows were timed from their first packets, and the histogram's last bucket holds them all.
+        assertEquals(0.0, s.value("podhogs_attributed_bytes_total", Map.of("how", "inferred", "direction", "transmit"))
+                .orElseThrow());
+        assertTrue(s.value("podhogs_attributed_bytes_total", Map.of("how", "exact", "direction", "transmit"))
+                .orElseThrow() >= SENT, "the sender's datagrams at least, found by its socket");
+        double timed = s.value("podhogs_attribution_latency_seconds_count", Map.of("node", NODE)).orElseThrow();
+        assertEquals(timed, s.value("podhogs_attribution_latency_seconds_bucket", Map.of("le", "+Inf")).orElseThrow());
+        assertTrue(timed >= 2, "the sender's flow and the sink's, at least: " + timed);
         Traffic webVeth = Counters.farSide(web.hostIf());
         assertEquals((double) webVeth.sentPackets(), s.value("podhogs_pod_network_transmit_packets_total", webPodLabels)
                 .orElseThrow());

@@ -200,6 +200,39 @@ class FlowResolverTest {
     }
 
     @Test
+    void eachProcessFoundOrInferredIsTimedFromTheFlowsFirstPacket() throws IOException {
+        socketLine("tcp", "0100000A:9C40", "0200000A:0050", 1, 111);
+        process(100, 5000, "curl", 111);
+        TrackedFlow found = new TrackedFlow(0, flow(ParsedPacket.TCP, "10.0.0.1", 40000, "10.0.0.2", 80), clock.get());
+        clock.addAndGet(3 * MS); // looked up 3 ms after its first packet
+        resolver.add(found);
+        resolver.resolvePending(true);
+        assertEquals(100, pid(found.owner()));
+        // A listener's connection whose socket is gone: inferred once the grace is over.
+        socketLine("tcp", "0100000A:1F90", "00000000:0000", 0x0A, 700);
+        process(70, 5, "web", 700);
+        TrackedFlow gone = new TrackedFlow(1, flow(ParsedPacket.TCP, "10.0.0.1", 8080, "10.0.0.5", 50123), clock.get());
+        resolver.add(gone);
+        // And one nobody owns: unknown, so not in the histogram.
+        TrackedFlow nobody = new TrackedFlow(2, flow(ParsedPacket.TCP, "10.0.0.1", 40009, "10.0.0.9", 80), clock.get());
+        resolver.add(nobody);
+        for (int i = 0; i < 30; i++) {
+            clock.addAndGet(25 * MS);
+            resolver.resolvePending(true);
+        }
+        assertTrue(gone.inferred());
+        assertEquals(UnknownOwner.TCP, nobody.owner());
+        AttributionLatency.Histogram h = resolver.stats().attributionLatency();
+        assertEquals(2, h.count(), h.toString());
+        assertEquals(1, h.counts()[2], "3 ms: the bucket up to 5 ms " + h);
+        // Inferred at the first pass at or past the grace (500 ms): 20 of the test's 25 ms steps.
+        assertEquals(1, h.counts()[8], "500 ms: the bucket up to 500 ms " + h);
+        assertEquals(5, h.quantileMillis(0.5), h.toString());
+        assertEquals(500, h.quantileMillis(0.99), h.toString());
+        assertEquals(503 * MS, h.sumNanos(), h.toString());
+    }
+
+    @Test
     void anInboundConnectionWhoseSocketIsGoneGoesToTheListener() throws IOException {
         socketLine("tcp", "0100000A:1F90", "00000000:0000", 0x0A, 700); // listening on 10.0.0.1:8080
         process(70, 5, "web", 700);

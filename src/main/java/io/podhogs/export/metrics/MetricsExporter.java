@@ -10,6 +10,7 @@ import io.podhogs.accounting.PodKey;
 import io.podhogs.accounting.RemoteClassTraffic;
 import io.podhogs.accounting.Traffic;
 import io.podhogs.accounting.WorkloadKey;
+import io.podhogs.attribution.AttributionLatency;
 import io.podhogs.capture.CaptureStatus;
 import io.podhogs.engine.EngineSnapshot;
 import io.podhogs.export.Levels;
@@ -165,6 +166,39 @@ public final class MetricsExporter {
                 + " (podhogs.metrics.max-app-series)", apps.size() - shown, "node", node);
     }
 
+    /** A process's bytes, by whether its connections' owners were found (exact) or inferred. */
+    private void attributed(AccountSnapshot a, String node) {
+        String help = "Bytes credited to processes: found by their sockets (exact), or inferred for sockets gone"
+                + " before they could be looked up";
+        long[][] values = {{a.sentBytes() - a.inferredSentBytes(), a.inferredSentBytes()},
+                {a.receivedBytes() - a.inferredReceivedBytes(), a.inferredReceivedBytes()}};
+        for (int d = 0; d < 2; d++) {
+            series.counter("podhogs.attributed.bytes", help, a.key(), values[d][0], "how", "exact", "direction",
+                    DIRECTIONS[d], "node", node);
+            series.counter("podhogs.attributed.bytes", help, a.key(), values[d][1], "how", "inferred", "direction",
+                    DIRECTIONS[d], "node", node);
+        }
+    }
+
+    /**
+     * The attribution latency as a Prometheus histogram's series (cumulative buckets by {@code le},
+     * the sum and the count), each a gauge that only grows: histogram_quantile() over their rate()
+     * gives the quantiles.
+     */
+    private void latency(AttributionLatency.Histogram h, String node) {
+        String help = "Flows whose process was known within le seconds of their first packet";
+        long[] bounds = AttributionLatency.Histogram.boundsMillis();
+        for (int b = 0; b < bounds.length; b++) {
+            series.gauge("podhogs.attribution.latency.seconds.bucket", help, h.atMost(b), "le",
+                    Double.toString(bounds[b] / 1000.0), "node", node);
+        }
+        series.gauge("podhogs.attribution.latency.seconds.bucket", help, h.count(), "le", "+Inf", "node", node);
+        series.gauge("podhogs.attribution.latency.seconds.sum", "Seconds flows waited for their process, summed",
+                h.sumNanos() / 1e9, "node", node);
+        series.gauge("podhogs.attribution.latency.seconds.count", "Flows whose process was found or inferred",
+                h.count(), "node", node);
+    }
+
     private void self(EngineSnapshot s, String node) {
         for (CaptureStatus c : s.captures()) {
             series.counter("podhogs.capture.frames", "Frames that reached podhogs", c.name(), c.frames(), "capture",
@@ -199,8 +233,12 @@ public final class MetricsExporter {
                         : "Bytes the host relayed or tunnelled, no socket's here";
                 series.counter(name, help, a.key(), a.sentBytes(), "direction", DIRECTIONS[0], "node", node);
                 series.counter(name, help, a.key(), a.receivedBytes(), "direction", DIRECTIONS[1], "node", node);
+            } else if (kind == AccountKind.PROCESS || kind == AccountKind.EXITED_PROCESSES
+                    || kind == AccountKind.DELETED_PODS) {
+                attributed(a, node);
             }
         }
+        latency(s.resolver().attributionLatency(), node);
         series.gauge("podhogs.flows.tracked", "Flows in the flow table", s.flows(), "node", node);
         series.gauge("podhogs.flows.max", "The most flows tracked at once (podhogs.max-flows)", s.maxFlows(), "node", node);
         series.counter("podhogs.flows.untracked.packets", "Packets of flows beyond the flow table's bound, counted"
