@@ -22,7 +22,7 @@ import java.util.function.Predicate;
  *
  * <p>This class keeps the order of the lookups, and when a flow waits, gives up or is tried again.
  * The rest is its parts': each namespace's tables ({@link NamespaceSockets}), the host's
- * connections asked for one by one ({@link HostConnections}), which process holds a socket
+ * connections asked for one by one ({@link ExactConnections}), which process holds a socket
  * ({@link SocketHolders}) and where to look for it first ({@link LikelyOwners}), the owners a flow
  * gets without a socket ({@link SocketlessOwners}), the owner inferred for a socket gone too soon
  * ({@link OwnerInference}), and each namespace's container ({@link NamespaceContainers}).
@@ -40,13 +40,10 @@ public final class FlowResolver implements AutoCloseable {
      * processes, and a pod's veth carries frames (ARP, the first SYN) before its first process runs.
      */
     private static final long NETNS_PATIENCE_NANOS = 10_000_000_000L;
-    /** Retries of an unknown flow: after 1, 2, 4 ... 32 s, then it stays unknown. */
-    private static final int MAX_RETRIES = 6;
-    private static final long FIRST_RETRY_NANOS = 1_000_000_000L;
     private static final long NEW_FLOW_NANOS = 1_000_000_000L;
 
     private final LongSupplier clock;
-    private final HostConnections hostConnections;
+    private final ExactConnections connections;
     private final long graceNanos;
     private final NetnsRegistry namespaces;
     private final VethNamespaces veths;
@@ -64,24 +61,28 @@ public final class FlowResolver implements AutoCloseable {
     /** Where the flows added since the last pass begin in {@link #pending}: between ticks, only those are looked at. */
     private int freshFrom;
     /** Flows that went to unknown, looked up again now and then: a socket may turn up late. */
-    private final List<TrackedFlow> retrying = new ArrayList<>();
+    private final UnknownRetries retries;
     /** Just after the last look in the likely owners began: sockets found since are due one. */
     private final Moment quickScan = new Moment();
     private final Throttle netnsScan = new Throttle(NETNS_SCAN_FLOOR_NANOS);
 
     public FlowResolver(HostFiles host, ProcessReader processes, LongSupplier clock, HostSocketLookup hostLookup,
                         long graceNanos) {
-        this(host, processes, clock, hostLookup, graceNanos, LookupBacklog.DEFAULT, false);
+        this(host, processes, clock, hostLookup, HostSocketLookup.Opener.NONE, graceNanos, LookupBacklog.DEFAULT, false);
     }
 
+    /** @param namespaceLookups opens the exact lookups of pods' namespaces ({@link NamespaceLookups}) */
     public FlowResolver(HostFiles host, ProcessReader processes, LongSupplier clock, HostSocketLookup hostLookup,
-                        long graceNanos, LookupBacklog bounds, boolean conntrackInBackground) {
+                        HostSocketLookup.Opener namespaceLookups, long graceNanos, LookupBacklog bounds,
+                        boolean conntrackInBackground) {
         this.bounds = bounds;
+        this.retries = new UnknownRetries(bounds.maxRetrying());
         this.conntrack = conntrackInBackground ? ConntrackReader.background(host, clock) : ConntrackReader.inline(host, clock);
         this.clock = clock;
-        this.hostConnections = new HostConnections(hostLookup, clock);
         this.graceNanos = graceNanos;
         this.namespaces = new NetnsRegistry(host);
+        this.connections = new ExactConnections(hostLookup, new NamespaceLookups(namespaceLookups, namespaces::netDir,
+                NamespaceLookups.MAX_OPEN), clock);
         namespaces.refresh();
         this.veths = new VethNamespaces(namespaces);
         this.sockets = new NamespaceSockets(host, namespaces, clock, conntrack);
@@ -137,7 +138,7 @@ public final class FlowResolver implements AutoCloseable {
             // table read milliseconds, and a short connection's socket lives for less than one.
             // Between ticks nothing slower runs, so that the engine is free when the next
             // connection starts.
-            hostConnections.lookUp(tick, scope);
+            connections.lookUp(tick, scope, veths::tablesOf);
             scanLikelyOwnersOfNewSockets(scope);
             attempt(false, scope);
         }
@@ -163,7 +164,7 @@ public final class FlowResolver implements AutoCloseable {
      *
      * <p>Accepted connections are left to the full scans, whose youngest-holder rule names a
      * forking server's child. When every socket looked for is an outbound host connection (found
-     * by {@link HostConnections}), the look stops at the first process that holds them all.
+     * by {@link ExactConnections}), the look stops at the first process that holds them all.
      */
     private void scanLikelyOwnersOfNewSockets(List<TrackedFlow> pending) {
         List<TrackedFlow> fresh = new ArrayList<>(); // the new ones: older ones wait for a full scan
@@ -177,7 +178,7 @@ public final class FlowResolver implements AutoCloseable {
         }
         quickScan.set(clock.getAsLong() + 1);
         Set<Long> wanted = null;
-        if (fresh.stream().allMatch(f -> hostConnections.covers(f.key()))) {
+        if (fresh.stream().allMatch(f -> connections.covers(veths.tablesOf(f), f.key()))) {
             wanted = new HashSet<>();
             for (TrackedFlow f : fresh) {
                 wanted.add(f.inode());
@@ -244,30 +245,17 @@ public final class FlowResolver implements AutoCloseable {
     }
 
     /**
-     * A socket that turns up late (a server whose accept backlog lags under load: until accept(),
-     * a connection's socket has no inode) takes the flow's bytes from then on; what was counted
-     * unknown stays there, since counters never go down.
+     * A socket that turns up late takes the flow's bytes from then on; what was counted unknown
+     * stays there, since counters never go down.
      */
     private void retryUnknown() {
         long now = clock.getAsLong();
-        for (Iterator<TrackedFlow> it = retrying.iterator(); it.hasNext(); ) {
-            TrackedFlow flow = it.next();
-            if (now - flow.retryAtNanos() < 0) {
-                continue;
-            }
+        for (TrackedFlow found : retries.due(now, flow -> {
             SocketEntry socket = findSocket(flow, true);
             ProcessInfo process = socket == null ? null : holders.holderOf(socket.inode());
-            if (process != null) {
-                flow.owner(new ProcessOwner(process, veths.sideOf(flow)));
-                latency.record(now - flow.firstSeenNanos());
-                flow.stopRetrying();
-                it.remove();
-            } else if (flow.retries() >= MAX_RETRIES) {
-                flow.stopRetrying();
-                it.remove();
-            } else {
-                flow.scheduleRetry(now + (FIRST_RETRY_NANOS << flow.retries()));
-            }
+            return process == null ? null : new ProcessOwner(process, veths.sideOf(flow));
+        })) {
+            latency.record(now - found.firstSeenNanos());
         }
     }
 
@@ -279,9 +267,15 @@ public final class FlowResolver implements AutoCloseable {
     private SocketEntry findSocket(TrackedFlow flow, boolean reread) {
         FlowKey key = flow.key();
         long netns = veths.tablesOf(flow);
-        if (hostConnections.covers(key)) {
-            sockets.local(netns, reread); // the socket is asked for on its own; NAT and addresses still matter
-            return hostConnections.connection(key);
+        if (connections.covers(netns, key)) {
+            SocketEntry socket = connections.connection(netns, key);
+            if (socket == null) {
+                // Asked for on its own; on a miss the addresses (and, on the host, the NAT) say
+                // whether it was forwarded: read only then, since the conntrack table of a busy
+                // node takes a second to print.
+                sockets.local(netns, reread);
+            }
+            return socket;
         }
         if (netns != VethNamespaces.UNKNOWN) {
             return sockets.find(netns, flow, reread);
@@ -297,20 +291,6 @@ public final class FlowResolver implements AutoCloseable {
     /** The namespace behind the interface (a veth's far side), or -1 while it is not known. */
     public long netnsBehind(int ifindex) {
         return veths.netnsBehind(ifindex);
-    }
-
-    /** Puts an unknown flow on the list of those looked for again; the oldest goes when the list is full. */
-    private void retry(TrackedFlow flow) {
-        if (bounds.maxRetrying() == 0) {
-            turnedAway.retriesDropped++;
-            return;
-        }
-        if (retrying.size() >= bounds.maxRetrying()) {
-            retrying.remove(0).stopRetrying();
-            turnedAway.retriesDropped++;
-        }
-        flow.scheduleRetry(clock.getAsLong() + FIRST_RETRY_NANOS);
-        retrying.add(flow);
     }
 
     private void giveUp() {
@@ -342,7 +322,7 @@ public final class FlowResolver implements AutoCloseable {
                     Owner unfound = socketless.unfound(flow);
                     flow.owner(unfound);
                     if (SocketlessOwners.socketKind(key) && unfound instanceof UnknownOwner) {
-                        retry(flow);
+                        retries.add(flow, clock.getAsLong());
                     }
                 }
                 it.remove();
@@ -364,8 +344,8 @@ public final class FlowResolver implements AutoCloseable {
         if (!key.has(FlowKey.PEER)) {
             NamespaceSockets.Tables hostTables = sockets.of(namespaces.hostNetns());
             boolean socketSearched;
-            if (hostConnections.covers(key)) {
-                socketSearched = hostConnections.everyFlowAskedSince(deadline) && hostTables.localReadSince(deadline);
+            if (connections.covers(namespaces.hostNetns(), key)) {
+                socketSearched = connections.everyFlowAskedSince(deadline) && hostTables.localReadSince(deadline);
             } else {
                 socketSearched = hostTables.readSince(key.protocol(), deadline);
             }
@@ -377,6 +357,9 @@ public final class FlowResolver implements AutoCloseable {
         }
         if (namespaces.netDir(netns) == null) {
             return true; // no process left in it: no socket to find
+        }
+        if (connections.covers(netns, key)) {
+            return connections.everyFlowAskedSince(deadline) && sockets.of(netns).localReadSince(deadline);
         }
         return sockets.of(netns).readSince(key.protocol(), deadline);
     }
@@ -395,15 +378,16 @@ public final class FlowResolver implements AutoCloseable {
         if (!s.ownsAddress(key)) {
             return null;
         }
-        SocketEntry listener = hostConnections.covers(key) ? hostConnections.listener(key)
+        SocketEntry listener = connections.covers(netns, key) ? connections.listener(netns, key)
                 : s.table(key.protocol()).listener(key);
         return inference.infer(flow, veths.sideOf(flow), listener, holders::holderOf);
     }
 
-    /** Stops the conntrack reader's thread. */
+    /** Stops the conntrack reader's thread and closes the namespaces' lookups. */
     @Override
     public void close() {
         conntrack.close();
+        connections.close();
     }
 
     /** Forgets cached processes that are not among {@code live} PIDs (called now and then). */
@@ -417,6 +401,7 @@ public final class FlowResolver implements AutoCloseable {
         Set<Long> live = new HashSet<>(namespaces.others());
         live.add(namespaces.hostNetns());
         sockets.retain(live);
+        connections.retain(live);
         containers.refresh();
         // A veth's namespace outlives its processes (a bind mount, a pod's last container exiting):
         // the pin goes with the interface, in interfaces(), not with the processes.
@@ -442,7 +427,8 @@ public final class FlowResolver implements AutoCloseable {
         return new ResolverStats(pending.size(), sockets.reads(), hostTables.read(ParsedPacket.TCP).durationNanos(),
                 holders.fullScans(), holders.lastFullScanNanos(),
                 hostTables.table(ParsedPacket.TCP).size() + hostTables.table(ParsedPacket.UDP).size(), holders.owned(),
-                namespaces.others().size() + 1, retrying.size(), turnedAway.skipped(), turnedAway.expired(),
-                turnedAway.retriesDropped(), conntrack.table().dropped(), latency.snapshot());
+                namespaces.others().size() + 1, retries.size(), turnedAway.skipped(), turnedAway.expired(),
+                retries.dropped(), conntrack.table().dropped(), latency.snapshot(),
+                connections.turnedAway());
     }
 }

@@ -6,9 +6,10 @@ import io.podhogs.host.SockDiag;
 import java.util.Optional;
 
 /**
- * Finds one TCP socket of the host's namespace by its exact four-tuple, at once, without reading a
- * whole table: the first look at a new connection, made while a short one still has its socket.
- * The tables of /proc remain the way for everything else (UDP, listeners, other namespaces).
+ * Finds one TCP socket of a namespace (the host's, or a pod's: {@link #sockDiagIn}) by its exact
+ * four-tuple, at once, without reading a whole table: the first look at a new connection, made while
+ * a short one still has its socket. The tables of /proc remain the way for everything else (UDP,
+ * namespaces that cannot be entered).
  */
 public interface HostSocketLookup extends AutoCloseable {
     /** The socket holding exactly the flow's TCP connection now, with its inode; null if none. */
@@ -19,6 +20,18 @@ public interface HostSocketLookup extends AutoCloseable {
 
     /** False when every question goes to the tables instead. */
     boolean available();
+
+    /** Opens a lookup in namespace {@code netns} through {@code netnsFile}; an unavailable one if it cannot. */
+    @FunctionalInterface
+    interface Opener {
+        HostSocketLookup open(java.nio.file.Path netnsFile, long netns);
+
+        /** Every pod namespace's tables are read: for hosts and tests without the lookups. */
+        Opener NONE = (file, netns) -> none();
+
+        /** sock_diag, entering each namespace (CAP_SYS_ADMIN). */
+        Opener SOCK_DIAG = HostSocketLookup::sockDiagIn;
+    }
 
     @Override
     default void close() {
@@ -54,8 +67,30 @@ public interface HostSocketLookup extends AutoCloseable {
         if (opened.isEmpty()) {
             return none();
         }
-        SockDiag diag = opened.get();
-        HostSocketLookup lookup = new HostSocketLookup() {
+        HostSocketLookup lookup = over(opened.get());
+        // The first calls bind JNA's native functions and link this code's lambdas, milliseconds
+        // that are spent here, at start, rather than on the first connection, which may live for
+        // less than that.
+        long loopback = Addresses.V4_MAPPED_LO_PREFIX | 0x7f000001L;
+        FlowKey nothing = new FlowKey(0, ParsedPacket.TCP, 0, loopback, 1, 0, loopback, 1, 0);
+        lookup.connection(nothing);
+        lookup.listener(nothing);
+        return lookup.available() ? lookup : none();
+    }
+
+    /**
+     * Through sock_diag in the network namespace {@code netnsInode}, entered through {@code netnsFile}
+     * (/proc/PID/ns/net of a process in it): a pod's
+     * connections asked for one by one as the host's are; {@link #none()} without the privilege
+     * to enter it (CAP_SYS_ADMIN), when its tables are read instead.
+     */
+    static HostSocketLookup sockDiagIn(java.nio.file.Path netnsFile, long netnsInode) {
+        return SockDiag.openIn(netnsFile, netnsInode).map(HostSocketLookup::over).orElseGet(HostSocketLookup::none);
+    }
+
+    /** The lookup over one netlink socket, which it closes when it is closed or fails. */
+    private static HostSocketLookup over(SockDiag diag) {
+        return new HostSocketLookup() {
             private boolean failed;
 
             @Override
@@ -108,13 +143,5 @@ public interface HostSocketLookup extends AutoCloseable {
                 }
             }
         };
-        // The first calls bind JNA's native functions and link this code's lambdas, milliseconds
-        // that are spent here, at start, rather than on the first connection, which may live for
-        // less than that.
-        long loopback = Addresses.V4_MAPPED_LO_PREFIX | 0x7f000001L;
-        FlowKey nothing = new FlowKey(0, ParsedPacket.TCP, 0, loopback, 1, 0, loopback, 1, 0);
-        lookup.connection(nothing);
-        lookup.listener(nothing);
-        return lookup.available() ? lookup : none();
     }
 }

@@ -18,7 +18,6 @@ public record LookupBacklog(int maxPending, int maxRetrying, long maxPendingNano
     public static final class Counts {
         long skipped;
         long expired;
-        long retriesDropped;
 
         /** Flows settled unknown without a lookup: the pending list was full. */
         public long skipped() {
@@ -28,11 +27,6 @@ public record LookupBacklog(int maxPending, int maxRetrying, long maxPendingNano
         /** Flows settled unknown after waiting {@link LookupBacklog#maxPendingNanos}. */
         public long expired() {
             return expired;
-        }
-
-        /** Unknown flows whose socket was no more looked for: the retry list was full. */
-        public long retriesDropped() {
-            return retriesDropped;
         }
     }
 }

@@ -249,6 +249,8 @@ public final class MetricsExporter {
                 + " may", "expired", s.resolver().lookupsExpired(), "node", node);
         series.counter("podhogs.lookups.retries.dropped", "Unknown flows no more looked for: the retry list was"
                 + " full", "retries", s.resolver().retriesDropped(), "node", node);
+        series.counter("podhogs.netns.lookups.dropped", "Pod namespaces whose socket tables were read because the"
+                + " most exact lookups were open", "netns", s.resolver().namespaceLookupsDropped(), "node", node);
         series.gauge("podhogs.conntrack.dropped", "Translated connections the last conntrack read left out",
                 s.resolver().natDropped(), "node", node);
         series.gauge("podhogs.socket.table.read.seconds", "Duration of the last read of the host's socket table",

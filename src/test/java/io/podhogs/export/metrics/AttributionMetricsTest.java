@@ -40,7 +40,7 @@ class AttributionMetricsTest {
         List<AccountSnapshot> all = new java.util.ArrayList<>(List.of(accounts));
         all.add(new AccountSnapshot(new OwnerKey(UnknownOwner.OTHER), Map.of(3, unknown), unknown, 0, 0, false, 0, 0));
         EngineSnapshot s = new EngineSnapshot(Instant.EPOCH, all, List.of(), Map.of(3, "veth1"), 0, 0,
-                new ResolverStats(0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, latency), "any", Map.of());
+                new ResolverStats(0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, latency, 0), "any", Map.of());
         exporter.update(Levels.of(s, IdentityLookup.NONE, id -> id), IdentityLookup.NONE);
     }
 
