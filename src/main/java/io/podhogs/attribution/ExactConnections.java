@@ -13,7 +13,7 @@ import java.util.function.ToLongFunction;
  * pending flows were last asked for, which says which are due a look and whether a flow's socket was
  * looked for after its grace. Engine thread only.
  */
-final class ExactConnections implements AutoCloseable {
+final class ExactConnections implements NamespaceSockets.Exact, AutoCloseable {
     private final HostSocketLookup host;
     private final NamespaceLookups namespaces;
     private final LongSupplier clock;
@@ -44,7 +44,8 @@ final class ExactConnections implements AutoCloseable {
     }
 
     /** A TCP flow whose socket is asked for on its own, without reading the tables. */
-    boolean covers(long netns, FlowKey key) {
+    @Override
+    public boolean covers(long netns, FlowKey key) {
         return lookupFor(netns, key) != null;
     }
 
@@ -84,7 +85,8 @@ final class ExactConnections implements AutoCloseable {
     }
 
     /** The connection's socket, or null; only for a flow {@link #covers} says yes to. */
-    SocketEntry connection(long netns, FlowKey key) {
+    @Override
+    public SocketEntry connection(long netns, FlowKey key) {
         HostSocketLookup lookup = lookupFor(netns, key);
         return lookup == null ? null : lookup.connection(key);
     }

@@ -47,6 +47,7 @@ public final class FlowResolver implements AutoCloseable {
     private final long graceNanos;
     private final NetnsRegistry namespaces;
     private final VethNamespaces veths;
+    private final LinkPeers linkPeers;
     private final NamespaceSockets sockets;
     private final NamespaceContainers containers;
     private final LikelyOwners likelyOwners;
@@ -68,13 +69,17 @@ public final class FlowResolver implements AutoCloseable {
 
     public FlowResolver(HostFiles host, ProcessReader processes, LongSupplier clock, HostSocketLookup hostLookup,
                         long graceNanos) {
-        this(host, processes, clock, hostLookup, HostSocketLookup.Opener.NONE, graceNanos, LookupBacklog.DEFAULT, false);
+        this(host, processes, clock, hostLookup, HostSocketLookup.Opener.NONE, LinkPeers.none(), graceNanos,
+                LookupBacklog.DEFAULT, false);
     }
 
-    /** @param namespaceLookups opens the exact lookups of pods' namespaces ({@link NamespaceLookups}) */
+    /**
+     * @param namespaceLookups opens the exact lookups of pods' namespaces ({@link NamespaceLookups})
+     * @param linkPeers the kernel's ids of the namespaces behind veths ({@link VethNamespaces}); closed with this
+     */
     public FlowResolver(HostFiles host, ProcessReader processes, LongSupplier clock, HostSocketLookup hostLookup,
-                        HostSocketLookup.Opener namespaceLookups, long graceNanos, LookupBacklog bounds,
-                        boolean conntrackInBackground) {
+                        HostSocketLookup.Opener namespaceLookups, LinkPeers linkPeers, long graceNanos,
+                        LookupBacklog bounds, boolean conntrackInBackground) {
         this.bounds = bounds;
         this.retries = new UnknownRetries(bounds.maxRetrying());
         this.conntrack = conntrackInBackground ? ConntrackReader.background(host, clock) : ConntrackReader.inline(host, clock);
@@ -84,7 +89,8 @@ public final class FlowResolver implements AutoCloseable {
         this.connections = new ExactConnections(hostLookup, new NamespaceLookups(namespaceLookups, namespaces::netDir,
                 NamespaceLookups.MAX_OPEN), clock);
         namespaces.refresh();
-        this.veths = new VethNamespaces(namespaces);
+        this.linkPeers = linkPeers;
+        this.veths = new VethNamespaces(namespaces, linkPeers);
         this.sockets = new NamespaceSockets(host, namespaces, clock, conntrack);
         this.containers = new NamespaceContainers(namespaces, processes);
         this.likelyOwners = new LikelyOwners(host, namespaces, veths, clock);
@@ -280,7 +286,7 @@ public final class FlowResolver implements AutoCloseable {
         if (netns != VethNamespaces.UNKNOWN) {
             return sockets.find(netns, flow, reread);
         }
-        NamespaceSockets.Found found = sockets.findConnected(namespaces.others(), flow, reread);
+        NamespaceSockets.Found found = sockets.findConnected(namespaces.others(), flow, reread, connections);
         if (found == null) {
             return null;
         }
@@ -388,6 +394,7 @@ public final class FlowResolver implements AutoCloseable {
     public void close() {
         conntrack.close();
         connections.close();
+        linkPeers.close();
     }
 
     /** Forgets cached processes that are not among {@code live} PIDs (called now and then). */

@@ -24,12 +24,15 @@ public final class NetnsRegistry {
     private Map<Long, List<Integer>> pidsByNetns = Map.of();
     private final Map<Long, Set<Integer>> interfaceIndexes = new HashMap<>();
 
+    private long refreshes;
+
     public NetnsRegistry(HostFiles host) {
         this.host = host;
     }
 
     /** Rescans /proc: one readlink a process. */
     public void refresh() {
+        refreshes++;
         // Our own namespace is the host's (podhogs runs with the host's network); 0 if unreadable,
         // which no real namespace's inode is.
         hostNetns = Math.max(0, netnsOf("self"));
@@ -48,6 +51,11 @@ public final class NetnsRegistry {
         pids.values().forEach(list -> list.sort(Integer::compare));
         pidsByNetns = pids;
         interfaceIndexes.keySet().retainAll(pids.keySet());
+    }
+
+    /** Rescans done so far: which namespaces were seen after a given moment (see VethNamespaces). */
+    long refreshes() {
+        return refreshes;
     }
 
     private long netnsOf(String pid) {

@@ -95,7 +95,7 @@ public final class Engine implements AutoCloseable {
         this.processes = new ProcessReader(parts.host());
         this.hostLookup = parts.sockets();
         this.resolver = new FlowResolver(parts.host(), processes, clock, hostLookup, parts.namespaceSockets(),
-                config.lookupGrace().toNanos(), LookupBacklog.DEFAULT, parts.conntrackInBackground());
+                parts.linkPeers(), config.lookupGrace().toNanos(), LookupBacklog.DEFAULT, parts.conntrackInBackground());
         this.ledger = new Ledger(config.rateWindow().toNanos(), EngineConfig.TICK.toNanos());
         this.table = new FlowTable(1 << 14, config.maxFlows(), this::wake);
         this.flows = new FlowBook(table, view);

@@ -269,7 +269,7 @@ class FlowResolverTest {
     @Test
     void fullListsSettleFlowsAtOnceAndCountWhatTheyTurnedAway() {
         FlowResolver small = new FlowResolver(host, new ProcessReader(host), clock::get, HostSocketLookup.none(),
-                HostSocketLookup.Opener.NONE, 500 * MS, new LookupBacklog(4, 2, 60_000 * MS), false);
+                HostSocketLookup.Opener.NONE, LinkPeers.none(), 500 * MS, new LookupBacklog(4, 2, 60_000 * MS), false);
         small.interfaces(java.util.Map.of(2, new io.podhogs.capture.NetInterface("eth0", 2, 1, 0x02fc00000001L,
                 true, 2, "", false, false)), java.util.Set.of());
         java.util.List<TrackedFlow> flows = new java.util.ArrayList<>();
@@ -296,7 +296,7 @@ class FlowResolverTest {
     @Test
     void aFlowHeldUpByWhatNeverComesIsSettledAfterTheLongestWait() {
         FlowResolver bounded = new FlowResolver(host, new ProcessReader(host), clock::get, HostSocketLookup.none(),
-                HostSocketLookup.Opener.NONE, 500 * MS, new LookupBacklog(16, 16, 2_000 * MS), false);
+                HostSocketLookup.Opener.NONE, LinkPeers.none(), 500 * MS, new LookupBacklog(16, 16, 2_000 * MS), false);
         // Interface 99 went before its role was read: the flow waits for it, and it never comes.
         TrackedFlow orphan = new TrackedFlow(0, new FlowKey(99, ParsedPacket.TCP, 0, Addresses.v4Lo(0x0a000001), 443, 0,
                 Addresses.v4Lo(0x0a000009), 50000, 0), clock.get());

@@ -63,8 +63,8 @@ class VethNamespacesTest {
     void theOnlyNamespaceWithThePeersIndexIsBehindTheVeth() throws IOException {
         process("100", POD_A, 5);
         process("200", POD_B, 7);
-        registry.refresh();
         veths.interfaces(Map.of(2, ETH0, 10, VETH), Set.of());
+        registry.refresh();
 
         assertEquals(POD_A, veths.netnsBehind(10));
         TrackedFlow farSide = flow(10, true);
@@ -81,8 +81,8 @@ class VethNamespacesTest {
     void anIndexInTwoNamespacesIsLeftToTheSocketsWhichPinIt() throws IOException {
         process("100", POD_A, 5);
         process("200", POD_B, 5); // interface indexes repeat across namespaces
-        registry.refresh();
         veths.interfaces(Map.of(2, ETH0, 10, VETH), Set.of());
+        registry.refresh();
 
         assertEquals(VethNamespaces.UNKNOWN, veths.netnsBehind(10));
         assertFalse(veths.known(flow(10, true)));
@@ -99,7 +99,24 @@ class VethNamespacesTest {
         assertNull(veths.device(10));
         veths.interfaces(Map.of(10, VETH), Set.of());
         assertEquals(VETH, veths.device(10));
+        assertEquals(VethNamespaces.UNKNOWN, veths.netnsBehind(10), "not before the namespaces are read again");
+        registry.refresh();
         assertEquals(POD_A, veths.netnsBehind(10));
+    }
+
+    /**
+     * A pod whose namespace has no process yet is not among the namespaces: the one known pod with
+     * the same peer index (every CNI-made eth0 is 2) must not be taken for it.
+     */
+    @Test
+    void aVethNewerThanTheLastRescanIsNotTakenForTheOneKnownNamespaceWithItsIndex() throws IOException {
+        process("100", POD_A, 2);
+        registry.refresh();
+        veths.interfaces(Map.of(2, ETH0, 10, VETH), Set.of()); // POD_B's veth: its process is not there yet
+        assertEquals(VethNamespaces.UNKNOWN, veths.netnsBehind(10), "POD_A alone has index 2, but is not known to be alone");
+        process("200", POD_B, 2);
+        registry.refresh();
+        assertEquals(VethNamespaces.UNKNOWN, veths.netnsBehind(10), "two namespaces with index 2: the sockets will tell");
     }
 
     /** A namespace outlives its processes; an interface index does not outlive its interface. */
@@ -107,8 +124,8 @@ class VethNamespacesTest {
     void aPinStaysWithItsInterfaceAndGoesWithIt() throws IOException {
         process("100", POD_A, 5);
         process("200", POD_B, 7);
-        registry.refresh();
         veths.interfaces(Map.of(2, ETH0, 10, VETH), Set.of());
+        registry.refresh();
         assertEquals(POD_A, veths.netnsBehind(10));
 
         // The pods are made anew: now POD_B has index 5.
@@ -121,6 +138,8 @@ class VethNamespacesTest {
         veths.interfaces(Map.of(2, ETH0), Set.of()); // the veth went ...
         assertEquals(VethNamespaces.UNKNOWN, veths.netnsBehind(10));
         veths.interfaces(Map.of(2, ETH0, 10, VETH), Set.of()); // ... and its index came back
+        assertEquals(VethNamespaces.UNKNOWN, veths.netnsBehind(10), "a new veth: the namespaces are read again first");
+        registry.refresh();
         assertEquals(POD_B, veths.netnsBehind(10), "looked for anew");
     }
 
@@ -131,5 +150,63 @@ class VethNamespacesTest {
         assertFalse(veths.uncounted(2));
         veths.interfaces(Map.of(2, ETH0, 10, VETH), Set.of());
         assertFalse(veths.uncounted(10));
+    }
+
+    /** The kernel's ids, as a test sets them: an interface's peer namespace id, each namespace file's id. */
+    private static final class Ids implements LinkPeers {
+        final java.util.Map<Integer, Integer> peers = new java.util.HashMap<>();
+        final java.util.Map<String, Integer> files = new java.util.HashMap<>();
+        int asked;
+
+        @Override
+        public int peerNetnsid(int ifindex) {
+            return peers.getOrDefault(ifindex, NONE);
+        }
+
+        @Override
+        public int netnsid(Path netnsFile) {
+            asked++;
+            return files.getOrDefault(netnsFile.getParent().getParent().getFileName().toString(), UNANSWERED);
+        }
+
+        @Override
+        public boolean available() {
+            return true;
+        }
+    }
+
+    @Test
+    void theKernelsIdNamesTheNamespaceWhateverTheIndexesSay() throws IOException {
+        Ids ids = new Ids();
+        VethNamespaces byId = new VethNamespaces(registry, ids);
+        process("100", POD_A, 2);
+        process("200", POD_B, 2); // the same peer index, as CNI makes pods
+        registry.refresh();
+        ids.peers.put(10, 7);
+        ids.files.put("100", 5);
+        byId.interfaces(Map.of(2, ETH0, 10, VETH), Set.of());
+        assertEquals(VethNamespaces.UNKNOWN, byId.netnsBehind(10), "POD_B's id not answered yet: nothing guessed");
+        ids.files.put("200", 7);
+        assertEquals(POD_B, byId.netnsBehind(10), "asked again, since it was not answered");
+        int asked = ids.asked;
+        assertEquals(POD_B, byId.netnsBehind(10));
+        assertEquals(asked, ids.asked, "pinned: not asked again");
+    }
+
+    @Test
+    void aNamespaceWithoutAnIdIsAskedAgainAfterARescanAndAPeerlessLinkHasNone() throws IOException {
+        Ids ids = new Ids();
+        VethNamespaces byId = new VethNamespaces(registry, ids);
+        process("100", POD_A, 2);
+        registry.refresh();
+        ids.peers.put(10, 3);
+        ids.files.put("100", LinkPeers.NONE); // no link joins it to the host yet
+        byId.interfaces(Map.of(2, ETH0, 10, VETH, 11, VETH), Set.of());
+        assertEquals(VethNamespaces.UNKNOWN, byId.netnsBehind(10));
+        ids.files.put("100", 3);
+        assertEquals(VethNamespaces.UNKNOWN, byId.netnsBehind(10), "not asked again before a rescan");
+        registry.refresh();
+        assertEquals(POD_A, byId.netnsBehind(10));
+        assertEquals(VethNamespaces.UNKNOWN, byId.netnsBehind(11), "no peer in another namespace: none behind it");
     }
 }

@@ -73,6 +73,17 @@ public final class TestNet implements AutoCloseable {
                 "fd42:231:" + subnet + "::1", "fd42:231:" + subnet + "::2");
     }
 
+    private Host createCniHost() {
+        int n = 10 + hosts++;
+        String ns = "phns" + tag + n;
+        String hostIf = "phh" + tag + n;
+        Shell.run("ip", "netns", "add", ns);
+        namespaces.add(ns);
+        Shell.run("ip", "link", "add", hostIf, "type", "veth", "peer", "name", "eth0", "netns", ns);
+        links.add(hostIf);
+        return new Host(ns, hostIf, "eth0", null, null, null, null);
+    }
+
     /**
      * A 10.231.N.0/24 that none of this net's hosts has and no address or route of this host is in:
      * two hosts on one subnet would each have a route to it, and a connection meant for one namespace
@@ -134,7 +145,16 @@ public final class TestNet implements AutoCloseable {
      * from a baseline instead.
      */
     public Host createPod(Bridge bridge, int k) {
-        Host h = createHost();
+        return createPod(bridge, k, false);
+    }
+
+    /**
+     * As {@link #createPod(Bridge, int)}; with {@code asCni}, the veth's far end is made in the
+     * namespace itself and named eth0, as CNI plugins make pods': every such pod's eth0 then has the
+     * same index (2), so a host veth's peer index names no one namespace.
+     */
+    public Host createPod(Bridge bridge, int k, boolean asCni) {
+        Host h = asCni ? createCniHost() : createHost();
         Host pod = new Host(h.ns(), h.hostIf(), h.peerIf(), bridge.v4(), "10.232." + bridge.subnet() + "." + (10 + k),
                 "fd42:232:" + bridge.subnet() + "::1", "fd42:232:" + bridge.subnet() + "::" + (10 + k));
         quietIpv6("", pod.hostIf());
