@@ -76,13 +76,15 @@ public final class FlowResolver implements AutoCloseable {
     /**
      * @param namespaceLookups opens the exact lookups of pods' namespaces ({@link NamespaceLookups})
      * @param linkPeers the kernel's ids of the namespaces behind veths ({@link VethNamespaces}); closed with this
+     * @param readsInBackground the reads that may take seconds (conntrack, full fd scans) on threads
+     *     of their own; false in a test that moves the clock, so that each read happens when it says
      */
     public FlowResolver(HostFiles host, ProcessReader processes, LongSupplier clock, HostSocketLookup hostLookup,
                         HostSocketLookup.Opener namespaceLookups, LinkPeers linkPeers, long graceNanos,
-                        LookupBacklog bounds, boolean conntrackInBackground) {
+                        LookupBacklog bounds, boolean readsInBackground) {
         this.bounds = bounds;
         this.retries = new UnknownRetries(bounds.maxRetrying());
-        this.conntrack = conntrackInBackground ? ConntrackReader.background(host, clock) : ConntrackReader.inline(host, clock);
+        this.conntrack = readsInBackground ? ConntrackReader.background(host, clock) : ConntrackReader.inline(host, clock);
         this.clock = clock;
         this.graceNanos = graceNanos;
         this.namespaces = new NetnsRegistry(host);
@@ -94,7 +96,7 @@ public final class FlowResolver implements AutoCloseable {
         this.sockets = new NamespaceSockets(host, namespaces, clock, conntrack);
         this.containers = new NamespaceContainers(namespaces, processes);
         this.likelyOwners = new LikelyOwners(host, namespaces, veths, clock);
-        this.holders = new SocketHolders(host, processes, clock);
+        this.holders = new SocketHolders(host, processes, clock, readsInBackground);
         this.socketless = new SocketlessOwners(veths, sockets, conntrack);
     }
 
@@ -237,7 +239,7 @@ public final class FlowResolver implements AutoCloseable {
                 }
                 flow.socket(socket, clock.getAsLong());
             }
-            ProcessInfo process = holders.found(flow.inode(), flow.accepted());
+            ProcessInfo process = holders.found(flow.inode(), flow.accepted(), flow.inodeFoundNanos());
             if (process != null) {
                 long side = veths.sideOf(flow);
                 ProcessOwner owner = new ProcessOwner(process, side);
@@ -393,6 +395,7 @@ public final class FlowResolver implements AutoCloseable {
     @Override
     public void close() {
         conntrack.close();
+        holders.close();
         connections.close();
         linkPeers.close();
     }

@@ -5,40 +5,93 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 /**
  * Which process holds a socket, from the fd links of /proc/PID/fd: a full scan of every process,
  * as often as its {@link Throttle} allows, and quick looks in a few likely ones between. The
- * processes named are read once and cached by PID and start time. Engine thread only.
+ * processes named are read once and cached by PID and start time. Engine thread only, but for the
+ * full scans of a host (background): they run on a thread of their own, since one readlink an fd
+ * adds up to seconds on a node whose processes hold a hundred thousand sockets, and the engine must
+ * publish every tick meanwhile (the agent's liveness went down on the scale rig); their results are
+ * taken in by the engine thread when done.
  */
-final class SocketHolders {
+final class SocketHolders implements AutoCloseable {
     private static final long FULL_SCAN_FLOOR_NANOS = 50_000_000L;
+
+    /** A full scan done on the scan thread: what it found, when it began and ended. */
+    private record Done(SocketOwners owners, long startNanos, long endNanos) {
+    }
 
     private final HostFiles host;
     private final ProcessReader processes;
     private final LongSupplier clock;
     private final Throttle fullScan = new Throttle(FULL_SCAN_FLOOR_NANOS);
     private final Map<Integer, ProcessInfo> cache = new HashMap<>();
+    /** The scan thread; null: scans run on the caller's thread (tests whose clock they move). */
+    private final ExecutorService scanner;
+    private final AtomicReference<Done> done = new AtomicReference<>();
+    private boolean scanning;
     private SocketOwners all = SocketOwners.empty();
     private SocketOwners few = SocketOwners.empty();
     private long fullScans;
 
-    SocketHolders(HostFiles host, ProcessReader processes, LongSupplier clock) {
+    SocketHolders(HostFiles host, ProcessReader processes, LongSupplier clock, boolean background) {
         this.host = host;
         this.processes = processes;
         this.clock = clock;
+        this.scanner = background ? Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "podhogs-fd-scan");
+            t.setDaemon(true);
+            return t;
+        }) : null;
     }
 
-    /** Scans every process, if its throttle allows; false if it did not. */
+    /**
+     * Takes in a finished full scan, and starts one if its throttle allows and none runs (inline:
+     * scans at once). True if new results were taken in (inline: if it scanned).
+     */
     boolean scanAllIfAllowed() {
-        if (!fullScan.mayRun(clock.getAsLong())) {
+        if (scanner == null) {
+            if (!fullScan.mayRun(clock.getAsLong())) {
+                return false;
+            }
+            long start = clock.getAsLong();
+            all = SocketOwners.scan(host, processes);
+            fullScan.ran(start, clock.getAsLong());
+            fullScans++;
+            return true;
+        }
+        boolean fresh = takeDone();
+        if (!scanning && fullScan.mayRun(clock.getAsLong())) {
+            scanning = true;
+            try {
+                scanner.execute(() -> {
+                    long start = clock.getAsLong();
+                    SocketOwners owners = SocketOwners.scan(host, processes);
+                    done.set(new Done(owners, start, clock.getAsLong()));
+                });
+            } catch (RejectedExecutionException e) {
+                scanning = false; // closed
+            }
+        }
+        return fresh;
+    }
+
+    /** Takes in the scan thread's finished scan, if there is one. */
+    private boolean takeDone() {
+        Done d = done.getAndSet(null);
+        if (d == null) {
             return false;
         }
-        long start = clock.getAsLong();
-        all = SocketOwners.scan(host, processes);
-        fullScan.ran(start, clock.getAsLong());
+        all = d.owners();
+        fullScan.ran(d.startNanos(), d.endNanos());
         fullScans++;
+        scanning = false;
         return true;
     }
 
@@ -51,12 +104,16 @@ final class SocketHolders {
     }
 
     /**
-     * The holder of the socket of {@code inode} as the scans found it, or null. An accepted
+     * The holder of the socket of {@code inode}, found at {@code inodeFoundNanos}, as the scans
+     * found it, or null. An accepted
      * connection's is taken from full scans only: a forking server hands its socket to a child after
      * a moment in which only the parent holds it, and a full scan names the youngest holder.
      */
-    ProcessInfo found(long inode, boolean accepted) {
-        int pid = all.owner(inode);
+    ProcessInfo found(long inode, boolean accepted, long inodeFoundNanos) {
+        takeDone();
+        // Only a full scan that began once the socket was found: one already under way on the scan
+        // thread may have seen a forking server's parent alone with it.
+        int pid = fullScan.startedSince(inodeFoundNanos) ? all.owner(inode) : -1;
         if (pid < 0 && !accepted) {
             pid = few.owner(inode);
         }
@@ -72,7 +129,15 @@ final class SocketHolders {
         return pid > 0 ? process(pid) : null;
     }
 
-    /** Whether the last full scan began at {@code t} or later. */
+    /** Stops the scan thread. */
+    @Override
+    public void close() {
+        if (scanner != null) {
+            scanner.shutdownNow();
+        }
+    }
+
+    /** Whether the last full scan taken in began at {@code t} or later. */
     boolean scannedAllSince(long t) {
         return fullScan.startedSince(t);
     }

@@ -20,8 +20,9 @@ import java.util.function.LongSupplier;
  * @param linkPeers the kernel's ids of the namespaces behind veths (netlink); the engine closes it
  * @param nanoTime the engine's time (System.nanoTime on a host): ticks, grace periods, retention
  * @param wallClock the time snapshots carry and deleted pods' grace periods are measured in
- * @param conntrackInBackground read the conntrack table on a thread of its own; false in a test
- *     whose clock is moved by hand, so that every read happens when the test says
+ * @param conntrackInBackground read the conntrack table and scan every process's fds on threads of
+ *     their own; false in a test whose clock is moved by hand, so that every read happens when the
+ *     test says
  */
 public record EngineParts(HostFiles host, NetInterfaces interfaces, HostSocketLookup sockets,
                           HostSocketLookup.Opener namespaceSockets, LinkPeers linkPeers, CaptureFactory captures,
