@@ -22,6 +22,8 @@ import java.util.function.LongSupplier;
  */
 final class SocketHolders implements AutoCloseable {
     private static final long FULL_SCAN_FLOOR_NANOS = 50_000_000L;
+    /** The fd links a quick look reads at most: a few milliseconds' worth. */
+    static final int QUICK_LOOK_FDS = 4_096;
 
     /** A full scan done on the scan thread: what it found, when it began and ended. */
     private record Done(SocketOwners owners, long startNanos, long endNanos) {
@@ -100,7 +102,7 @@ final class SocketHolders implements AutoCloseable {
      * holds them all. What it finds replaces what the last such look found.
      */
     void scanFew(List<Integer> pids, Set<Long> wanted) {
-        few = SocketOwners.scan(host, processes, pids, wanted);
+        few = SocketOwners.scan(host, processes, pids, wanted, QUICK_LOOK_FDS);
     }
 
     /**

@@ -30,15 +30,19 @@ public final class SocketOwners {
 
     /**
      * Scans only {@code pids}: the few processes likely to own a new socket, in microseconds. With
-     * {@code wanted} not null, in their order until every inode of it has an owner.
+     * {@code wanted} not null, in their order until every inode of it has an owner. At most
+     * {@code maxFds} fd links are read: a server holding tens of thousands of connections would
+     * make a quick look take the engine a second (the scale rig's servers did); such a process is
+     * left to the full scans.
      */
     public static SocketOwners scan(HostFiles host, ProcessReader processes, Iterable<Integer> pids,
-                                    Set<Long> wanted) {
+                                    Set<Long> wanted, int maxFds) {
         Map<Long, Integer> owners = new HashMap<>();
         Map<Integer, Long> startTimes = new HashMap<>();
+        int[] budget = {maxFds};
         for (int pid : pids) {
-            scanProcess(host.proc(Integer.toString(pid), "fd"), pid, owners, startTimes, processes);
-            if (wanted != null && owners.keySet().containsAll(wanted)) {
+            scanProcess(host.proc(Integer.toString(pid), "fd"), pid, owners, startTimes, processes, budget);
+            if (budget[0] <= 0 || wanted != null && owners.keySet().containsAll(wanted)) {
                 break;
             }
         }
@@ -51,7 +55,7 @@ public final class SocketOwners {
         try (DirectoryStream<Path> pids = Files.newDirectoryStream(host.proc(), SocketOwners::isPid)) {
             for (Path pidDir : pids) {
                 int pid = Integer.parseInt(pidDir.getFileName().toString());
-                scanProcess(pidDir.resolve("fd"), pid, owners, startTimes, processes);
+                scanProcess(pidDir.resolve("fd"), pid, owners, startTimes, processes, new int[] {Integer.MAX_VALUE});
             }
         } catch (IOException | SecurityException | java.nio.file.DirectoryIteratorException e) {
             // /proc itself unreadable: nothing can be attributed, every flow ends up unknown
@@ -59,10 +63,14 @@ public final class SocketOwners {
         return new SocketOwners(owners);
     }
 
+    /** Reads the process's fd links while {@code budget[0]} (fd links left to read) lasts. */
     private static void scanProcess(Path fdDir, int pid, Map<Long, Integer> owners, Map<Integer, Long> startTimes,
-                                    ProcessReader processes) {
+                                    ProcessReader processes, int[] budget) {
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(fdDir)) {
             for (Path fd : fds) {
+                if (--budget[0] < 0) {
+                    return;
+                }
                 long inode = socketInode(fd);
                 if (inode > 0) {
                     owners.merge(inode, pid, (a, b) -> younger(a, b, startTimes, processes));

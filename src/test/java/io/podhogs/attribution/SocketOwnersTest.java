@@ -1,0 +1,48 @@
+package io.podhogs.attribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.podhogs.host.HostFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A quick look reads no more fd links than its budget: a process of many sockets is left to the full scans. */
+class SocketOwnersTest {
+    @TempDir
+    Path root;
+    private HostFiles host;
+
+    @BeforeEach
+    void setUp() {
+        host = new HostFiles(root.resolve("proc"), root.resolve("sys"), root.resolve("etc"));
+    }
+
+    private void process(int pid, long firstInode, int sockets) throws IOException {
+        Path dir = host.proc(Integer.toString(pid));
+        Files.createDirectories(dir.resolve("fd"));
+        Files.writeString(dir.resolve("stat"), pid + " (p) S" + " 1".repeat(18) + " " + pid + " 0 0");
+        for (int i = 0; i < sockets; i++) {
+            Files.createSymbolicLink(dir.resolve("fd").resolve(Integer.toString(3 + i)),
+                    Path.of("socket:[" + (firstInode + i) + "]"));
+        }
+    }
+
+    @Test
+    void aQuickLookStopsAtItsBudgetAndAFullScanDoesNot() throws IOException {
+        process(100, 1_000, 50); // a server of many connections
+        process(200, 9_000, 1);
+        ProcessReader processes = new ProcessReader(host);
+        assertEquals(-1, SocketOwners.scan(host, processes, List.of(100, 200), null, 20).owner(9_000),
+                "the budget went on the server: the other process not read");
+        assertEquals(200, SocketOwners.scan(host, processes, List.of(100, 200), null, 51).owner(9_000));
+        assertEquals(200, SocketOwners.scan(host, processes, List.of(200, 100), null, 20).owner(9_000), "read first");
+        SocketOwners all = SocketOwners.scan(host, processes);
+        assertEquals(51, all.size(), "a full scan reads every link");
+        assertEquals(200, all.owner(9_000));
+    }
+}
