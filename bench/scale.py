@@ -41,7 +41,8 @@ Each point is a fresh rig and a fresh monitor.
 Monitors (--monitor, repeatable):
   agent    ./podhogs agent  (every interface, Kubernetes off, its own ports and history file; the
                              chart's heap: -Xmx384m, 75% of its 512 MiB limit, unless --heap)
-  nethogs  nethogs -t -v 2 -d 1   (every device up at its start: it opens none later)
+  nethogs  nethogs -t -v 2 -d 1   (every device up at its start, once the pods are made: it
+                                  opens none later, so pods made anew by churn are not seen)
 
 Run as root from the project root:  python3 bench/scale.py --curve target --monitor agent --monitor nethogs
 """
@@ -347,6 +348,7 @@ class Rig:
             except ProcessLookupError:
                 pass
             w.wait()
+            time.sleep(0.1)  # the closed connections' FINs out before the link goes
         sh(f"ip link del {pod_name(i)}h", check=False)
         sh(f"ip netns del {pod_name(i)}", check=False)
 
@@ -562,6 +564,14 @@ def owned_share(before, after):
     return None if total == 0 else round(100.0 * owned / total, 2)
 
 
+def machine_ticks():
+    """(busy, total) ticks of every CPU, from /proc/stat: how loaded the machine was."""
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
 def conntrack_count():
     try:
         with open("/proc/sys/net/netfilter/nf_conntrack_count") as f:
@@ -575,22 +585,25 @@ def run_point(kind, point, args):
     rig = Rig(point, args.ramp)
     mon = None
     try:
-        mon = start_monitor(kind, work, args.heap)
+        # podhogs starts first and sees the pods come; nethogs opens the devices there are when it
+        # starts (none later), so it starts once the pods are there.
         if kind == "agent":
+            mon = start_monitor(kind, work, args.heap)
             wait_agent_ready(mon)
-            nethogs = None
-        else:
-            time.sleep(3)
-            nethogs = NethogsRows(mon)
         setup_start = time.monotonic()
         rig.up()
         setup_s = time.monotonic() - setup_start
+        nethogs = None
+        if kind == "nethogs":
+            mon = start_monitor(kind, work, args.heap)
+            nethogs = NethogsRows(mon)
         time.sleep(args.ramp + args.settle)
         if mon.poll() is not None:
             sys.exit(f"scale: {kind} ended before the window (status {mon.returncode})")
         hz = os.sysconf("SC_CLK_TCK")
         t0 = time.monotonic()
         ticks0 = thread_ticks(mon.pid)
+        machine0 = machine_ticks()
         server0 = rig.totals()
         made0 = rig.made
         agent0 = AgentReadings(scrape()) if kind == "agent" else None
@@ -608,6 +621,7 @@ def run_point(kind, point, args):
             time.sleep(0.2)
         elapsed = time.monotonic() - t0
         ticks1 = thread_ticks(mon.pid)
+        machine1 = machine_ticks()
         server1 = rig.totals()
         agent1 = AgentReadings(scrape()) if kind == "agent" else None
         rows1 = nethogs.copy() if nethogs else None
@@ -624,6 +638,9 @@ def run_point(kind, point, args):
                                      + 2 * (rig.made - made0) / elapsed, 1),
             "cpu_pct": round(sum(cpu.values()), 1), "cpu_by_thread": cpu if kind == "agent" else None,
             "rss_mib": rss // 1024, "rss_peak_mib": peak // 1024, "conntrack_entries": conntrack_count(),
+            # The whole machine's CPU in use (all cores, 100 = every core busy): the rig and the
+            # monitor share the machine, and a monitor starved of CPU falls behind.
+            "machine_busy_pct": round(100.0 * (machine1[0] - machine0[0]) / max(1, machine1[1] - machine0[1]), 1),
         }
         if kind == "agent":
             deltas = [b1 - b0 for b0, b1 in zip(agent0.buckets, agent1.buckets)]
@@ -677,6 +694,8 @@ def main():
     args = ap.parse_args()
     if os.geteuid() != 0:
         sys.exit("scale: run as root (it makes namespaces, veths and a bridge)")
+    # Interrupted (Ctrl-C, SIGTERM): the rig is still taken down (cleanup() in the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     points = [p for c in args.curve for p in CURVES[c]] + [parse_point(p) for p in args.point]
     if not points:
         points = CURVES["target"]
