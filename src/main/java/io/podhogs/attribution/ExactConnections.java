@@ -21,6 +21,8 @@ final class ExactConnections implements NamespaceSockets.Exact, AutoCloseable {
     private final Moment everyFlow = new Moment();
     /** Just after the last look of any kind ended: flows newer than it are due one. */
     private final Moment lastLook = new Moment();
+    /** Passes of {@link #lookUp} so far: a flow asked for in this one is not asked again in it. */
+    private long pass;
 
     ExactConnections(HostSocketLookup host, NamespaceLookups namespaces, LongSupplier clock) {
         this.host = host;
@@ -59,6 +61,7 @@ final class ExactConnections implements NamespaceSockets.Exact, AutoCloseable {
      */
     void lookUp(boolean tick, List<TrackedFlow> pending, ToLongFunction<TrackedFlow> netnsOf) {
         long now = clock.getAsLong();
+        pass++;
         for (int i = pending.size() - 1; i >= 0; i--) {
             TrackedFlow flow = pending.get(i);
             FlowKey key = flow.key();
@@ -71,6 +74,7 @@ final class ExactConnections implements NamespaceSockets.Exact, AutoCloseable {
                 continue;
             }
             SocketEntry socket = lookup.connection(key);
+            flow.askedInPass(pass);
             if (socket != null) {
                 if (lookup.listener(key) != null) {
                     flow.markAccepted();
@@ -89,6 +93,15 @@ final class ExactConnections implements NamespaceSockets.Exact, AutoCloseable {
     public SocketEntry connection(long netns, FlowKey key) {
         HostSocketLookup lookup = lookupFor(netns, key);
         return lookup == null ? null : lookup.connection(key);
+    }
+
+    /**
+     * The flow's socket, or null; not asked again if this pass of {@link #lookUp} already asked and
+     * missed (microseconds later the answer is the same: on the scale rig, sockets already gone were
+     * asked for two and three times a tick through the half-second grace, an eighth of the engine).
+     */
+    SocketEntry connection(long netns, TrackedFlow flow) {
+        return flow.askedInPass() == pass ? null : connection(netns, flow.key());
     }
 
     /** The socket listening on the flow's local end, or null; only for a flow {@link #covers} says yes to. */

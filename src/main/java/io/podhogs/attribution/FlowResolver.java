@@ -276,7 +276,7 @@ public final class FlowResolver implements AutoCloseable {
         FlowKey key = flow.key();
         long netns = veths.tablesOf(flow);
         if (connections.covers(netns, key)) {
-            SocketEntry socket = connections.connection(netns, key);
+            SocketEntry socket = connections.connection(netns, flow);
             if (socket == null) {
                 // Asked for on its own; on a miss the addresses (and, on the host, the NAT) say
                 // whether it was forwarded: read only then, since the conntrack table of a busy

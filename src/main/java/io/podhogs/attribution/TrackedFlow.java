@@ -23,6 +23,8 @@ public final class TrackedFlow {
     private int socketUid = -1;
     /** In the resolver's list of flows whose socket is looked for again. */
     private boolean retrying;
+    /** The pass of {@link ExactConnections} that last asked for its socket by four-tuple. */
+    private long askedInPass = -1;
 
     public TrackedFlow(int slot, FlowKey key, long firstSeenNanos) {
         this.slot = slot;
@@ -153,5 +155,13 @@ public final class TrackedFlow {
 
     int socketUid() {
         return socketUid;
+    }
+
+    long askedInPass() {
+        return askedInPass;
+    }
+
+    void askedInPass(long pass) {
+        askedInPass = pass;
     }
 }
