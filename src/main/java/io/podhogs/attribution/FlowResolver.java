@@ -382,7 +382,9 @@ public final class FlowResolver implements AutoCloseable {
         if (netns == VethNamespaces.UNKNOWN) {
             return null;
         }
-        NamespaceSockets.Tables s = sockets.of(netns);
+        // The addresses are read here if no lookup missed before (a socket found at once whose
+        // process was not): the exact lookups read them only on a miss.
+        NamespaceSockets.Tables s = sockets.local(netns, true);
         if (!s.ownsAddress(key)) {
             return null;
         }

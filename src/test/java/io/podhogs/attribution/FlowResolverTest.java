@@ -232,6 +232,46 @@ class FlowResolverTest {
         assertEquals(503 * MS, h.sumNanos(), h.toString());
     }
 
+    /**
+     * A connection asked for by four-tuple is found at once, its socket closes before any process is
+     * seen holding it: no lookup ever missed, and the inference must still read the addresses that
+     * say the local end is the namespace's own (the sink of a short upload, in FilterTrafficTest).
+     */
+    @Test
+    void aSocketFoundAtOnceWhoseProcessWasNeverSeenGoesToTheListener() throws IOException {
+        socketLine("tcp", "0100000A:1F90", "00000000:0000", 0x0A, 700); // listening on 10.0.0.1:8080
+        process(70, 5, "web", 700);
+        HostSocketLookup exact = new HostSocketLookup() {
+            @Override
+            public SocketEntry connection(FlowKey key) {
+                return new SocketEntry(ParsedPacket.TCP, key.localHi(), key.localLo(), key.localPort(), key.remoteHi(),
+                        key.remoteLo(), key.remotePort(), 1, 0, 999); // no process holds inode 999
+            }
+
+            @Override
+            public SocketEntry listener(FlowKey key) {
+                return new SocketEntry(ParsedPacket.TCP, key.localHi(), key.localLo(), key.localPort(), 0, 0, 0, 0x0A, 0,
+                        700);
+            }
+
+            @Override
+            public boolean available() {
+                return true;
+            }
+        };
+        FlowResolver withLookup = new FlowResolver(host, new ProcessReader(host), clock::get, exact, 500 * MS);
+        withLookup.interfaces(java.util.Map.of(2, new io.podhogs.capture.NetInterface("eth0", 2, 1, 0x02fc00000001L,
+                true, 2, "", false, false)), java.util.Set.of());
+        TrackedFlow shortOne = new TrackedFlow(0, flow(ParsedPacket.TCP, "10.0.0.1", 8080, "10.0.0.5", 50124), clock.get());
+        withLookup.add(shortOne);
+        for (int i = 0; i < 30; i++) {
+            clock.addAndGet(25 * MS);
+            withLookup.resolvePending(true);
+        }
+        assertEquals(70, pid(shortOne.owner()), "the listener's process: " + shortOne.owner());
+        assertTrue(shortOne.inferred());
+    }
+
     @Test
     void anInboundConnectionWhoseSocketIsGoneGoesToTheListener() throws IOException {
         socketLine("tcp", "0100000A:1F90", "00000000:0000", 0x0A, 700); // listening on 10.0.0.1:8080
