@@ -57,7 +57,7 @@ COPY docker/podhogs-jvm /usr/local/bin/podhogs
 # C1 only, as ./podhogs runs it (BENCHMARKS.md, docs/memory.md); an OutOfMemoryError ends the
 # process (the kubelet restarts it) rather than a thread of it; JNA unpacks its native library into
 # java.io.tmpdir, which must allow exec.
-ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:NewRatio=3 -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -XX:TieredStopAtLevel=1 -Xss512k -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp"
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:NewRatio=3 -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -XX:TieredStopAtLevel=1 -Xss512k -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp"
 ENTRYPOINT ["/usr/local/bin/podhogs"]
 CMD ["agent"]
 
