@@ -41,6 +41,12 @@ public final class Engine implements AutoCloseable {
      * passes; no byte waits longer to be counted.
      */
     private static final int QUIET_AFTER_TICKS = 10;
+    /**
+     * A quiet engine's tick; also the span within which a second wake means traffic: a lone packet
+     * (a router solicitation, an ARP probe, an NTP poll) is counted at once and leaves the engine
+     * quiet, where it used to bring back ten ticks a second for a whole rate window and a namespace
+     * scan a second: about 50 ms of CPU a packet on an idle host (BENCHMARKS.md, "Idle").
+     */
     private static final long QUIET_TICK_NANOS = 1_000_000_000L;
     private static final long QUIET_NAMESPACE_SCAN_NANOS = 5_000_000_000L;
     private static final long SLOW_WORK_NANOS = 1_000_000_000L;
@@ -252,17 +258,21 @@ public final class Engine implements AutoCloseable {
         long nextTick = clock.getAsLong() + tick;
         long lastCycle = 0;
         long lastTick = clock.getAsLong();
+        long lastWake = lastTick - QUIET_TICK_NANOS;
         int idleTicks = 0;
         // Quiet only once every rate is zero: a whole rate window without a byte, a second at least.
         long quietAfterTicks = Math.max(QUIET_AFTER_TICKS, config.rateWindow().toNanos() / tick + 1);
         while (running) {
             long now = clock.getAsLong();
             if (quiet && newFlows.get()) {
-                // A packet or a new flow woke a quiet engine: a whole tick now, then quick ticks again,
-                // and the namespaces scanned at the next slow work, as they were each second before.
-                quiet = false;
+                // A packet or a new flow woke a quiet engine: a whole tick now (its bytes counted, a
+                // new flow looked up while its socket exists). A second wake within a quiet tick is
+                // traffic: quick ticks again; one alone leaves the engine quiet (QUIET_TICK_NANOS).
+                if (now - lastWake < QUIET_TICK_NANOS) {
+                    quiet = false;
+                }
+                lastWake = now;
                 nextTick = now;
-                scanNamespaces = true;
             }
             if (now - nextTick >= 0) {
                 int ticks = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (now - lastTick + tick / 2) / tick));
@@ -272,7 +282,9 @@ public final class Engine implements AutoCloseable {
                 idleTicks = busy ? 0 : idleTicks + 1;
                 if (!quiet && idleTicks >= quietAfterTicks) {
                     quiet = true;
-                    table.wakeOnNextPacket();
+                }
+                if (quiet) {
+                    table.wakeOnNextPacket(); // again after a wake, which took it
                 }
                 nextTick += quiet ? QUIET_TICK_NANOS : tick;
                 if (now - nextTick > tick) {
@@ -317,6 +329,9 @@ public final class Engine implements AutoCloseable {
                 interfaces.flowOn(flow.key().ifindex());
                 resolver.add(flow);
             });
+            if (quiet && view.newCount() > 0) {
+                scanNamespaces = true; // a quiet engine's scan is 5 s old: a new flow may need a newer one
+            }
             interfaces.refreshIfStale(now);
             resolver.resolvePending(tick);
             if (tick) {

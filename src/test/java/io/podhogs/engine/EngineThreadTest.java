@@ -112,6 +112,62 @@ class EngineThreadTest {
         }
     }
 
+    /**
+     * A lone packet on a quiet engine (a router solicitation, an ARP probe) is counted at once and
+     * leaves the engine quiet: its next pass is a second later, not a tenth. A second packet within
+     * that second is traffic: counted at once too, and the engine ticks ten times a second again.
+     */
+    @Test
+    void aLonePacketLeavesAQuietEngineQuietAndASecondWithinASecondWakesItUp() throws Exception {
+        HostTree host = new HostTree(root);
+        host.device("eth0", 2, 2);
+        ManualClock clock = new ManualClock(Instant.parse("2024-05-01T12:00:00Z"), 7_000_000_000_000L);
+        FedCapture capture = new FedCapture();
+        Engine engine = new Engine(EngineConfig.of(CaptureConfig.defaults(List.of())), new EngineParts(host.files,
+                new NetInterfaces(host.files), HostSocketLookup.none(), capture.factory(), clock::nanoTime, clock, false));
+        byte[] frame = CookedFrames.udp(2, true, "10.0.0.1", 5000, "10.0.0.2", 53, 100);
+        long wire = CookedFrames.wireBytes(frame);
+        try {
+            engine.start();
+            Thread thread = engine.thread();
+            capture.frame(frame); // the flow, looked up and given its owner before the engine goes quiet
+            Await.until(Duration.ofSeconds(10), Duration.ofMillis(5), thread::getState,
+                    state -> state == Thread.State.TIMED_WAITING, state -> "the engine parked; it is " + state);
+            for (int i = 0; !engine.quiet(); i++) {
+                assertTrue(i < 100, "the engine went quiet within 10 s of nothing to do");
+                clock.advance(EngineConfig.TICK);
+                LockSupport.unpark(thread);
+                Await.until(Duration.ofSeconds(10), Duration.ofMillis(5), engine::publishedNanos,
+                        t -> t == clock.nanoTime(), t -> "a tick's snapshot at " + clock.nanoTime() + "; it is of " + t);
+            }
+            assertEquals(wire, sentBytes(engine.snapshot()));
+            clock.advance(Duration.ofMillis(300));
+            capture.frame(frame);
+            Await.until(Duration.ofSeconds(10), Duration.ofMillis(5), () -> sentBytes(engine.snapshot()),
+                    bytes -> bytes == 2 * wire, bytes -> "the lone packet counted at once; " + bytes);
+            assertTrue(engine.quiet(), "one packet leaves the engine quiet");
+            long woken = engine.publishedNanos();
+            for (int step = 1; step <= 9; step++) {
+                clock.advance(EngineConfig.TICK);
+                LockSupport.unpark(thread);
+                Thread.sleep(20);
+                Await.until(Duration.ofSeconds(10), Duration.ofMillis(5), thread::getState,
+                        state -> state == Thread.State.TIMED_WAITING, state -> "the engine parked; it is " + state);
+                assertEquals(woken, engine.publishedNanos(), "no quick tick after a lone packet (step " + step + ")");
+            }
+            capture.frame(frame); // 900 ms after the first: traffic
+            Await.until(Duration.ofSeconds(10), Duration.ofMillis(5), () -> sentBytes(engine.snapshot()),
+                    bytes -> bytes == 3 * wire, bytes -> "the second packet counted at once; " + bytes);
+            assertTrue(!engine.quiet(), "a second packet within a second: quick ticks again");
+            clock.advance(EngineConfig.TICK);
+            LockSupport.unpark(thread);
+            Await.until(Duration.ofSeconds(10), Duration.ofMillis(5), engine::publishedNanos,
+                    t -> t == clock.nanoTime(), t -> "a quick tick's snapshot at " + clock.nanoTime() + "; it is of " + t);
+        } finally {
+            engine.close();
+        }
+    }
+
     private static long sentBytes(EngineSnapshot snapshot) {
         return snapshot.accounts().stream().mapToLong(AccountSnapshot::sentBytes).sum();
     }
