@@ -19,30 +19,64 @@ import java.util.Set;
  * process has no sockets to attribute, so it needs no entry. Engine thread only.
  */
 public final class NetnsRegistry {
+    /**
+     * A process's link is read at the first {@value} scans that list it: it may enter its namespace
+     * a moment after it starts (ip netns exec and unshare -n switch before they exec), so a first
+     * reading can be its parent's namespace.
+     */
+    static final int NEW_PROCESS_READS = 2;
+    /**
+     * Every this many scans every link is read again (a process that moved later, a PID reused);
+     * in between a process's last reading stands. A scan a second read one link a process: on a
+     * node of a thousand processes, a thousand readlinks a second for answers that do not change.
+     */
+    static final int FULL_SCAN_EVERY = 5;
+
     private final HostFiles host;
     private long hostNetns;
     private Map<Long, List<Integer>> pidsByNetns = Map.of();
     private final Map<Long, Set<Integer>> interfaceIndexes = new HashMap<>();
+    /** The listed processes' namespaces as last read, and at which scan each was first listed. */
+    private Map<Integer, Reading> readings = new HashMap<>();
 
     private long refreshes;
+
+    private record Reading(long netns, long firstListed) {
+    }
 
     public NetnsRegistry(HostFiles host) {
         this.host = host;
     }
 
-    /** Rescans /proc: one readlink a process. */
+    /**
+     * Rescans /proc: lists the processes, and reads the link of each that is new (its first
+     * {@link #NEW_PROCESS_READS} scans) or, every {@link #FULL_SCAN_EVERY}th scan, of every one.
+     */
     public void refresh() {
         refreshes++;
+        boolean full = refreshes % FULL_SCAN_EVERY == 1;
         // Our own namespace is the host's (podhogs runs with the host's network); 0 if unreadable,
         // which no real namespace's inode is.
         hostNetns = Math.max(0, netnsOf("self"));
         Map<Long, List<Integer>> pids = new HashMap<>();
+        Map<Integer, Reading> read = new HashMap<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(host.proc(), NetnsRegistry::isPid)) {
             for (Path dir : dirs) {
-                String pid = dir.getFileName().toString();
-                long netns = netnsOf(pid);
+                String name = dir.getFileName().toString();
+                int pid;
+                try {
+                    pid = Integer.parseInt(name);
+                } catch (NumberFormatException e) {
+                    continue; // digits, but no PID
+                }
+                Reading last = readings.get(pid);
+                long firstListed = last == null ? refreshes : last.firstListed();
+                long netns = last != null && !full && refreshes - firstListed >= NEW_PROCESS_READS
+                        ? last.netns()
+                        : netnsOf(name);
                 if (netns > 0) {
-                    pids.computeIfAbsent(netns, n -> new ArrayList<>()).add(Integer.parseInt(pid));
+                    pids.computeIfAbsent(netns, n -> new ArrayList<>()).add(pid);
+                    read.put(pid, new Reading(netns, firstListed));
                 }
             }
         } catch (IOException | SecurityException | java.nio.file.DirectoryIteratorException e) {
@@ -50,6 +84,7 @@ public final class NetnsRegistry {
         }
         pids.values().forEach(list -> list.sort(Integer::compare));
         pidsByNetns = pids;
+        readings = read; // gone processes fall out: bounded by the processes listed
         interfaceIndexes.keySet().retainAll(pids.keySet());
     }
 

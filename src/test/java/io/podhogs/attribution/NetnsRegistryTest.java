@@ -55,6 +55,54 @@ class NetnsRegistryTest {
         assertEquals(Set.of(17), registry.interfaceIndexes(POD));
     }
 
+    /**
+     * A scan reads the link of a process at the first two scans that list it (ip netns exec switches
+     * namespaces a moment after its fork, so the first reading can be the parent's), and then only
+     * every fifth scan: a second scan answers from what it read, a full one reads again.
+     */
+    @Test
+    void aProcessIsReadAtItsFirstTwoScansAndThenAtEveryFifth() throws IOException {
+        NetnsRegistry registry = new NetnsRegistry(host);
+        process("100", HOST, true); // forked in the host's namespace, about to switch
+        registry.refresh(); // scan 1: full
+        assertEquals(List.of(100), registry.pids(HOST));
+        move("100", POD); // ip netns exec switched
+        registry.refresh(); // scan 2: 100's second reading
+        assertEquals(List.of(100), registry.pids(POD), "read again at its second scan");
+        assertEquals(List.of(), registry.pids(HOST));
+
+        move("100", HOST); // a later move (rare): not read until the next full scan
+        process("200", POD, true); // a new process: read at once
+        registry.refresh(); // scan 3
+        assertEquals(List.of(100, 200), registry.pids(POD), "100 as last read; 200 read at once");
+        for (int scan = 4; scan <= NetnsRegistry.FULL_SCAN_EVERY; scan++) {
+            registry.refresh();
+            assertEquals(List.of(100, 200), registry.pids(POD), "scan " + scan + " answers from its readings");
+        }
+        registry.refresh(); // scan 6: full
+        assertEquals(List.of(200), registry.pids(POD));
+        assertEquals(List.of(100), registry.pids(HOST));
+
+        deleteRecursively(host.proc("200"));
+        registry.refresh(); // a gone process is gone at once, full scan or not
+        assertEquals(List.of(), registry.pids(POD));
+        assertEquals(java.util.Set.of(), registry.others());
+    }
+
+    private void move(String pid, long netns) throws IOException {
+        Path link = host.proc(pid).resolve("ns").resolve("net");
+        Files.delete(link);
+        Files.createSymbolicLink(link, Path.of("net:[" + netns + "]"));
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
     @Test
     void aNamespaceWhoseProcessesAreAllGoneHasNoDirectoryAndIsAskedAgainLater() throws IOException {
         process("100", POD, false);
