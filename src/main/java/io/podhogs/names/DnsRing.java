@@ -1,6 +1,7 @@
 package io.podhogs.names;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * DNS answers on their way from the capture thread that saw them to the thread that reads them: a
@@ -21,6 +22,8 @@ public final class DnsRing {
     /** Written by the reader only. */
     private final AtomicLong tail = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    /** The reader's thread while it waits for an answer ({@link #awaitAnswer}), else null: an offer wakes it. */
+    private volatile Thread waiting;
 
     public DnsRing(int slotCount) {
         slots = new byte[slotCount][SLOT_BYTES];
@@ -48,8 +51,27 @@ public final class DnsRing {
         lengths[slot] = n;
         ifindexes[slot] = ifindex;
         tcp[slot] = overTcp;
-        head.lazySet(h + 1); // published after the copy
+        // Published after the copy; a full store, not lazySet, so that the reader's check in
+        // awaitAnswer and this read of waiting cannot both miss each other.
+        head.set(h + 1);
+        Thread reader = waiting;
+        if (reader != null) {
+            LockSupport.unpark(reader);
+        }
         return true;
+    }
+
+    /**
+     * Waits, on the reader's thread, until an answer is in the ring or {@code nanos} have passed (or
+     * a stray wake): an idle host's reader sleeps until an answer comes, not polling a few times a
+     * second.
+     */
+    public void awaitAnswer(long nanos) {
+        waiting = Thread.currentThread();
+        if (head.get() == tail.get()) { // read after waiting is set: an offer from here on unparks
+            LockSupport.parkNanos(this, nanos);
+        }
+        waiting = null;
     }
 
     /** Hands every answer in the ring to {@code reader} (the reader's thread); how many. */

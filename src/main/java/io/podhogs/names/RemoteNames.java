@@ -17,7 +17,10 @@ import org.jboss.logging.Logger;
 public final class RemoteNames implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RemoteNames.class);
     private static final int RING_SLOTS = 512;
+    /** A burst of answers is read a batch at a time: a few times a second at most. */
     private static final long READ_EVERY_NANOS = 100_000_000L;
+    /** Longest sleep without answers: the ring wakes the reader when one comes (and close() does). */
+    private static final long IDLE_WAIT_NANOS = 5_000_000_000L;
 
     /** No names: every answer empty. */
     public static final RemoteNames NONE = new RemoteNames(null, null, null, null, false);
@@ -119,14 +122,20 @@ public final class RemoteNames implements AutoCloseable {
 
     private void read() {
         while (running) {
-            readOnce();
-            LockSupport.parkNanos(READ_EVERY_NANOS);
+            if (readOnce() > 0) {
+                LockSupport.parkNanos(READ_EVERY_NANOS);
+            } else {
+                ring.awaitAnswer(IDLE_WAIT_NANOS); // an idle host: no wake-up until an answer comes
+            }
             Thread.interrupted(); // nothing stops this thread by interrupting it: a stray one would spin it
         }
     }
 
-    /** Reads what the ring holds now (its own thread does, a few times a second). */
-    public void readOnce() {
+    /**
+     * Reads what the ring holds now (its own thread does, at once after a quiet spell and a few
+     * times a second while answers come); how many answers it read.
+     */
+    public int readOnce() {
         int n = ring.drain((message, length, ifindex, overTcp) -> {
             // Over TCP a message starts with its length; one segment holds it whole or in part.
             int off = overTcp ? 2 : 0;
@@ -135,11 +144,15 @@ public final class RemoteNames implements AutoCloseable {
             }
         });
         answersRead += n;
+        return n;
     }
 
     @Override
     public void close() {
         running = false;
+        if (reader != null) {
+            LockSupport.unpark(reader);
+        }
         if (capture != null) {
             capture.close();
         }
