@@ -106,7 +106,8 @@ public final class NetnsRegistry {
         if (link.startsWith("net:[") && link.endsWith("]") && link.length() > 6
                 && link.chars().skip(5).limit(link.length() - 6).allMatch(c -> c >= '0' && c <= '9')) {
             try {
-                return Long.parseLong(link, 5, link.length() - 1, 10);
+                long inode = Long.parseLong(link, 5, link.length() - 1, 10);
+                return inode > 0 ? inode : -1; // no namespace has inode 0 (ProcFilesFuzzTest found "net:[0]")
             } catch (NumberFormatException e) {
                 return -1;
             }
