@@ -41,9 +41,18 @@ public final class Debugger implements AutoCloseable {
 
     /** The live thread named {@code name}. */
     public ThreadReference thread(String name) {
-        return vm.allThreads().stream().filter(t -> t.name().equals(name)).findFirst()
+        return vm.allThreads().stream().filter(t -> name.equals(nameOf(t))).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no thread " + name + " in "
-                        + vm.allThreads().stream().map(ThreadReference::name).toList()));
+                        + vm.allThreads().stream().map(Debugger::nameOf).toList()));
+    }
+
+    /** A thread's name; null for one that ended and was collected while the list was read (a short-lived helper's). */
+    private static String nameOf(ThreadReference t) {
+        try {
+            return t.name();
+        } catch (com.sun.jdi.ObjectCollectedException e) {
+            return null;
+        }
     }
 
     /** Suspends one thread; the others run on. */
