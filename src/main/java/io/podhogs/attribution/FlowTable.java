@@ -3,6 +3,7 @@ package io.podhogs.attribution;
 import java.util.Arrays;
 import io.podhogs.capture.Direction;
 import io.podhogs.capture.PacketSink;
+import io.podhogs.capture.PacketSource;
 import io.podhogs.capture.ParsedPacket;
 
 /**
@@ -18,9 +19,9 @@ import io.podhogs.capture.ParsedPacket;
  * side, still never dropped. Each slot costs {@value #BYTES_PER_SLOT} bytes here, for any flow
  * (docs/memory.md).
  *
- * <p>Threads: capture threads call {@link #accept}; the engine thread calls {@link #exchange}.
- * Both hold this object's monitor, which is uncontended almost always: the engine holds it for an
- * array copy per tick. Slot numbers are stable until the engine releases a slot, which it does
+ * <p>Threads: capture threads call {@link #acceptAll} (a batch of frames) or {@link #accept}; the
+ * engine thread calls {@link #exchange}. Both hold this object's monitor, which is uncontended
+ * almost always: the engine holds it for an array copy per tick, a capture thread for a batch. Slot numbers are stable until the engine releases a slot, which it does
  * only for a flow that got no packet since the engine's last look (checked under the lock), so no
  * byte is lost there.
  */
@@ -124,6 +125,24 @@ public final class FlowTable implements PacketSink {
     public synchronized void accept(ParsedPacket p) {
         sides(p, true);
         if (wakeOnPacket) { // a plain load on the packet path while the engine is awake
+            wakeOnPacket = false;
+            onNewFlow.run();
+        }
+    }
+
+    /**
+     * Counts a batch's packets as {@link #accept} counts each, under one lock for the batch: the
+     * capture thread's lock a frame was inflated (and slow) whenever the engine had touched it. The
+     * engine waits at most a batch's parsing (about 256 frames) for it.
+     */
+    @Override
+    public synchronized void acceptAll(PacketSource packets) {
+        boolean any = false;
+        for (ParsedPacket p = packets.next(); p != null; p = packets.next()) {
+            sides(p, true);
+            any = true;
+        }
+        if (any && wakeOnPacket) {
             wakeOnPacket = false;
             onNewFlow.run();
         }

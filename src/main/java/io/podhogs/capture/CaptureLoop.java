@@ -18,7 +18,7 @@ import org.pcap4j.core.PcapHandle;
  * threads at once) and loops on. The socket stays open throughout, so no frame is lost or seen
  * twice: those already queued under the old filter are filtered again by libpcap.
  */
-final class CaptureLoop implements FrameBatch.FrameSink {
+final class CaptureLoop {
     private static final Logger LOG = Logger.getLogger(CaptureLoop.class);
     /** How long {@link #stop()} waits for the loop's thread; {@link #awaitStop} lets many loops share one deadline. */
     static final long STOP_WAIT_NANOS = 2_000_000_000L;
@@ -81,20 +81,17 @@ final class CaptureLoop implements FrameBatch.FrameSink {
         thread.start();
     }
 
-    @Override
-    public void frame(byte[] frame, int captured, int original) {
-        // A frame that throws is counted as failed; the first reason is kept, never a log line per frame.
-        if (!path.accept(frame, captured, original) && error.isEmpty()) {
-            error = "a frame could not be counted: " + path.lastFailure();
-        }
-    }
-
     private void run() {
         try (FrameBatch batches = FrameBatch.open(handle)) {
             while (true) {
-                int read = batches.read(this);
+                int read = batches.read();
                 if (read > 0) {
+                    path.acceptBatch(batches);
                     delivered += read; // this thread is the only writer
+                    // A frame that threw is counted as failed; the first reason is kept, never a log line per frame.
+                    if (error.isEmpty() && path.lastFailure() != null) {
+                        error = "a frame could not be counted: " + path.lastFailure();
+                    }
                 } else if (read == FrameBatch.END
                         // pcap_breakloop ends a read this way: a stop, a new filter, or (from a test)
                         // libpcap giving up on the handle.

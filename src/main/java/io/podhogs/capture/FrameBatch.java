@@ -16,10 +16,12 @@ import org.pcap4j.core.PcapHandle;
  * <p>How: libpcap's own {@code pcap_dump} is the per-frame callback of {@code pcap_dispatch}, and it
  * writes each frame (a 16-byte record header, then the bytes captured) to a C stream that
  * {@code fmemopen} opened over this reader's native buffer. One downcall reads up to
- * {@link #batchFrames()} frames; the Java side then walks the buffer through a direct ByteBuffer
- * made once, copying each frame into one reused array. Per batch: four downcalls; per frame:
- * nothing allocated. The batch is bounded by the buffer ({@code count * (16 + snapshot)} bytes
- * at most), so the stream can never run out of room mid-batch.
+ * {@link #batchFrames()} frames; one bulk copy then brings the records written onto the heap, and
+ * {@link #next()} steps through them, copying each frame into one reused array. (A copy out of the
+ * native buffer per frame went through the ByteBuffer's checks and a JNI copy each time: a tenth of
+ * the capture thread under C1.) Per batch: four downcalls and one copy; per frame: nothing
+ * allocated. The batch is bounded by the buffer ({@code count * (16 + snapshot)} bytes at most), so
+ * the stream can never run out of room mid-batch.
  *
  * <p>Used by one thread, the handle's capture thread; {@link #close()} after that thread ended.
  */
@@ -33,17 +35,8 @@ final class FrameBatch implements AutoCloseable {
     private static final int MOST_BYTES = 1 << 20;
     private static final int SEEK_SET = 0;
     private static final int FSETLOCKING_BYCALLER = 2;
-
-    /** What a batch's frames go to, one at a time, on the reading thread. */
-    @FunctionalInterface
-    interface FrameSink {
-        /**
-         * @param frame the frame's captured bytes from index 0, in an array reused for the next frame
-         * @param captured how many of them
-         * @param original the frame's length on the wire, before the snap length cut it
-         */
-        void frame(byte[] frame, int captured, int original);
-    }
+    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+    private static final int SMALLEST_COPY = 4096;
 
     private final long pcap;
     private final boolean offline;
@@ -53,6 +46,15 @@ final class FrameBatch implements AutoCloseable {
     private final long dumper;
     private final int batchFrames;
     private final byte[] frame;
+    /**
+     * The records of the last batch, copied from the native buffer: grown to the largest batch
+     * seen (at most the buffer's size), so a quiet handle keeps a small one.
+     */
+    private byte[] copied = new byte[0];
+    private int end;
+    private int at;
+    private int captured;
+    private int original;
     private boolean closed;
 
     private FrameBatch(long pcap, boolean offline, Memory buffer, long file, long dumper, int batchFrames, int snapshot) {
@@ -107,13 +109,15 @@ final class FrameBatch implements AutoCloseable {
 
     /**
      * Reads one batch: waits as libpcap waits (the handle's timeout, or until a frame comes), then
-     * hands each frame read to {@code sink}.
+     * makes its frames ready for {@link #next()}.
      *
      * @return the frames read (0 on a live handle's timeout), {@link #BREAK} when pcap_breakloop
      *     ended the wait, {@link #END} at a savefile's end
      * @throws CaptureException libpcap's error, in its words
      */
-    int read(FrameSink sink) throws CaptureException {
+    int read() throws CaptureException {
+        end = 0;
+        at = 0;
         BatchCalls.Libc.fseek(file, 0, SEEK_SET);
         int read = BatchCalls.Pcap.pcap_dispatch(pcap, batchFrames, BatchCalls.Pcap.PCAP_DUMP, dumper);
         if (read == BREAK) {
@@ -126,22 +130,60 @@ final class FrameBatch implements AutoCloseable {
             return offline ? END : 0;
         }
         BatchCalls.Pcap.pcap_dump_flush(dumper);
-        int end = (int) BatchCalls.Pcap.pcap_dump_ftell(dumper);
-        int at = 0;
-        while (at + RECORD_HEADER <= end) {
-            // struct pcap_sf_pkthdr: 32-bit seconds and microseconds, captured length, wire length.
-            int captured = records.getInt(at + 8);
-            int original = records.getInt(at + 12);
-            if (captured < 0) {
-                break; // no such record is written (caplen is at most the snapshot): never loop on one
-            }
-            int start = at + RECORD_HEADER;
-            int kept = Math.min(Math.min(captured, frame.length), end - start);
-            records.get(start, frame, 0, kept);
-            sink.frame(frame, kept, original);
-            at = start + captured;
+        int written = (int) Math.max(0, Math.min(records.capacity(), BatchCalls.Pcap.pcap_dump_ftell(dumper)));
+        if (written > copied.length) {
+            // Grown in powers of two up to the buffer's size: a few times in a handle's life.
+            copied = new byte[Math.min(records.capacity(), Math.max(SMALLEST_COPY, Integer.highestOneBit(written - 1) << 1))];
         }
+        records.get(0, copied, 0, written);
+        end = written;
         return read;
+    }
+
+    /**
+     * Steps to the batch's next frame, whose bytes {@link #frame()} then holds from index 0; false
+     * when the batch has no more.
+     */
+    boolean next() {
+        if (at + RECORD_HEADER > end) {
+            return false;
+        }
+        // struct pcap_sf_pkthdr: 32-bit seconds and microseconds, captured length, wire length.
+        int length = intAt(at + 8);
+        if (length < 0) {
+            end = at; // no such record is written (caplen is at most the snapshot): never loop on one
+            return false;
+        }
+        int start = at + RECORD_HEADER;
+        captured = Math.min(Math.min(length, frame.length), end - start);
+        original = intAt(at + 12);
+        System.arraycopy(copied, start, frame, 0, captured);
+        at = start + length;
+        return true;
+    }
+
+    /** The frame {@link #next()} stepped to, from index 0, in an array reused for the next frame. */
+    byte[] frame() {
+        return frame;
+    }
+
+    /** How many of {@link #frame()}'s bytes were captured of it. */
+    int captured() {
+        return captured;
+    }
+
+    /** The frame's length on the wire, before the snap length cut it. */
+    int original() {
+        return original;
+    }
+
+    /** pcap_dump writes the record header's fields in the host's byte order. */
+    private int intAt(int i) {
+        int b0 = copied[i] & 0xff;
+        int b1 = copied[i + 1] & 0xff;
+        int b2 = copied[i + 2] & 0xff;
+        int b3 = copied[i + 3] & 0xff;
+        return LITTLE_ENDIAN ? b3 << 24 | b2 << 16 | b1 << 8 | b0 : b0 << 24 | b1 << 16 | b2 << 8 | b3;
     }
 
     /** Frames one read takes at most. */

@@ -3,14 +3,18 @@ package io.podhogs.capture;
 /**
  * What a capture thread does with each frame: parse it into a reused holder, count it, hand it on.
  * A frame that throws (a bug in podhogs, never expected) is counted as failed instead of ending the
- * thread, and the first such error is kept. Allocates nothing on the way.
+ * thread, and the last such error is kept. Allocates nothing on the way.
+ *
+ * <p>A batch's frames go to the sink as one {@link PacketSource}, parsed as the sink asks for them.
  */
-final class FramePath {
+final class FramePath implements PacketSource {
     private final FrameParser parser;
     private final PacketSink sink;
     private final CaptureCounters counters;
     private final ParsedPacket packet = new ParsedPacket();
     private RuntimeException lastFailure;
+    /** The batch {@link #next()} reads from, while {@link #acceptBatch} runs. */
+    private FrameBatch batch;
 
     FramePath(FrameParser parser, PacketSink sink, CaptureCounters counters) {
         this.parser = parser;
@@ -31,12 +35,52 @@ final class FramePath {
             sink.accept(packet);
             return true;
         } catch (RuntimeException e) {
-            counters.failed();
-            lastFailure = e;
+            failed(e);
             return false;
         }
     }
 
+    /**
+     * Parses, counts and hands on every frame of the batch {@code frames} has just read. A frame
+     * that throws in the sink is counted as failed and the sink is handed the rest.
+     */
+    void acceptBatch(FrameBatch frames) {
+        batch = frames;
+        try {
+            while (true) {
+                try {
+                    sink.acceptAll(this);
+                    return;
+                } catch (RuntimeException e) {
+                    failed(e); // the frame it threw on was taken: the rest go on
+                }
+            }
+        } finally {
+            batch = null;
+        }
+    }
+
+    /** The batch's next frame, parsed and counted; one that fails to parse is counted as failed and skipped. */
+    @Override
+    public ParsedPacket next() {
+        while (batch.next()) {
+            try {
+                parser.parse(batch.frame(), batch.captured(), batch.original(), packet);
+                counters.count(packet);
+                return packet;
+            } catch (RuntimeException e) {
+                failed(e);
+            }
+        }
+        return null;
+    }
+
+    private void failed(RuntimeException e) {
+        counters.failed();
+        lastFailure = e;
+    }
+
+    /** Why the last frame that failed did, or null while none has. */
     RuntimeException lastFailure() {
         return lastFailure;
     }

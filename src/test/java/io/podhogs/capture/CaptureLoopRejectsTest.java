@@ -16,9 +16,13 @@ import org.pcap4j.core.Pcaps;
  */
 class CaptureLoopRejectsTest {
     private static CaptureStatus countAll(String fixture) throws Exception {
+        return countAll(fixture, p -> { });
+    }
+
+    private static CaptureStatus countAll(String fixture, PacketSink sink) throws Exception {
         PcapHandle handle = Pcaps.openOffline(Path.of(CaptureLoopRejectsTest.class.getResource("/frames/" + fixture).toURI())
                 .toString());
-        CaptureLoop loop = new CaptureLoop(fixture, handle, FrameParser.cooked(LinkType.LINUX_SLL2), p -> { });
+        CaptureLoop loop = new CaptureLoop(fixture, handle, FrameParser.cooked(LinkType.LINUX_SLL2), sink);
         loop.start();
         Await.until(Duration.ofSeconds(10), Duration.ofMillis(10), () -> !loop.status().running(),
                 () -> fixture + "'s loop to end at its last frame, as a file's does");
@@ -52,5 +56,22 @@ class CaptureLoopRejectsTest {
         CaptureStatus s = countAll("vlan-sll2.pcap");
         assertEquals(List.of(3L, 0L, 1L, 0L), List.of(s.frames(), s.truncated(), s.malformed(), s.failed()), s::toString);
         assertEquals(wireBytes("vlan-sll2.pcap"), s.bytes());
+    }
+
+    @Test
+    void aFrameTheSinkThrowsOnIsCountedAsFailedAndTheRestOfItsBatchStillArrives() throws Exception {
+        // The file's eight frames come in one batch; the sink throws on the second.
+        List<Integer> seen = new java.util.ArrayList<>();
+        int[] n = new int[1];
+        CaptureStatus s = countAll("truncated-sll2.pcap", p -> {
+            int frame = ++n[0];
+            if (frame == 2) {
+                throw new IllegalStateException("frame 2 refused");
+            }
+            seen.add(frame);
+        });
+        assertEquals(List.of(1, 3, 4, 5, 6, 7, 8), seen);
+        assertEquals(List.of(8L, 1L), List.of(s.frames(), s.failed()), s::toString);
+        assertEquals("a frame could not be counted: java.lang.IllegalStateException: frame 2 refused", s.error());
     }
 }
