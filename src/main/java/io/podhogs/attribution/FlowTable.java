@@ -1,6 +1,5 @@
 package io.podhogs.attribution;
 
-import java.util.Arrays;
 import io.podhogs.capture.Direction;
 import io.podhogs.capture.PacketSink;
 import io.podhogs.capture.PacketSource;
@@ -31,9 +30,9 @@ public final class FlowTable implements PacketSink {
     public static final int MAX_CAPACITY = 1 << 22;
     /**
      * Bytes per slot in this table's arrays: the index (two ints a slot), the key (44), the counters
-     * (32), the link source (8), the touched mark (1), the free and new slot lists (8).
+     * (32), the link source (8), the touched mark (1), the free, new and touched slot lists (12).
      */
-    public static final int BYTES_PER_SLOT = 8 + 44 + 32 + 8 + 1 + 8;
+    public static final int BYTES_PER_SLOT = 8 + 44 + 32 + 8 + 1 + 12;
     /**
      * Overflow counters per interface, in this many buckets by interface index (a collision of two
      * interfaces in one bucket, in an overflow, names the later one).
@@ -57,8 +56,14 @@ public final class FlowTable implements PacketSink {
     private long[] receivedBytes;
     private long[] receivedPackets;
     private long[] linkSource;
-    /** 1 for a slot that counted a packet since the last exchange: one that may not be released. */
+    /**
+     * 1 for a slot that counted a packet (or was made) since the last exchange: one that may not be
+     * released, and whose counters the next exchange copies.
+     */
     private byte[] touched;
+    /** The slots marked in {@link #touched}, each once: an exchange's work is theirs, not every flow's. */
+    private int[] touchedSlots;
+    private int touchedCount;
 
     private int[] freeSlots;
     private int freeCount;
@@ -112,6 +117,7 @@ public final class FlowTable implements PacketSink {
         receivedPackets = new long[newCapacity];
         linkSource = new long[newCapacity];
         touched = new byte[newCapacity];
+        touchedSlots = new int[newCapacity];
         freeSlots = new int[newCapacity];
         newSlots = new int[newCapacity];
     }
@@ -223,7 +229,7 @@ public final class FlowTable implements PacketSink {
             overflowPackets++;
             return;
         }
-        touched[slot] = 1;
+        touch(slot);
         if (sent) {
             sentBytes[slot] += p.wireLength;
             sentPackets[slot]++;
@@ -269,9 +275,19 @@ public final class FlowTable implements PacketSink {
         sentBytes[s] = sentPackets[s] = receivedBytes[s] = receivedPackets[s] = 0;
         linkSource[s] = -1;
         size++;
+        // Touched as made, so that the next exchange copies its counters over those of the slot's
+        // last flow even when it was only announced.
+        touch(s);
         newSlots[newCount++] = s;
         onNewFlow.run();
         return s;
+    }
+
+    private void touch(int s) {
+        if (touched[s] == 0) {
+            touched[s] = 1;
+            touchedSlots[touchedCount++] = s;
+        }
     }
 
     private static int hash(int ifx, int protoFlags, long lHi, long lLo, long rHi, long rLo, int portPair) {
@@ -286,9 +302,11 @@ public final class FlowTable implements PacketSink {
 
     /**
      * The engine's side of the table: releases the idle slots it asks for (unless they counted a
-     * packet since its last look), hands over the slots of new flows, copies every counter and
-     * which slots counted packets since the last exchange, and grows the table when it is three
-     * quarters full. One lock, a few array copies.
+     * packet since its last look), hands over the slots of new flows, copies the counters of the
+     * slots touched since the last exchange, and which they are, and grows the table when it is
+     * three quarters full. One lock; the work is the touched flows', not every flow's: with 100,000
+     * flows held open and a few hundred active, copying every counter ten times a second (and
+     * crediting every flow) was a fifth of the agent's engine.
      */
     public synchronized void exchange(FlowTableView view) {
         int released = 0;
@@ -301,12 +319,19 @@ public final class FlowTable implements PacketSink {
         view.releaseCount = 0;
         view.releasedCount = released;
         handOverNewSlots(view);
-        System.arraycopy(sentBytes, 0, view.sentBytes, 0, highWater);
-        System.arraycopy(sentPackets, 0, view.sentPackets, 0, highWater);
-        System.arraycopy(receivedBytes, 0, view.receivedBytes, 0, highWater);
-        System.arraycopy(receivedPackets, 0, view.receivedPackets, 0, highWater);
-        System.arraycopy(touched, 0, view.touched, 0, highWater);
-        Arrays.fill(touched, 0, highWater, (byte) 0);
+        view.clearTouched();
+        for (int i = 0; i < touchedCount; i++) {
+            int s = touchedSlots[i];
+            view.sentBytes[s] = sentBytes[s];
+            view.sentPackets[s] = sentPackets[s];
+            view.receivedBytes[s] = receivedBytes[s];
+            view.receivedPackets[s] = receivedPackets[s];
+            view.touched[s] = 1;
+            touched[s] = 0;
+        }
+        System.arraycopy(touchedSlots, 0, view.touchedSlots, 0, touchedCount);
+        view.touchedCount = touchedCount;
+        touchedCount = 0;
         if (view.overflowPackets != overflowPackets) {
             System.arraycopy(overflow, 0, view.overflow, 0, overflow.length);
             System.arraycopy(overflowIfindex, 0, view.overflowIfindex, 0, overflowIfindex.length);
@@ -418,6 +443,7 @@ public final class FlowTable implements PacketSink {
         long[] oldReceivedPackets = receivedPackets;
         long[] oldLinkSource = linkSource;
         byte[] oldTouched = touched;
+        int[] oldTouchedSlots = touchedSlots;
         int[] oldFree = freeSlots;
         int[] oldNew = newSlots;
         int[] oldIndex = index;
@@ -436,6 +462,7 @@ public final class FlowTable implements PacketSink {
         System.arraycopy(oldReceivedPackets, 0, receivedPackets, 0, highWater);
         System.arraycopy(oldLinkSource, 0, linkSource, 0, highWater);
         System.arraycopy(oldTouched, 0, touched, 0, highWater);
+        System.arraycopy(oldTouchedSlots, 0, touchedSlots, 0, touchedCount);
         System.arraycopy(oldFree, 0, freeSlots, 0, freeCount);
         System.arraycopy(oldNew, 0, newSlots, 0, newCount);
         for (int entry : oldIndex) {

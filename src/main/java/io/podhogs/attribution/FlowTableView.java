@@ -1,15 +1,18 @@
 package io.podhogs.attribution;
 
+import java.util.Arrays;
+
 /**
  * The engine thread's copy of a {@link FlowTable}, refreshed by {@link FlowTable#exchange}: counters
- * of every slot, which slots counted packets since the previous exchange, the slots of flows that
- * appeared since, and the slots released. Also carries the engine's requests to release idle slots
+ * of every slot (each exchange copies those of the slots touched since the one before: the others
+ * have not changed), which slots those were, the slots of flows that appeared since, and the slots
+ * released. Also carries the engine's requests to release idle slots
  * into the next exchange (the same list then holds those released). Owned by the engine thread; its
  * arrays are reused from tick to tick. Each slot costs {@value #BYTES_PER_SLOT} bytes here.
  */
 public final class FlowTableView {
-    /** The counters (32), the touched mark (1), the new and the release lists (8). */
-    public static final int BYTES_PER_SLOT = 32 + 1 + 8;
+    /** The counters (32), the touched mark (1), the new, release and touched lists (12). */
+    public static final int BYTES_PER_SLOT = 32 + 1 + 12;
     int highWater;
     int size;
     long[] sentBytes = new long[0];
@@ -17,6 +20,8 @@ public final class FlowTableView {
     long[] receivedBytes = new long[0];
     long[] receivedPackets = new long[0];
     byte[] touched = new byte[0];
+    int[] touchedSlots = new int[0];
+    int touchedCount;
     int[] newSlots = new int[0];
     int newCount;
     /** The release requests ({@code releaseCount}); after an exchange, the slots released ({@code releasedCount}). */
@@ -30,11 +35,13 @@ public final class FlowTableView {
 
     void ensureCapacity(int capacity) {
         if (sentBytes.length < capacity) {
-            sentBytes = new long[capacity];
-            sentPackets = new long[capacity];
-            receivedBytes = new long[capacity];
-            receivedPackets = new long[capacity];
-            touched = new byte[capacity];
+            // Kept: an exchange copies only the counters that changed.
+            sentBytes = Arrays.copyOf(sentBytes, capacity);
+            sentPackets = Arrays.copyOf(sentPackets, capacity);
+            receivedBytes = Arrays.copyOf(receivedBytes, capacity);
+            receivedPackets = Arrays.copyOf(receivedPackets, capacity);
+            touched = Arrays.copyOf(touched, capacity);
+            touchedSlots = Arrays.copyOf(touchedSlots, capacity);
             newSlots = new int[capacity];
             int[] slots = new int[capacity];
             // Pending requests, or this exchange's releases, made before it grew.
@@ -53,6 +60,14 @@ public final class FlowTableView {
         }
         releaseSlots[releaseCount++] = slot;
         releasedCount = 0;
+    }
+
+    /** Unmarks the slots the last exchange marked touched. */
+    void clearTouched() {
+        for (int i = 0; i < touchedCount; i++) {
+            touched[touchedSlots[i]] = 0;
+        }
+        touchedCount = 0;
     }
 
     /** Call before each exchange: the released list is per exchange. */
@@ -84,9 +99,19 @@ public final class FlowTableView {
         return releaseSlots[i];
     }
 
-    /** Whether the slot counted a packet between the last two exchanges. */
+    /** Whether the slot counted a packet (or was made) between the last two exchanges. */
     public boolean touched(int slot) {
         return touched[slot] != 0;
+    }
+
+    /** How many slots {@link #touched} marks: the only ones whose counters the last exchange changed. */
+    public int touchedCount() {
+        return touchedCount;
+    }
+
+    /** The {@code i}th of them, each once, in no particular order. */
+    public int touchedSlot(int i) {
+        return touchedSlots[i];
     }
 
     public long sentBytes(int slot) {

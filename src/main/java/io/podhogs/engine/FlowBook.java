@@ -28,6 +28,8 @@ final class FlowBook {
     static final int PRESSURE_IDLE_TICKS = 20;
     /** How long a far side's untracked packets wait for the namespace behind their interface (10 s). */
     static final int NETNS_PATIENCE_TICKS = 100;
+    /** Ticks between two walks for idle flows while the table is not under pressure (a second). */
+    static final int EXPIRY_TICKS = 10;
 
     private final FlowTable table;
     private final FlowTableView view;
@@ -40,6 +42,7 @@ final class FlowBook {
     private final int[] farSideWaitingSince = new int[FlowTable.OVERFLOW_BUCKETS];
     private boolean overflowWaiting;
     private int tick;
+    private int lastExpiry = Integer.MIN_VALUE / 2;
     /** The tick of the last copy of the connections: flows active since then list first. */
     private int listedTick = Integer.MIN_VALUE;
 
@@ -70,7 +73,8 @@ final class FlowBook {
     /**
      * Credits what every flow counted since the last tick to its owner, and the packets that found
      * the table full to the untracked bucket of their side ({@code netnsBehind}: the namespace
-     * behind an interface, -1 when not known).
+     * behind an interface, -1 when not known). Visits the flows the exchange says were touched and
+     * those the resolver still has (whose owner may have just been found), not every flow.
      *
      * @param ticks the engine's ticks since the last credit: one, or more after a quiet spell
      *     (flows age by ticks)
@@ -79,17 +83,14 @@ final class FlowBook {
     boolean credit(long now, int ticks, Ledger ledger, RemoteClassifier classifier, IntToLongFunction netnsBehind) {
         tick += ticks;
         boolean credited = false;
-        int highWater = view.highWater();
-        for (int s = 0; s < highWater; s++) {
-            if (!states.isLive(s)) {
-                continue;
-            }
-            Owner owner = states.follow(s);
-            if (states.takeDelta(s, view, tick, delta)) {
-                credited = true;
-                // Frames the host relays belong to no socket here: they have no other end of their own.
-                ledger.credit(owner, table.ifindexOf(s), delta, now, states.inferred(s),
-                        owner instanceof TransitOwner ? null : states.peer(s, table, classifier));
+        for (int i = 0; i < view.touchedCount(); i++) {
+            credited |= credit(view.touchedSlot(i), now, ledger, classifier);
+        }
+        // From the end: a flow the resolver is done with leaves the list, the last taking its place.
+        for (int i = states.followingCount() - 1; i >= 0; i--) {
+            int s = states.followingSlot(i);
+            if (!view.touched(s)) {
+                credited |= credit(s, now, ledger, classifier);
             }
         }
         if (view.overflowPackets() != overflowPacketsCredited || overflowWaiting) {
@@ -97,6 +98,20 @@ final class FlowBook {
             credited = true;
         }
         return credited;
+    }
+
+    private boolean credit(int s, long now, Ledger ledger, RemoteClassifier classifier) {
+        if (!states.isLive(s)) {
+            return false;
+        }
+        Owner owner = states.follow(s);
+        if (!states.takeDelta(s, view, tick, delta)) {
+            return false;
+        }
+        // Frames the host relays belong to no socket here: they have no other end of their own.
+        ledger.credit(owner, table.ifindexOf(s), delta, now, states.inferred(s),
+                owner instanceof TransitOwner ? null : states.peer(s, table, classifier));
+        return true;
     }
 
     /**
@@ -140,11 +155,19 @@ final class FlowBook {
         }
     }
 
-    /** Asks the table to release the settled flows idle for {@code idleTicks} (fewer under pressure). */
+    /**
+     * Asks the table to release the settled flows idle for {@code idleTicks} (fewer under pressure).
+     * It walks every flow, so once every {@link #EXPIRY_TICKS} ticks (a flow goes up to a second
+     * after its timeout), but every tick under pressure, where the slots must go round.
+     */
     void expireIdle(int idleTicks) {
         int live = states.live();
-        int idle = live * 100L >= (long) table.maxCapacity() * PRESSURE_PERCENT
-                ? Math.min(idleTicks, PRESSURE_IDLE_TICKS) : idleTicks;
+        boolean pressed = live * 100L >= (long) table.maxCapacity() * PRESSURE_PERCENT;
+        if (!pressed && tick - lastExpiry < EXPIRY_TICKS) {
+            return;
+        }
+        lastExpiry = tick;
+        int idle = pressed ? Math.min(idleTicks, PRESSURE_IDLE_TICKS) : idleTicks;
         int highWater = view.highWater();
         for (int s = 0; s < highWater; s++) {
             // Only flows whose bytes are all credited: a pending flow's bytes live in the table.

@@ -23,8 +23,11 @@ import java.util.Map;
  * Engine thread only.
  */
 final class FlowStates {
-    /** Owner, peer and resolver references (12), the flags (1), the credited counters (32), the last active tick (4). */
-    static final int BYTES_PER_SLOT = 12 + 1 + 32 + 4;
+    /**
+     * Owner, peer and resolver references (12), the flags (1), the credited counters (32), the last
+     * active tick (4), the list of flows the resolver has and each one's place in it (8).
+     */
+    static final int BYTES_PER_SLOT = 12 + 1 + 32 + 4 + 8;
 
     private static final byte LIVE = 1;
     private static final byte UNCOUNTED = 2;
@@ -45,6 +48,15 @@ final class FlowStates {
     private RemotePeer[] peer = new RemotePeer[0];
     private long classifierVersion = Long.MIN_VALUE;
     private TrackedFlow[] resolving = new TrackedFlow[0];
+    /**
+     * The slots {@link #resolving} names, each once: followed at every credit whether or not they
+     * counted a packet (an owner found for a quiet flow credits its waiting bytes), where the others
+     * are visited only when touched.
+     */
+    private int[] following = new int[0];
+    /** Per slot: its place in {@link #following} plus one, 0 when it is not there. */
+    private int[] followingAt = new int[0];
+    private int followingCount;
     private int live;
     /**
      * One instance of each owner the flows name: the resolver makes an owner per flow (a process's,
@@ -67,6 +79,8 @@ final class FlowStates {
         lastActiveTick = Arrays.copyOf(lastActiveTick, capacity);
         peer = Arrays.copyOf(peer, capacity);
         resolving = Arrays.copyOf(resolving, capacity);
+        following = Arrays.copyOf(following, capacity);
+        followingAt = Arrays.copyOf(followingAt, capacity);
     }
 
     /** A new flow in {@code slot}, handed to the resolver as {@code flow}. */
@@ -76,6 +90,8 @@ final class FlowStates {
         flags[s] = LIVE;
         lastActiveTick[s] = tick;
         resolving[s] = flow;
+        following[followingCount++] = s;
+        followingAt[s] = followingCount;
         live++;
     }
 
@@ -93,6 +109,32 @@ final class FlowStates {
         sentBytes[s] = sentPackets[s] = receivedBytes[s] = receivedPackets[s] = 0;
         peer[s] = null;
         resolving[s] = null;
+        unfollow(s);
+    }
+
+    /** Takes the slot out of {@link #following}, the list's last taking its place. */
+    private void unfollow(int s) {
+        int at = followingAt[s] - 1;
+        if (at < 0) {
+            return;
+        }
+        int last = following[--followingCount];
+        following[at] = last;
+        followingAt[last] = at + 1;
+        followingAt[s] = 0;
+    }
+
+    /** Slots the resolver still has a flow in. */
+    int followingCount() {
+        return followingCount;
+    }
+
+    /**
+     * The {@code i}th of them. {@link #follow} takes a slot out once the resolver is done with it,
+     * the last one taking its place: walk from the end.
+     */
+    int followingSlot(int i) {
+        return following[i];
     }
 
     int live() {
@@ -122,6 +164,7 @@ final class FlowStates {
             flags[s] = f;
             if (!flow.resolving()) {
                 resolving[s] = null;
+                unfollow(s);
             }
         }
         return owner[s];

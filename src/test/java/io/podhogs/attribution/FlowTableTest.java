@@ -8,6 +8,7 @@ import io.podhogs.capture.Direction;
 import io.podhogs.capture.ParsedPacket;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,6 +77,52 @@ class FlowTableTest {
             assertEquals(3, view.sentPackets(slot), "flow " + i);
             assertEquals(3L * (100 + i % 7), view.sentBytes(slot), "flow " + i);
         }
+    }
+
+    @Test
+    void anExchangeCopiesOnlyTheTouchedFlowsAndTheViewKeepsTheRestThroughGrowthAndReuse() {
+        FlowTable table = hostSideOnly(64);
+        FlowTableView view = new FlowTableView();
+        table.accept(udp(0, Direction.OUTGOING, 100));
+        table.accept(udp(1, Direction.OUTGOING, 70));
+        view.beginExchange();
+        table.exchange(view);
+        Map<Integer, Integer> slots = slotsByFlow(table, view, new HashMap<>());
+        assertEquals(2, view.touchedCount());
+
+        // 200 new flows, 20 a tick, grow the table (and the view) past 64; flows 0 and 1 get nothing.
+        for (int i = 2; i < 202; i++) {
+            table.accept(udp(i, Direction.OUTGOING, 10));
+            if (i % 20 == 1) {
+                view.beginExchange();
+                table.exchange(view);
+                slotsByFlow(table, view, slots);
+                assertEquals(20, view.touchedCount(), "only the tick's new flows");
+                assertTrue(!view.touched(slots.get(0)) && !view.touched(slots.get(1)));
+            }
+        }
+        assertTrue(table.capacity() >= 256, "grew: " + table.capacity());
+        assertEquals(0, view.overflowPackets());
+        assertEquals(100, view.sentBytes(slots.get(0)), "kept through the view's growth");
+        assertEquals(70, view.sentBytes(slots.get(1)));
+
+        // Flow 1 is released; an announced flow (nothing counted) takes its slot: the view says 0 for
+        // it, not what flow 1 had.
+        int freed = slots.get(1);
+        view.requestRelease(freed);
+        view.beginExchange();
+        table.exchange(view);
+        assertEquals(1, view.releasedCount());
+        assertEquals(0, view.touchedCount());
+        table.announce(udp(5_000, Direction.OUTGOING, 999));
+        view.beginExchange();
+        table.exchange(view);
+        assertEquals(1, view.newCount());
+        assertEquals(freed, view.newSlot(0), "the released slot is reused");
+        assertTrue(view.touched(freed), "a slot made since the last exchange is copied");
+        assertEquals(List.of(0L, 0L, 0L, 0L), List.of(view.sentBytes(freed), view.sentPackets(freed),
+                view.receivedBytes(freed), view.receivedPackets(freed)));
+        assertEquals(100, view.sentBytes(slots.get(0)));
     }
 
     @Test
