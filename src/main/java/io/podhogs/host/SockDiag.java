@@ -3,6 +3,7 @@ package io.podhogs.host;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
 import java.nio.ByteBuffer;
 import java.io.IOException;
 import java.nio.ByteOrder;
@@ -47,15 +48,35 @@ public final class SockDiag implements AutoCloseable {
     public record Found(int state, int uid, long inode) {
     }
 
+    /**
+     * The two calls of every lookup, bound by JNA's direct mapping: an interface-mapped call
+     * converts and checks each argument by reflection (several microseconds), which at a thousand
+     * new connections a second was a tenth of the engine. Bound when a socket is opened; a missing
+     * libc surfaces there as UnsatisfiedLinkError or NoClassDefFoundError, which the openers catch.
+     */
+    private static final class Lookups {
+        static {
+            Native.register(Lookups.class, NativeLibrary.getInstance("c"));
+        }
+
+        private Lookups() {
+        }
+
+        /** Binds the calls (the class's initialisation). */
+        static void bind() {
+        }
+
+        static native long sendto(int fd, byte[] buf, long length, int flags, byte[] address, int addressLength)
+                throws LastErrorException;
+
+        static native long recv(int fd, byte[] buf, long length, int flags) throws LastErrorException;
+    }
+
+    /** The calls made once a socket. */
     private interface LibC extends Library {
         int socket(int domain, int type, int protocol) throws LastErrorException;
 
         int setsockopt(int fd, int level, int name, byte[] value, int length) throws LastErrorException;
-
-        long sendto(int fd, byte[] buf, long length, int flags, byte[] address, int addressLength)
-                throws LastErrorException;
-
-        long recv(int fd, byte[] buf, long length, int flags) throws LastErrorException;
 
         int close(int fd) throws LastErrorException;
 
@@ -133,6 +154,8 @@ public final class SockDiag implements AutoCloseable {
 
     private static Optional<SockDiag> open(LibC libc) {
         try {
+            Lookups.bind(); // here, where a failure to bind is caught, not at the first lookup
+
             int fd = libc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
             // A reply comes at once or not at all; never let the engine thread hang on one.
             byte[] timeout = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putLong(0).putLong(100_000).array();
@@ -164,9 +187,9 @@ public final class SockDiag implements AutoCloseable {
         putAddress(b, v4, remoteHi, remoteLo);
         b.order(ByteOrder.nativeOrder()).putInt(0).putInt(-1).putInt(-1); // any device; no cookie check
         try {
-            libc.sendto(fd, request, REQUEST, 0, kernel, kernel.length);
+            Lookups.sendto(fd, request, REQUEST, 0, kernel, kernel.length);
             while (true) {
-                long n = libc.recv(fd, reply, reply.length, 0);
+                long n = Lookups.recv(fd, reply, reply.length, 0);
                 Optional<Found> answer = answer(reply, (int) n, seq);
                 if (answer != null) {
                     return answer;
