@@ -52,16 +52,23 @@ final class LikelyOwners {
         recentOwners.put(pid, Boolean.TRUE);
     }
 
-    /** The processes to look in first for the sockets of the {@code pending} flows, likeliest first. */
+    /**
+     * The processes to look in first for the sockets of the {@code pending} flows, likeliest first.
+     * The new processes and recent owners are only those of the namespaces whose tables hold the
+     * sockets sought (and those not placed in one yet): a socket is held by a process of its own
+     * namespace but for descriptors passed across, which the full scans find. Looking in every
+     * pod's holders for each pod's short connection was most of the engine's readlinks.
+     */
     List<Integer> of(List<TrackedFlow> pending) {
+        Set<Long> sought = namespacesSought(pending);
         Set<Integer> pids = new LinkedHashSet<>();
         List<Integer> young = arrivals.young();
         List<Integer> owners = new ArrayList<>(recentOwners.keySet());
         for (int i = young.size() - 1; i >= 0; i--) {
-            pids.add(young.get(i));
+            addIfIn(pids, young.get(i), sought);
         }
         for (int i = owners.size() - 1; i >= 0; i--) {
-            pids.add(owners.get(i));
+            addIfIn(pids, owners.get(i), sought);
         }
         for (TrackedFlow flow : pending) {
             if (flow.inode() != 0 && flow.key().has(FlowKey.PEER)) {
@@ -73,6 +80,28 @@ final class LikelyOwners {
             }
         }
         return new ArrayList<>(pids);
+    }
+
+    /** The namespaces of the sockets sought, or null (look everywhere) when one is not known. */
+    private Set<Long> namespacesSought(List<TrackedFlow> pending) {
+        Set<Long> sought = new HashSet<>();
+        for (TrackedFlow flow : pending) {
+            if (flow.inode() != 0) {
+                long netns = veths.tablesOf(flow);
+                if (netns <= 0) {
+                    return null;
+                }
+                sought.add(netns);
+            }
+        }
+        return sought;
+    }
+
+    private void addIfIn(Set<Integer> pids, int pid, Set<Long> sought) {
+        long netns = sought == null ? -1 : namespaces.netnsOf(pid);
+        if (netns < 0 || sought.contains(netns)) {
+            pids.add(pid);
+        }
     }
 
     /**

@@ -124,6 +124,12 @@ public final class NetnsRegistry {
         return hostNetns;
     }
 
+    /** The namespace {@code pid} was in when last read, or -1 for a process not listed by the last scan. */
+    long netnsOf(int pid) {
+        Reading reading = readings.get(pid);
+        return reading == null ? -1 : reading.netns();
+    }
+
     /** Namespaces other than the host's, with at least one process. */
     public Set<Long> others() {
         Set<Long> others = new HashSet<>(pidsByNetns.keySet());
