@@ -83,21 +83,8 @@ final class CaptureLoop {
 
     private void run() {
         try (FrameBatch batches = FrameBatch.open(handle)) {
-            while (true) {
-                int read = batches.read();
-                if (read > 0) {
-                    path.acceptBatch(batches);
-                    delivered += read; // this thread is the only writer
-                    // A frame that threw is counted as failed; the first reason is kept, never a log line per frame.
-                    if (error.isEmpty() && path.lastFailure() != null) {
-                        error = "a frame could not be counted: " + path.lastFailure();
-                    }
-                } else if (read == FrameBatch.END
-                        // pcap_breakloop ends a read this way: a stop, a new filter, or (from a test)
-                        // libpcap giving up on the handle.
-                        || read == FrameBatch.BREAK && !applyPendingFilter()) {
-                    break;
-                }
+            while (step(batches)) {
+                // each step a batch: see step()
             }
         } catch (CaptureException | RuntimeException e) {
             if (!stopping) {
@@ -110,6 +97,27 @@ final class CaptureLoop {
             }
             finished.countDown();
         }
+    }
+
+    /**
+     * Reads and hands on one batch; false when the loop is to end. A method of its own, not the body
+     * of run()'s loop: run() is entered once, so its loop would stay interpreted for minutes (a
+     * loop is compiled after tens of thousands of turns, a method after a few hundred calls).
+     */
+    private boolean step(FrameBatch batches) throws CaptureException {
+        int read = batches.read();
+        if (read > 0) {
+            path.acceptBatch(batches);
+            delivered += read; // this thread is the only writer
+            // A frame that threw is counted as failed; the first reason is kept, never a log line per frame.
+            if (error.isEmpty() && path.lastFailure() != null) {
+                error = "a frame could not be counted: " + path.lastFailure();
+            }
+            return true;
+        }
+        // pcap_breakloop ends a read this way: a stop, a new filter, or (from a test) libpcap giving
+        // up on the handle.
+        return read != FrameBatch.END && (read != FrameBatch.BREAK || applyPendingFilter());
     }
 
     /** After a break: sets the filter asked for, if any and not stopping; false when the loop is to end. */
