@@ -23,6 +23,41 @@ class EngineThreadTest {
     @TempDir
     Path root;
 
+    /** An engine on a host of one device, fed frames by the test, on a clock the test moves. */
+    private record Rig(ManualClock clock, FedCapture capture, Engine engine) {
+    }
+
+    private Rig rig() {
+        HostTree host = new HostTree(root);
+        host.device("eth0", 2, 2);
+        ManualClock clock = new ManualClock(Instant.parse("2024-05-01T12:00:00Z"), 7_000_000_000_000L);
+        FedCapture capture = new FedCapture();
+        Engine engine = new Engine(EngineConfig.of(CaptureConfig.defaults(List.of())), new EngineParts(host.files,
+                new NetInterfaces(host.files), HostSocketLookup.none(), capture.factory(), clock::nanoTime, clock, false));
+        return new Rig(clock, capture, engine);
+    }
+
+    private static void awaitParked(Thread thread, String what) {
+        Await.until(Duration.ofSeconds(10), Duration.ofMillis(5), thread::getState,
+                state -> state == Thread.State.TIMED_WAITING, state -> what + "; it is " + state);
+    }
+
+    private static void awaitSnapshotNow(Engine engine, ManualClock clock, String what) {
+        Await.until(Duration.ofSeconds(10), Duration.ofMillis(5), engine::publishedNanos,
+                t -> t == clock.nanoTime(), t -> what + " at " + clock.nanoTime() + "; it is of " + t);
+    }
+
+    /** Ticks the engine, a step of the clock at a time, until it has gone quiet (ten idle ticks at least). */
+    private static void tickUntilQuiet(Rig rig) {
+        Thread thread = rig.engine().thread();
+        for (int i = 0; !rig.engine().quiet(); i++) {
+            assertTrue(i < 100, "the engine went quiet within 10 s of nothing to do");
+            rig.clock().advance(EngineConfig.TICK);
+            LockSupport.unpark(thread);
+            awaitSnapshotNow(rig.engine(), rig.clock(), "a tick's snapshot");
+        }
+    }
+
     /**
      * A stray interrupt (a library's, a debugger's) is cleared: left set, every park would return at
      * once and the engine would spin a core for the rest of the process (seen in CI, 30 s of CPU in
@@ -30,23 +65,16 @@ class EngineThreadTest {
      */
     @Test
     void aStrayInterruptIsClearedAndTheEngineGoesOnParking() throws Exception {
-        HostTree host = new HostTree(root);
-        host.device("eth0", 2, 2);
-        ManualClock clock = new ManualClock(Instant.parse("2024-05-01T12:00:00Z"), 7_000_000_000_000L);
-        Engine engine = new Engine(EngineConfig.of(CaptureConfig.defaults(List.of())), new EngineParts(host.files,
-                new NetInterfaces(host.files), HostSocketLookup.none(), new FedCapture().factory(), clock::nanoTime,
-                clock, false));
+        Engine engine = rig().engine();
         try {
             engine.start();
             Thread thread = engine.thread();
             // The clock stands still, so the engine parks until a tick that is a second away.
-            Await.until(Duration.ofSeconds(10), Duration.ofMillis(10), () -> thread.getState(),
-                    state -> state == Thread.State.TIMED_WAITING, state -> "the engine parked; it is " + state);
+            awaitParked(thread, "the engine parked");
             thread.interrupt();
             Await.until(Duration.ofSeconds(10), Duration.ofMillis(10), () -> !thread.isInterrupted(),
                     cleared -> cleared, cleared -> "the engine thread cleared the interrupt");
-            Await.until(Duration.ofSeconds(10), Duration.ofMillis(10), () -> thread.getState(),
-                    state -> state == Thread.State.TIMED_WAITING, state -> "the engine parked again; it is " + state);
+            awaitParked(thread, "the engine parked again");
             assertTrue(engine.alive(), "the engine runs on");
         } finally {
             engine.close();
@@ -62,27 +90,18 @@ class EngineThreadTest {
      */
     @Test
     void anIdleEngineTicksOnceASecondAndTheNextPacketWakesIt() throws Exception {
-        HostTree host = new HostTree(root);
-        host.device("eth0", 2, 2);
-        ManualClock clock = new ManualClock(Instant.parse("2024-05-01T12:00:00Z"), 7_000_000_000_000L);
-        FedCapture capture = new FedCapture();
-        Engine engine = new Engine(EngineConfig.of(CaptureConfig.defaults(List.of())), new EngineParts(host.files,
-                new NetInterfaces(host.files), HostSocketLookup.none(), capture.factory(), clock::nanoTime, clock, false));
+        Rig rig = rig();
+        ManualClock clock = rig.clock();
+        FedCapture capture = rig.capture();
+        Engine engine = rig.engine();
         byte[] frame = CookedFrames.udp(2, true, "10.0.0.1", 5000, "10.0.0.2", 53, 100);
         try {
             engine.start();
             Thread thread = engine.thread();
             capture.frame(frame);
-            Await.until(Duration.ofSeconds(10), Duration.ofMillis(5), thread::getState,
-                    state -> state == Thread.State.TIMED_WAITING, state -> "the engine parked; it is " + state);
+            awaitParked(thread, "the engine parked");
             // Ticks publish while the flow is new and being looked up, then ten more with nothing to do.
-            for (int i = 0; !engine.quiet(); i++) {
-                assertTrue(i < 100, "the engine went quiet within 10 s of nothing to do");
-                clock.advance(EngineConfig.TICK);
-                LockSupport.unpark(thread);
-                Await.until(Duration.ofSeconds(10), Duration.ofMillis(5), engine::publishedNanos,
-                        t -> t == clock.nanoTime(), t -> "a tick's snapshot at " + clock.nanoTime() + "; it is of " + t);
-            }
+            tickUntilQuiet(rig);
             assertEquals(CookedFrames.wireBytes(frame), sentBytes(engine.snapshot()));
             // Quiet: the engine wakes at each step of the clock and publishes only a second on.
             List<Integer> published = new ArrayList<>();
@@ -91,11 +110,9 @@ class EngineThreadTest {
                 LockSupport.unpark(thread);
                 if (step < 10) {
                     Thread.sleep(20);
-                    Await.until(Duration.ofSeconds(10), Duration.ofMillis(5), thread::getState,
-                            state -> state == Thread.State.TIMED_WAITING, state -> "the engine parked; it is " + state);
+                    awaitParked(thread, "the engine parked");
                 } else {
-                    Await.until(Duration.ofSeconds(10), Duration.ofMillis(5), engine::publishedNanos,
-                            t -> t == clock.nanoTime(), t -> "the quiet second's snapshot; it is of " + t);
+                    awaitSnapshotNow(engine, clock, "the quiet second's snapshot");
                 }
                 // Read as of now all the same: nothing changed, and a refresh faster than a second asks.
                 assertEquals(clock.instant(), engine.snapshot().time());
@@ -119,27 +136,18 @@ class EngineThreadTest {
      */
     @Test
     void aLonePacketLeavesAQuietEngineQuietAndASecondWithinASecondWakesItUp() throws Exception {
-        HostTree host = new HostTree(root);
-        host.device("eth0", 2, 2);
-        ManualClock clock = new ManualClock(Instant.parse("2024-05-01T12:00:00Z"), 7_000_000_000_000L);
-        FedCapture capture = new FedCapture();
-        Engine engine = new Engine(EngineConfig.of(CaptureConfig.defaults(List.of())), new EngineParts(host.files,
-                new NetInterfaces(host.files), HostSocketLookup.none(), capture.factory(), clock::nanoTime, clock, false));
+        Rig rig = rig();
+        ManualClock clock = rig.clock();
+        FedCapture capture = rig.capture();
+        Engine engine = rig.engine();
         byte[] frame = CookedFrames.udp(2, true, "10.0.0.1", 5000, "10.0.0.2", 53, 100);
         long wire = CookedFrames.wireBytes(frame);
         try {
             engine.start();
             Thread thread = engine.thread();
             capture.frame(frame); // the flow, looked up and given its owner before the engine goes quiet
-            Await.until(Duration.ofSeconds(10), Duration.ofMillis(5), thread::getState,
-                    state -> state == Thread.State.TIMED_WAITING, state -> "the engine parked; it is " + state);
-            for (int i = 0; !engine.quiet(); i++) {
-                assertTrue(i < 100, "the engine went quiet within 10 s of nothing to do");
-                clock.advance(EngineConfig.TICK);
-                LockSupport.unpark(thread);
-                Await.until(Duration.ofSeconds(10), Duration.ofMillis(5), engine::publishedNanos,
-                        t -> t == clock.nanoTime(), t -> "a tick's snapshot at " + clock.nanoTime() + "; it is of " + t);
-            }
+            awaitParked(thread, "the engine parked");
+            tickUntilQuiet(rig);
             assertEquals(wire, sentBytes(engine.snapshot()));
             clock.advance(Duration.ofMillis(300));
             capture.frame(frame);
@@ -151,8 +159,7 @@ class EngineThreadTest {
                 clock.advance(EngineConfig.TICK);
                 LockSupport.unpark(thread);
                 Thread.sleep(20);
-                Await.until(Duration.ofSeconds(10), Duration.ofMillis(5), thread::getState,
-                        state -> state == Thread.State.TIMED_WAITING, state -> "the engine parked; it is " + state);
+                awaitParked(thread, "the engine parked");
                 assertEquals(woken, engine.publishedNanos(), "no quick tick after a lone packet (step " + step + ")");
             }
             capture.frame(frame); // 900 ms after the first: traffic
@@ -161,8 +168,7 @@ class EngineThreadTest {
             assertTrue(!engine.quiet(), "a second packet within a second: quick ticks again");
             clock.advance(EngineConfig.TICK);
             LockSupport.unpark(thread);
-            Await.until(Duration.ofSeconds(10), Duration.ofMillis(5), engine::publishedNanos,
-                    t -> t == clock.nanoTime(), t -> "a quick tick's snapshot at " + clock.nanoTime() + "; it is of " + t);
+            awaitSnapshotNow(engine, clock, "a quick tick's snapshot");
         } finally {
             engine.close();
         }
