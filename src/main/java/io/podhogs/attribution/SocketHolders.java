@@ -25,6 +25,17 @@ final class SocketHolders implements AutoCloseable {
     /** The fd links a quick look reads at most: a few milliseconds' worth. */
     static final int QUICK_LOOK_FDS = 4_096;
 
+    /**
+     * How long a cached process stands without its start time read again: a PID is reused only
+     * after the kernel has gone round every other, never within this, and at a thousand new
+     * connections a second one /proc/PID/stat read a flow was a twentieth of the engine.
+     */
+    static final long RECHECK_NANOS = 100_000_000L;
+
+    /** A process as read, and when its start time was last seen to match. */
+    private record Cached(ProcessInfo info, long checkedNanos) {
+    }
+
     /** A full scan done on the scan thread: what it found, when it began and ended. */
     private record Done(SocketOwners owners, long startNanos, long endNanos) {
     }
@@ -33,7 +44,7 @@ final class SocketHolders implements AutoCloseable {
     private final ProcessReader processes;
     private final LongSupplier clock;
     private final Throttle fullScan = new Throttle(FULL_SCAN_FLOOR_NANOS);
-    private final Map<Integer, ProcessInfo> cache = new HashMap<>();
+    private final Map<Integer, Cached> cache = new HashMap<>();
     /** The scan thread; null: scans run on the caller's thread (tests whose clock they move). */
     private final ExecutorService scanner;
     private final AtomicReference<Done> done = new AtomicReference<>();
@@ -145,17 +156,22 @@ final class SocketHolders implements AutoCloseable {
     }
 
     private ProcessInfo process(int pid) {
-        ProcessInfo cached = cache.get(pid);
+        Cached cached = cache.get(pid);
+        long now = clock.getAsLong();
+        if (cached != null && now - cached.checkedNanos() < RECHECK_NANOS) {
+            return cached.info();
+        }
         long startTime = processes.startTime(pid);
         if (startTime < 0) {
-            return cached; // exited since the scan: the scan's view of it is still the best answer
+            return cached == null ? null : cached.info(); // exited since the scan: its view is still the best answer
         }
-        if (cached != null && cached.startTime() == startTime) {
-            return cached;
+        if (cached != null && cached.info().startTime() == startTime) {
+            cache.put(pid, new Cached(cached.info(), now));
+            return cached.info();
         }
         ProcessInfo fresh = processes.read(pid).orElse(null);
         if (fresh != null) {
-            cache.put(pid, fresh);
+            cache.put(pid, new Cached(fresh, now));
         }
         return fresh;
     }
