@@ -1,5 +1,6 @@
 package io.podhogs.attribution;
 
+import java.util.Arrays;
 import io.podhogs.capture.Direction;
 import io.podhogs.capture.PacketSink;
 import io.podhogs.capture.PacketSource;
@@ -44,37 +45,31 @@ public final class FlowTable implements PacketSink {
     private int[] index;
     private int indexMask;
 
-    private int[] ifindex;
-    private int[] protocolFlags;
-    private long[] localHi;
-    private long[] localLo;
-    private long[] remoteHi;
-    private long[] remoteLo;
-    private int[] ports;
-    private long[] sentBytes;
-    private long[] sentPackets;
-    private long[] receivedBytes;
-    private long[] receivedPackets;
-    private long[] linkSource;
+    private int[] ifindex = new int[0];
+    private int[] protocolFlags = new int[0];
+    private long[] localHi = new long[0];
+    private long[] localLo = new long[0];
+    private long[] remoteHi = new long[0];
+    private long[] remoteLo = new long[0];
+    private int[] ports = new int[0];
+    private long[] sentBytes = new long[0];
+    private long[] sentPackets = new long[0];
+    private long[] receivedBytes = new long[0];
+    private long[] receivedPackets = new long[0];
+    private long[] linkSource = new long[0];
     /**
-     * 1 for a slot that counted a packet (or was made) since the last exchange: one that may not be
-     * released, and whose counters the next exchange copies.
+     * The slots that counted a packet (or were made) since the last exchange: ones that may not be
+     * released, and whose counters the next exchange copies (its work is theirs, not every flow's).
      */
-    private byte[] touched;
-    /** The slots marked in {@link #touched}, each once: an exchange's work is theirs, not every flow's. */
-    private int[] touchedSlots;
-    private int touchedCount;
+    private final TouchedSlots touched = new TouchedSlots(0);
 
-    private int[] freeSlots;
+    private int[] freeSlots = new int[0];
     private int freeCount;
     private int highWater;
     private int size;
-    private int[] newSlots;
+    private int[] newSlots = new int[0];
     private int newCount;
-    /** Per bucket and side (host, far): sent bytes, sent packets, received bytes, received packets. */
-    private final long[] overflow = new long[OVERFLOW_BUCKETS * 2 * 4];
-    private final int[] overflowIfindex = new int[OVERFLOW_BUCKETS];
-    private long overflowPackets;
+    private final FlowOverflow overflow = new FlowOverflow();
     private final Runnable onNewFlow;
     private volatile byte[] noFarSide = new byte[0];
     /** Set by a quiet engine: the next packet counted calls {@link #onNewFlow} too, to wake it. */
@@ -99,27 +94,30 @@ public final class FlowTable implements PacketSink {
         allocate(Math.min(this.maxCapacity, Integer.highestOneBit(Math.max(64, initialCapacity) - 1) << 1));
     }
 
+    /**
+     * Sizes every array for {@code newCapacity} slots, keeping what they hold: slots keep their
+     * numbers, so the engine's per-slot state stays valid. The index is made anew, empty.
+     */
     private void allocate(int newCapacity) {
         capacity = newCapacity;
         // A power of two at least twice the slots: the index is at most half full.
         index = new int[Integer.highestOneBit(newCapacity * 2 - 1) << 1];
         indexMask = index.length - 1;
-        ifindex = new int[newCapacity];
-        protocolFlags = new int[newCapacity];
-        localHi = new long[newCapacity];
-        localLo = new long[newCapacity];
-        remoteHi = new long[newCapacity];
-        remoteLo = new long[newCapacity];
-        ports = new int[newCapacity];
-        sentBytes = new long[newCapacity];
-        sentPackets = new long[newCapacity];
-        receivedBytes = new long[newCapacity];
-        receivedPackets = new long[newCapacity];
-        linkSource = new long[newCapacity];
-        touched = new byte[newCapacity];
-        touchedSlots = new int[newCapacity];
-        freeSlots = new int[newCapacity];
-        newSlots = new int[newCapacity];
+        ifindex = Arrays.copyOf(ifindex, newCapacity);
+        protocolFlags = Arrays.copyOf(protocolFlags, newCapacity);
+        localHi = Arrays.copyOf(localHi, newCapacity);
+        localLo = Arrays.copyOf(localLo, newCapacity);
+        remoteHi = Arrays.copyOf(remoteHi, newCapacity);
+        remoteLo = Arrays.copyOf(remoteLo, newCapacity);
+        ports = Arrays.copyOf(ports, newCapacity);
+        sentBytes = Arrays.copyOf(sentBytes, newCapacity);
+        sentPackets = Arrays.copyOf(sentPackets, newCapacity);
+        receivedBytes = Arrays.copyOf(receivedBytes, newCapacity);
+        receivedPackets = Arrays.copyOf(receivedPackets, newCapacity);
+        linkSource = Arrays.copyOf(linkSource, newCapacity);
+        touched.ensureCapacity(newCapacity);
+        freeSlots = Arrays.copyOf(freeSlots, newCapacity);
+        newSlots = Arrays.copyOf(newSlots, newCapacity);
     }
 
     /**
@@ -221,15 +219,10 @@ public final class FlowTable implements PacketSink {
             return;
         }
         if (slot < 0) {
-            int bucket = p.ifindex & (OVERFLOW_BUCKETS - 1);
-            int at = (bucket * 2 + ((flags & FlowKey.PEER) != 0 ? 1 : 0)) * 4 + (sent ? 0 : 2);
-            overflow[at] += p.wireLength;
-            overflow[at + 1]++;
-            overflowIfindex[bucket] = p.ifindex;
-            overflowPackets++;
+            overflow.count(p, (flags & FlowKey.PEER) != 0, sent);
             return;
         }
-        touch(slot);
+        touched.touch(slot);
         if (sent) {
             sentBytes[slot] += p.wireLength;
             sentPackets[slot]++;
@@ -277,17 +270,10 @@ public final class FlowTable implements PacketSink {
         size++;
         // Touched as made, so that the next exchange copies its counters over those of the slot's
         // last flow even when it was only announced.
-        touch(s);
+        touched.touch(s);
         newSlots[newCount++] = s;
         onNewFlow.run();
         return s;
-    }
-
-    private void touch(int s) {
-        if (touched[s] == 0) {
-            touched[s] = 1;
-            touchedSlots[touchedCount++] = s;
-        }
     }
 
     private static int hash(int ifx, int protoFlags, long lHi, long lLo, long rHi, long rLo, int portPair) {
@@ -312,31 +298,24 @@ public final class FlowTable implements PacketSink {
         int released = 0;
         for (int i = 0; i < view.releaseCount; i++) {
             int s = view.releaseSlots[i];
-            if (s < highWater && touched[s] == 0 && remove(s)) {
+            if (s < highWater && !touched.touched(s) && remove(s)) {
                 view.releaseSlots[released++] = s; // the list becomes that of the slots released
             }
         }
         view.releaseCount = 0;
         view.releasedCount = released;
         handOverNewSlots(view);
-        view.clearTouched();
-        for (int i = 0; i < touchedCount; i++) {
-            int s = touchedSlots[i];
+        view.touched.clear();
+        for (int i = 0; i < touched.count(); i++) {
+            int s = touched.slot(i);
             view.sentBytes[s] = sentBytes[s];
             view.sentPackets[s] = sentPackets[s];
             view.receivedBytes[s] = receivedBytes[s];
             view.receivedPackets[s] = receivedPackets[s];
-            view.touched[s] = 1;
-            touched[s] = 0;
+            view.touched.touch(s);
         }
-        System.arraycopy(touchedSlots, 0, view.touchedSlots, 0, touchedCount);
-        view.touchedCount = touchedCount;
-        touchedCount = 0;
-        if (view.overflowPackets != overflowPackets) {
-            System.arraycopy(overflow, 0, view.overflow, 0, overflow.length);
-            System.arraycopy(overflowIfindex, 0, view.overflowIfindex, 0, overflowIfindex.length);
-            view.overflowPackets = overflowPackets;
-        }
+        touched.clear();
+        overflow.copyTo(view);
         view.size = size;
     }
 
@@ -430,41 +409,8 @@ public final class FlowTable implements PacketSink {
     }
 
     private void grow() {
-        int[] oldIfindex = ifindex;
-        int[] oldProtocolFlags = protocolFlags;
-        long[] oldLocalHi = localHi;
-        long[] oldLocalLo = localLo;
-        long[] oldRemoteHi = remoteHi;
-        long[] oldRemoteLo = remoteLo;
-        int[] oldPorts = ports;
-        long[] oldSentBytes = sentBytes;
-        long[] oldSentPackets = sentPackets;
-        long[] oldReceivedBytes = receivedBytes;
-        long[] oldReceivedPackets = receivedPackets;
-        long[] oldLinkSource = linkSource;
-        byte[] oldTouched = touched;
-        int[] oldTouchedSlots = touchedSlots;
-        int[] oldFree = freeSlots;
-        int[] oldNew = newSlots;
         int[] oldIndex = index;
         allocate(Math.min(capacity * 2, maxCapacity));
-        // Slots keep their numbers: the engine's per-slot state stays valid.
-        System.arraycopy(oldIfindex, 0, ifindex, 0, highWater);
-        System.arraycopy(oldProtocolFlags, 0, protocolFlags, 0, highWater);
-        System.arraycopy(oldLocalHi, 0, localHi, 0, highWater);
-        System.arraycopy(oldLocalLo, 0, localLo, 0, highWater);
-        System.arraycopy(oldRemoteHi, 0, remoteHi, 0, highWater);
-        System.arraycopy(oldRemoteLo, 0, remoteLo, 0, highWater);
-        System.arraycopy(oldPorts, 0, ports, 0, highWater);
-        System.arraycopy(oldSentBytes, 0, sentBytes, 0, highWater);
-        System.arraycopy(oldSentPackets, 0, sentPackets, 0, highWater);
-        System.arraycopy(oldReceivedBytes, 0, receivedBytes, 0, highWater);
-        System.arraycopy(oldReceivedPackets, 0, receivedPackets, 0, highWater);
-        System.arraycopy(oldLinkSource, 0, linkSource, 0, highWater);
-        System.arraycopy(oldTouched, 0, touched, 0, highWater);
-        System.arraycopy(oldTouchedSlots, 0, touchedSlots, 0, touchedCount);
-        System.arraycopy(oldFree, 0, freeSlots, 0, freeCount);
-        System.arraycopy(oldNew, 0, newSlots, 0, newCount);
         for (int entry : oldIndex) {
             if (entry != EMPTY) {
                 int s = entry - 1;

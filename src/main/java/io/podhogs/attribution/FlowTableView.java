@@ -19,9 +19,7 @@ public final class FlowTableView {
     long[] sentPackets = new long[0];
     long[] receivedBytes = new long[0];
     long[] receivedPackets = new long[0];
-    byte[] touched = new byte[0];
-    int[] touchedSlots = new int[0];
-    int touchedCount;
+    final TouchedSlots touched = new TouchedSlots(0);
     int[] newSlots = new int[0];
     int newCount;
     /** The release requests ({@code releaseCount}); after an exchange, the slots released ({@code releasedCount}). */
@@ -40,8 +38,7 @@ public final class FlowTableView {
             sentPackets = Arrays.copyOf(sentPackets, capacity);
             receivedBytes = Arrays.copyOf(receivedBytes, capacity);
             receivedPackets = Arrays.copyOf(receivedPackets, capacity);
-            touched = Arrays.copyOf(touched, capacity);
-            touchedSlots = Arrays.copyOf(touchedSlots, capacity);
+            touched.ensureCapacity(capacity);
             newSlots = new int[capacity];
             int[] slots = new int[capacity];
             // Pending requests, or this exchange's releases, made before it grew.
@@ -60,14 +57,6 @@ public final class FlowTableView {
         }
         releaseSlots[releaseCount++] = slot;
         releasedCount = 0;
-    }
-
-    /** Unmarks the slots the last exchange marked touched. */
-    void clearTouched() {
-        for (int i = 0; i < touchedCount; i++) {
-            touched[touchedSlots[i]] = 0;
-        }
-        touchedCount = 0;
     }
 
     /** Call before each exchange: the released list is per exchange. */
@@ -101,17 +90,17 @@ public final class FlowTableView {
 
     /** Whether the slot counted a packet (or was made) between the last two exchanges. */
     public boolean touched(int slot) {
-        return touched[slot] != 0;
+        return touched.touched(slot);
     }
 
     /** How many slots {@link #touched} marks: the only ones whose counters the last exchange changed. */
     public int touchedCount() {
-        return touchedCount;
+        return touched.count();
     }
 
     /** The {@code i}th of them, each once, in no particular order. */
     public int touchedSlot(int i) {
-        return touchedSlots[i];
+        return touched.slot(i);
     }
 
     public long sentBytes(int slot) {
