@@ -15,6 +15,8 @@ final class FramePath implements PacketSource {
     private RuntimeException lastFailure;
     /** The batch {@link #next()} reads from, while {@link #acceptBatch} runs. */
     private FrameBatch batch;
+    /** Frames {@link #next()} has stepped to: whether a sink that threw had taken any. */
+    private long taken;
 
     FramePath(FrameParser parser, PacketSink sink, CaptureCounters counters) {
         this.parser = parser;
@@ -48,11 +50,20 @@ final class FramePath implements PacketSource {
         batch = frames;
         try {
             while (true) {
+                long takenBefore = taken;
                 try {
                     sink.acceptAll(this);
                     return;
                 } catch (RuntimeException e) {
-                    failed(e); // the frame it threw on was taken: the rest go on
+                    lastFailure = e;
+                    if (taken == takenBefore) {
+                        // It threw before taking a frame, and would again: the rest fail, unread.
+                        while (batch.next()) {
+                            counters.failed();
+                        }
+                        return;
+                    }
+                    counters.failed(); // the frame it threw on was taken: the rest go on
                 }
             }
         } finally {
@@ -64,6 +75,7 @@ final class FramePath implements PacketSource {
     @Override
     public ParsedPacket next() {
         while (batch.next()) {
+            taken++;
             try {
                 parser.parse(batch.frame(), batch.captured(), batch.original(), packet);
                 counters.count(packet);

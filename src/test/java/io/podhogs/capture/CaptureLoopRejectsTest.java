@@ -74,4 +74,22 @@ class CaptureLoopRejectsTest {
         assertEquals(List.of(8L, 1L), List.of(s.frames(), s.failed()), s::toString);
         assertEquals("a frame could not be counted: java.lang.IllegalStateException: frame 2 refused", s.error());
     }
+
+    @Test
+    void aSinkThatThrowsBeforeTakingAFrameFailsTheBatchInsteadOfLoopingOnIt() throws Exception {
+        PacketSink refusing = new PacketSink() {
+            @Override
+            public void accept(ParsedPacket packet) {
+                throw new AssertionError("frames come in batches");
+            }
+
+            @Override
+            public void acceptAll(PacketSource packets) {
+                throw new IllegalStateException("refused");
+            }
+        };
+        CaptureStatus s = countAll("truncated-sll2.pcap", refusing);
+        assertEquals(List.of(0L, 8L), List.of(s.frames(), s.failed()), s::toString);
+        assertEquals("a frame could not be counted: java.lang.IllegalStateException: refused", s.error());
+    }
 }
