@@ -53,7 +53,8 @@ final class AnyDeviceCapture implements Capture {
                 return PerDeviceCapture.start(config, selection, interfaces, sink);
             }
             PcapOpener.setFilter(handle, devices.text(), config.filter());
-            CaptureLoop first = new CaptureLoop("any", handle, FrameParser.cooked(LinkType.LINUX_SLL2), sink);
+            CaptureLoop first = new CaptureLoop("any", handle, FrameParser.cooked(LinkType.LINUX_SLL2), sink,
+                    ReadPacing.BUSY_LINKS);
             first.start();
             AnyDeviceCapture capture = new AnyDeviceCapture(config, interfaces, devices,
                     new ReopeningLoop(first, () -> reopen(config, devices)), "any: " + selection.describe());

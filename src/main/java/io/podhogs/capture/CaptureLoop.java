@@ -5,6 +5,7 @@ import com.sun.jna.Pointer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.jboss.logging.Logger;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
@@ -36,6 +37,7 @@ final class CaptureLoop {
     /** struct pcap_stat: ps_recv, ps_drop, ps_ifdrop (unsigned ints; room to spare). */
     private final Memory stats = new Memory(32);
     private final FramePath path;
+    private final ReadPacing pacing;
     private final Thread thread;
     private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicReference<FilterChange> pendingFilter = new AtomicReference<>();
@@ -54,14 +56,20 @@ final class CaptureLoop {
     private final long kernelDropsBefore;
     private final long interfaceDropsBefore;
 
+    /** A loop that reads on at once after every read: for handles whose frames must not wait. */
     CaptureLoop(String name, PcapHandle handle, FrameParser parser, PacketSink sink) {
-        this(name, handle, new FramePath(parser, sink, new CaptureCounters()), 0, 0);
+        this(name, handle, parser, sink, ReadPacing.NONE);
+    }
+
+    CaptureLoop(String name, PcapHandle handle, FrameParser parser, PacketSink sink, ReadPacing pacing) {
+        this(name, handle, new FramePath(parser, sink, new CaptureCounters()), pacing, 0, 0);
     }
 
     /** A new handle's statistics start at zero: the drops its predecessors reported are added. */
-    private CaptureLoop(String name, PcapHandle handle, FramePath path, long kernelDropsBefore,
+    private CaptureLoop(String name, PcapHandle handle, FramePath path, ReadPacing pacing, long kernelDropsBefore,
                         long interfaceDropsBefore) {
         this.path = path;
+        this.pacing = pacing;
         this.kernelDropsBefore = kernelDropsBefore;
         this.interfaceDropsBefore = interfaceDropsBefore;
         this.name = name;
@@ -113,6 +121,10 @@ final class CaptureLoop {
             if (error.isEmpty() && path.lastFailure() != null) {
                 error = "a frame could not be counted: " + path.lastFailure();
             }
+            long pause = pacing.pauseAfter(read, batches.batchFrames());
+            if (pause > 0 && !stopping) {
+                LockSupport.parkNanos(pause); // a stop or a new filter unparks: the next read then breaks at once
+            }
             return true;
         }
         // pcap_breakloop ends a read this way: a stop, a new filter, or (from a test) libpcap giving
@@ -150,6 +162,7 @@ final class CaptureLoop {
             } catch (NotOpenException e) {
                 // closed: it is stopping
             }
+            LockSupport.unpark(thread);
         }
     }
 
@@ -187,6 +200,7 @@ final class CaptureLoop {
             } catch (NotOpenException e) {
                 // already closed
             }
+            LockSupport.unpark(thread);
         }
     }
 
@@ -236,6 +250,6 @@ final class CaptureLoop {
      */
     CaptureLoop successor(PcapHandle next) {
         CaptureStatus last = status();
-        return new CaptureLoop(name, next, path, last.kernelDrops(), last.interfaceDrops());
+        return new CaptureLoop(name, next, path, pacing, last.kernelDrops(), last.interfaceDrops());
     }
 }
