@@ -17,10 +17,12 @@ import org.pcap4j.core.PcapHandle;
  * writes each frame (a 16-byte record header, then the bytes captured) to a C stream that
  * {@code fmemopen} opened over this reader's native buffer. One downcall reads up to
  * {@link #batchFrames()} frames; one bulk copy then brings the records written onto the heap, and
- * {@link #next()} steps through them, copying each frame into one reused array. (A copy out of the
- * native buffer per frame went through the ByteBuffer's checks and a JNI copy each time: a tenth of
- * the capture thread under C1.) Per batch: four downcalls and one copy; per frame: nothing
- * allocated. The batch is bounded by the buffer ({@code count * (16 + snapshot)} bytes at most), so
+ * {@link #next()} steps through them: each frame is parsed where it lies in that copy
+ * ({@link #records()} from {@link #start()}). (A copy out of the native buffer per frame went
+ * through the ByteBuffer's checks and a JNI copy each time: a tenth of the capture thread under C1;
+ * a copy of each frame into an array of its own, another 4%.) Per batch: four downcalls and one
+ * copy; per frame: nothing allocated, nothing copied. The batch is bounded by the buffer
+ * ({@code count * (16 + snapshot)} bytes at most), so
  * the stream can never run out of room mid-batch.
  *
  * <p>Used by one thread, the handle's capture thread; {@link #close()} after that thread ended.
@@ -45,7 +47,8 @@ final class FrameBatch implements AutoCloseable {
     private final long file;
     private final long dumper;
     private final int batchFrames;
-    private final byte[] frame;
+    /** The most bytes of a frame a record holds: the handle's snap length. */
+    private final int snapshot;
     /**
      * The records of the last batch, copied from the native buffer: grown to the largest batch
      * seen (at most the buffer's size), so a quiet handle keeps a small one.
@@ -53,6 +56,7 @@ final class FrameBatch implements AutoCloseable {
     private byte[] copied = new byte[0];
     private int end;
     private int at;
+    private int start;
     private int captured;
     private int original;
     private boolean closed;
@@ -65,7 +69,7 @@ final class FrameBatch implements AutoCloseable {
         this.file = file;
         this.dumper = dumper;
         this.batchFrames = batchFrames;
-        this.frame = new byte[snapshot];
+        this.snapshot = snapshot;
     }
 
     /** A reader over an open handle (live or a savefile); one line (a CaptureException) where it cannot be made. */
@@ -141,8 +145,8 @@ final class FrameBatch implements AutoCloseable {
     }
 
     /**
-     * Steps to the batch's next frame, whose bytes {@link #frame()} then holds from index 0; false
-     * when the batch has no more.
+     * Steps to the batch's next frame, whose bytes {@link #records()} then holds from
+     * {@link #start()}; false when the batch has no more.
      */
     boolean next() {
         if (at + RECORD_HEADER > end) {
@@ -154,17 +158,24 @@ final class FrameBatch implements AutoCloseable {
             end = at; // no such record is written (caplen is at most the snapshot): never loop on one
             return false;
         }
-        int start = at + RECORD_HEADER;
-        captured = Math.min(Math.min(length, frame.length), end - start);
+        start = at + RECORD_HEADER;
+        captured = Math.min(Math.min(length, snapshot), end - start);
         original = intAt(at + 12);
-        System.arraycopy(copied, start, frame, 0, captured);
         at = start + length;
         return true;
     }
 
-    /** The frame {@link #next()} stepped to, from index 0, in an array reused for the next frame. */
-    byte[] frame() {
-        return frame;
+    /**
+     * The batch's records, the frame {@link #next()} stepped to among them: valid until the next
+     * {@link #read()}, which writes over them.
+     */
+    byte[] records() {
+        return copied;
+    }
+
+    /** Where the frame {@link #next()} stepped to starts in {@link #records()}. */
+    int start() {
+        return start;
     }
 
     /** How many of {@link #frame()}'s bytes were captured of it. */

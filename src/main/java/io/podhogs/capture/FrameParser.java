@@ -1,5 +1,7 @@
 package io.podhogs.capture;
 
+import java.util.Objects;
+
 /**
  * Parses link, network and transport headers from the raw bytes of one frame into a reused
  * {@link ParsedPacket}. It never throws on bad input and never allocates: a frame cut short by the
@@ -45,6 +47,8 @@ public final class FrameParser {
     private final FragmentTable fragments = new FragmentTable(1024);
     /** The frame's length as pcap reported it (at least what was captured), for the frame in hand. */
     private int frameLength;
+    /** Where the frame in hand starts in its buffer. */
+    private int frameStart;
 
     private FrameParser(LinkType linkType, int deviceIfindex, int deviceHardwareType, long deviceMac) {
         this.linkType = linkType;
@@ -67,25 +71,40 @@ public final class FrameParser {
     }
 
     /**
-     * Parses one frame.
+     * Parses one frame, which starts at index 0 of {@code frame}.
      *
      * @param frame the captured bytes (at least {@code capturedLength} of them)
      * @param capturedLength how many bytes were captured (snap length cuts it)
      * @param originalLength the frame's length before the snap length cut it, as pcap reports it
      */
     public void parse(byte[] frame, int capturedLength, int originalLength, ParsedPacket p) {
+        parse(frame, 0, capturedLength, originalLength, p);
+    }
+
+    /**
+     * Parses one frame where it lies in a larger buffer (a batch's records), without copying it out:
+     * nothing before {@code start} or past its captured bytes is read, and every offset it reports
+     * ({@link ParsedPacket#payloadOffset}) is an index into {@code buffer}.
+     *
+     * @param start the frame's first byte in {@code buffer}
+     */
+    public void parse(byte[] buffer, int start, int capturedLength, int originalLength, ParsedPacket p) {
+        Objects.checkIndex(start, buffer.length + 1);
         p.reset();
-        p.frame = frame;
-        int caplen = Math.max(0, Math.min(capturedLength, frame.length));
+        p.frame = buffer;
+        int captured = Math.max(0, Math.min(capturedLength, buffer.length - start));
         // pcap never reports a frame shorter than what it captured; a caller that does is not
         // believed, so that no length derived from it can be negative.
-        int origLen = Math.max(originalLength, caplen);
+        int origLen = Math.max(originalLength, captured);
         frameLength = origLen;
+        frameStart = start;
+        // From here on every bound is an index into the buffer: where the captured bytes end.
+        int limit = start + captured;
         switch (linkType) {
-            case LINUX_SLL2 -> parseSll2(frame, caplen, origLen, p);
-            case LINUX_SLL -> parseSll(frame, caplen, origLen, p);
-            case ETHERNET -> parseEthernet(frame, caplen, origLen, p);
-            case RAW -> parseRaw(frame, caplen, origLen, p);
+            case LINUX_SLL2 -> parseSll2(buffer, start, limit, origLen, p);
+            case LINUX_SLL -> parseSll(buffer, start, limit, origLen, p);
+            case ETHERNET -> parseEthernet(buffer, start, limit, origLen, p);
+            case RAW -> parseRaw(buffer, start, limit, origLen, p);
         }
     }
 
@@ -94,90 +113,92 @@ public final class FrameParser {
      * cut them ({@code truncated}), or the frame itself is shorter than they say ({@code malformed}).
      */
     private void cut(ParsedPacket p, int needed) {
-        if (needed > frameLength) {
+        if (needed - frameStart > frameLength) {
             p.malformed = true;
         } else {
             p.truncated = true;
         }
     }
 
-    private void parseSll2(byte[] f, int caplen, int origLen, ParsedPacket p) {
-        if (caplen < SLL2_HEADER) {
-            cut(p, SLL2_HEADER);
+    // Each link parser: the frame starts at s; limit is the index where its captured bytes end.
+
+    private void parseSll2(byte[] f, int s, int limit, int origLen, ParsedPacket p) {
+        if (limit < s + SLL2_HEADER) {
+            cut(p, s + SLL2_HEADER);
             p.wireLength = Math.max(0, origLen - SLL2_HEADER);
             return;
         }
-        p.hardwareType = u16(f, 8);
+        p.hardwareType = u16(f, s + 8);
         p.wireLength = origLen - SLL2_HEADER + linkHeaderLength(p.hardwareType);
-        int ifindex = int32(f, 4);
+        int ifindex = int32(f, s + 4);
         if (ifindex < 0) {
             p.malformed = true; // the kernel's interface indexes are positive: this header is not one
             return;
         }
         p.ifindex = ifindex;
-        p.direction = direction(f[10] & 0xff, p.hardwareType);
-        if ((f[11] & 0xff) == 6) { // sll2_halen: an Ethernet-like source address follows
-            p.linkSource = mac(f, 12);
+        p.direction = direction(f[s + 10] & 0xff, p.hardwareType);
+        if ((f[s + 11] & 0xff) == 6) { // sll2_halen: an Ethernet-like source address follows
+            p.linkSource = mac(f, s + 12);
         }
-        parseEthertype(f, caplen, SLL2_HEADER, u16(f, 0), p);
+        parseEthertype(f, limit, s + SLL2_HEADER, u16(f, s), p);
     }
 
-    private void parseSll(byte[] f, int caplen, int origLen, ParsedPacket p) {
-        if (caplen < SLL_HEADER) {
-            cut(p, SLL_HEADER);
+    private void parseSll(byte[] f, int s, int limit, int origLen, ParsedPacket p) {
+        if (limit < s + SLL_HEADER) {
+            cut(p, s + SLL_HEADER);
             p.wireLength = Math.max(0, origLen - SLL_HEADER);
             return;
         }
         // SLL v1 has no interface index: only a per-device capture can know it.
         p.ifindex = deviceIfindex;
-        p.hardwareType = u16(f, 2);
-        p.direction = direction(u16(f, 0), p.hardwareType);
+        p.hardwareType = u16(f, s + 2);
+        p.direction = direction(u16(f, s), p.hardwareType);
         p.wireLength = origLen - SLL_HEADER + linkHeaderLength(p.hardwareType);
-        parseEthertype(f, caplen, SLL_HEADER, u16(f, 14), p);
+        parseEthertype(f, limit, s + SLL_HEADER, u16(f, s + 14), p);
     }
 
-    private void parseEthernet(byte[] f, int caplen, int origLen, ParsedPacket p) {
+    private void parseEthernet(byte[] f, int s, int limit, int origLen, ParsedPacket p) {
         p.ifindex = deviceIfindex;
         p.hardwareType = deviceHardwareType == 0 ? ARPHRD_ETHER : deviceHardwareType;
         // Loopback shows an Ethernet header to pcap that its counters do not count.
         p.wireLength = Math.max(0, origLen - ETHERNET_HEADER + linkHeaderLength(p.hardwareType));
-        if (caplen < ETHERNET_HEADER) {
-            cut(p, ETHERNET_HEADER);
+        if (limit < s + ETHERNET_HEADER) {
+            cut(p, s + ETHERNET_HEADER);
             return;
         }
-        p.direction = ethernetDirection(f, p.hardwareType);
-        p.linkSource = mac(f, 6);
-        parseEthertype(f, caplen, ETHERNET_HEADER, u16(f, 12), p);
+        p.direction = ethernetDirection(f, s, p.hardwareType);
+        p.linkSource = mac(f, s + 6);
+        parseEthertype(f, limit, s + ETHERNET_HEADER, u16(f, s + 12), p);
     }
 
-    private void parseRaw(byte[] f, int caplen, int origLen, ParsedPacket p) {
+    private void parseRaw(byte[] f, int s, int limit, int origLen, ParsedPacket p) {
         p.ifindex = deviceIfindex;
         p.hardwareType = deviceHardwareType;
         p.wireLength = origLen;
         // A raw IP device has no addresses in its frames: the per-device rule cannot tell
         // direction, so it is decided by the caller's device addresses (incoming by default).
         p.direction = Direction.INCOMING;
-        if (caplen < 1) {
-            cut(p, 1);
+        if (limit < s + 1) {
+            cut(p, s + 1);
             return;
         }
-        int version = (f[0] & 0xff) >>> 4;
+        int version = (f[s] & 0xff) >>> 4;
         if (version == 4) {
-            parseIpv4(f, caplen, 0, p);
+            parseIpv4(f, limit, s, p);
         } else if (version == 6) {
-            parseIpv6(f, caplen, 0, p);
+            parseIpv6(f, limit, s, p);
         }
     }
 
-    private Direction ethernetDirection(byte[] f, int hardwareType) {
+    private Direction ethernetDirection(byte[] f, int s, int hardwareType) {
         if (hardwareType == ARPHRD_LOOPBACK) {
             return Direction.LOOPBACK;
         }
-        if (deviceMac >= 0 && mac(f, 6) == deviceMac) {
+        if (deviceMac >= 0 && mac(f, s + 6) == deviceMac) {
             return Direction.OUTGOING;
         }
-        boolean group = (f[0] & 1) != 0;
-        if (group || deviceMac < 0 || mac(f, 0) == deviceMac) {
+        boolean group = (f[s] & 1) != 0;
+        if (group || deviceMac < 0 || mac(f, s) == deviceMac) {
             return Direction.INCOMING;
         }
         return Direction.OTHER_HOST;
@@ -209,11 +230,11 @@ public final class FrameParser {
         };
     }
 
-    private void parseEthertype(byte[] f, int caplen, int offset, int ethertype, ParsedPacket p) {
+    private void parseEthertype(byte[] f, int limit, int offset, int ethertype, ParsedPacket p) {
         int o = offset;
         int type = ethertype;
         while (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ || type == ETHERTYPE_VLAN_9100) {
-            if (caplen < o + 4) {
+            if (limit < o + 4) {
                 cut(p, o + 4);
                 return;
             }
@@ -221,15 +242,15 @@ public final class FrameParser {
             o += 4;
         }
         if (type == ETHERTYPE_IPV4) {
-            parseIpv4(f, caplen, o, p);
+            parseIpv4(f, limit, o, p);
         } else if (type == ETHERTYPE_IPV6) {
-            parseIpv6(f, caplen, o, p);
+            parseIpv6(f, limit, o, p);
         }
     }
 
-    private void parseIpv4(byte[] f, int caplen, int o, ParsedPacket p) {
+    private void parseIpv4(byte[] f, int limit, int o, ParsedPacket p) {
         p.ipVersion = 4;
-        if (caplen < o + 20) {
+        if (limit < o + 20) {
             cut(p, o + 20);
             return;
         }
@@ -254,15 +275,15 @@ public final class FrameParser {
             p.orphanFragment = !fragments.recall(p, id, p.protocol);
             return;
         }
-        parseTransport(f, caplen, o + headerLength, end, p);
+        parseTransport(f, limit, o + headerLength, end, p);
         if (moreFragments && p.hasPorts()) {
             fragments.remember(p, id, p.protocol);
         }
     }
 
-    private void parseIpv6(byte[] f, int caplen, int o, ParsedPacket p) {
+    private void parseIpv6(byte[] f, int limit, int o, ParsedPacket p) {
         p.ipVersion = 6;
-        if (caplen < o + 40) {
+        if (limit < o + 40) {
             cut(p, o + 40);
             return;
         }
@@ -286,7 +307,7 @@ public final class FrameParser {
         // every fragment of a datagram (RFC 8200 4.5), so the key that ties them together.
         int fragmentNext = 0;
         for (int i = 0; i < MAX_IPV6_EXTENSIONS && isExtensionHeader(next); i++) {
-            if (off + 8 > end || caplen < off + 8) {
+            if (off + 8 > end || limit < off + 8) {
                 p.protocol = next;
                 if (off + 8 > end) {
                     p.malformed = true;
@@ -326,7 +347,7 @@ public final class FrameParser {
             p.malformed = true; // more extension headers than any sane packet carries
             return;
         }
-        parseTransport(f, caplen, off, end, p);
+        parseTransport(f, limit, off, end, p);
         if (fragmented && p.hasPorts()) {
             fragments.remember(p, id, fragmentNext);
         }
@@ -341,7 +362,7 @@ public final class FrameParser {
      * Reads the ports at {@code off}; {@code end} is where the IP datagram ends by its own header: a
      * transport header past it (in the Ethernet padding, say) is not the datagram's.
      */
-    private void parseTransport(byte[] f, int caplen, int off, int end, ParsedPacket p) {
+    private void parseTransport(byte[] f, int limit, int off, int end, ParsedPacket p) {
         if (p.protocol != ParsedPacket.TCP && p.protocol != ParsedPacket.UDP) {
             return;
         }
@@ -349,20 +370,20 @@ public final class FrameParser {
             p.malformed = true;
             return;
         }
-        if (caplen < off + 4) {
+        if (limit < off + 4) {
             cut(p, off + 4);
             return;
         }
         p.srcPort = u16(f, off);
         p.dstPort = u16(f, off + 2);
-        if (p.protocol == ParsedPacket.TCP && Math.min(caplen, end) >= off + 14) {
+        if (p.protocol == ParsedPacket.TCP && Math.min(limit, end) >= off + 14) {
             p.tcpFlags = f[off + 13] & 0xff;
             p.payloadOffset = off + ((f[off + 12] >> 4) & 0xf) * 4;
         } else if (p.protocol == ParsedPacket.UDP) {
             p.payloadOffset = off + 8;
         }
         if (p.payloadOffset >= 0) {
-            p.payloadEnd = Math.min(caplen, end);
+            p.payloadEnd = Math.min(limit, end);
         }
     }
 

@@ -77,7 +77,7 @@ final class FramePath implements PacketSource {
         while (batch.next()) {
             taken++;
             try {
-                parser.parse(batch.frame(), batch.captured(), batch.original(), packet);
+                parser.parse(batch.records(), batch.start(), batch.captured(), batch.original(), packet);
                 counters.count(packet);
                 return packet;
             } catch (RuntimeException e) {

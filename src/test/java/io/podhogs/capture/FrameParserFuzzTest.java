@@ -119,6 +119,36 @@ class FrameParserFuzzTest {
     }
 
     @Test
+    void aFrameParsedWhereItLiesInABatchParsesAsItDoesAlone() {
+        // The capture parses each frame in place among a batch's records (FrameBatch): other
+        // frames' bytes before and after it must change nothing, and its offsets are the buffer's.
+        Fuzz.forAll("a frame in a larger buffer parses as it does alone", 1000,
+                d -> FrameMutations.run(d, 12), run -> {
+                    FrameParser alone = run.device().parser();
+                    FrameParser inPlace = run.device().parser();
+                    ParsedPacket p = new ParsedPacket();
+                    ParsedPacket q = new ParsedPacket();
+                    int n = 0;
+                    for (FrameGen.Input in : run.frames()) {
+                        int captured = Math.max(0, Math.min(in.captured(), in.bytes().length));
+                        int start = 1 + (n++ * 37) % 300;
+                        byte[] records = new byte[start + captured + 64];
+                        for (int i = 0; i < records.length; i++) {
+                            records[i] = (byte) (i * 131 + 17);
+                        }
+                        System.arraycopy(in.bytes(), 0, records, start, captured);
+                        alone.parse(in.bytes(), captured, in.original(), p);
+                        inPlace.parse(records, start, captured, in.original(), q);
+                        assertEquals(PcapFrames.summary(p), PcapFrames.summary(q), "in place at " + start);
+                        assertEquals(p.linkSource, q.linkSource, "link source in place at " + start);
+                        assertEquals(p.payloadOffset < 0 ? -1 : p.payloadOffset + start, q.payloadOffset, "payload offset");
+                        assertEquals(p.payloadOffset < 0 ? p.payloadEnd : p.payloadEnd + start, q.payloadEnd, "payload end");
+                        assertTrue(q.frame == records, "the packet names the buffer its offsets are in");
+                    }
+                });
+    }
+
+    @Test
     void aFragmentGetsItsOwnDatagramsPortsOrNone() {
         Fuzz.forAll("a fragment gets its own datagram's ports or none", 1000, d -> Fragments.mixed(d), run -> {
             FrameParser parser = run.device().parser();
