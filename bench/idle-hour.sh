@@ -19,26 +19,19 @@ duration=${1:-3600}; sample=${2:-60}; slice=${3:-600}
 [ "$(id -u)" = 0 ] || { echo "idle-hour: run as root (the monitors capture)" >&2; exit 2; }
 timeout 900 ./podhogs --version >/dev/null   # builds on first use
 
+# shellcheck source=bench/quiet-veth.sh
+. "$here/bench/quiet-veth.sh"
 ns=phhour; a=phho0; b=phho1
 work=$(mktemp -d -t podhogs-idle-hour.XXXXXX)
 cli=; agent=
 cleanup() {
   for p in $cli $agent; do kill -KILL "$p" 2>/dev/null || true; done
-  ip link del $a 2>/dev/null || true
-  ip netns del $ns 2>/dev/null || true
+  quiet_veth_remove $ns $a
   rm -rf "$work"
 }
 trap cleanup EXIT
 cleanup; mkdir -p "$work"
-ip netns add $ns
-ip link add $a type veth peer name $b
-ip link set $b netns $ns
-sysctl -qw net.ipv6.conf.$a.disable_ipv6=1
-ip netns exec $ns sysctl -qw net.ipv6.conf.$b.disable_ipv6=1
-ip addr add 10.213.96.1/24 dev $a; ip link set $a up
-ip netns exec $ns ip addr add 10.213.96.2/24 dev $b; ip netns exec $ns ip link set $b up
-ip neigh replace 10.213.96.2 lladdr "$(ip netns exec $ns cat /sys/class/net/$b/address)" dev $a nud permanent
-ip netns exec $ns ip neigh replace 10.213.96.1 lladdr "$(cat /sys/class/net/$a/address)" dev $b nud permanent
+quiet_veth $ns $a $b 10.213.96
 
 bash -c "exec ./podhogs -t -d 1 $a" >/dev/null 2>"$work/cli.log" & cli=$!
 PODHOGS_INTERFACES=$a PODHOGS_HISTORY_FILE="$work/history.db" PODHOGS_KUBERNETES_MODE=off \

@@ -20,24 +20,17 @@ warmup=${1:-15}; window=${2:-30}; gap=${3:-5}
 command -v nethogs >/dev/null || { echo "idle: nethogs is not installed: apt-get install -y nethogs" >&2; exit 2; }
 timeout 900 ./podhogs --version >/dev/null   # builds on first use
 
+# shellcheck source=bench/quiet-veth.sh
+. "$here/bench/quiet-veth.sh"
 ns=phidle; a=phid0; b=phid1
 mon=
 cleanup() {
   if [ -n "$mon" ]; then kill -KILL "$mon" 2>/dev/null || true; fi
-  ip link del $a 2>/dev/null || true
-  ip netns del $ns 2>/dev/null || true
+  quiet_veth_remove $ns $a
 }
 trap cleanup EXIT
 cleanup
-ip netns add $ns
-ip link add $a type veth peer name $b
-ip link set $b netns $ns
-sysctl -qw net.ipv6.conf.$a.disable_ipv6=1
-ip netns exec $ns sysctl -qw net.ipv6.conf.$b.disable_ipv6=1
-ip addr add 10.213.95.1/24 dev $a; ip link set $a up
-ip netns exec $ns ip addr add 10.213.95.2/24 dev $b; ip netns exec $ns ip link set $b up
-ip neigh replace 10.213.95.2 lladdr "$(ip netns exec $ns cat /sys/class/net/$b/address)" dev $a nud permanent
-ip netns exec $ns ip neigh replace 10.213.95.1 lladdr "$(cat /sys/class/net/$a/address)" dev $b nud permanent
+quiet_veth $ns $a $b 10.213.95
 
 # The monitor's process (the launcher execs java; nethogs is itself).
 proc_of() { local p=$1 c; c=$(pgrep -P "$p" | head -1); echo "${c:-$p}"; }
