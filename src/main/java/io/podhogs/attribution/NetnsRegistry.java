@@ -145,15 +145,18 @@ public final class NetnsRegistry {
      * Where the namespace's /proc/net files are read: through its first process that still runs. A
      * namespace's first processes are often its setup's (ip netns exec ... ip addr add), gone a
      * moment later, and a gone process's files read as empty, which must not pass for "no sockets".
+     * One readlink a call tells both: a process that has exited (a zombie too) has no ns/net link
+     * to read, and one that moved namespace (setns) names another. (A stat of its net directory
+     * before it added nothing, at every table read of a busy node's engine.)
      */
     public Path netDir(long netns) {
         if (netns == hostNetns) {
             return host.proc("self", "net");
         }
         for (int pid : pids(netns)) {
-            Path dir = host.proc(Integer.toString(pid), "net");
-            if (Files.isDirectory(dir) && netnsOf(Integer.toString(pid)) == netns) {
-                return dir;
+            String name = Integer.toString(pid);
+            if (netnsOf(name) == netns) {
+                return host.proc(name, "net");
             }
         }
         return null;

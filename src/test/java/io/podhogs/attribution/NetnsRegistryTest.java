@@ -25,19 +25,25 @@ class NetnsRegistryTest {
     @BeforeEach
     void setUp() throws IOException {
         host = new HostFiles(root.resolve("proc"), root.resolve("sys"), root.resolve("etc"));
-        process("self", HOST, true);
+        process("self", HOST);
     }
 
-    private void process(String pid, long netns, boolean running) throws IOException {
+    private void process(String pid, long netns) throws IOException {
         Path dir = host.proc(pid);
         Files.createDirectories(dir.resolve("ns"));
         Files.createSymbolicLink(dir.resolve("ns").resolve("net"), Path.of("net:[" + netns + "]"));
-        if (running) {
-            Files.createDirectories(dir.resolve("net"));
-            // The pod's veth end is interface 17; lo (1) has no link-layer multicast address.
-            Files.writeString(dir.resolve("net").resolve("dev_mcast"),
-                    "17   eth0            1     0     333300000001\n");
-        }
+        Files.createDirectories(dir.resolve("net"));
+        // The pod's veth end is interface 17; lo (1) has no link-layer multicast address.
+        Files.writeString(dir.resolve("net").resolve("dev_mcast"),
+                "17   eth0            1     0     333300000001\n");
+    }
+
+    /**
+     * The process has exited and not yet been reaped, as /proc shows it (checked on a real zombie):
+     * its net directory is still listed, its ns/net link can no longer be read.
+     */
+    private void exited(String pid) throws IOException {
+        Files.delete(host.proc(pid).resolve("ns").resolve("net"));
     }
 
     /**
@@ -46,11 +52,12 @@ class NetnsRegistryTest {
      */
     @Test
     void aGoneFirstProcessIsSkippedAndItsEmptyAnswerNotKept() throws IOException {
-        process("100", POD, false); // listed, but its /proc/100/net is gone
-        process("200", POD, true);
+        process("100", POD);
+        process("200", POD);
         NetnsRegistry registry = new NetnsRegistry(host);
         registry.refresh();
         assertEquals(List.of(100, 200), registry.pids(POD));
+        exited("100"); // listed, then gone: a zombie's net directory is still there, empty of answers
         assertEquals(host.proc("200", "net"), registry.netDir(POD));
         assertEquals(Set.of(17), registry.interfaceIndexes(POD));
     }
@@ -63,7 +70,7 @@ class NetnsRegistryTest {
     @Test
     void aProcessIsReadAtItsFirstTwoScansAndThenAtEveryFifth() throws IOException {
         NetnsRegistry registry = new NetnsRegistry(host);
-        process("100", HOST, true); // forked in the host's namespace, about to switch
+        process("100", HOST); // forked in the host's namespace, about to switch
         registry.refresh(); // scan 1: full
         assertEquals(List.of(100), registry.pids(HOST));
         move("100", POD); // ip netns exec switched
@@ -72,7 +79,7 @@ class NetnsRegistryTest {
         assertEquals(List.of(), registry.pids(HOST));
 
         move("100", HOST); // a later move (rare): not read until the next full scan
-        process("200", POD, true); // a new process: read at once
+        process("200", POD); // a new process: read at once
         registry.refresh(); // scan 3
         assertEquals(List.of(100, 200), registry.pids(POD), "100 as last read; 200 read at once");
         for (int scan = 4; scan <= NetnsRegistry.FULL_SCAN_EVERY; scan++) {
@@ -105,13 +112,14 @@ class NetnsRegistryTest {
 
     @Test
     void aNamespaceWhoseProcessesAreAllGoneHasNoDirectoryAndIsAskedAgainLater() throws IOException {
-        process("100", POD, false);
+        process("100", POD);
         NetnsRegistry registry = new NetnsRegistry(host);
         registry.refresh();
+        exited("100");
         assertNull(registry.netDir(POD));
         assertEquals(Set.of(), registry.interfaceIndexes(POD));
 
-        process("300", POD, true); // a process starts in it: the next look finds the interface
+        process("300", POD); // a process starts in it: the next look finds the interface
         registry.refresh();
         assertEquals(Set.of(17), registry.interfaceIndexes(POD), "the empty answer was not kept");
     }
