@@ -40,11 +40,22 @@ final class StreamRun {
         this.summary = summary;
     }
 
-    void run(Supplier<EngineSnapshot> snapshots, RowFormat rows, Duration delay, int count) throws InterruptedException {
+    /**
+     * Writes a block every {@code delay} from {@code launchedNanos} (System.nanoTime: see
+     * {@link LaunchTime}) until {@code count} of them; a block already due when this starts is written
+     * at once, and the next ones keep to the schedule.
+     */
+    void run(Supplier<EngineSnapshot> snapshots, RowFormat rows, Duration delay, int count, long launchedNanos)
+            throws InterruptedException {
         Thread hook = new Thread(this::summarise, "podhogs-summary");
         Runtime.getRuntime().addShutdownHook(hook);
         DropReporter drops = new DropReporter(err);
-        long next = System.nanoTime() + delay.toNanos();
+        long next = launchedNanos + delay.toNanos();
+        long now = System.nanoTime();
+        if (next - now < 0) {
+            // Started later than one refresh after the launch: the first block now, the rest a refresh apart.
+            next = now;
+        }
         try {
             for (int shown = 0; count == 0 || shown < count; shown++) {
                 long wait = next - System.nanoTime();

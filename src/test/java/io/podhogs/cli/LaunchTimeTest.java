@@ -1,0 +1,58 @@
+package io.podhogs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.podhogs.host.HostFiles;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** How long ago a process was launched, from its /proc/PID/stat and /proc/uptime. */
+class LaunchTimeTest {
+    @TempDir
+    Path root;
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "launched 0.65 s ago                | 123456  | 1235.21 4560.00 | 650000000",
+            "launched this very tick            | 123456  | 1234.56 4560.00 | 0",
+            "uptime to the tenth                | 100     | 2.5 9.0         | 1500000000",
+            "uptime in whole seconds            | 100     | 3 9             | 2000000000",
+            "after uptime: not this process's   | 123456  | 1234.00 1.00    | -1",
+            "more than a minute ago: not used   | 100     | 62.00 1.00      | -1",
+            "uptime unreadable                  | 100     | up 3 days       | -1",
+    })
+    void theLaunchIsTheForkAgainstTheUptime(String what, long startTicks, String uptime, long expectedNanos)
+            throws IOException {
+        HostFiles host = new HostFiles(root.resolve("proc"), root.resolve("sys"), root.resolve("etc"));
+        Files.createDirectories(host.proc("4242"));
+        Files.writeString(host.proc("4242", "stat"),
+                "4242 (java (podhogs)) S" + " 1".repeat(18) + " " + startTicks + " 0 0\n");
+        Files.writeString(host.proc("uptime"), uptime + "\n");
+        assertEquals(expectedNanos < 0 ? Optional.empty() : Optional.of(expectedNanos), LaunchTime.sinceLaunch(host, 4242), what);
+    }
+
+    @Test
+    void aProcessWithoutStatHasNoLaunch() throws IOException {
+        HostFiles host = new HostFiles(root.resolve("proc"), root.resolve("sys"), root.resolve("etc"));
+        Files.createDirectories(host.proc("self"));
+        Files.writeString(host.proc("uptime"), "100.00 50.00\n");
+        assertEquals(Optional.empty(), LaunchTime.sinceLaunch(host, 4242));
+    }
+
+    @Test
+    void thisJvmWasLaunchedAboutWhenItSaysItStarted() {
+        // The real /proc: this test's JVM forked shortly before it started; /proc counts in 10 ms steps.
+        long jvmUptimeNanos = ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L;
+        long since = LaunchTime.sinceLaunch(HostFiles.system(), ProcessHandle.current().pid()).orElseThrow();
+        assertTrue(since >= jvmUptimeNanos - 30_000_000L && since <= jvmUptimeNanos + 2_000_000_000L,
+                "launched " + since + " ns ago, the JVM up " + jvmUptimeNanos + " ns");
+    }
+}
