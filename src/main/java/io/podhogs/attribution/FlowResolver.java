@@ -1,5 +1,6 @@
 package io.podhogs.attribution;
 
+import io.podhogs.attribution.NamespaceSockets.Reread;
 import io.podhogs.capture.NetInterface;
 import io.podhogs.capture.ParsedPacket;
 import io.podhogs.host.HostFiles;
@@ -228,7 +229,7 @@ public final class FlowResolver implements AutoCloseable {
                 continue;
             }
             if (flow.inode() == 0) {
-                SocketEntry socket = findSocket(flow, reread);
+                SocketEntry socket = findSocket(flow, reread ? Reread.ALL : Reread.NONE);
                 if (socket == null) {
                     Owner transit = socketless.transit(flow);
                     if (transit != null) {
@@ -259,7 +260,7 @@ public final class FlowResolver implements AutoCloseable {
     private void retryUnknown() {
         long now = clock.getAsLong();
         for (TrackedFlow found : retries.due(now, flow -> {
-            SocketEntry socket = findSocket(flow, true);
+            SocketEntry socket = findSocket(flow, Reread.SOCKETS);
             ProcessInfo process = socket == null ? null : holders.holderOf(socket.inode());
             return process == null ? null : new ProcessOwner(process, veths.sideOf(flow));
         })) {
@@ -272,7 +273,7 @@ public final class FlowResolver implements AutoCloseable {
      * {@link NamespaceSockets}); for a far side whose namespace is not known yet, from the one
      * namespace whose table has its exact connection, which then pins the veth to it.
      */
-    private SocketEntry findSocket(TrackedFlow flow, boolean reread) {
+    private SocketEntry findSocket(TrackedFlow flow, Reread reread) {
         FlowKey key = flow.key();
         long netns = veths.tablesOf(flow);
         if (connections.covers(netns, key)) {
@@ -281,7 +282,7 @@ public final class FlowResolver implements AutoCloseable {
                 // Asked for on its own; on a miss the addresses (and, on the host, the NAT) say
                 // whether it was forwarded: read only then, since the conntrack table of a busy
                 // node takes a second to print.
-                sockets.local(netns, reread);
+                sockets.local(netns, reread == Reread.ALL);
             }
             return socket;
         }

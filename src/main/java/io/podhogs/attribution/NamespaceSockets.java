@@ -19,6 +19,22 @@ import java.util.function.LongSupplier;
 final class NamespaceSockets {
     private static final long READ_FLOOR_NANOS = 1_000_000L;
 
+    /** What a lookup may read anew (each as its throttle allows). */
+    enum Reread {
+        /** Nothing: the last reads answer. */
+        NONE,
+        /**
+         * The socket tables, not the addresses nor the host's NAT: for a flow looked up again
+         * because its socket may turn up late (UnknownRetries). Its first lookup read those, and a
+         * connection's translation does not change after its first packet; reading them again on
+         * each retry was most of what a lone packet cost a quiet host (the kernel walks every
+         * bucket of the conntrack hash to print it, 262,144 here, however few it holds).
+         */
+        SOCKETS,
+        /** The socket tables, the addresses and (on the host) the NAT. */
+        ALL
+    }
+
     /**
      * One namespace's socket tables and addresses as last read, each with its own throttle: the
      * TCP files cost milliseconds whatever their size (the kernel walks its whole socket hash), the
@@ -87,11 +103,11 @@ final class NamespaceSockets {
         return byNetns.computeIfAbsent(netns, n -> new Tables());
     }
 
-    /** The namespace's socket table of {@code protocol}, read anew (with its addresses) if allowed. */
-    SocketTable table(long netns, int protocol, boolean reread) {
+    /** The namespace's socket table of {@code protocol}, read anew (with its addresses, by {@code reread}) if allowed. */
+    SocketTable table(long netns, int protocol, Reread reread) {
         Tables s = of(netns);
         Throttle read = s.read(protocol);
-        if (reread && read.mayRun(clock.getAsLong())) {
+        if (reread != Reread.NONE && read.mayRun(clock.getAsLong())) {
             Path dir = namespaces.netDir(netns);
             if (dir != null) {
                 long start = clock.getAsLong();
@@ -105,8 +121,17 @@ final class NamespaceSockets {
                 reads++;
             }
         }
-        local(netns, reread);
+        local(netns, rereadsLocal(netns, reread));
         return s.table(protocol);
+    }
+
+    /**
+     * Whether a lookup that may reread {@code reread} reads the namespace's addresses: with ALL, or
+     * with SOCKETS when they were never read (a namespace new since the flow's first lookup, the
+     * case a retry is for).
+     */
+    private boolean rereadsLocal(long netns, Reread reread) {
+        return reread == Reread.ALL || reread == Reread.SOCKETS && !of(netns).localRead.ran();
     }
 
     /** The namespace's addresses and (the host's) NAT, read anew if allowed. */
@@ -133,7 +158,7 @@ final class NamespaceSockets {
     }
 
     /** The flow's socket in the namespace's tables (read anew if allowed), or null. */
-    SocketEntry find(long netns, TrackedFlow flow, boolean reread) {
+    SocketEntry find(long netns, TrackedFlow flow, Reread reread) {
         FlowKey key = flow.key();
         SocketTable table = table(netns, key.protocol(), reread);
         Tables s = of(netns);
@@ -158,11 +183,11 @@ final class NamespaceSockets {
      * table for each new veth stalled the engine for minutes. A namespace that can be asked for the
      * connection by its four-tuple is; the others' tables are read.
      */
-    Found findConnected(Set<Long> candidates, TrackedFlow flow, boolean reread, Exact exact) {
+    Found findConnected(Set<Long> candidates, TrackedFlow flow, Reread reread, Exact exact) {
         FlowKey key = flow.key();
         Found found = null;
         for (long candidate : candidates) {
-            if (!local(candidate, reread).ownsAddress(key)) {
+            if (!local(candidate, rereadsLocal(candidate, reread)).ownsAddress(key)) {
                 continue;
             }
             SocketEntry e = exact.covers(candidate, key) ? exact.connection(candidate, key)

@@ -127,6 +127,29 @@ class FlowResolverTest {
     }
 
     @Test
+    void aRetryReadsTheSocketTablesAgainButNotTheAddresses() throws IOException {
+        // A datagram to a port nobody held: unknown after the grace, then looked up again after 1 s.
+        TrackedFlow early = new TrackedFlow(0, flow(ParsedPacket.UDP, "10.0.0.1", 9999, "10.0.0.7", 40000), clock.get());
+        resolver.add(early);
+        for (int i = 0; i < 30; i++) {
+            clock.addAndGet(25 * MS);
+            resolver.resolvePending(true);
+        }
+        assertEquals(UnknownOwner.UDP, early.owner());
+        // A wildcard socket turns up, and the namespace's addresses, were they read again, would no
+        // longer hold 10.0.0.1 (the wildcard would then not take the flow). The retry reads the
+        // socket table anew and judges with the addresses the first lookup read: the addresses (and
+        // the NAT, read with them) do not change what happened to a flow's first packet.
+        Files.writeString(host.proc("self", "net", "fib_trie"), "Local:\n");
+        Files.writeString(host.proc("self", "net", "if_inet6"), "");
+        socketLine("udp", "00000000:270F", "00000000:0000", 7, 901); // *:9999
+        process(901, 10, "late", 901);
+        clock.addAndGet(1_100 * MS);
+        resolver.resolvePending(true);
+        assertEquals(901, pid(early.owner()), "found in the table read anew, with the first lookup's addresses");
+    }
+
+    @Test
     void udpOfAKernelTunnelIsEncapsulated() throws IOException {
         socketLine("udp", "00000000:17C1", "00000000:0000", 7, 0); // a Geneve kernel socket on *:6081
         TrackedFlow outer = new TrackedFlow(0, flow(ParsedPacket.UDP, "10.0.0.1", 51234, "10.0.0.7", 6081), clock.get());
