@@ -44,7 +44,7 @@ done
 kill -0 "$cli" 2>/dev/null || { cat "$work/cli.log" >&2; exit 1; }
 
 hz=$(getconf CLK_TCK)
-cpu_ns() { awk -v hz="$hz" '{printf "%d\n", ($14 + $15) * 1e9 / hz}' /proc/"$1"/stat; }
+cpu_ns() { awk -v hz="$hz" '{printf "%.0f\n", ($14 + $15) * 1e9 / hz}' /proc/"$1"/stat; }  # %d is 32-bit in mawk
 rss_kib() { awk '/VmRSS/{print $2}' /proc/"$1"/status; }
 file_bytes() { local f s=0; for f in "$work/history.db" "$work/history.db-wal"; do [ -f "$f" ] && s=$((s + $(stat -c %s "$f"))); done; echo $s; }
 
