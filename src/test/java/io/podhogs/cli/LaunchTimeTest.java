@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.podhogs.host.HostFiles;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -48,11 +47,18 @@ class LaunchTimeTest {
     }
 
     @Test
-    void thisJvmWasLaunchedAboutWhenItSaysItStarted() {
-        // The real /proc: this test's JVM forked shortly before it started; /proc counts in 10 ms steps.
-        long jvmUptimeNanos = ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L;
-        long since = LaunchTime.sinceLaunch(HostFiles.system(), ProcessHandle.current().pid()).orElseThrow();
-        assertTrue(since >= jvmUptimeNanos - 30_000_000L && since <= jvmUptimeNanos + 2_000_000_000L,
-                "launched " + since + " ns ago, the JVM up " + jvmUptimeNanos + " ns");
+    void aProcessStartedHalfASecondAgoWasLaunchedHalfASecondAgo() throws IOException, InterruptedException {
+        // The real /proc, with a process of known age: /proc counts in 10 ms steps.
+        long started = System.nanoTime();
+        Process child = new ProcessBuilder("sleep", "30").start();
+        try {
+            Thread.sleep(500);
+            long age = System.nanoTime() - started;
+            long since = LaunchTime.sinceLaunch(HostFiles.system(), child.pid()).orElseThrow();
+            assertTrue(since >= 400_000_000L && since <= age + 20_000_000L,
+                    "launched " + since + " ns ago, started by the test " + age + " ns ago");
+        } finally {
+            child.destroyForcibly().waitFor();
+        }
     }
 }
