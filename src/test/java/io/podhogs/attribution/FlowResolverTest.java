@@ -24,13 +24,15 @@ class FlowResolverTest {
 
     @TempDir
     Path root;
+    private ProcTree proc;
     private HostFiles host;
     private final AtomicLong clock = new AtomicLong(1_000 * MS);
     private FlowResolver resolver;
 
     @BeforeEach
     void setUp() throws IOException {
-        host = new HostFiles(root.resolve("proc"), root.resolve("sys"), root.resolve("etc"));
+        proc = new ProcTree(root);
+        host = proc.host();
         Files.createDirectories(host.proc("self", "net"));
         for (String table : new String[] {"tcp", "tcp6", "udp", "udp6"}) {
             Files.writeString(host.proc("self", "net", table), HEADER);
@@ -57,17 +59,7 @@ class FlowResolverTest {
     }
 
     private void process(int pid, long startTime, String program, long... socketInodes) throws IOException {
-        Path dir = host.proc(Integer.toString(pid));
-        Files.createDirectories(dir.resolve("fd"));
-        String stat = pid + " (" + program + ") S" + " 1".repeat(18) + " " + startTime + " 0 0";
-        Files.writeString(dir.resolve("stat"), stat);
-        Files.writeString(dir.resolve("status"), "Name:\t" + program + "\nUid:\t1000\t1000\t1000\t1000\n");
-        Files.writeString(dir.resolve("comm"), program + "\n");
-        Files.writeString(dir.resolve("cmdline"), "/usr/bin/" + program + "\0--flag\0");
-        int fd = 3;
-        for (long inode : socketInodes) {
-            Files.createSymbolicLink(dir.resolve("fd").resolve(Integer.toString(fd++)), Path.of("socket:[" + inode + "]"));
-        }
+        proc.process(pid, startTime, program, "--flag").sockets(pid, socketInodes);
     }
 
     private static FlowKey flow(int protocol, String local, int localPort, String remote, int remotePort) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.podhogs.capture.Addresses;
 import io.podhogs.host.HostFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,33 +16,27 @@ import org.junit.jupiter.api.io.TempDir;
  * recent owners of the sockets' own namespaces, not every pod's.
  */
 class LikelyOwnersTest {
-    private static final long HOST = 4026531840L;
-    private static final long POD = 4026532300L;
+    private static final long HOST = ProcTree.HOST_NETNS;
+    private static final long POD = ProcTree.POD_NETNS;
 
     @TempDir
     Path root;
+    private ProcTree proc;
     private HostFiles host;
     private NetnsRegistry registry;
     private LikelyOwners likely;
 
     @BeforeEach
     void setUp() throws IOException {
-        host = new HostFiles(root.resolve("proc"), root.resolve("sys"), root.resolve("etc"));
-        process("self", HOST);
-        process("100", HOST);
-        process("200", POD);
+        proc = new ProcTree(root);
+        host = proc.host();
+        proc.netns("self", HOST).netns("100", HOST).netns("200", POD);
         registry = new NetnsRegistry(host);
         registry.refresh();
         likely = new LikelyOwners(host, registry, new VethNamespaces(registry), () -> 0L);
         likely.owned(100);
         likely.owned(200);
         likely.owned(300); // not listed by the registry's last scan: its namespace is not known
-    }
-
-    private void process(String pid, long netns) throws IOException {
-        Path dir = host.proc(pid);
-        Files.createDirectories(dir.resolve("ns"));
-        Files.createSymbolicLink(dir.resolve("ns").resolve("net"), Path.of("net:[" + netns + "]"));
     }
 
     private static TrackedFlow withSocket(int ifindex, int flags, long inode) {

@@ -15,35 +15,32 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Namespaces found through their processes, on a /proc tree written by the test. */
 class NetnsRegistryTest {
-    private static final long HOST = 4026531840L;
-    private static final long POD = 4026532300L;
+    private static final long HOST = ProcTree.HOST_NETNS;
+    private static final long POD = ProcTree.POD_NETNS;
 
     @TempDir
     Path root;
+    private ProcTree proc;
     private HostFiles host;
 
     @BeforeEach
     void setUp() throws IOException {
-        host = new HostFiles(root.resolve("proc"), root.resolve("sys"), root.resolve("etc"));
+        proc = new ProcTree(root);
+        host = proc.host();
         process("self", HOST);
     }
 
     private void process(String pid, long netns) throws IOException {
-        Path dir = host.proc(pid);
-        Files.createDirectories(dir.resolve("ns"));
-        Files.createSymbolicLink(dir.resolve("ns").resolve("net"), Path.of("net:[" + netns + "]"));
-        Files.createDirectories(dir.resolve("net"));
+        proc.netns(pid, netns);
+        Path net = host.proc(pid, "net");
+        Files.createDirectories(net);
         // The pod's veth end is interface 17; lo (1) has no link-layer multicast address.
-        Files.writeString(dir.resolve("net").resolve("dev_mcast"),
-                "17   eth0            1     0     333300000001\n");
+        Files.writeString(net.resolve("dev_mcast"), "17   eth0            1     0     333300000001\n");
     }
 
-    /**
-     * The process has exited and not yet been reaped, as /proc shows it (checked on a real zombie):
-     * its net directory is still listed, its ns/net link can no longer be read.
-     */
+    /** Exited, not yet reaped (as a real zombie shows it): its net directory stays, its ns/net link cannot be read. */
     private void exited(String pid) throws IOException {
-        Files.delete(host.proc(pid).resolve("ns").resolve("net"));
+        proc.exited(pid);
     }
 
     /**
@@ -97,9 +94,7 @@ class NetnsRegistryTest {
     }
 
     private void move(String pid, long netns) throws IOException {
-        Path link = host.proc(pid).resolve("ns").resolve("net");
-        Files.delete(link);
-        Files.createSymbolicLink(link, Path.of("net:[" + netns + "]"));
+        proc.netns(pid, netns);
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.podhogs.host.HostFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,25 +13,18 @@ import org.junit.jupiter.api.io.TempDir;
 class SocketHoldersTest {
     @TempDir
     Path root;
+    private ProcTree proc;
     private HostFiles host;
     private long now;
 
     @BeforeEach
     void setUp() {
-        host = new HostFiles(root.resolve("proc"), root.resolve("sys"), root.resolve("etc"));
+        proc = new ProcTree(root);
+        host = proc.host();
     }
 
     private void process(int pid, long startTime, String program) throws IOException {
-        Path dir = host.proc(Integer.toString(pid));
-        Files.createDirectories(dir.resolve("fd"));
-        Files.writeString(dir.resolve("stat"), pid + " (" + program + ") S" + " 1".repeat(18) + " " + startTime + " 0 0");
-        Files.writeString(dir.resolve("status"), "Name:\t" + program + "\nUid:\t1000\t1000\t1000\t1000\n");
-        Files.writeString(dir.resolve("comm"), program + "\n");
-        Files.writeString(dir.resolve("cmdline"), "/usr/bin/" + program + "\0");
-        Path fd = dir.resolve("fd").resolve("3");
-        if (!Files.isSymbolicLink(fd)) {
-            Files.createSymbolicLink(fd, Path.of("socket:[77]"));
-        }
+        proc.process(pid, startTime, program).sockets(pid, 77);
     }
 
     /**

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.podhogs.host.HostFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,21 +14,21 @@ import org.junit.jupiter.api.io.TempDir;
 class SocketOwnersTest {
     @TempDir
     Path root;
+    private ProcTree proc;
     private HostFiles host;
 
     @BeforeEach
     void setUp() {
-        host = new HostFiles(root.resolve("proc"), root.resolve("sys"), root.resolve("etc"));
+        proc = new ProcTree(root);
+        host = proc.host();
     }
 
     private void process(int pid, long firstInode, int sockets) throws IOException {
-        Path dir = host.proc(Integer.toString(pid));
-        Files.createDirectories(dir.resolve("fd"));
-        Files.writeString(dir.resolve("stat"), pid + " (p) S" + " 1".repeat(18) + " " + pid + " 0 0");
+        long[] inodes = new long[sockets];
         for (int i = 0; i < sockets; i++) {
-            Files.createSymbolicLink(dir.resolve("fd").resolve(Integer.toString(3 + i)),
-                    Path.of("socket:[" + (firstInode + i) + "]"));
+            inodes[i] = firstInode + i;
         }
+        proc.process(pid, pid, "p").sockets(pid, inodes);
     }
 
     @Test
