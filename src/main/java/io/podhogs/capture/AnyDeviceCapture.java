@@ -54,7 +54,7 @@ final class AnyDeviceCapture implements Capture {
             }
             PcapOpener.setFilter(handle, devices.text(), config.filter());
             CaptureLoop first = new CaptureLoop("any", handle, FrameParser.cooked(LinkType.LINUX_SLL2), sink,
-                    ReadPacing.BUSY_LINKS);
+                    ReadPacing.forRing(config.bufferBytes()));
             first.start();
             AnyDeviceCapture capture = new AnyDeviceCapture(config, interfaces, devices,
                     new ReopeningLoop(first, () -> reopen(config, devices)), "any: " + selection.describe());

@@ -178,7 +178,7 @@ final class FrameBatch implements AutoCloseable {
         return start;
     }
 
-    /** How many of {@link #frame()}'s bytes were captured of it. */
+    /** How many bytes of the frame {@link #next()} stepped to were captured (from {@link #start()}). */
     int captured() {
         return captured;
     }

@@ -88,7 +88,7 @@ final class PerDeviceCapture implements Capture {
             int dlt = handle.getDlt().value();
             LinkType linkType = LinkType.ofDlt(dlt);
             FrameParser parser = FrameParser.device(linkType, device.index(), device.hardwareType(), device.mac());
-            loop = new CaptureLoop(device.name(), handle, parser, sink, ReadPacing.BUSY_LINKS);
+            loop = new CaptureLoop(device.name(), handle, parser, sink, ReadPacing.forRing(buffer));
             loops.put(device.index(), new ReopeningLoop(loop, () -> reopen(device, buffer, dlt)));
         } catch (IllegalArgumentException e) {
             handle.close();

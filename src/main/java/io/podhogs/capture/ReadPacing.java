@@ -14,9 +14,11 @@ package io.podhogs.capture;
  *
  * <p>What it costs: while a link carries more than {@link #BUSY_FRAMES} frames a wake-up (about
  * 32,000 a second), a frame may wait {@link #PAUSE_NANOS} longer before it is counted. Nothing is
- * lost: the ring holds a quarter of a second of the fastest flood measured here, fifty pauses.
- * Connection starts do not wait: their own immediate-mode handle is never paced
- * ({@link ConnectionStartCapture}).
+ * lost: only a ring of at least {@link #SMALLEST_PACED_RING} is paced ({@link #forRing}), and 8 MiB
+ * holds about an eighth of a second of the fastest flood measured here (390,000 64-byte frames a
+ * second), twenty pauses; a smaller ring (per-device capture shares the buffer out, down to 1 MiB,
+ * four of libpcap's 256 KiB blocks) is read as fast as it fills. Connection starts do not wait:
+ * their own immediate-mode handle is never paced ({@link ConnectionStartCapture}).
  *
  * @param busyFrames the fewest frames a read brings for the ring to count as busy
  * @param pauseNanos the pause after such a read
@@ -24,10 +26,17 @@ package io.podhogs.capture;
 record ReadPacing(int busyFrames, long pauseNanos) {
     static final int BUSY_FRAMES = 64;
     static final long PAUSE_NANOS = 5_000_000L;
+    /** The smallest kernel ring whose reads are paced. */
+    static final int SMALLEST_PACED_RING = 8 << 20;
     /** The main handles' pacing. */
     static final ReadPacing BUSY_LINKS = new ReadPacing(BUSY_FRAMES, PAUSE_NANOS);
-    /** Never pauses: handles whose frames must arrive at once. */
+    /** Never pauses: handles whose frames must arrive at once, and small rings. */
     static final ReadPacing NONE = new ReadPacing(Integer.MAX_VALUE, 0);
+
+    /** A main handle's pacing for a kernel ring of {@code bufferBytes}: none for a small ring. */
+    static ReadPacing forRing(int bufferBytes) {
+        return bufferBytes >= SMALLEST_PACED_RING ? BUSY_LINKS : NONE;
+    }
 
     /**
      * The pause before the next read, in nanoseconds (0: read on at once).

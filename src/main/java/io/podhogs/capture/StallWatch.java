@@ -8,7 +8,8 @@ package io.podhogs.capture;
  *   <li><b>Blocked</b>: the kernel queued frames for the handle (pcap_stats' ps_recv went up:
  *       frames that passed its filter, those dropped for want of room included) and the loop took
  *       none of them for {@value #WINDOW_SECONDS} s. A loop that runs takes a queued frame within
- *       the handle's buffer timeout (2 ms), so only a thread stuck outside libpcap's wait (in
+ *       the handle's buffer timeout (2 ms; 7 ms on a busy link, {@link ReadPacing}), so only a
+ *       thread stuck outside libpcap's wait (in
  *       podhogs's own code, in the JVM, in libpcap) looks like this.</li>
  *   <li><b>Deaf</b>: the devices the handle covers carried at least {@value #MIN_UNSEEN_FRAMES}
  *       frames by their own counters (/proc/net/dev, received and sent) and the kernel queued none

@@ -21,6 +21,12 @@ class ReadPacingTest {
         assertEquals(pause, ReadPacing.BUSY_LINKS.pauseAfter(read, batchFrames), what);
     }
 
+    @ParameterizedTest(name = "a ring of {0} bytes paced: {1}")
+    @CsvSource({"16777216, true", "8388608, true", "8388607, false", "1048576, false"})
+    void onlyARingThatHoldsManyPausesIsPaced(int bufferBytes, boolean paced) {
+        assertEquals(paced ? ReadPacing.BUSY_LINKS : ReadPacing.NONE, ReadPacing.forRing(bufferBytes));
+    }
+
     @ParameterizedTest(name = "{0} of {1} frames")
     @CsvSource({"0, 256", "1, 256", "200, 256", "256, 256"})
     void handlesWhoseFramesMustNotWaitNeverPause(int read, int batchFrames) {
