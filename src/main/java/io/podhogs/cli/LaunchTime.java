@@ -28,18 +28,22 @@ final class LaunchTime {
     /** The launch on System.nanoTime()'s scale; now, where /proc cannot tell. */
     static long nanos(HostFiles host) {
         long now = System.nanoTime();
-        return now - sinceLaunch(host, ProcessHandle.current().pid()).orElse(0L);
+        // "self", not our PID: a /proc of another PID namespace (a container's view of the host's)
+        // resolves self to this process, where getpid() names another one there.
+        return now - sinceLaunch(host, "self").orElse(0L);
     }
 
-    /** How long ago process {@code pid} was launched, in nanoseconds; empty where /proc cannot tell. */
-    static Optional<Long> sinceLaunch(HostFiles host, long pid) {
-        long startTicks = new ProcessReader(host).startTime((int) pid);
+    /** How long ago process {@code pid} ("self" too) was launched, in nanoseconds; empty where /proc cannot tell. */
+    static Optional<Long> sinceLaunch(HostFiles host, String pid) {
+        long startTicks = host.read(host.proc(pid, "stat")).map(ProcessReader::startTimeOf).orElse(-1L);
         Optional<Long> uptime = host.read(host.proc("uptime")).flatMap(LaunchTime::centiseconds);
         if (startTicks < 0 || uptime.isEmpty()) {
             return Optional.empty();
         }
-        long since = (uptime.get() - startTicks * (100 / TICKS_PER_SECOND)) * 10_000_000L;
-        return since >= 0 && since <= MOST_NANOS ? Optional.of(since) : Optional.empty();
+        long centiseconds = uptime.get() - startTicks * (100 / TICKS_PER_SECOND);
+        // Compared before it is scaled: a nonsense start time cannot overflow into the range.
+        return centiseconds >= 0 && centiseconds <= MOST_NANOS / 10_000_000L
+                ? Optional.of(centiseconds * 10_000_000L) : Optional.empty();
     }
 
     /** /proc/uptime's first field ("12345.67"), in hundredths of a second. */

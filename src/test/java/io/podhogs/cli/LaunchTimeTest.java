@@ -35,7 +35,21 @@ class LaunchTimeTest {
         Files.writeString(host.proc("4242", "stat"),
                 "4242 (java (podhogs)) S" + " 1".repeat(18) + " " + startTicks + " 0 0\n");
         Files.writeString(host.proc("uptime"), uptime + "\n");
-        assertEquals(expectedNanos < 0 ? Optional.empty() : Optional.of(expectedNanos), LaunchTime.sinceLaunch(host, 4242), what);
+        assertEquals(expectedNanos < 0 ? Optional.empty() : Optional.of(expectedNanos), LaunchTime.sinceLaunch(host, "4242"), what);
+    }
+
+    @ParameterizedTest(name = "launched {0} ms before, run from {1} ms, -d {2} ms: first block at {3} ms")
+    @CsvSource({
+            "0, 650, 1000, 1000",   // the usual: a refresh after Enter, 0.35 s of capture
+            "0, 750, 1000, 1000",   // 0.25 s of capture: a quarter refresh, enough
+            "0, 800, 1000, 2000",   // 0.2 s would be less than a quarter: the next slot
+            "0, 650, 500, 1000",    // a start slower than the refresh: the first slot after it
+            "0, 1900, 500, 2500",
+            "0, 0, 1000, 1000",     // launched as it runs (no /proc): a whole refresh
+    })
+    void theFirstBlockIsTheFirstSlotAQuarterRefreshAfterTheRunStarts(long launched, long now, long delay, long due) {
+        long ms = 1_000_000L;
+        assertEquals(due * ms, StreamRun.firstDue(launched * ms, now * ms, delay * ms));
     }
 
     @Test
@@ -43,7 +57,7 @@ class LaunchTimeTest {
         HostFiles host = new HostFiles(root.resolve("proc"), root.resolve("sys"), root.resolve("etc"));
         Files.createDirectories(host.proc("self"));
         Files.writeString(host.proc("uptime"), "100.00 50.00\n");
-        assertEquals(Optional.empty(), LaunchTime.sinceLaunch(host, 4242));
+        assertEquals(Optional.empty(), LaunchTime.sinceLaunch(host, "4242"));
     }
 
     @Test
@@ -54,7 +68,7 @@ class LaunchTimeTest {
         try {
             Thread.sleep(500);
             long age = System.nanoTime() - started;
-            long since = LaunchTime.sinceLaunch(HostFiles.system(), child.pid()).orElseThrow();
+            long since = LaunchTime.sinceLaunch(HostFiles.system(), Long.toString(child.pid())).orElseThrow();
             assertTrue(since >= 400_000_000L && since <= age + 20_000_000L,
                     "launched " + since + " ns ago, started by the test " + age + " ns ago");
         } finally {
