@@ -20,8 +20,7 @@ public final class ProcessReader {
         return host.read(host.proc(Integer.toString(pid), "stat")).map(ProcessReader::startTimeOf).orElse(-1L);
     }
 
-    /** Field 22 of a /proc/PID/stat line (start time, clock ticks since boot), or -1. */
-    public static long startTimeOf(String stat) {
+    static long startTimeOf(String stat) {
         // The command name (field 2) may hold spaces and parentheses: fields count from the last ')'.
         int close = stat.lastIndexOf(')');
         if (close < 0 || close + 2 > stat.length()) {

@@ -370,8 +370,7 @@ public final class PodhogsCommand implements Callable<Integer> {
             }
             boolean remoteNames = terminal != null || level == Level.CONNECTION;
             return new ViewRun(out, err, new UserNames(host), identities).run(node, terminal, rows,
-                    new ViewRun.Settings(json, delay, count, !noSummary, displayUnits, level, remoteNames, !numeric,
-                            LaunchTime.nanos(host)),
+                    new ViewRun.Settings(json, delay, count, !noSummary, displayUnits, level, remoteNames, !numeric),
                     lastAlert::get);
         } finally {
             if (alerting != null) {

@@ -40,26 +40,18 @@ final class StreamRun {
         this.summary = summary;
     }
 
-    /**
-     * Writes a block every {@code delay} from {@code launchedNanos} (System.nanoTime: see
-     * {@link LaunchTime}) until {@code count} of them. The first block covers at least a quarter of
-     * a refresh of capture: a slot nearer than that to this run's start (a start slower than the
-     * refresh) is skipped for the next, so no first block is empty for having come at once.
-     */
-    void run(Supplier<EngineSnapshot> snapshots, RowFormat rows, Duration delay, int count, long launchedNanos)
-            throws InterruptedException {
+    void run(Supplier<EngineSnapshot> snapshots, RowFormat rows, Duration delay, int count) throws InterruptedException {
         Thread hook = new Thread(this::summarise, "podhogs-summary");
         Runtime.getRuntime().addShutdownHook(hook);
         DropReporter drops = new DropReporter(err);
-        long step = delay.toNanos();
-        long next = firstDue(launchedNanos, System.nanoTime(), step);
+        long next = System.nanoTime() + delay.toNanos();
         try {
             for (int shown = 0; count == 0 || shown < count; shown++) {
                 long wait = next - System.nanoTime();
                 if (wait > 0) {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                 }
-                next += step;
+                next += delay.toNanos();
                 EngineSnapshot snapshot = snapshots.get();
                 drops.check(snapshot);
                 if (!write(snapshot, rows)) {
@@ -76,13 +68,6 @@ final class StreamRun {
         } catch (IllegalStateException stopping) {
             // the JVM stops already; the hook finds the summary written
         }
-    }
-
-    /** The first slot (launch + k refreshes, k >= 1) at least a quarter refresh after {@code now}. */
-    static long firstDue(long launchedNanos, long now, long step) {
-        long next = launchedNanos + step;
-        long late = now + step / 4 - next;
-        return late <= 0 ? next : next + (late + step - 1) / step * step;
     }
 
     /** One block, unless the summary was written already. */

@@ -30,9 +30,8 @@ final class ViewRun {
      *     whose remote ends get names
      * @param reverseDns names by reverse DNS too (not with -n)
      */
-    /** @param launchedNanos when the user launched podhogs (System.nanoTime): a trace's blocks are due from there */
     record Settings(boolean json, Duration delay, int count, boolean summary, DisplayUnits units, Level level,
-                    boolean remoteNames, boolean reverseDns, long launchedNanos) {
+                    boolean remoteNames, boolean reverseDns) {
     }
 
     private final PrintStream out;
@@ -77,7 +76,7 @@ final class ViewRun {
                         + " both rows; the rows do not add up to a total");
             }
             new StreamRun(out, err, s.json(), new JsonWriter(out, users, identities).withNames(names), s.summary())
-                    .run(counted, rows, s.delay(), s.count(), s.launchedNanos());
+                    .run(counted, rows, s.delay(), s.count());
             return Cli.EXIT_OK;
         } catch (EngineStopped e) {
             err.println("podhogs: internal error: " + e.getMessage() + "; the numbers would no longer change,"
