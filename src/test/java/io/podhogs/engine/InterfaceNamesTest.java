@@ -32,4 +32,21 @@ class InterfaceNamesTest {
         assertFalse(names.expire(60 * S, 100 * S), "present again: never expires");
         assertTrue(names.named(5));
     }
+
+    @Test
+    void beyondTheMostGoneThoseGoneLongestAreForgottenBeforeTheirRetention() {
+        InterfaceNames names = new InterfaceNames(2);
+        names.present(Map.of(1, "lo", 5, "veth5", 6, "veth6", 7, "veth7", 8, "veth8"), 0);
+        names.present(Map.of(1, "lo", 6, "veth6", 7, "veth7", 8, "veth8"), S); // veth5 goes first
+        names.present(Map.of(1, "lo", 8, "veth8"), 2 * S); // then veth6 and veth7 together
+        assertTrue(names.expire(60 * S, 3 * S), "three gone, two kept: the one gone longest is forgotten");
+        assertEquals(Map.of(1, "lo", 6, "veth6", 7, "veth7", 8, "veth8", InterfaceNames.GONE, InterfaceNames.GONE_NAME),
+                names.copy());
+        names.present(Map.of(1, "lo"), 4 * S);
+        assertTrue(names.expire(60 * S, 5 * S), "veth8 gone too: of veth6 and veth7 (gone at once), the lower index");
+        assertEquals(Map.of(1, "lo", 7, "veth7", 8, "veth8", InterfaceNames.GONE, InterfaceNames.GONE_NAME), names.copy());
+        assertFalse(names.expire(60 * S, 6 * S), "two gone, two kept");
+        assertTrue(names.expire(60 * S, 64 * S), "the retention still forgets the rest");
+        assertEquals(Map.of(1, "lo", InterfaceNames.GONE, InterfaceNames.GONE_NAME), names.copy());
+    }
 }
