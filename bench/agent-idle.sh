@@ -17,6 +17,8 @@ rounds=${1:-2}; warmup=${2:-15}; window=${3:-60}
 
 [ "$(id -u)" = 0 ] || { echo "agent-idle: run as root (the agent captures)" >&2; exit 2; }
 timeout 900 ./podhogs --version >/dev/null   # builds on first use
+# shellcheck source=bench/agent-ready.sh
+. "$here/bench/agent-ready.sh"
 
 work=$(mktemp -d -t podhogs-agent-idle.XXXXXX)
 agent=
@@ -32,12 +34,7 @@ run() {
   PODHOGS_HISTORY_ENABLED=$history PODHOGS_HISTORY_FILE=$file PODHOGS_KUBERNETES_MODE=off \
     QUARKUS_MANAGEMENT_PORT=19810 QUARKUS_HTTP_PORT=19811 ./podhogs agent >"$work/agent.log" 2>&1 &
   agent=$!
-  local i
-  for i in $(seq 60); do
-    curl -fs -o /dev/null http://127.0.0.1:19810/q/health/ready && break
-    kill -0 "$agent" 2>/dev/null || { cat "$work/agent.log" >&2; exit 1; }
-    sleep 0.5
-  done
+  agent_ready 19810 "$agent" "$work/agent.log"
   sleep "$warmup"
   local t1 t2 rss bytes f
   t1=$(ticks "$agent"); sleep "$window"; t2=$(ticks "$agent")

@@ -17,6 +17,8 @@ cycles=${1:-10}; quiet=${2:-7}
 [ "$(id -u)" = 0 ] || { echo "churn-memory: run as root (the monitors capture)" >&2; exit 2; }
 command -v jcmd >/dev/null || { echo "churn-memory: jcmd is missing: apt-get install -y openjdk-17-jdk-headless" >&2; exit 2; }
 timeout 900 ./podhogs --version >/dev/null   # builds on first use
+# shellcheck source=bench/agent-ready.sh
+. "$here/bench/agent-ready.sh"
 
 work=$(mktemp -d -t podhogs-churn.XXXXXX)
 cli=; agent=
@@ -38,11 +40,7 @@ remove_links
 bash -c "exec ./podhogs -t -d 5" >/dev/null 2>"$work/cli.log" & cli=$!
 PODHOGS_HISTORY_FILE="$work/history.db" PODHOGS_KUBERNETES_MODE=off \
   QUARKUS_MANAGEMENT_PORT=19822 QUARKUS_HTTP_PORT=19823 ./podhogs agent >"$work/agent.log" 2>&1 & agent=$!
-for _ in $(seq 120); do
-  curl -fs -o /dev/null http://127.0.0.1:19822/q/health/ready && break
-  kill -0 "$agent" 2>/dev/null || { cat "$work/agent.log" >&2; exit 1; }
-  sleep 0.5
-done
+agent_ready 19822 "$agent" "$work/agent.log"
 
 churn() {
   local i

@@ -21,6 +21,8 @@ timeout 900 ./podhogs --version >/dev/null   # builds on first use
 
 # shellcheck source=bench/quiet-veth.sh
 . "$here/bench/quiet-veth.sh"
+# shellcheck source=bench/agent-ready.sh
+. "$here/bench/agent-ready.sh"
 ns=phhour; a=phho0; b=phho1
 work=$(mktemp -d -t podhogs-idle-hour.XXXXXX)
 cli=; agent=
@@ -36,11 +38,7 @@ quiet_veth $ns $a $b 10.213.96
 bash -c "exec ./podhogs -t -d 1 $a" >/dev/null 2>"$work/cli.log" & cli=$!
 PODHOGS_INTERFACES=$a PODHOGS_HISTORY_FILE="$work/history.db" PODHOGS_KUBERNETES_MODE=off \
   QUARKUS_MANAGEMENT_PORT=19820 QUARKUS_HTTP_PORT=19821 ./podhogs agent >"$work/agent.log" 2>&1 & agent=$!
-for _ in $(seq 120); do
-  curl -fs -o /dev/null http://127.0.0.1:19820/q/health/ready && break
-  kill -0 "$agent" 2>/dev/null || { cat "$work/agent.log" >&2; exit 1; }
-  sleep 0.5
-done
+agent_ready 19820 "$agent" "$work/agent.log"
 kill -0 "$cli" 2>/dev/null || { cat "$work/cli.log" >&2; exit 1; }
 
 hz=$(getconf CLK_TCK)
