@@ -53,4 +53,26 @@ class SeriesTest {
         assertNull(registry.find("podhogs.pod.network.transmit.bytes").functionCounter(), "cleared");
         assertEquals(0, series.size());
     }
+
+    @Test
+    void aScrapeDuringARefreshSeesTheLastRefreshsSeriesNeverBothSets() {
+        refresh(() -> {
+            series.counter("podhogs.process.network.transmit.bytes", "test", "p1", 10, "pid", "1");
+            series.counter("podhogs.process.network.transmit.bytes", "test", "p2", 20, "pid", "2");
+        });
+        series.beginRefresh();
+        // A cap of two: pid 3 replaces pid 1 this refresh. A scrape now (between the calls) ...
+        series.counter("podhogs.process.network.transmit.bytes", "test", "p3", 30, "pid", "3");
+        series.counter("podhogs.process.network.transmit.bytes", "test", "p2", 25, "pid", "2");
+        assertEquals(java.util.Set.of("1", "2"), pids(), "... sees the last refresh's two, not three");
+        series.endRefresh();
+        assertEquals(java.util.Set.of("2", "3"), pids());
+        assertEquals(30, registry.get("podhogs.process.network.transmit.bytes").tag("pid", "3").functionCounter().count());
+        assertEquals(25, registry.get("podhogs.process.network.transmit.bytes").tag("pid", "2").functionCounter().count());
+    }
+
+    private java.util.Set<String> pids() {
+        return registry.find("podhogs.process.network.transmit.bytes").functionCounters().stream()
+                .map(c -> c.getId().getTag("pid")).collect(java.util.stream.Collectors.toSet());
+    }
 }
