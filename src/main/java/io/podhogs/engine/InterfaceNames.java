@@ -11,7 +11,7 @@ import java.util.Set;
  * traffic is folded into one entry, {@link #GONE}, so that a node whose pods come and go for
  * months keeps neither a name nor an account entry per veth it ever had. At most {@link #MOST_GONE}
  * are kept through their retention: where pods come and go faster than that in a retention (a
- * churn of thousands of veths in five minutes; bench/churn-memory.sh's 500 in 70 s stay below),
+ * churn of thousands of veths in five minutes; bench/churn-memory.sh's 500 in under two minutes stay below),
  * those gone longest are folded before it, as the exited processes beyond their bound are.
  */
 final class InterfaceNames {
