@@ -48,8 +48,8 @@ churn() {
     ip netns add "phcm$i"
     ip link add "phcm$i" type veth peer name phcmp
     ip link set phcmp netns "phcm$i"
-    ip addr add "10.231.$i.1/30" dev "phcm$i"; ip link set "phcm$i" up
-    ip netns exec "phcm$i" ip addr add "10.231.$i.2/30" dev phcmp
+    ip addr add "10.214.$i.1/30" dev "phcm$i"; ip link set "phcm$i" up
+    ip netns exec "phcm$i" ip addr add "10.214.$i.2/30" dev phcmp
     ip netns exec "phcm$i" ip link set phcmp up
   done
   sleep 3
@@ -64,8 +64,10 @@ row() {
     kill -0 "$p" 2>/dev/null || { echo "churn-memory: a monitor ended" >&2; cat "$work"/*.log >&2; exit 1; }
     jcmd "$p" GC.run >/dev/null
     sleep 1
+    # The serial collector's "used NNNK" of each generation (the launchers run it).
     kib=$(jcmd "$p" GC.heap_info | awk '/def new generation|tenured generation/ {
-      for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub("K,", "", v); s += v } } END { print s }')
+      for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub("K.*", "", v); s += v; n++ } } END { if (n) print s }')
+    [ -n "$kib" ] || { echo "churn-memory: no serial collector's heap in jcmd GC.heap_info" >&2; exit 1; }
     out="$out $(awk -v k="$kib" 'BEGIN { printf "%.1f", k / 1024 }') | $(awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$p/status") |"
   done
   echo "$out"

@@ -45,15 +45,19 @@ capture_ticks() {
   echo $s
 }
 
+hz=$(getconf CLK_TCK)
+mac=$(cat /sys/class/net/$a/address)
 for round in $(seq 1 "$rounds"); do
   bash -c "exec ./podhogs -t -d 5 $a" >/dev/null 2>&1 & m=$!; pids="$pids $m"
   sleep 6; flood 50; sleep 15
   t1=$(capture_ticks $m); f1=$(frames); sleep 30; t2=$(capture_ticks $m); f2=$(frames)
-  kill -INT $m; sleep 3
-  awk -v r="$round" -v t=$((t2 - t1)) -v f=$((f2 - f1)) \
-    'BEGIN { printf "round %d: podhogs capture threads: %.3f us a frame (%d frames in 30 s)\n", r, t * 10000 / f, f }'
+  # TERM, not INT: a job started with & ignores SIGINT, and the JVM keeps it ignored.
+  kill -TERM $m; wait $m || true
+  [ $((f2 - f1)) -gt 0 ] || { echo "ring-probe: the flood sent nothing" >&2; exit 1; }
+  awk -v r="$round" -v t=$((t2 - t1)) -v f=$((f2 - f1)) -v hz="$hz" \
+    'BEGIN { printf "round %d: podhogs capture threads: %.3f us a frame (%d frames sent in 30 s)\n", r, t * 1e6 / hz / f, f }'
   sleep 5
-  java -XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1 -cp "$work:$cp" RingProbe $a 45 > "$work/probe.out" 2>&1 & p=$!
+  java -XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1 -cp "$work:$cp" RingProbe $a "$mac" 45 > "$work/probe.out" 2>&1 & p=$!
   pids="$pids $p"
   sleep 1; flood 46
   wait $p || { cat "$work/probe.out" >&2; exit 1; }

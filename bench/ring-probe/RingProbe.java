@@ -17,9 +17,10 @@ import java.util.concurrent.locks.LockSupport;
  * its own TPACKET_V3 ring instead of libpcap's pcap_dispatch into pcap_dump. One device, a ring of
  * 16 blocks of 1 MiB (2 ms block timeout, as libpcap's), each block copied to the heap once, its
  * frames parsed in place by podhogs's FrameParser into a FlowTable, reads paced as ReadPacing
- * paces them. Prints the thread's CPU a frame after WARM_UP_S.
+ * paces them. Prints the thread's CPU from WARM_UP_S on, a frame the device sent in that time (its
+ * tx_packets: the flood's, as podhogs's figure in ring-probe.sh is), and the frames it read.
  *
- * <p>Usage (bench/ring-probe.sh runs it): java -cp ... RingProbe DEVICE SECONDS
+ * <p>Usage (bench/ring-probe.sh runs it): java -cp ... RingProbe DEVICE MAC SECONDS
  */
 public final class RingProbe {
     private static final int AF_PACKET = 17;
@@ -52,8 +53,10 @@ public final class RingProbe {
 
     public static void main(String[] args) {
         int ifindex = if_nametoindex(args[0]);
-        long seconds = Long.parseLong(args[1]);
-        int fd = socket(AF_PACKET, SOCK_RAW, ETH_P_ALL_BE);
+        long mac = Long.parseLong(args[1].replace(":", ""), 16);
+        long seconds = Long.parseLong(args[2]);
+        // Protocol 0: no frame queued before the bind names the device and the protocol.
+        int fd = socket(AF_PACKET, SOCK_RAW, 0);
         Memory v = new Memory(28);
         v.setInt(0, TPACKET_V3);
         check(fd >= 0 && setsockopt(fd, SOL_PACKET, PACKET_VERSION, Pointer.nativeValue(v), 4) == 0, "TPACKET_V3");
@@ -79,12 +82,14 @@ public final class RingProbe {
 
         FlowTable table = new FlowTable(1024, () -> { });
         table.noFarSide(new byte[ifindex + 1]);
-        Frames frames = new Frames(FrameParser.device(LinkType.ETHERNET, ifindex, 1, -1));
+        // With the device's MAC the parser tells sent frames from received, as podhogs's does.
+        Frames frames = new Frames(FrameParser.device(LinkType.ETHERNET, ifindex, 1, mac));
         byte[] copy = new byte[BLOCK];
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long start = System.nanoTime();
         long cpuAtWarm = -1;
         long framesAtWarm = 0;
+        long sentAtWarm = 0;
         long seen = 0;
         int block = 0;
         while (System.nanoTime() - start < seconds * 1_000_000_000L) {
@@ -108,11 +113,23 @@ public final class RingProbe {
             if (cpuAtWarm < 0 && System.nanoTime() - start > WARM_UP_S * 1_000_000_000L) {
                 cpuAtWarm = threads.getCurrentThreadCpuTime();
                 framesAtWarm = seen;
+                sentAtWarm = sent(args[0]);
             }
         }
         long cpu = threads.getCurrentThreadCpuTime() - cpuAtWarm;
-        System.out.printf("ring probe: %.3f us a frame (%d frames after %d s)%n", cpu / 1000.0 / Math.max(1, seen - framesAtWarm),
-                seen - framesAtWarm, WARM_UP_S);
+        long sent = sent(args[0]) - sentAtWarm;
+        check(cpuAtWarm >= 0 && sent > 0, "a flood after the warm-up");
+        System.out.printf("ring probe: %.3f us a frame (%d frames sent, %d read, from %d s on)%n", cpu / 1000.0 / sent,
+                sent, seen - framesAtWarm, WARM_UP_S);
+    }
+
+    private static long sent(String device) {
+        try {
+            return Long.parseLong(java.nio.file.Files.readString(
+                    java.nio.file.Path.of("/sys/class/net", device, "statistics", "tx_packets")).trim());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void check(boolean ok, String what) {
